@@ -1,0 +1,60 @@
+# loket — the two commands of the README: `make demo` and `make test`.
+# Both install everything they need (Debian packages, a virtualenv, the package) and are
+# quick when it is already installed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ind tesseract-ocr-osd \
+	poppler-utils libreoffice-writer-nogui fonts-dejavu-core fonts-liberation fonts-freefont-ttf
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_COUNT ?= 6
+
+.PHONY: install system-packages demo test lint format bench clean-demo
+
+install: system-packages $(VENV)/.installed
+
+system-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+		| grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	touch $@
+
+demo: install
+	@mkdir -p inbox outbox
+	@if [ -z "$$(ls -A inbox | grep -v .gitkeep)" ]; then \
+		echo "Generating $(DEMO_COUNT) sample applications into inbox/ ..."; \
+		$(BIN)/python -m tests.synthetic inbox --count $(DEMO_COUNT) --seed 2026 \
+			--truth var/demo-truth.json; \
+	fi
+	$(BIN)/loket intake --stable-seconds 0
+	@echo
+	@echo "Results: outbox/<registration number>/pages.json  (quarantine: outbox/_quarantine/)"
+	@ls -d outbox/*/ 2>/dev/null | head -20
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/classification.py
+
+clean-demo:
+	rm -rf outbox/* var/

@@ -1,0 +1,127 @@
+"""The intake flow: inbox -> archive + register -> pages read in parallel -> pages.json.
+
+A thin Prefect shell over :mod:`loket.intake`. One flow run handles every submission that is
+ready; pages of all applications are read by one task each on a thread pool as wide as the
+machine (each task runs its own single-threaded tesseract process).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from loket import intake
+from loket.classify import load_rules
+from loket.config import Settings, load_settings
+from loket.db import open_database
+from loket.inbox import Submission, stable_submissions
+from loket.ocr import OcrCache
+from loket.pages import PageRef
+
+#: Set by the CLI to draw a progress bar: called with (pages done, pages total).
+progress_hook: Callable[[int, int], None] | None = None
+
+
+def _settings(inbox: str | None, outbox: str | None, stable_seconds: float | None) -> Settings:
+    return load_settings(
+        inbox=Path(inbox) if inbox else None,
+        outbox=Path(outbox) if outbox else None,
+        stable_seconds=stable_seconds,
+    )
+
+
+@task(name="accept-submission", cache_policy=NO_CACHE, retries=0)
+def accept_submission(sub: Submission, settings: Settings) -> intake.Accepted:
+    db = open_database(settings.db_url)
+    result = intake.accept(sub, settings, db, prefix=settings.registration_prefix)
+    logger = get_run_logger()
+    for problem in result.problems:
+        logger.warning("quarantined %s/%s: %s", sub.name, problem.relpath, problem.english)
+    logger.info("%s: %s %s", sub.name, result.outcome, result.reg_no or "")
+    return result
+
+
+@task(name="read-page", cache_policy=NO_CACHE)
+def read_page(ref: PageRef, cache_dir: str, psm: int) -> intake.PageResult:
+    return intake.read(ref, OcrCache(Path(cache_dir)), psm=psm)
+
+
+@task(name="assemble-application", cache_policy=NO_CACHE)
+def assemble_application(reg_no: str, results: list[intake.PageResult], settings: Settings) -> str:
+    db = open_database(settings.db_url)
+    rules = load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
+    with db() as session:
+        from loket import register
+
+        app = register.get(session, reg_no)
+        assert app is not None
+        source = app.source
+    doc = intake.assemble(source, reg_no, results, rules)
+    folder = intake.finish(db, settings, reg_no, doc)
+    return str(folder)
+
+
+@flow(
+    name="intake",
+    task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1),  # type: ignore[arg-type]
+    log_prints=True,
+)
+def intake_flow(
+    inbox: str | None = None,
+    outbox: str | None = None,
+    stable_seconds: float | None = None,
+    psm: int = 3,
+) -> dict[str, object]:
+    """Take every ready submission in the inbox through archive, register, OCR and sorting."""
+    settings = _settings(inbox, outbox, stable_seconds)
+    logger = get_run_logger()
+    load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)  # fail early on bad rules
+    db = open_database(settings.db_url)
+    ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
+    for sub in waiting:
+        logger.info("%s: still changing, left for the next run", sub.name)
+    accepted = [accept_submission(sub, settings) for sub in ready]
+
+    todo = intake.pending(db)
+    refs: dict[str, list[PageRef]] = {r: intake.page_refs(db, settings, r) for r in todo}
+    total = sum(len(v) for v in refs.values())
+    done = 0
+    if progress_hook:
+        progress_hook(0, total)
+    futures = {
+        reg_no: [read_page.submit(ref, str(settings.cache_dir), psm) for ref in page_list]
+        for reg_no, page_list in refs.items()
+    }
+    folders: dict[str, str] = {}
+    cached = 0
+    for reg_no, page_futures in futures.items():
+        results = []
+        for fut in page_futures:
+            results.append(fut.result())
+            done += 1
+            if progress_hook:
+                progress_hook(done, total)
+        cached += sum(r.cached for r in results)
+        folders[reg_no] = assemble_application(reg_no, results, settings)
+    summary = {
+        "submissions": [asdict(a) | {"problems": [p.line() for p in a.problems]} for a in accepted],
+        "waiting": [s.name for s in waiting],
+        "processed": folders,
+        "pages": total,
+        "pages_cached": cached,
+        "outbox": str(settings.outbox_dir),
+    }
+    logger.info(
+        "intake: %d submission(s), %d application(s) processed, %d page(s) (%d from cache)",
+        len(accepted),
+        len(folders),
+        total,
+        cached,
+    )
+    return summary

@@ -1,0 +1,145 @@
+"""The ``loket`` command line (typer + rich). Thin: parses, calls loket/flows, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="loket",
+    help="Permit-office automation for DPMPTSP Kota Pekanbaru.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+rules_app = typer.Typer(help="Check declarative rules files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+@app.command()
+def intake(
+    inbox: Annotated[Path | None, typer.Option(help="Inbox folder (default ./inbox).")] = None,
+    outbox: Annotated[Path | None, typer.Option(help="Outbox folder (default ./outbox).")] = None,
+    stable_seconds: Annotated[
+        float | None,
+        typer.Option(help="Seconds a submission must stay unchanged before it is taken."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+) -> None:
+    """Run the intake flow once over every submission waiting in the inbox, then exit."""
+    import flows  # noqa: F401  (Prefect environment defaults)
+    from flows import intake as intake_flows
+
+    progress = None
+    if console.is_terminal and not as_json:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        bar = progress.add_task("Halaman dibaca / pages read", total=None)
+
+        def hook(done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total)
+
+        intake_flows.progress_hook = hook
+        progress.start()
+    try:
+        summary = intake_flows.intake_flow(
+            inbox=str(inbox) if inbox else None,
+            outbox=str(outbox) if outbox else None,
+            stable_seconds=stable_seconds,
+        )
+    except Exception as exc:
+        if progress:
+            progress.stop()
+        err.print(f"[red]intake failed:[/red] {type(exc).__name__}: {exc}")
+        raise typer.Exit(2) from exc
+    if progress:
+        progress.stop()
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    _print_summary(summary)
+
+
+def _print_summary(summary: dict) -> None:
+    table = Table(title="Intake")
+    for col in ("submission", "outcome", "registration no.", "quarantined files"):
+        table.add_column(col)
+    for sub in summary["submissions"]:
+        table.add_row(
+            sub["source"], sub["outcome"], sub["reg_no"] or "-", str(len(sub["problems"]))
+        )
+    console.print(table)
+    for sub in summary["submissions"]:
+        for line in sub["problems"]:
+            err.print(f"[yellow]karantina / quarantined:[/yellow] {sub['source']}/{line}")
+    if summary["waiting"]:
+        console.print(f"Still being copied (next run): {', '.join(summary['waiting'])}")
+    console.print(
+        f"{len(summary['processed'])} application(s), {summary['pages']} page(s) "
+        f"({summary['pages_cached']} from cache). Results: {summary['outbox']}"
+    )
+
+
+@rules_app.command("check")
+def rules_check(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Rules files (default: every file in rules/).")
+    ] = None,
+) -> None:
+    """Validate rules files against their schema; print file:line: problem for each mistake."""
+    from loket.rulesets import check_file, rules_files
+
+    targets = files or rules_files()
+    failed = 0
+    for path in targets:
+        problems = check_file(path)
+        if problems:
+            failed += 1
+            for line in problems:
+                err.print(line, markup=False, highlight=False)
+        else:
+            console.print(f"{path}: ok", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(reg_no: Annotated[str, typer.Argument(help="Registration number.")]) -> None:
+    """Print what the register knows about one application."""
+    from loket import register
+    from loket.config import load_settings
+    from loket.db import open_database
+
+    settings = load_settings()
+    db = open_database(settings.db_url)
+    with db() as session:
+        application = register.get(session, reg_no)
+        if application is None:
+            err.print(f"no application {reg_no}")
+            raise typer.Exit(1)
+        console.print(f"[bold]{application.reg_no}[/bold]  {application.source}")
+        console.print(f"received: {application.received_at:%Y-%m-%d %H:%M}")
+        console.print(f"status:   {application.status}   verdict: {application.verdict or '-'}")
+        console.print(f"pages:    {application.pages}  {application.summary or ''}")
+        for f in application.files:
+            mark = "" if f.status == "ok" else f"  [yellow]{f.status}: {f.reason}[/yellow]"
+            console.print(f"  {f.relpath}  {f.kind or '?'} {f.page_count}p  {f.sha256[:12]}{mark}")
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,151 @@
+"""Finding submissions in the inbox and deciding when they are safe to take.
+
+A submission is a folder ``inbox/<name>/`` (any files, any depth) or a single file
+``inbox/<name>.pdf|.tif|.tiff|.jpg|.png``. It is taken only once all its files (temporary
+ones included) have kept their size and mtime for ``stable_seconds``: a half-copied
+submission is never taken. Temporary names (``.part``, ``~$x``, dot-files…) are ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from loket.config import TEMP_SUFFIXES
+from loket.quarantine import Problem
+
+SINGLE_FILE_SUFFIXES = (".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png")
+IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".gitkeep"}
+
+
+def is_temporary(name: str) -> bool:
+    """Names that copy tools, editors and OSes use for incomplete or private files."""
+    low = name.lower()
+    return (
+        name.startswith((".", "~$", "~"))
+        or low.endswith(TEMP_SUFFIXES)
+        or low.endswith("~")
+        or low in IGNORED_NAMES
+    )
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    relpath: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A snapshot of one submission as it lies in the inbox."""
+
+    name: str
+    path: Path
+    is_dir: bool
+    files: tuple[InboxFile, ...]
+    problems: tuple[Problem, ...] = ()
+    temp_files: tuple[InboxFile, ...] = field(default=())
+
+    @property
+    def signature(self) -> tuple[tuple[str, int, int], ...]:
+        return tuple((f.relpath, f.size, f.mtime_ns) for f in self.files + self.temp_files)
+
+    @property
+    def newest_mtime(self) -> float:
+        times = [f.mtime_ns for f in self.files + self.temp_files]
+        return max(times) / 1e9 if times else 0.0
+
+
+def _walk(root: Path) -> tuple[list[InboxFile], list[InboxFile], list[Problem]]:
+    files: list[InboxFile] = []
+    temps: list[InboxFile] = []
+    problems: list[Problem] = []
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError as exc:
+            rel = current.relative_to(root).as_posix() or "."
+            problems.append(Problem(rel, "unreadable", exc.strerror or str(exc)))
+            continue
+        for entry in entries:
+            rel = Path(entry.path).relative_to(root).as_posix()
+            if entry.is_symlink():
+                problems.append(Problem(rel, "symlink", os.readlink(entry.path)))
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                problems.append(Problem(rel, "unreadable", exc.strerror or str(exc)))
+                continue
+            item = InboxFile(Path(entry.path), rel, st.st_size, st.st_mtime_ns)
+            if is_temporary(entry.name):
+                if stat.S_ISREG(st.st_mode):
+                    temps.append(item)
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                stack.append(Path(entry.path))
+            elif stat.S_ISREG(st.st_mode):
+                files.append(item)
+            else:
+                problems.append(Problem(rel, "unsupported", "bukan berkas biasa / not a file"))
+    files.sort(key=lambda f: f.relpath)
+    return files, temps, problems
+
+
+def scan(inbox: Path) -> list[Submission]:
+    """Every submission now in ``inbox`` (stable or not), sorted by name."""
+    subs: list[Submission] = []
+    if not inbox.is_dir():
+        return subs
+    for entry in sorted(os.scandir(inbox), key=lambda e: e.name):
+        if is_temporary(entry.name):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink():
+            problem = Problem(entry.name, "symlink", os.readlink(entry.path))
+            subs.append(Submission(entry.name, path, False, (), (problem,)))
+        elif entry.is_dir(follow_symlinks=False):
+            files, temps, problems = _walk(path)
+            if files or problems:
+                subs.append(
+                    Submission(entry.name, path, True, tuple(files), tuple(problems), tuple(temps))
+                )
+        elif entry.is_file(follow_symlinks=False):
+            st = entry.stat(follow_symlinks=False)
+            item = InboxFile(path, entry.name, st.st_size, st.st_mtime_ns)
+            problems = ()
+            if not entry.name.lower().endswith(SINGLE_FILE_SUFFIXES):
+                problems = (Problem(entry.name, "unsupported", Path(entry.name).suffix or "-"),)
+            subs.append(Submission(entry.name, path, False, (item,), problems))
+    return subs
+
+
+def stable_submissions(
+    inbox: Path, stable_seconds: float, *, now: float | None = None, recheck: float = 1.0
+) -> tuple[list[Submission], list[Submission]]:
+    """Split the inbox into (ready, still-changing) submissions.
+
+    Ready: every file's mtime is at least ``stable_seconds`` old and a second look after
+    ``min(recheck, stable_seconds)`` seconds finds the same sizes and mtimes (catches copies
+    that preserve old mtimes). With ``stable_seconds == 0`` everything present is ready.
+    """
+    first = scan(inbox)
+    if stable_seconds <= 0:
+        return first, []
+    current = now if now is not None else time.time()
+    candidates = [s for s in first if current - s.newest_mtime >= stable_seconds]
+    waiting = [s for s in first if s not in candidates]
+    if candidates and recheck > 0:
+        time.sleep(min(recheck, stable_seconds))
+        again = {s.name: s.signature for s in scan(inbox)}
+        ready = [s for s in candidates if again.get(s.name) == s.signature]
+        waiting += [s for s in candidates if s not in ready]
+        return ready, waiting
+    return candidates, waiting

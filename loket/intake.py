@@ -1,0 +1,279 @@
+"""Intake, step by step: accept a submission (archive, probe, register or quarantine), read
+its pages (text layer or OCR, faces) and assemble ``pages.json``.
+
+Pure domain logic: the Prefect flow in ``flows/intake.py`` decides what runs when and in
+parallel. Every step is idempotent, so a crash anywhere is repaired by running intake again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from loket import archive, register
+from loket.classify import (
+    ClassificationRules,
+    ClassifiedPage,
+    apply_continuations,
+    classify,
+    group,
+)
+from loket.config import Settings
+from loket.inbox import Submission
+from loket.ocr import OcrCache, PageText, page_key, read_page
+from loket.pages import PageRef, probe, render, text_layer
+from loket.photos import find_faces
+from loket.quarantine import Problem, Unusable, quarantine_copy
+
+LOCAL_TZ = ZoneInfo("Asia/Jakarta")
+CLASSIFICATION_RULES = "document-types.yaml"
+#: Pages with more OCR text than this are letters, not photo sheets: no face search.
+FACE_SEARCH_MAX_CHARS = 1500
+
+
+@dataclass
+class Accepted:
+    """What happened to one submission."""
+
+    source: str
+    outcome: str  # registered | resumed | duplicate | quarantined | deferred
+    reg_no: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    message: str = ""
+
+
+def _remove_from_inbox(sub: Submission, settings: Settings, shas: dict[str, str]) -> None:
+    """Delete inbox files whose verified copy is in the archive; then empty folders."""
+    for f in sub.files:
+        sha = shas.get(f.relpath)
+        if sha and archive.verify(settings.archive_dir, sha):
+            f.path.unlink(missing_ok=True)
+    if sub.is_dir:
+        for dirpath, _dirs, _files in sorted(os.walk(sub.path), key=lambda t: -len(t[0])):
+            with contextlib.suppress(OSError):
+                os.rmdir(dirpath)  # only succeeds when empty
+
+
+def _quarantine_problem(settings: Settings, sub: Submission, problem: Problem) -> None:
+    original = (sub.path / problem.relpath) if sub.is_dir else sub.path
+    quarantine_copy(settings.quarantine_dir, sub.name, problem, original)
+    if original.is_symlink():
+        original.unlink()  # the link itself now lives in quarantine; its target is untouched
+
+
+def accept(
+    sub: Submission, settings: Settings, db: sessionmaker[Session], *, prefix: str
+) -> Accepted:
+    """Originals first: archive and verify every file, then register, then clear the inbox."""
+    records: list[register.FileRecord] = []
+    shas: dict[str, str] = {}
+    problems = list(sub.problems)
+    for f in sub.files:
+        try:
+            sha, size = archive.store(settings.archive_dir, f.path)
+        except FileNotFoundError:
+            return Accepted(sub.name, "deferred", message=f"{f.relpath} vanished; retry later")
+        except archive.ArchiveError as exc:
+            return Accepted(sub.name, "deferred", message=str(exc))
+        except PermissionError as exc:
+            problems.append(Problem(f.relpath, "unreadable", exc.strerror or str(exc)))
+            continue
+        shas[f.relpath] = sha
+        stored = archive.path_for(settings.archive_dir, sha)
+        known = {p.relpath: p for p in problems}
+        if f.relpath in known:
+            records.append(register.FileRecord(f.relpath, sha, size, problem=known[f.relpath].code))
+            continue
+        try:
+            kind, count = probe(
+                stored,
+                max_bytes=settings.max_file_bytes,
+                max_pixels=settings.max_image_pixels,
+                max_pages=settings.max_pdf_pages,
+            )
+            records.append(register.FileRecord(f.relpath, sha, size, kind, count))
+        except Unusable as exc:
+            problems.append(Problem(f.relpath, exc.code, exc.detail))
+            records.append(register.FileRecord(f.relpath, sha, size, problem=exc.code))
+
+    fp = register.fingerprint(records) if records else None
+    with db.begin() as session:
+        existing = register.find_by_fingerprint(session, fp) if fp else None
+        if existing is not None:
+            if existing.status == "received" and existing.source == sub.name:
+                outcome, reg_no = "resumed", existing.reg_no
+            else:
+                register.log(
+                    session, "duplicate", sub.name, existing.reg_no, {"of": existing.source}
+                )
+                outcome, reg_no = "duplicate", existing.reg_no
+        elif not any(r.problem is None for r in records):
+            register.log(session, "quarantined", sub.name, None, [p.line() for p in problems])
+            outcome, reg_no = "quarantined", None
+        else:
+            app = register.register(
+                session,
+                prefix=prefix,
+                service=settings.service,
+                source=sub.name,
+                files=records,
+                received_at=datetime.now(LOCAL_TZ),
+            )
+            for p in problems:
+                register.log(session, "quarantined", sub.name, app.reg_no, p.line())
+            outcome, reg_no = "registered", app.reg_no
+
+    if outcome != "duplicate":
+        for problem in problems:
+            _quarantine_problem(settings, sub, problem)
+        if outcome == "quarantined" and not problems:
+            _quarantine_problem(settings, sub, Problem(sub.name, "no_usable_files"))
+    else:
+        _note_duplicate(settings, sub.name, reg_no or "")
+    _remove_from_inbox(sub, settings, shas)
+    return Accepted(sub.name, outcome, reg_no, problems if outcome != "duplicate" else [])
+
+
+def _note_duplicate(settings: Settings, source: str, reg_no: str) -> None:
+    folder = settings.outbox_dir / "_duplikat"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(LOCAL_TZ).strftime("%Y%m%dT%H%M%S")
+    (folder / f"{stamp}-{Path(source).name}.txt").write_text(
+        f"Pengajuan '{source}' berisi berkas yang sama persis dengan permohonan {reg_no}; "
+        f"tidak diproses ulang.\nSubmission '{source}' has exactly the same files as "
+        f"application {reg_no}; not processed again.\n",
+        encoding="utf-8",
+    )
+
+
+def pending(db: sessionmaker[Session]) -> list[str]:
+    """Registration numbers of applications received but not yet processed (oldest first)."""
+    with db() as session:
+        rows = session.scalars(
+            select(register.Application.reg_no)
+            .where(register.Application.status == "received")
+            .order_by(register.Application.id)
+        )
+        return list(rows)
+
+
+def page_refs(db: sessionmaker[Session], settings: Settings, reg_no: str) -> list[PageRef]:
+    with db() as session:
+        app = register.get(session, reg_no)
+        if app is None:
+            raise KeyError(reg_no)
+        refs = []
+        for f in app.files:
+            if f.status != "ok" or not f.kind:
+                continue
+            path = archive.path_for(settings.archive_dir, f.sha256)
+            refs += [PageRef(f.relpath, path, f.sha256, f.kind, i) for i in range(f.page_count)]
+        return refs
+
+
+@dataclass(frozen=True)
+class PageResult:
+    ref: PageRef
+    text: PageText | None
+    cached: bool
+    error: str | None = None
+
+    @property
+    def faces(self) -> int:
+        return self.text.faces if self.text else 0
+
+
+def read(ref: PageRef, cache: OcrCache, *, psm: int = 3) -> PageResult:
+    """Text of one page: the PDF's own text layer when real, else OCR (cached); faces."""
+    key = page_key(ref.sha256, ref.index, psm)
+    hit = cache.get(key)
+    if hit is not None:
+        return PageResult(ref, hit, True)
+    try:
+        layer = text_layer(ref)
+        image = render(ref)
+    except Exception as exc:  # a page that cannot be rendered is reported, not fatal
+        return PageResult(ref, None, False, f"{type(exc).__name__}: {exc}")
+    if layer is not None:
+        result = PageText(layer, 0, 0.0, "text-layer", 1.0)
+    else:
+        result = read_page(image, psm=psm)
+    if len(result.text) < FACE_SEARCH_MAX_CHARS:
+        result = replace(result, faces=len(find_faces(image, result.rotation)))
+    cache.put(key, result)
+    return PageResult(ref, result, False)
+
+
+def assemble(
+    source: str, reg_no: str, results: list[PageResult], rules: ClassificationRules
+) -> dict[str, object]:
+    """The ``pages.json`` document of one application."""
+    classified: list[ClassifiedPage] = []
+    for r in results:
+        text = r.text.text if r.text else ""
+        ink = r.text.ink if r.text else 0.0
+        classified.append(
+            ClassifiedPage(r.ref.relpath, r.ref.page, classify(text, rules, faces=r.faces, ink=ink))
+        )
+    classified = apply_continuations(classified, rules)
+    groups = group(classified)
+    pages = []
+    for r, c, g in zip(results, classified, groups, strict=True):
+        entry: dict[str, object] = {
+            "file": r.ref.relpath,
+            "page": r.ref.page,
+            "doc_type": c.verdict.doc_type,
+            "confidence": c.verdict.confidence,
+            "rotation": r.text.rotation if r.text else 0,
+            "text_source": r.text.source if r.text else "ocr",
+            "text": r.text.text if r.text else "",
+            "document": g,
+            "faces": r.faces,
+            "skew": r.text.skew if r.text else 0.0,
+            "matched": list(c.verdict.matched),
+        }
+        if r.error:
+            entry["error"] = r.error
+        pages.append(entry)
+    return {
+        "source": source,
+        "registration_number": reg_no,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "pages": pages,
+    }
+
+
+def write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def finish(
+    db: sessionmaker[Session], settings: Settings, reg_no: str, doc: dict[str, object]
+) -> Path:
+    """Write the application's outbox folder and mark it processed."""
+    folder = settings.outbox_dir / reg_no
+    write_json(folder / "pages.json", doc)
+    pages = doc["pages"]
+    assert isinstance(pages, list)
+    counts: dict[str, int] = {}
+    for p in pages:
+        counts[p["doc_type"]] = counts.get(p["doc_type"], 0) + 1
+    with db.begin() as session:
+        app = register.get(session, reg_no)
+        assert app is not None
+        app.status = "processed"
+        app.pages = len(pages)
+        app.summary = {"doc_types": counts}
+        register.log(session, "processed", app.source, reg_no, {"pages": len(pages)})
+    return folder

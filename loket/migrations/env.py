@@ -1,0 +1,33 @@
+"""Alembic environment: runs against the connection handed over by :func:`loket.db.migrate`,
+or against ``LOKET_DATABASE_URL`` when called from the ``alembic`` command line."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+import loket.register  # noqa: F401  (register tables)
+from loket.config import load_settings
+from loket.db import Base, make_engine
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    with make_engine(load_settings().db_url).connect() as conn:
+        _run(conn)
+        conn.commit()

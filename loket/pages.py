@@ -1,0 +1,188 @@
+"""From archived files to pages: format sniffing, safety probes, rendering, text layers.
+
+Formats are recognised by their content, not their name (a mislabelled ``.jpg`` that is a
+PDF is read as a PDF). Probes reject what must be quarantined (empty, truncated, encrypted,
+JavaScript, decompression bombs, 0×0) before any page is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageSequence
+
+from loket.quarantine import Unusable
+
+PDF_DPI = 300
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One page of one archived file."""
+
+    relpath: str
+    path: Path  # the archived copy
+    sha256: str
+    kind: str  # pdf | tiff | jpeg | png
+    index: int  # 0-based page index inside the file
+
+    @property
+    def page(self) -> int:
+        return self.index + 1
+
+
+def sniff(head: bytes) -> str | None:
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return "tiff"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    return None
+
+
+def _check_pixels(width: int, height: int, max_pixels: int) -> None:
+    if width <= 0 or height <= 0:
+        raise Unusable("no_pixels")
+    if width * height > max_pixels:
+        raise Unusable("bomb", f"{width}×{height} piksel/pixels")
+
+
+_JS = re.compile(rb"/(JavaScript|JS)\b")
+
+
+def _probe_pdf(path: Path, max_pages: int, max_pixels: int) -> int:
+    import pypdf
+    import pypdfium2 as pdfium
+
+    raw = path.read_bytes() if path.stat().st_size < 64 * 1024 * 1024 else b""
+    if raw and _JS.search(raw):
+        raise Unusable("javascript")
+    try:
+        reader = pypdf.PdfReader(str(path), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Unusable("encrypted")
+    except Unusable:
+        raise
+    except Exception as exc:  # pypdf raises many types on broken files
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            raise Unusable("encrypted") from exc
+        raise Unusable("truncated", f"PDF: {exc}") from exc
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise Unusable("encrypted") from exc
+        raise Unusable("truncated", f"PDF: {exc}") from exc
+    try:
+        count = len(doc)
+        if count == 0:
+            raise Unusable("no_pages")
+        if count > max_pages:
+            raise Unusable("too_many_pages", f"{count} > {max_pages}")
+        for i in range(count):
+            w, h = doc[i].get_size()
+            _check_pixels(int(w / 72 * PDF_DPI), int(h / 72 * PDF_DPI), max_pixels)
+    finally:
+        doc.close()
+    if not raw.rstrip().endswith(b"%%EOF") and raw and b"%%EOF" not in raw[-2048:]:
+        raise Unusable("truncated", "PDF tanpa penutup %%EOF / PDF without %%EOF trailer")
+    return count
+
+
+def _probe_image(path: Path, max_pixels: int) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as im:
+                frames = 0
+                for frame in ImageSequence.Iterator(im):
+                    _check_pixels(frame.width, frame.height, max_pixels)
+                    frame.load()
+                    frames += 1
+        except Unusable:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise Unusable("bomb", str(exc)[:120]) from exc
+        except Exception as exc:  # Pillow raises many types on damaged files
+            raise Unusable("truncated", f"{type(exc).__name__}: {exc}"[:200]) from exc
+    if frames == 0:
+        raise Unusable("no_pages")
+    return frames
+
+
+def probe(path: Path, *, max_bytes: int, max_pixels: int, max_pages: int) -> tuple[str, int]:
+    """(kind, page count) of an archived file, or raise :class:`Unusable`."""
+    size = path.stat().st_size
+    if size == 0:
+        raise Unusable("empty")
+    if size > max_bytes:
+        raise Unusable("too_large", f"{size / 2**20:.0f} MiB > {max_bytes / 2**20:.0f} MiB")
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    kind = sniff(head)
+    if kind is None:
+        raise Unusable("unsupported", repr(head[:8])[2:-1] or "-")
+    if kind == "pdf":
+        return kind, _probe_pdf(path, max_pages, max_pixels)
+    if kind == "png" and head[12:16] == b"IHDR":
+        _check_pixels(int.from_bytes(head[16:20]), int.from_bytes(head[20:24]), max_pixels)
+    return kind, _probe_image(path, max_pixels)
+
+
+def render(ref: PageRef, dpi: int = PDF_DPI) -> Image.Image:
+    """The page as an RGB image (PDF pages rendered at ``dpi``)."""
+    if ref.kind == "pdf":
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(ref.path))
+        try:
+            page = doc[ref.index]
+            image = page.render(scale=dpi / 72, grayscale=False).to_pil()
+        finally:
+            doc.close()
+        return image.convert("RGB")
+    with Image.open(ref.path) as im:
+        if ref.kind == "tiff":
+            im.seek(ref.index)
+        im.load()
+        return _flatten(im)
+
+
+def _flatten(im: Image.Image) -> Image.Image:
+    if im.mode in ("RGBA", "LA", "P", "PA"):
+        im = im.convert("RGBA")
+        bg = Image.new("RGB", im.size, "white")
+        bg.paste(im, mask=im.getchannel("A"))
+        return bg
+    if im.mode in ("1", "I;16", "I", "F"):
+        im = im.convert("L")
+    return im.convert("RGB")
+
+
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+
+
+def text_layer(ref: PageRef, min_chars: int = 40) -> str | None:
+    """The PDF page's own text when it is real text (not empty, not garbage), else None."""
+    if ref.kind != "pdf":
+        return None
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(str(ref.path), strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        text = reader.pages[ref.index].extract_text() or ""
+    except Exception:
+        return None
+    tokens = text.split()
+    if len(text.strip()) < min_chars or not tokens:
+        return None
+    wordlike = sum(1 for t in tokens if _WORD.fullmatch(t.strip(".,:;()\"'")))
+    return text if wordlike / len(tokens) >= 0.5 else None

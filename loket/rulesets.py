@@ -1,0 +1,46 @@
+"""Which schema each file in ``rules/`` follows, and checking them all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from loket.config import load_settings
+from loket.rulesfile import RulesError, load_model
+
+
+def _schemas() -> dict[str, type[BaseModel]]:
+    from loket.classify import ClassificationRules
+
+    return {"document-types.yaml": ClassificationRules}
+
+
+#: Extra schema resolvers registered by other modules: name -> model, or None if not theirs.
+resolvers: list[Callable[[Path], type[BaseModel] | None]] = []
+
+
+def schema_for(path: Path) -> type[BaseModel] | None:
+    for resolve in resolvers:
+        found = resolve(path)
+        if found is not None:
+            return found
+    return _schemas().get(path.name)
+
+
+def rules_files(directory: Path | None = None) -> list[Path]:
+    root = directory or load_settings().rules_dir
+    return sorted(p for p in root.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def check_file(path: Path) -> list[str]:
+    """One line per problem (``file:line: what — fix: how``); empty when the file is fine."""
+    model = schema_for(path)
+    if model is None:
+        return [f"{path}:0: no schema is known for this file name — fix: rename it or remove it"]
+    try:
+        load_model(path, model)
+    except RulesError as exc:
+        return str(exc).splitlines()
+    return []

@@ -1,0 +1,120 @@
+"""Loading declarative YAML files (rules, officials, calendars) against a pydantic schema.
+
+Errors name the file, the line and what is expected, in one line each, e.g.::
+
+    rules/document-types.yaml:14: types.ktp.weight: Input should be a valid number
+    (got 'heavy') — fix: write a number such as 1.5
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; ``str()`` is one line per problem: file:line: what."""
+
+    def __init__(self, path: Path, problems: list[tuple[int, str]]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(f"{path}:{line}: {msg}" for line, msg in problems))
+
+
+_HINTS = {
+    "missing": "add this key",
+    "extra_forbidden": "remove it or check its spelling",
+    "float_parsing": "write a number such as 1.5",
+    "float_type": "write a number such as 1.5",
+    "int_parsing": "write a whole number",
+    "int_type": "write a whole number",
+    "bool_parsing": "write true or false",
+    "string_type": "write text (quote it if it looks like a number)",
+    "list_type": "write a list (lines starting with '- ')",
+    "dict_type": "write a mapping (key: value lines)",
+    "literal_error": "use one of the allowed values",
+    "enum": "use one of the allowed values",
+    "date_from_datetime_parsing": "write a date as YYYY-MM-DD",
+    "date_parsing": "write a date as YYYY-MM-DD",
+    "value_error": "correct the value",
+    "greater_than_equal": "use a larger value",
+    "less_than_equal": "use a smaller value",
+}
+
+
+def _node_at(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | None:
+    """The deepest YAML node along ``loc`` (pydantic's error location)."""
+    node = root
+    best = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for key, value in node.value:
+                if str(key.value) == str(part):
+                    nxt = value
+                    best = key
+                    break
+            if nxt is None:
+                return best
+            node = nxt
+            best = node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return best
+            node = node.value[part]
+            best = node
+        else:
+            # pydantic adds union/tag names to loc; skip parts that are not in the file
+            continue
+    return best
+
+
+def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parsed data and the node tree (for line numbers) of a YAML file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RulesError(path, [(0, f"cannot read file: {exc.strerror}")]) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        raise RulesError(
+            path, [(line, f"not valid YAML: {exc.problem} — fix the indentation or quoting")]
+        ) from exc
+    return data, node
+
+
+def validate(path: Path, data: Any, node: yaml.Node | None, model: type[M]) -> M:
+    """Validate ``data`` (loaded from ``path``) as ``model`` or raise :class:`RulesError`."""
+    try:
+        return model.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            target = _node_at(node, loc)
+            line = target.start_mark.line + 1 if target is not None else 0
+            where = ".".join(str(p) for p in loc) or "(top level)"
+            got = err.get("input")
+            shown = (
+                f" (got {got!r})"
+                if err["type"] != "missing" and not isinstance(got, dict | list)
+                else ""
+            )
+            hint = _HINTS.get(err["type"], "see the schema in the file's header comment")
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append((line, f"{where}: {msg}{shown} — fix: {hint}"))
+        raise RulesError(path, problems) from None
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Load a YAML file and validate it as ``model``; errors carry file and line."""
+    data, node = load_yaml(path)
+    return validate(path, data, node, model)
