@@ -35,7 +35,6 @@ def intake(
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
 ) -> None:
     """Run the intake flow once over every submission waiting in the inbox, then exit."""
-    import flows  # noqa: F401  (Prefect environment defaults)
     from flows import intake as intake_flows
 
     progress = None

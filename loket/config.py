@@ -97,3 +97,19 @@ def load_settings(**overrides: object) -> Settings:
         if raw:
             values[name] = conv(raw)
     return Settings().with_overrides(**values).with_overrides(**overrides)
+
+
+def apply_prefect_defaults(settings: Settings | None = None) -> None:
+    """Prefect defaults for an office machine; call before Prefect is imported.
+
+    State under ``var/prefect`` (not ``~/.prefect``), no telemetry, a patient start of the
+    ephemeral server, single-threaded tesseract. Explicit environment variables win.
+    """
+    var = (settings or load_settings()).var_dir
+    os.environ.setdefault("PREFECT_HOME", str(var / "prefect"))
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")

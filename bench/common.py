@@ -1,0 +1,41 @@
+"""Helpers shared by the benchmarks: an isolated loket home and a warmed Prefect."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def isolated_home(prefix: str) -> Path:
+    """A fresh LOKET_HOME (inbox/outbox/var) with the repository's rules; env set for it."""
+    home = Path(tempfile.mkdtemp(prefix=f"loket-{prefix}-"))
+    for name in ("inbox", "outbox", "var"):
+        (home / name).mkdir()
+    os.environ["LOKET_HOME"] = str(home)
+    os.environ["LOKET_RULES"] = str(REPO / "rules")
+    os.environ["LOKET_STABLE_SECONDS"] = "0"
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
+    return home
+
+
+def warm_prefect() -> float:
+    """Start Prefect's ephemeral server with a trivial flow; return the seconds it took."""
+    from loket.config import apply_prefect_defaults
+
+    apply_prefect_defaults()
+    from prefect import flow
+
+    @flow(name="warm-up")
+    def warm() -> int:
+        return 1
+
+    start = time.perf_counter()
+    warm()
+    return time.perf_counter() - start
