@@ -99,7 +99,9 @@ def decompression_bomb_png(path: Path) -> None:
     compressor = zlib.compressobj(9)
     data = b"".join(compressor.compress(row) for _ in range(64)) + compressor.flush()
     path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", data)
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", data)
         + _png_chunk(b"IEND", b"")
     )
 
@@ -107,8 +109,10 @@ def decompression_bomb_png(path: Path) -> None:
 def zero_pixel_png(path: Path) -> None:
     header = struct.pack(">IIBBBBB", 0, 0, 8, 0, 0, 0, 0)
     path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(b"")) + _png_chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b""))
+        + _png_chunk(b"IEND", b"")
     )
 
 

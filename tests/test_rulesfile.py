@@ -18,8 +18,14 @@ GOOD = REPO / "rules" / "document-types.yaml"
 def test_the_shipped_rules_are_valid() -> None:
     rules = load_rules(GOOD)
     assert {
-        "surat_permohonan", "ktp", "ijazah", "str", "rekomendasi_organisasi_profesi",
-        "surat_keterangan_sehat", "surat_pernyataan_tempat_kerja", "rekomendasi_dinkes",
+        "surat_permohonan",
+        "ktp",
+        "ijazah",
+        "str",
+        "rekomendasi_organisasi_profesi",
+        "surat_keterangan_sehat",
+        "surat_pernyataan_tempat_kerja",
+        "rekomendasi_dinkes",
         "surat_izin_asli",
     } <= set(rules.types)
     assert rules.photo is not None and rules.photo.doc_type == "pas_foto"
@@ -51,7 +57,9 @@ def test_a_misspelt_key_is_reported(tmp_path: Path) -> None:
 
 
 def test_a_bad_regex_is_reported(tmp_path: Path) -> None:
-    path, line = _broken(tmp_path, 'regex: "perpanjangan|permohonan baru"', 'regex: "(perpanjangan"')
+    path, line = _broken(
+        tmp_path, 'regex: "perpanjangan|permohonan baru"', 'regex: "(perpanjangan"'
+    )
     with pytest.raises(RulesError) as info:
         load_model(path, ClassificationRules)
     assert f"{path}:{line}:" in str(info.value) and "regular expression" in str(info.value)

@@ -1,0 +1,83 @@
+"""Page reading on real tesseract: orientation, deskew, binarisation, cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from loket.ocr import (
+    OcrCache,
+    PageText,
+    deskew,
+    detect_orientation,
+    estimate_skew,
+    page_key,
+    read_page,
+    rotate_upright,
+)
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+LINES = [
+    "PEMERINTAH KOTA PEKANBARU",
+    "Perihal: Permohonan Surat Izin Kerja Radiografer",
+    "Dengan hormat, yang bertanda tangan di bawah ini",
+    "mengajukan permohonan izin kerja sebagai radiografer",
+    "pada Rumah Sakit Umum Daerah Arifin Achmad Pekanbaru.",
+    "Demikian permohonan ini kami sampaikan, atas perhatian",
+    "Bapak/Ibu kami ucapkan terima kasih.",
+] * 3
+
+
+def letter_page() -> Image.Image:
+    img = Image.new("L", (1654, 2339), 250)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, line in enumerate(LINES):
+        draw.text((140, 160 + i * 70), line, font=font, fill=20)
+    return img
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_orientation_is_detected_and_undone(rotation: int) -> None:
+    page = letter_page()
+    scanned = page.rotate(-rotation, expand=True)  # turned clockwise by `rotation`
+    gray = np.asarray(scanned)
+    assert detect_orientation(gray) == rotation
+    upright = rotate_upright(gray, rotation)
+    assert upright.shape == np.asarray(page).shape
+
+
+def test_blank_page_has_no_orientation() -> None:
+    assert detect_orientation(np.full((1169, 827), 245, np.uint8)) == 0
+
+
+@pytest.mark.parametrize("angle", [-2.5, 1.5, 3.0])
+def test_small_skew_is_measured_and_removed(angle: float) -> None:
+    gray = np.asarray(letter_page())
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    skewed = cv2.warpAffine(gray, m, (w, h), borderValue=250)
+    found = estimate_skew(skewed)
+    assert abs(found + angle) <= 0.5, found
+    assert abs(estimate_skew(deskew(skewed, found))) <= 0.5
+
+
+def test_read_page_reads_rotated_indonesian_text() -> None:
+    scanned = letter_page().rotate(-90, expand=True)
+    result = read_page(scanned)
+    assert result.rotation == 90
+    assert "Permohonan Surat Izin Kerja Radiografer" in result.text
+
+
+def test_cache_round_trip(tmp_path: Path) -> None:
+    cache = OcrCache(tmp_path)
+    key = page_key("a" * 64, 0, 3)
+    assert cache.get(key) is None
+    value = PageText("teks", 90, 1.25, "ocr", 0.1, faces=2)
+    cache.put(key, value)
+    assert cache.get(key) == value
+    assert page_key("a" * 64, 1, 3) != key
