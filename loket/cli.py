@@ -20,6 +20,17 @@ app = typer.Typer(
 rules_app = typer.Typer(help="Check declarative rules files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
+
+def _mount_subcommands() -> None:
+    from loket.complaints_cli import complaint_app, complaints_app, skm_app
+
+    app.add_typer(complaint_app, name="complaint")
+    app.add_typer(complaints_app, name="complaints")
+    app.add_typer(skm_app, name="skm")
+
+
+_mount_subcommands()
+
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 

@@ -13,8 +13,16 @@ from loket.rulesfile import RulesError, load_model
 
 def _schemas() -> dict[str, type[BaseModel]]:
     from loket.classify import ClassificationRules
+    from loket.complaints import ComplaintRules
+    from loket.officials import OfficialsFile
+    from loket.skm import SkmRules
 
-    return {"document-types.yaml": ClassificationRules}
+    return {
+        "document-types.yaml": ClassificationRules,
+        "complaints.yaml": ComplaintRules,
+        "officials.yaml": OfficialsFile,
+        "skm.yaml": SkmRules,
+    }
 
 
 #: Extra schema resolvers registered by other modules: name -> model, or None if not theirs.

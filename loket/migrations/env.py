@@ -6,7 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import loket.register  # noqa: F401  (register tables)
+import loket.complaints  # registers its tables (so does the next line)
+import loket.register  # noqa: F401  (registers its tables)
 from loket.config import load_settings
 from loket.db import Base, make_engine
 

@@ -1,0 +1,361 @@
+"""Monthly complaint report: figures, review by the Sekretaris (or Plh.), and the CLI."""
+
+# ruff: noqa: F811  (pytest fixtures are imported from tests/conftest_complaints.py)
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from loket import complaint_report as rep
+from loket import complaints as cp
+from loket.officials import load_officials
+from tests.conftest_complaints import (  # noqa: F401  (fixtures)
+    Home,
+    c_home,
+    c_session,
+    cli,
+    make_survey,
+    write_sms_csv,
+    write_survey,
+)
+
+WIB = cp.WIB
+NOW = datetime(2026, 12, 2, 8, 0, tzinfo=WIB)
+
+
+@pytest.fixture
+def rules(c_home: Home) -> cp.ComplaintRules:
+    return cp.load_rules(c_home.rules / "complaints.yaml")
+
+
+@pytest.fixture
+def officials(c_home: Home):  # type: ignore[no-untyped-def]
+    return load_officials(c_home.rules / "officials.yaml")
+
+
+def populate(c_home: Home, session, rules, officials, seed: int = 5) -> list[cp.Complaint]:
+    """Random complaints in October and November 2026, some answered, some coordinated."""
+    rng = random.Random(seed)
+    officer = officials.by_nip(c_home.people["petugas_pengaduan"])
+    made = []
+    for i in range(24):
+        month = 10 if i < 4 else 11
+        received = datetime(2026, month, rng.randint(1, 28), rng.randint(7, 16), 0, tzinfo=WIB)
+        weight = rng.choice([None, "ringan", "ringan", "sedang", "berat"])
+        c = cp.add_complaint(
+            session,
+            rules,
+            cp.NewComplaint(
+                channel=rng.choice(list(rules.channels)),
+                complainant_name=f"Pengadu {i}",
+                subject=f"Perihal {i}",
+                text=rng.choice(
+                    ["Izin belum selesai", "Mohon informasi", "Ada pungli", "Saran: tambah kursi"]
+                ),
+                type=rng.choice(list(rules.types)),
+                received_at=received,
+                weight=weight,
+                handler=officer,
+                email=f"p{i}@contoh.test",
+                phone="0812",
+            ),
+            store=c_home.var / "complaints",
+        )
+        if weight and rng.random() < 0.6:
+            for step in rules.weights[weight].coordination:
+                cp.coordinate(session, c, role=step[0], by=officer, note="ok", party_name="Pejabat")
+            when = received + timedelta(days=rng.choice([1, 2, 5, 12, 20]))
+            cp.answer(session, rules, c, f"Jawaban {i}", by=officer, at=min(when, NOW))
+        made.append(c)
+    session.commit()
+    return made
+
+
+def test_report_figures_match_the_register(c_home: Home, c_session, rules, officials) -> None:
+    made = populate(c_home, c_session, rules, officials)
+    data = rep.build_data(c_session, rules, "2026-11", now=NOW)
+    november = [c for c in made if cp.to_wib(c.received_at).month == 11]
+    assert data["total"] == len(november) == 20
+    rekap = data["rekap"]
+    assert isinstance(rekap, list)
+
+    def section(name: str) -> dict[str, int]:
+        out, current = {}, None
+        for r in rekap:
+            current = r["kategori"] or current
+            if current == name:
+                out[r["uraian"]] = r["jumlah"]
+        return out
+
+    channels = Counter(rules.channel_label(c.channel) for c in november)
+    assert {k: v for k, v in section("Media").items() if v} == dict(channels)
+    assert sum(section("Jenis").values()) == 20
+    weights = Counter(
+        rules.weight_label(c.weight) if c.weight else rep.UNCONFIRMED for c in november
+    )
+    assert {k: v for k, v in section("Bobot").items() if v} == dict(weights)
+    answered = [c for c in november if c.status == cp.STATUS_ANSWERED]
+    assert data["dijawab"] == len(answered) and data["belum_dijawab"] == 20 - len(answered)
+    late = [c for c in november if cp.is_overdue(c, NOW)]
+    assert data["terlambat_bulan_ini"] == len(late)
+    waktu = {w["bobot"]: w for w in data["waktu"]}  # type: ignore[union-attr]
+    assert waktu["Jumlah"]["dijawab"] == len(answered)
+    if answered:
+        spans = [(c.answered_at - c.received_at).total_seconds() / 86400 for c in answered]
+        assert waktu["Jumlah"]["rata"] == f"{sum(spans) / len(spans):.1f}".replace(".", ",")
+    # the list has every November complaint, in order of receipt
+    assert [c["nomor"] for c in data["daftar"]] == [  # type: ignore[union-attr]
+        c.number for c in sorted(november, key=lambda c: (c.received_at, c.id))
+    ]
+    # overdue: this month's late ones plus October's still unanswered past their deadline
+    carried = [
+        c
+        for c in made
+        if cp.to_wib(c.received_at).month == 10
+        and c.status != cp.STATUS_ANSWERED
+        and cp.is_overdue(c, NOW)
+    ]
+    assert {c["nomor"] for c in data["lewat"]} == {c.number for c in late + carried}  # type: ignore[union-attr]
+
+
+def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
+    populate(c_home, c_session, rules, officials)
+    p = c_home.people
+    drafts = c_home.var / "reports" / "drafts"
+    final = c_home.outbox / "reports" / "2026-11"
+    with pytest.raises(cp.ComplaintError):
+        rep.draft(c_session, rules, "2026-13", drafts_root=drafts, pdf=False)
+    record, files = rep.draft(
+        c_session,
+        rules,
+        "2026-11",
+        drafts_root=drafts,
+        maker=officials.by_nip(p["petugas_pengaduan"]),
+        pdf=False,
+    )
+    c_session.commit()
+    assert record.version == 1 and record.status == rep.DRAFT
+    assert all(f.parent == drafts / "2026-11" / "v1" for f in files)
+    assert not final.exists()
+
+    # someone else: refused, nothing changed, attempt recorded
+    for nip in (p["kepala_dinas"], p["front_office"], "199001012020011001"):
+        out = rep.review(
+            c_session, officials, "2026-11", nip, "approve", outbox=c_home.outbox, pdf=False
+        )
+        c_session.commit()
+        assert not out.allowed and "Ditolak" in out.message
+    assert record.status == rep.DRAFT and record.reviewed_by_nip is None
+    assert not final.exists()
+    tried = rep.attempts(c_session, "2026-11")
+    assert [(a.actor_nip, a.allowed) for a in tried] == [
+        (p["kepala_dinas"], False),
+        (p["front_office"], False),
+        ("199001012020011001", False),
+    ]
+
+    # the Sekretaris returns it; a note is required
+    out = rep.review(
+        c_session, officials, "2026-11", p["sekretaris"], "return", outbox=c_home.outbox
+    )
+    assert not out.allowed and "Catatan" in out.message
+    out = rep.review(
+        c_session,
+        officials,
+        "2026-11",
+        p["sekretaris"],
+        "return",
+        outbox=c_home.outbox,
+        note="Lengkapi jawaban yang kosong",
+    )
+    c_session.commit()
+    assert out.allowed and record.status == rep.RETURNED
+    out = rep.review(
+        c_session, officials, "2026-11", p["sekretaris"], "approve", outbox=c_home.outbox, pdf=False
+    )
+    assert not out.allowed and "dikembalikan" in out.message
+
+    second, _ = rep.draft(c_session, rules, "2026-11", drafts_root=drafts, pdf=False)
+    assert second.version == 2
+    assert any("Lengkapi jawaban yang kosong" in n for n in second.data["catatan"])
+
+    # the delegate approves as Plh.; only now the report is in the outbox
+    out = rep.review(
+        c_session,
+        officials,
+        "2026-11",
+        p["analis_ahli_madya"],
+        "approve",
+        outbox=c_home.outbox,
+        pdf=False,
+    )
+    c_session.commit()
+    assert out.allowed and second.status == rep.APPROVED
+    assert second.reviewed_as == "Plh. Sekretaris"
+    assert sorted(f.name for f in final.iterdir()) == [
+        "Laporan-Pengaduan-2026-11.docx",
+        "Laporan-Pengaduan-2026-11.xlsx",
+    ]
+    from docx import Document
+
+    doc = Document(str(final / "Laporan-Pengaduan-2026-11.docx"))
+    cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    text = "\n".join(x.text for x in doc.paragraphs)
+    assert "Plh. Sekretaris" in cells and c_home.people.names["analis_ahli_madya"] in cells
+    assert "BELUM DISETUJUI" not in text
+    draft_doc = Document(str(drafts / "2026-11" / "v2" / "Laporan-Pengaduan-2026-11.docx"))
+    assert "BELUM DISETUJUI" in "\n".join(x.text for x in draft_doc.paragraphs)
+    out = rep.review(
+        c_session, officials, "2026-11", p["sekretaris"], "approve", outbox=c_home.outbox, pdf=False
+    )
+    assert not out.allowed and "sudah disetujui" in out.message
+
+
+def flat(res) -> str:  # type: ignore[no-untyped-def]
+    """CLI output with rich's line wrapping undone."""
+    return " ".join(res.output.split())
+
+
+def test_previous_month() -> None:
+    assert rep.previous_month(datetime(2026, 1, 1, 7, 0, tzinfo=WIB)) == "2025-12"
+    assert rep.previous_month(datetime(2026, 11, 1, 0, 30, tzinfo=WIB)) == "2026-10"
+
+
+# ---------------------------------------------------------------------------------------
+# CLI
+
+
+def test_cli_complaint_lifecycle(c_home: Home, cli, tmp_path: Path) -> None:
+    runner = CliRunner()
+    p = c_home.people
+    env = {"LOKET_NIP": p["petugas_pengaduan"]}
+    # interactive: prompts in Bahasa Indonesia, weight suggestion confirmed by the officer
+    typed = (
+        "\n".join(
+            [
+                "surat",
+                "Budi",
+                "0812",
+                "",
+                "Jl. Melati 5",
+                "Izin terlambat",
+                "Permohonan SIKR-2026-000001 terlambat",
+                "",
+                "pengaduan",
+                "",
+            ]
+        )
+        + "\n"
+    )
+    res = runner.invoke(
+        cli, ["complaint", "add", "--received", "2026-11-03 09:00"], input=typed, env=env
+    )
+    assert res.exit_code == 0, res.output
+    assert "Nama pengadu" in flat(res) and "Saran bobot: Sedang" in flat(res)
+    assert "PGD-2026-000001" in flat(res)
+    # flags only
+    res = runner.invoke(
+        cli,
+        [
+            "complaint",
+            "add",
+            "--channel",
+            "telepon",
+            "--name",
+            "Ani",
+            "--phone",
+            "0813",
+            "--subject",
+            "Jam layanan",
+            "--text",
+            "Mohon informasi jam layanan",
+            "--weight",
+            "ringan",
+            "--received",
+            "2026-11-04 10:00",
+            "--no-input",
+        ],
+        env=env,
+    )
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(cli, ["complaint", "answer", "PGD-2026-000001", "--text", "x"], env=env)
+    # the weight was confirmed at the prompt (sedang): coordination comes first
+    assert res.exit_code == 1 and "dikoordinasikan" in flat(res)
+    res = runner.invoke(
+        cli,
+        [
+            "complaint",
+            "coordinate",
+            "PGD-2026-000001",
+            "--role",
+            "kepala_bidang",
+            "--note",
+            "Dicek",
+        ],
+        env=env,
+    )
+    assert res.exit_code == 0 and "Masih perlu: Kepala Dinas" in flat(res)
+    res = runner.invoke(cli, ["complaint", "list", "--month", "2026-11"], env=env)
+    assert res.exit_code == 0 and "2 pengaduan" in flat(res)
+    res = runner.invoke(cli, ["complaint", "show", "PGD-2026-000001"], env=env)
+    assert res.exit_code == 0 and "Koordinasi yang wajib" in flat(res)
+    assert "SIKR-2026-000001" in flat(res)
+    res = runner.invoke(
+        cli,
+        ["complaint", "answer", "PGD-2026-000002", "--text", "Senin-Jumat 08.00-15.00"],
+        env=env,
+    )
+    assert res.exit_code == 0, res.output
+    assert (
+        c_home.outbox / "pengaduan" / "PGD-2026-000002" / "tanggapan-PGD-2026-000002-catatan.txt"
+    ).is_file()
+
+    sms = write_sms_csv(
+        tmp_path / "sms.csv",
+        [
+            {"date": "2026-11-05 08:00", "from": "0811", "body": "Ada calo di loket"},
+            {"date": "??", "from": "0812", "body": "x"},
+        ],
+    )
+    res = runner.invoke(cli, ["complaint", "import-sms", str(sms)], env=env)
+    assert res.exit_code == 0 and "1 tercatat" in flat(res) and "sms.csv:3" in flat(res)
+
+    # report: draft, refused approval (exit 3), approval by the Sekretaris
+    res = runner.invoke(cli, ["complaints", "report", "--month", "2026-11", "--no-pdf"], env=env)
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(
+        cli, ["complaints", "approve", "--month", "2026-11", "--nip", p["back_office"], "--no-pdf"]
+    )
+    assert res.exit_code == 3 and "Ditolak" in flat(res)
+    assert not (c_home.outbox / "reports" / "2026-11").exists()
+    res = runner.invoke(
+        cli, ["complaints", "approve", "--month", "2026-11", "--nip", p["sekretaris"], "--no-pdf"]
+    )
+    assert res.exit_code == 0, res.output
+    assert (c_home.outbox / "reports" / "2026-11" / "Laporan-Pengaduan-2026-11.xlsx").is_file()
+    res = runner.invoke(cli, ["complaints", "status", "--month", "2026-11"])
+    assert "DITOLAK" in flat(res) and "disetujui" in flat(res)
+
+
+def test_cli_skm(c_home: Home, cli, tmp_path: Path) -> None:
+    runner = CliRunner()
+    rows = make_survey(90, 4)
+    rows[0]["U5"] = 7
+    path = write_survey(tmp_path / "skm.xlsx", rows)
+    res = runner.invoke(cli, ["skm", "import", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "89 responden sah" in flat(res) and "Baris 2" in flat(res)
+    res = runner.invoke(cli, ["skm", "import", str(path)])
+    assert res.exit_code == 1 and "sudah diimpor" in flat(res)
+    res = runner.invoke(cli, ["skm", "report", "--year", "2026", "--population", "120", "--no-pdf"])
+    assert res.exit_code == 0, res.output
+    assert "IKM 2026" in flat(res) and "kurang dari sampel minimum 92" in flat(res)
+    assert (c_home.outbox / "reports" / "2026" / "Laporan-SKM-2026.docx").is_file()
+    res = runner.invoke(cli, ["skm", "report", "--year", "2020", "--no-pdf"])
+    assert res.exit_code == 1 and "belum ada data" in flat(res)

@@ -1,0 +1,346 @@
+"""SKM computation (PermenPANRB 14/2017), survey files, storage and the yearly report."""
+
+# ruff: noqa: F811  (pytest fixtures are imported from tests/conftest_complaints.py)
+
+from __future__ import annotations
+
+import math
+import random
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from loket import skm
+from tests.conftest_complaints import (  # noqa: F401  (fixtures)
+    Home,
+    c_home,
+    c_session,
+    make_survey,
+    rows_with_total,
+    write_survey,
+)
+
+# ---------------------------------------------------------------------------------------
+# computation
+
+
+def test_all_fours_is_100_grade_a() -> None:
+    result = skm.compute([[4] * 9 for _ in range(30)])
+    assert result.ikm == 100
+    assert result.ikm_published == Decimal("100.00")
+    assert result.grade.letter == "A" and result.grade.label == "Sangat Baik"
+    assert all(e.nrr == 4 and e.grade.letter == "A" for e in result.elements)
+    assert result.poor_elements == []
+
+
+def test_all_ones_is_25_grade_d() -> None:
+    result = skm.compute([[1] * 9 for _ in range(7)])
+    assert result.ikm == 25
+    assert result.grade.letter == "D"
+    assert len(result.poor_elements) == 9
+
+
+@pytest.mark.parametrize(
+    ("value", "letter"),
+    [
+        ("100", "A"),
+        ("88.31", "A"),
+        ("88.30", "B"),
+        ("88.305", "A"),  # published as 88,31
+        ("88.3049", "B"),  # published as 88,30
+        ("76.61", "B"),
+        ("76.60", "C"),
+        ("76.605", "B"),
+        ("65.00", "C"),
+        ("64.99", "D"),
+        ("64.995", "C"),
+        ("25", "D"),
+    ],
+)
+def test_grade_bounds_leave_no_gap(value: str, letter: str) -> None:
+    assert skm.grade(Decimal(value)).letter == letter
+
+
+def test_grade_every_hundredth_has_exactly_one_grade() -> None:
+    for hundredths in range(2500, 10001):
+        value = Decimal(hundredths) / 100
+        g = skm.grade(value)
+        expected = (
+            "A"
+            if value >= Decimal("88.31")
+            else "B"
+            if value >= Decimal("76.61")
+            else "C"
+            if value >= Decimal("65.00")
+            else "D"
+        )
+        assert g.letter == expected, value
+
+
+def test_boundary_from_responses_88_31_vs_88_30() -> None:
+    # n respondents, grand total S: IKM = 25 * S / (9 n).
+    # n = 100: IKM = S / 36; 3179/36 = 88.3055… -> 88.31 (A); 3178/36 = 88.2777… -> 88.28 (B)
+    a = skm.compute(rows_with_total(100, 3179))
+    b = skm.compute(rows_with_total(100, 3178))
+    assert a.ikm == Fraction(3179, 36) and a.ikm_published == Decimal("88.31")
+    assert a.grade.letter == "A"
+    assert b.ikm_published == Decimal("88.28") and b.grade.letter == "B"
+    # n = 400: IKM = S / 144; 12715/144 = 88.2986… -> 88.30 (B); 12716/144 = 88.3055… -> A
+    c = skm.compute(rows_with_total(400, 12715))
+    d = skm.compute(rows_with_total(400, 12716))
+    assert c.ikm_published == Decimal("88.30") and c.grade.letter == "B"
+    assert d.ikm_published == Decimal("88.31") and d.grade.letter == "A"
+
+
+def test_known_small_table_by_hand() -> None:
+    # five respondents; element totals are column sums, worked out by hand below
+    table = [
+        [4, 3, 2, 4, 3, 4, 4, 3, 2],
+        [3, 3, 2, 4, 3, 4, 3, 3, 3],
+        [4, 2, 1, 4, 4, 3, 4, 2, 3],
+        [3, 3, 2, 4, 3, 4, 4, 3, 2],
+        [4, 4, 3, 4, 3, 3, 4, 3, 3],
+    ]
+    totals = [18, 15, 10, 20, 16, 18, 19, 14, 13]  # sum 143
+    result = skm.compute(table)
+    assert [e.total for e in result.elements] == totals
+    assert [e.nrr for e in result.elements] == [Fraction(t, 5) for t in totals]
+    # IKM = (143 / 5 / 9) * 25 = 143 * 5 / 9 = 79.444…
+    assert result.ikm == Fraction(715, 9)
+    assert result.ikm_published == Decimal("79.44")
+    assert result.grade.letter == "B"
+    # U3: NRR 2.0 -> 50.00 (D); U9: 2.6 -> 65.00 (C); U8: 2.8 -> 70.00 (C)
+    grades = {e.code: e.grade.letter for e in result.elements}
+    assert grades == {
+        "U1": "A",
+        "U2": "C",
+        "U3": "D",
+        "U4": "A",
+        "U5": "B",
+        "U6": "A",
+        "U7": "A",
+        "U8": "C",
+        "U9": "C",
+    }
+    assert [e.code for e in result.poor_elements] == ["U2", "U3", "U8", "U9"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_survey_matches_an_independent_computation(seed: int) -> None:
+    rows = make_survey(137, seed)
+    answers = [[int(r[f"U{j}"]) for j in range(1, 10)] for r in rows]  # type: ignore[call-overload]
+    result = skm.compute(answers)
+    # independent: float means, weight 1/9, times 25
+    means = [sum(a[j] for a in answers) / len(answers) for j in range(9)]
+    ikm = sum(m * (1 / 9) for m in means) * 25
+    assert math.isclose(float(result.ikm), ikm, rel_tol=1e-12)
+    assert [float(e.nrr) for e in result.elements] == pytest.approx(means)
+    assert 25 <= float(result.ikm) <= 100
+
+
+def test_compute_refuses_invalid_rows() -> None:
+    with pytest.raises(skm.SkmError):
+        skm.compute([])
+    with pytest.raises(skm.SkmError):
+        skm.compute([[4] * 8])
+    with pytest.raises(skm.SkmError):
+        skm.compute([[4] * 8 + [5]])
+
+
+# ---------------------------------------------------------------------------------------
+# sample size
+
+
+def test_krejcie_morgan_table_rows() -> None:
+    assert skm.minimum_sample(100) == 80
+    assert skm.minimum_sample(1000) == 278
+    assert skm.minimum_sample(10000) == 370
+    assert skm.minimum_sample(1_000_000) == 384
+    assert skm.minimum_sample(7) == 7  # smaller than the table: everyone
+
+
+def test_krejcie_morgan_between_rows_takes_the_larger_population() -> None:
+    assert skm.minimum_sample(101) == 86  # next row 110 -> 86
+    assert skm.minimum_sample(1001) == 285
+
+
+def test_krejcie_morgan_table_agrees_with_the_formula() -> None:
+    previous = 0
+    for population, sample in skm.KREJCIE_MORGAN:
+        formula = 3.841 * population * 0.25 / (0.05**2 * (population - 1) + 3.841 * 0.25)
+        assert abs(sample - formula) <= 1.5, population
+        assert sample >= previous
+        previous = sample
+
+
+# ---------------------------------------------------------------------------------------
+# files
+
+
+def _bad_rows(rows: list[dict[str, object]]) -> dict[int, str]:
+    """Spoil some rows; returns the spreadsheet row numbers (header = 1) that must fail."""
+    spoil = {3: ("U3", 5), 6: ("U7", ""), 9: ("U1", "3.5"), 12: ("U9", 0), 15: ("U2", "empat")}
+    expected = {}
+    for idx, (col, value) in spoil.items():
+        rows[idx][col] = value
+        expected[idx + 2] = col
+    return expected
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_bad_rows_reported_by_row_number_and_excluded(tmp_path: Path, suffix: str) -> None:
+    rows = make_survey(40, 11)
+    expected = _bad_rows(rows)
+    path = write_survey(tmp_path / f"survei{suffix}", rows)
+    survey = skm.read_survey(path)
+    assert {p.row: p.message.split(" ")[0].split("=")[0] for p in survey.problems} == expected
+    assert len(survey.respondents) == 40 - len(expected)
+    assert survey.rows == 40
+    kept_rows = {r.row for r in survey.respondents}
+    assert not kept_rows & set(expected)
+    # the kept answers are exactly the file's values (nothing coerced)
+    by_row = {i + 2: r for i, r in enumerate(rows)}
+    for r in survey.respondents:
+        assert list(r.answers) == [int(by_row[r.row][f"U{j}"]) for j in range(1, 10)]  # type: ignore[call-overload]
+
+
+def test_missing_answer_column_is_a_file_error(tmp_path: Path) -> None:
+    rows = make_survey(5, 1)
+    for r in rows:
+        del r["U4"]
+    path = write_survey(tmp_path / "kurang.csv", rows)
+    with pytest.raises(skm.SkmError, match="U4"):
+        skm.read_survey(path)
+
+
+def test_semicolon_csv_and_blank_lines(tmp_path: Path) -> None:
+    lines = ["U1;U2;U3;U4;U5;U6;U7;U8;U9", "4;4;4;4;4;4;4;4;4", ";;;;;;;;", "3;3;3;3;3;3;3;3;3"]
+    path = tmp_path / "titikkoma.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    survey = skm.read_survey(path)
+    assert [r.row for r in survey.respondents] == [2, 4]
+    assert survey.problems == []
+
+
+def test_import_stores_once_and_by_year(c_home: Home, c_session, tmp_path: Path) -> None:
+    rows = make_survey(25, 5, year=2025)
+    rows += [{f"U{j}": 4 for j in range(1, 10)}]  # no date: counted in the --year
+    path = write_survey(tmp_path / "s.csv", rows)
+    record, _ = skm.import_survey(c_session, path, year=2026)
+    c_session.commit()
+    assert record.accepted == 26 and record.rejected == 0
+    assert len(skm.responses_of(c_session, 2025)) == 25
+    assert len(skm.responses_of(c_session, 2026)) == 1
+    with pytest.raises(skm.SkmError, match="sudah diimpor"):
+        skm.import_survey(c_session, path)
+
+
+# ---------------------------------------------------------------------------------------
+# yearly report
+
+
+def _poor_probabilities() -> list[tuple[float, ...]]:
+    probs: list[tuple[float, ...]] = [(0.0, 0.02, 0.3, 0.68)] * 9
+    probs[2] = (0.2, 0.6, 0.2, 0.0)  # Waktu Penyelesaian: about 2.0 -> D
+    return probs
+
+
+def test_yearly_report_with_follow_up_plan(c_home: Home, c_session, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from loket.officials import load_officials
+
+    rows = make_survey(120, 21, probabilities=_poor_probabilities())
+    expected_bad = _bad_rows(rows)
+    path = write_survey(tmp_path / "survei.xlsx", rows)
+    skm.import_survey(c_session, path)
+    c_session.commit()
+    rules = skm.load_rules(c_home.rules / "skm.yaml")
+    officials = load_officials(c_home.rules / "officials.yaml")
+    data, files = skm.write_report(
+        c_session,
+        2026,
+        rules=rules,
+        officials=officials,
+        outbox=c_home.outbox,
+        population=500,
+        pdf=False,
+    )
+    assert [f.name for f in files] == ["Laporan-SKM-2026.docx", "Laporan-SKM-2026.xlsx"]
+    assert all(f.parent == c_home.outbox / "reports" / "2026" for f in files)
+    valid = [r for i, r in enumerate(rows) if i + 2 not in expected_bad]
+    independent = skm.compute([[int(r[f"U{j}"]) for j in range(1, 10)] for r in valid])  # type: ignore[call-overload]
+    assert data["ikm_angka"] == str(independent.ikm_published)
+    assert data["responden"] == len(valid)
+    assert data["ditolak"] == len(expected_bad)
+    assert data["sampel_minimum"] == 217
+    assert "kurang dari sampel minimum 217" in str(data["peringatan_sampel"])
+    rtl = data["rtl"]
+    assert isinstance(rtl, list)
+    assert [r["kode"] for r in rtl] == [e.code for e in independent.poor_elements]
+    assert "U3" in [r["kode"] for r in rtl]
+    assert rtl[0]["rencana"] == rules.follow_up["U3"].plan
+
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(str(files[0])).paragraphs)
+    cells = "\n".join(
+        c.text for t in Document(str(files[0])).tables for row in t.rows for c in row.cells
+    )
+    assert "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT" in text
+    assert "RENCANA TINDAK LANJUT" in text
+    assert "Waktu Penyelesaian" in cells and rules.follow_up["U3"].plan in cells
+    assert "{{" not in text + cells and "{%" not in text + cells
+    wb = load_workbook(files[1])
+    assert wb.sheetnames == [
+        "Ringkasan",
+        "Per Unsur",
+        "Rencana Tindak Lanjut",
+        "Data Responden",
+        "Baris Ditolak",
+    ]
+    assert wb["Baris Ditolak"].max_row == 1 + len(expected_bad)
+    assert wb["Data Responden"].max_row == 1 + len(valid)
+
+
+def test_report_without_poor_elements_has_no_plan(c_home: Home, c_session, tmp_path: Path) -> None:
+    from loket.officials import load_officials
+
+    rng = random.Random(3)
+    rows = [{f"U{j}": rng.choice((3, 4, 4)) for j in range(1, 10)} for _ in range(60)]
+    skm.import_survey(c_session, write_survey(tmp_path / "baik.csv", rows), year=2026)
+    c_session.commit()
+    data, _ = skm.write_report(
+        c_session,
+        2026,
+        rules=skm.load_rules(c_home.rules / "skm.yaml"),
+        officials=load_officials(c_home.rules / "officials.yaml"),
+        outbox=c_home.outbox,
+        population=60,
+        pdf=False,
+    )
+    assert data["rtl"] == []
+    assert data["peringatan_sampel"] == ""  # 60 respondents >= 52 for a population of 60
+
+
+def test_report_without_data_is_refused(c_home: Home, c_session) -> None:
+    from loket.officials import load_officials
+
+    with pytest.raises(skm.SkmError, match="belum ada data"):
+        skm.report_data(
+            c_session,
+            2019,
+            rules=skm.load_rules(c_home.rules / "skm.yaml"),
+            officials=load_officials(c_home.rules / "officials.yaml"),
+        )
+
+
+def test_skm_rules_errors_name_the_line(tmp_path: Path) -> None:
+    from loket.rulesfile import RulesError
+
+    path = tmp_path / "skm.yaml"
+    path.write_text("service: X\npopulation: banyak\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"skm.yaml:2: population"):
+        skm.load_rules(path)
