@@ -28,7 +28,9 @@ def main() -> None:
     from tests.synthetic import generate_corpus
 
     t0 = time.perf_counter()
-    truths = generate_corpus(home / "inbox", args.count, args.seed, dpi=args.dpi)
+    truths = generate_corpus(
+        home / "inbox", args.count, args.seed, dpi=args.dpi, truth_path=home / "truth.json"
+    )
     gen_s = time.perf_counter() - t0
     warm_s = warm_prefect()
     from flows.intake import intake_flow

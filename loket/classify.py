@@ -64,6 +64,7 @@ class PhotoRule(_Strict):
 class ContinuationRule(_Strict):
     enabled: bool = True
     confidence: float = Field(0.6, ge=0, le=1)
+    min_score: float = Field(1.5, ge=0, description="own score a continuation page needs")
 
 
 class ClassificationRules(_Strict):
@@ -175,13 +176,19 @@ def apply_continuations(
             and prev.page == page.page - 1
             and prev.verdict.doc_type not in (OTHER, BLANK)
             and (rules.photo is None or prev.verdict.doc_type != rules.photo.doc_type)
-            and any(s > 0 for s in v.scores.values())
+            and _leans_to(v.scores, prev.verdict.doc_type, rules.continuation.min_score)
         ):
             v = Verdict(
                 prev.verdict.doc_type, rules.continuation.confidence, v.scores, ("continuation",)
             )
         out.append(ClassifiedPage(page.relpath, page.page, v))
     return out
+
+
+def _leans_to(scores: dict[str, float], doc_type: str, min_score: float) -> bool:
+    """The page shares enough wording with ``doc_type``, and with no other type more."""
+    own = scores.get(doc_type, 0.0)
+    return own >= min_score and all(v <= own for v in scores.values())
 
 
 def group(pages: list[ClassifiedPage]) -> list[int]:

@@ -22,7 +22,7 @@ from PIL import Image
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "1"
+OCR_VERSION = "4"
 LANG = "ind+eng"
 
 
@@ -32,7 +32,7 @@ class PageText:
     rotation: int  # clockwise degrees the page was turned when scanned (0/90/180/270)
     skew: float  # small-angle skew corrected, degrees
     source: str  # "ocr" | "text-layer"
-    ink: float  # fraction of dark pixels (after binarisation), for blank detection
+    ink: float  # fraction of clearly dark pixels (see ink_coverage), for blank detection
     faces: int = 0  # faces found on the page (passport photos)
 
     def to_json(self) -> dict[str, object]:
@@ -47,19 +47,44 @@ _ROT = re.compile(r"Orientation in degrees:\s*(\d+)")
 _CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
-def detect_orientation(gray: np.ndarray, min_confidence: float = 1.0) -> int:
-    """Clockwise rotation of the page as scanned, by tesseract OSD; 0 when unsure."""
+def _osd_window(gray: np.ndarray) -> np.ndarray:
+    """The most text-dense square of the page (about half its width): OSD's cost grows with
+    the characters it looks at, and a few lines of text decide the orientation."""
     h, w = gray.shape
-    scale = min(1.0, 2000 / max(h, w))
+    side = max(200, int(min(h, w) * 0.45))
+    if side >= min(h, w):
+        return gray
+    scale = 0.125
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    try:
-        osd = _tesseract(small, "--psm 0", kind="osd")
-    except pytesseract.TesseractError:
-        return 0  # too little text to tell: photos, blank pages
-    rot, conf = _ROT.search(osd), _CONF.search(osd)
-    if not rot or (conf and float(conf.group(1)) < min_confidence):
-        return 0
-    return int(rot.group(1)) % 360
+    _, bw = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    k = max(1, int(side * scale))
+    density = cv2.boxFilter(bw.astype(np.float32), -1, (k, k), normalize=True)
+    # text is dense but not solid: photos and dark bands are skipped
+    density[density > 0.35] = 0
+    y, x = np.unravel_index(int(np.argmax(density)), density.shape)
+    cy, cx = int(y / scale), int(x / scale)
+    top = min(max(0, cy - side // 2), h - side)
+    left = min(max(0, cx - side // 2), w - side)
+    return gray[top : top + side, left : left + side]
+
+
+def detect_orientation(gray: np.ndarray, min_confidence: float = 1.0) -> int:
+    """Clockwise rotation of the page as scanned, by tesseract OSD; 0 when unsure.
+
+    OSD looks at the densest text window first (~0.15 s) and at the whole page only when
+    that window is inconclusive (~0.45 s).
+    """
+    for region in (_osd_window(gray), gray):
+        try:
+            osd = _tesseract(region, "--psm 0", kind="osd")
+        except pytesseract.TesseractError:
+            continue  # too few characters in this region
+        rot, conf = _ROT.search(osd), _CONF.search(osd)
+        if rot and conf and float(conf.group(1)) >= min_confidence:
+            return int(rot.group(1)) % 360
+        if region is gray:
+            break
+    return 0
 
 
 def rotate_upright(gray: np.ndarray, rotation: int) -> np.ndarray:
@@ -111,6 +136,13 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     )
 
 
+def ink_coverage(gray: np.ndarray, level: int = 160) -> float:
+    """Fraction of clearly dark pixels (text, stamps, photos); paper, scanner noise and faint
+    bleed-through stay below it."""
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    return float((small < level).mean())
+
+
 def _tesseract(array: np.ndarray, config: str, kind: str = "text", lang: str = LANG) -> str:
     # Hand tesseract an uncompressed PGM file: pytesseract would otherwise PNG-encode.
     with tempfile.NamedTemporaryFile(suffix=".pgm", delete=False) as tmp:
@@ -119,22 +151,90 @@ def _tesseract(array: np.ndarray, config: str, kind: str = "text", lang: str = L
         cv2.imwrite(path, array)
         if kind == "osd":
             return pytesseract.image_to_osd(path, config=config)
-        return pytesseract.image_to_string(path, lang=lang, config=config)
+        return pytesseract.image_to_data(path, lang=lang, config=config)
     finally:
         os.unlink(path)
 
 
-def read_page(image: Image.Image, *, psm: int = 3, lang: str = LANG) -> PageText:
-    """OCR one page image: upright it, deskew, binarise, read."""
+@dataclass(frozen=True)
+class Reading:
+    """Text of a page as tesseract read it, with its mean word confidence (0-100)."""
+
+    text: str
+    confidence: float
+    words: int
+    vertical: float = 0.0  # share of words taller than wide: text running up or down
+
+
+
+def ocr_text(array: np.ndarray, psm: int = 3, lang: str = LANG) -> Reading:
+    """OCR an upright page image; text rebuilt line by line from tesseract's TSV."""
+    tsv = _tesseract(array, f"--psm {psm} -c tessedit_do_invert=0", lang=lang)
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    confs: list[float] = []
+    tall = long = 0
+    for row in tsv.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        lines.setdefault(key, []).append(cols[11])
+        if float(cols[10]) >= 0:
+            confs.append(float(cols[10]))
+        if len(cols[11]) >= 4:
+            width, height = int(cols[8]), int(cols[9])
+            tall += height > 1.5 * width
+            long += width > 1.5 * height
+    out: list[str] = []
+    previous: tuple[int, int] | None = None
+    for (block, par, _line), words in lines.items():
+        if previous is not None and previous != (block, par):
+            out.append("")
+        out.append(" ".join(words))
+        previous = (block, par)
+    confidence = sum(confs) / len(confs) if confs else 0.0
+    vertical = tall / (tall + long) if tall + long else 0.0
+    return Reading("\n".join(out), confidence, len(confs), vertical)
+
+
+#: Below this mean word confidence a page with enough words is suspected to be turned.
+UPRIGHT_CONFIDENCE = 60.0
+MIN_WORDS_FOR_OSD = 6
+
+
+def read_page(
+    image: Image.Image, *, psm: int = 3, lang: str = LANG, rotation: int | None = None
+) -> PageText:
+    """OCR one page image: deskew, binarise, read; if the reading looks like a turned page
+    (low confidence), ask OSD for the orientation and read the page upright.
+
+    Most scanned pages are upright, so OCR comes first and OSD only when needed; pass
+    ``rotation`` when it is known (e.g. from faces on a photo sheet).
+    """
     gray = to_gray(image)
-    rotation = detect_orientation(gray)
-    gray = rotate_upright(gray, rotation)
-    angle = estimate_skew(gray)
-    gray = deskew(gray, angle)
-    bw = binarize(gray)
-    ink = float((bw < 128).mean())
-    text = _tesseract(bw, f"--psm {psm}", lang=lang)
-    return PageText(text=text, rotation=rotation, skew=angle, source="ocr", ink=ink)
+
+    def attempt(turn: int) -> tuple[Reading, float, float]:
+        upright = rotate_upright(gray, turn)
+        angle = estimate_skew(upright)
+        bw = binarize(deskew(upright, angle))
+        return ocr_text(bw, psm, lang), angle, ink_coverage(upright)
+
+    turn = rotation or 0
+    reading, angle, ink = attempt(turn)
+    if rotation is None and reading.words >= MIN_WORDS_FOR_OSD:
+        if reading.confidence < UPRIGHT_CONFIDENCE:
+            detected = detect_orientation(gray)
+            if detected != 0:
+                second = attempt(detected)
+                if second[0].confidence > reading.confidence:
+                    turn, (reading, angle, ink) = detected, second
+        elif reading.vertical > 0.5:
+            # tesseract read a page lying on its side well (it turns vertical text lines
+            # itself); only the direction of the turn is missing
+            detected = detect_orientation(gray)
+            if detected in (90, 270):
+                turn = detected
+    return PageText(text=reading.text, rotation=turn, skew=angle, source="ocr", ink=ink)
 
 
 class OcrCache:

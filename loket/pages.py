@@ -53,7 +53,24 @@ def _check_pixels(width: int, height: int, max_pixels: int) -> None:
         raise Unusable("bomb", f"{width}×{height} piksel/pixels")
 
 
-_JS = re.compile(rb"/(JavaScript|JS)\b")
+_JS_ACTION = re.compile(rb"/S\s*/JavaScript\b")
+
+
+def _has_javascript(reader: object, raw: bytes) -> bool:
+    """JavaScript actions anywhere: raw action dictionaries, the document's name tree,
+    its open action, or page (annotation) actions."""
+    if raw and _JS_ACTION.search(raw):
+        return True
+    root = reader.trailer["/Root"]  # type: ignore[attr-defined]
+    names = root.get("/Names")
+    if names is not None and "/JavaScript" in names.get_object():
+        return True
+    for holder in [root, *reader.pages]:  # type: ignore[attr-defined]
+        for key in ("/OpenAction", "/AA"):
+            action = holder.get(key)
+            if action is not None and "/JavaScript" in str(action.get_object()):
+                return True
+    return False
 
 
 def _probe_pdf(path: Path, max_pages: int, max_pixels: int) -> int:
@@ -61,12 +78,12 @@ def _probe_pdf(path: Path, max_pages: int, max_pixels: int) -> int:
     import pypdfium2 as pdfium
 
     raw = path.read_bytes() if path.stat().st_size < 64 * 1024 * 1024 else b""
-    if raw and _JS.search(raw):
-        raise Unusable("javascript")
     try:
         reader = pypdf.PdfReader(str(path), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise Unusable("encrypted")
+        if _has_javascript(reader, raw):
+            raise Unusable("javascript")
     except Unusable:
         raise
     except Exception as exc:  # pypdf raises many types on broken files

@@ -38,6 +38,7 @@ _HINTS = {
     "list_type": "write a list (lines starting with '- ')",
     "dict_type": "write a mapping (key: value lines)",
     "literal_error": "use one of the allowed values",
+    "union_tag_invalid": "use one of the allowed values",
     "enum": "use one of the allowed values",
     "date_from_datetime_parsing": "write a date as YYYY-MM-DD",
     "date_parsing": "write a date as YYYY-MM-DD",

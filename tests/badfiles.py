@@ -17,9 +17,9 @@ def _page_image(text: str = "Halaman uji") -> Image.Image:
     return img
 
 
-def jpeg_bytes() -> bytes:
+def jpeg_bytes(text: str = "Halaman uji") -> bytes:
     buf = io.BytesIO()
-    _page_image().save(buf, "JPEG", quality=85)
+    _page_image(text).save(buf, "JPEG", quality=85)
     return buf.getvalue()
 
 

@@ -1,0 +1,666 @@
+"""Copies of identity and qualification documents: KTP, pas foto, ijazah, STR, plus the wet
+legalization (stamp + signature) put on the copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PIL import Image, ImageDraw
+
+from .common import SANS, SERIF, font, rand_date, tgl, tgl_num
+from .docbase import Ctx, DocPage, Document
+from .draw import (
+    INK,
+    KV,
+    PEN_BLUE,
+    Flow,
+    Page,
+    Sign,
+    Signs,
+    Space,
+    Text,
+    apply_ink,
+    emblem,
+    find_spot,
+    guilloche,
+    ink_texture,
+    photo_frame,
+    qr_like,
+    rect_stamp,
+    round_stamp,
+    stamp_signature_mask,
+)
+from .letters import nip
+from .photos import id_photo, pas_foto
+from .scan import photocopy
+
+SCHOOLS = (
+    # (institution, parent line, city, program, department)
+    (
+        "POLITEKNIK KESEHATAN KEMENKES JAKARTA II",
+        "KEMENTERIAN KESEHATAN REPUBLIK INDONESIA",
+        "Jakarta",
+        "Diploma III Teknik Radiodiagnostik dan Radioterapi",
+        "Jurusan Teknik Radiodiagnostik dan Radioterapi",
+    ),
+    (
+        "POLITEKNIK KESEHATAN KEMENKES SEMARANG",
+        "KEMENTERIAN KESEHATAN REPUBLIK INDONESIA",
+        "Semarang",
+        "Diploma III Teknik Radiodiagnostik dan Radioterapi",
+        "Jurusan Teknik Radiodiagnostik dan Radioterapi",
+    ),
+    (
+        "AKADEMI TEKNIK RADIODIAGNOSTIK DAN RADIOTERAPI",
+        "YAYASAN PENDIDIKAN KESEHATAN NUSANTARA",
+        "Jakarta",
+        "Diploma III Teknik Radiodiagnostik dan Radioterapi",
+        "",
+    ),
+    (
+        "UNIVERSITAS AWAL BROS",
+        "YAYASAN AWAL BROS",
+        "Pekanbaru",
+        "Diploma III Radiologi",
+        "Fakultas Ilmu Kesehatan",
+    ),
+    (
+        "SEKOLAH TINGGI ILMU KESEHATAN AWAL BROS PEKANBARU",
+        "YAYASAN AWAL BROS",
+        "Pekanbaru",
+        "Diploma III Radiologi",
+        "",
+    ),
+    (
+        "UNIVERSITAS BAITURRAHMAH",
+        "YAYASAN PENDIDIKAN BAITURRAHMAH",
+        "Padang",
+        "Diploma III Radiologi",
+        "Fakultas Vokasi",
+    ),
+)
+DEGREES = {
+    "A.Md.Rad": "Ahli Madya Radiologi (A.Md.Rad)",
+    "A.Md.Kes": "Ahli Madya Kesehatan (A.Md.Kes)",
+    "S.Tr.Kes": "Sarjana Terapan Kesehatan (S.Tr.Kes)",
+}
+PROGRAM_D4 = "Sarjana Terapan Teknologi Radiologi Pencitraan"
+#: darker inks than the round stamps: legalization text must stay legible
+LEGAL_INKS = ((25, 45, 150), (55, 30, 135), (80, 25, 120), (20, 60, 160))
+LEGAL_OFFICERS = (
+    "Dr. Ir. Hj. Sri Wahyuni, M.Kes",
+    "Marsum, BE, S.Pd, MHP",
+    "Dr. Siti Masrochah, S.Si, M.Kes",
+    "Ns. Rahmat Hidayat, M.Kep",
+    "Agung Nugroho Setiawan, S.ST, M.Tr.ID",
+    "Hj. Yetti Yusnita, SKM, M.Kes",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Legalization
+# --------------------------------------------------------------------------------------------
+def legalize(
+    ctx: Ctx,
+    img: Image.Image,
+    who: str,
+    org_top: str,
+    org_bottom: str,
+    city: str,
+    region: tuple[float, float, float, float] | None = None,
+) -> None:
+    """Wet legalization on a copy: rectangular 'DILEGALISIR' stamp, signature, round stamp.
+
+    region = (x0, y0, x1, y1) as fractions of the page where the block may go.
+    """
+    r = ctx.rng
+    dpi = ctx.dpi
+    color = r.choice(LEGAL_INKS)
+    pen = r.choice((PEN_BLUE, (30, 30, 60), color))
+    date = ctx.before(5, 80)
+    official = r.choice(LEGAL_OFFICERS)
+    style = r.choice(("box", "box", "lines"))
+    if style == "box":
+        lines = [
+            ("TELAH DILEGALISIR", 12.0, True),
+            ("SESUAI DENGAN ASLINYA", 11.0, True),
+            (f"{city}, {tgl_num(date, '-')}", 8.5, False),
+            (who, 8.5, False),
+            ("", 8.5, False),
+            ("", 8.5, False),
+            (official, 8.5, True),
+            (f"NIP. {nip(r)}", 8.0, False),
+        ]
+        if r.random() < 0.4:
+            lines[0] = ("DILEGALISIR", 13.0, True)
+            lines[1] = ("Telah dilegalisir sesuai dengan aslinya", 10.0, True)
+    else:
+        lines = [
+            ("Telah dilegalisir sesuai dengan aslinya", 11.0, True),
+            (f"{city}, {tgl(date)}", 8.5, False),
+            (who, 8.5, False),
+            ("", 8.5, False),
+            ("", 8.5, False),
+            (official, 8.5, True),
+            (f"NIP. {nip(r)}", 8.0, False),
+        ]
+    fam = r.choice(("dejavu_sans", "liberation_sans", "dejavu_condensed", "liberation_serif"))
+    m = rect_stamp(
+        dpi, lines, family=fam, double=style == "box" and r.random() < 0.6, frame=style == "box"
+    )
+    mw, mh = m.size
+    cx, cy = find_spot(img, mw, mh, r, region or (0.03, 0.5, 0.97, 0.98))
+    angle = r.uniform(-3.5, 3.5)
+    apply_ink(
+        img,
+        ink_texture(
+            m.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True), r, 0.15, press=0.85
+        ),
+        (cx, cy),
+        color,
+        r.uniform(0.93, 1.0),
+    )
+    # handwritten signature in the empty lines
+    sig = stamp_signature_mask(dpi, r, w_mm=r.uniform(28, 40), h_mm=r.uniform(10, 13))
+    sy = cy + int(mh * (0.12 if style == "box" else 0.08))
+    apply_ink(img, ink_texture(sig, r, 0.2), (cx + r.randint(-mw // 8, mw // 8), sy), pen, 0.95)
+    # round institutional stamp over the lower left part (signature and name)
+    rs = round_stamp(dpi, r, org_top, org_bottom, None, diameter_mm=r.uniform(26, 32))
+    apply_ink(
+        img,
+        rs,
+        (cx - int(mw * r.uniform(0.28, 0.4)), cy + int(mh * r.uniform(0.2, 0.35))),
+        color,
+        r.uniform(0.6, 0.8),
+        r,
+        angle=r.uniform(-40, 40),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 2. KTP
+# --------------------------------------------------------------------------------------------
+def _job(a) -> str:
+    return (
+        "KARYAWAN SWASTA"
+        if "Puskesmas" not in a.workplace and "RSUD" not in a.workplace
+        else "PEGAWAI NEGERI SIPIL"
+    )
+
+
+def ktp_card(ctx: Ctx, scale: float) -> Image.Image:
+    """Front side of an e-KTP (RGB) at card size * scale."""
+    r = ctx.rng
+    a = ctx.app
+    dpi = ctx.dpi
+    card = Page(dpi, (85.6 * scale, 54.0 * scale), bg=(214, 232, 242))
+    W, H = card.size
+    d = card.draw
+    # background: gradient bands + guilloche
+    for i in range(H):
+        t = i / H
+        col = (int(200 + 40 * t), int(225 + 20 * t), int(240 - 5 * t))
+        d.line([(0, i), (W, i)], fill=col)
+    guilloche(card, (0, 0, W, H), r, (150, 195, 220), n=30)
+    guilloche(card, (0, int(H * 0.3), W, H), r, (175, 205, 225), n=18)
+    u = W / 100.0  # one unit = 1% of the card width
+    fam = r.choice(("liberation_sans", "dejavu_sans", "free_sans"))
+    fh = font(fam, int(4.3 * u), bold=True)
+    for s, y in (("PROVINSI RIAU", 2.0), ("KOTA PEKANBARU", 7.0)):
+        d.text(((W - fh.getlength(s)) / 2, y * u), s, font=fh, fill=INK)
+    fn = font(fam, int(4.4 * u), bold=True)
+    fl = font(fam, int(3.0 * u))
+    vbold = r.random() < 0.3
+    fv = font(fam, int(3.0 * u), bold=vbold)
+    x_l, x_c, x_v = 3.0 * u, 28.5 * u, 30.5 * u
+    y = 13.0 * u
+    d.text((x_l, y), "NIK", font=fn, fill=INK)
+    d.text((x_c - 2 * u, y), ":", font=fn, fill=INK)
+    photo_left = W - 22 * u - 5 * u
+    fnik = fn
+    while fnik.getlength(a.nik) > photo_left - (x_v - 2 * u) - 1.5 * u and fnik.size > 6:
+        fnik = font(fam, fnik.size - 1, bold=True)
+    d.text((x_v - 2 * u, y), a.nik, font=fnik, fill=INK)
+    y += 5.6 * u
+    rt, rw = a.rt_rw.split("/")
+    rows = [
+        ("Nama", a.name.upper()),
+        ("Tempat/Tgl Lahir", f"{a.birth_place.upper()}, {tgl_num(a.birth_date)}"),
+        ("Jenis Kelamin", "LAKI-LAKI" if a.sex == "L" else "PEREMPUAN"),
+        ("Alamat", a.street.upper()),
+        ("   RT/RW", f"{rt}/{rw}"),
+        ("   Kel/Desa", a.kelurahan.upper()),
+        ("   Kecamatan", a.kecamatan.upper()),
+        ("Agama", a.religion),
+        ("Status Perkawinan", "KAWIN" if a.married else "BELUM KAWIN"),
+        ("Pekerjaan", _job(a)),
+        ("Kewarganegaraan", "WNI"),
+        ("Berlaku Hingga", "SEUMUR HIDUP"),
+    ]
+    lh = 3.55 * u
+    max_w = W - 22 * u - 5 * u - x_v - 1.5 * u
+    for label, value in rows:
+        flab = fl
+        while flab.getlength(label) > x_c - x_l - 0.8 * u and flab.size > 6:
+            flab = font(fam, flab.size - 1)
+        d.text((x_l, y), label, font=flab, fill=INK)
+        d.text((x_c, y), ":", font=fl, fill=INK)
+        if label == "Jenis Kelamin":
+            d.text((x_v, y), value, font=fv, fill=INK)
+            d.text(
+                (x_v + max(19 * u, fv.getlength(value) + 3 * u), y),
+                f"Gol. Darah : {r.choice(['A', 'B', 'O', 'AB', '-'])}",
+                font=fl,
+                fill=INK,
+            )
+        else:
+            fvv = fv
+            while fvv.getlength(value) > max_w and fvv.size > 6:
+                fvv = font(fam, fvv.size - 1, bold=vbold)
+            d.text((x_v, y), value, font=fvv, fill=INK)
+        y += lh
+    # photo + issue place/date + signature
+    pw, ph = int(22 * u), int(29 * u)
+    px0, py0 = int(W - pw - 5 * u), int(15 * u)
+    photo_frame(card, (px0, py0, px0 + pw, py0 + ph), id_photo(r, pw, ph))
+    fs = font(fam, int(2.8 * u))
+    issued = rand_date(r, dt.date(2012, 1, 1), dt.date(2022, 12, 31))
+    for s, yy in (("KOTA PEKANBARU", py0 + ph + 1.5 * u), (tgl_num(issued), py0 + ph + 5 * u)):
+        d.text((px0 + (pw - fs.getlength(s)) / 2, yy), s, font=fs, fill=INK)
+    sig = stamp_signature_mask(dpi, r, w_mm=14 * scale, h_mm=5 * scale)
+    card.img.paste((20, 20, 20), (int(px0 + pw * 0.15), int(py0 + ph + 8.5 * u)), sig)
+    # rounded corners
+    mask = Image.new("L", (W, H), 0)
+    ImageDraw.Draw(mask).rounded_rectangle([0, 0, W - 1, H - 1], radius=int(3.5 * u), fill=255)
+    out = Image.new("RGB", (W, H), (255, 255, 255))
+    out.paste(card.img, (0, 0), mask)
+    ImageDraw.Draw(out).rounded_rectangle(
+        [0, 0, W - 1, H - 1], radius=int(3.5 * u), outline=(120, 130, 140), width=max(1, dpi // 100)
+    )
+    return out
+
+
+def ktp_back(ctx: Ctx, scale: float) -> Image.Image:
+    dpi = ctx.dpi
+    card = Page(dpi, (85.6 * scale, 54.0 * scale), bg=(222, 236, 244))
+    W, H = card.size
+    guilloche(card, (0, 0, W, H), ctx.rng, (170, 205, 225), n=24)
+    emblem(card, W // 2, H // 2, int(H * 0.25), "star", (165, 195, 215))
+    out = Image.new("RGB", (W, H), (255, 255, 255))
+    mask = Image.new("L", (W, H), 0)
+    ImageDraw.Draw(mask).rounded_rectangle([0, 0, W - 1, H - 1], radius=int(W * 0.035), fill=255)
+    out.paste(card.img, (0, 0), mask)
+    ImageDraw.Draw(out).rounded_rectangle(
+        [0, 0, W - 1, H - 1],
+        radius=int(W * 0.035),
+        outline=(120, 130, 140),
+        width=max(1, dpi // 100),
+    )
+    return out
+
+
+def ktp(ctx: Ctx) -> Document:
+    r = ctx.rng
+    page = Page(ctx.dpi)
+    scale = r.uniform(1.25, 1.8)
+    front = ktp_card(ctx, scale)
+    W, H = page.size
+    cw, ch = front.size
+    x = int((W - cw) / 2 + r.uniform(-0.15, 0.15) * (W - cw))
+    y = int(r.uniform(0.06, 0.2) * H)
+    page.img.paste(front, (x, y))
+    if r.random() < 0.6:
+        back = ktp_back(ctx, scale)
+        page.img.paste(back, (x + r.randint(-20, 20), y + ch + int(r.uniform(0.03, 0.08) * H)))
+    img = photocopy(page.img, r, darkness=r.uniform(0.0, 0.3))
+    if r.random() < 0.3:  # "sesuai aslinya" is rare on KTP copies; sometimes a handwritten note
+        f = font(r.choice(("free_serif", "dejavu_serif")), page.pt(11), italic=True)
+        ImageDraw.Draw(img).text((x, int(H * 0.8)), "Fotokopi KTP", font=f, fill=(30, 40, 110))
+    return Document("ktp", [DocPage(img)])
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Pas foto
+# --------------------------------------------------------------------------------------------
+def pas_foto_doc(ctx: Ctx) -> Document:
+    """Two 3x4 photos on one sheet, or each on its own scan (one_photo: just one)."""
+    r = ctx.rng
+    n = 1 if "one_photo" in ctx.defects else 2
+    bg = r.choice(("red", "red", "blue"))
+    pw, ph = int(30 * ctx.dpi / 25.4), int(40 * ctx.dpi / 25.4)
+    photos = [pas_foto(r, pw, ph, bg) for _ in range(n)]
+    separate = n == 2 and r.random() < 0.35
+    pages: list[DocPage] = []
+    groups = [[p] for p in photos] if separate else [photos]
+    for grp in groups:
+        page = Page(ctx.dpi)
+        W, H = page.size
+        side_by_side = r.random() < 0.7
+        gap = page.px(r.uniform(8, 25))
+        x = int(r.uniform(0.12, 0.45) * (W - 2 * pw - gap))
+        y = int(r.uniform(0.06, 0.35) * H)
+        for i, ph_img in enumerate(grp):
+            px_ = x + (i * (pw + gap) if side_by_side else 0)
+            py_ = y + (0 if side_by_side else i * (ph + gap))
+            # slight rotation of a glued photo + shadow
+            ang = r.uniform(-2.5, 2.5)
+            rot = ph_img.rotate(
+                ang, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255)
+            )
+            shadow = Image.new("RGB", rot.size, (200, 200, 200))
+            page.img.paste(shadow, (px_ + 4, py_ + 4))
+            page.img.paste(rot, (px_, py_))
+        if r.random() < 0.5:
+            f = font(
+                r.choice(("liberation_sans", "free_serif")), page.pt(11), italic=r.random() < 0.5
+            )
+            label = r.choice(("Pas Foto 3x4", f"{ctx.app.name}", "Pas foto 3 x 4 (2 lembar)"))
+            yy = y + (ph if side_by_side or len(grp) == 1 else 2 * ph + gap) + page.px(8)
+            page.draw.text((x, yy), label, font=f, fill=(40, 40, 90))
+        pages.append(DocPage(page.img, photos=len(grp)))
+    return Document("pas_foto", pages)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Ijazah
+# --------------------------------------------------------------------------------------------
+def ijazah(ctx: Ctx) -> Document:
+    r = ctx.rng
+    p = ctx.person("ijazah")
+    school, parent, city, program, dept = r.choice(SCHOOLS)
+    title = p.title
+    if title == "S.Tr.Kes":
+        program = PROGRAM_D4
+    degree = DEGREES[title]
+    landscape = r.random() < 0.55
+    page = Page(ctx.dpi, (297, 210) if landscape else (210, 297))
+    fam = r.choice((*SERIF, "liberation_sans"))
+    flow = Flow(
+        page,
+        r,
+        fam,
+        r.choice((12.0, 12.5, 13.0)) if landscape else r.choice((11.5, 12.0)),
+        margins=(28, 14, 28, 12) if landscape else (22, 18, 22, 15),
+        leading=1.3,
+    )
+    # border frame
+    d = page.draw
+    b = page.px(7)
+    d.rectangle(
+        [b, b, page.size[0] - b, page.size[1] - b], outline=(60, 60, 60), width=page.px(0.8)
+    )
+    d.rectangle(
+        [
+            b + page.px(2),
+            b + page.px(2),
+            page.size[0] - b - page.px(2),
+            page.size[1] - b - page.px(2),
+        ],
+        outline=(60, 60, 60),
+        width=page.px(0.3),
+    )
+    grad = p.graduation
+    emblem(
+        page,
+        page.size[0] // 2,
+        flow.y + page.px(10),
+        page.px(10),
+        r.choice(("star", "shield")),
+        (90, 80, 40),
+    )
+    flow.y += page.px(23)
+    pin = f"{r.randint(1, 99):02d}{r.randint(100, 999)}{grad.year}{r.randint(1, 9999):06d}"
+    nim_prefix = r.choice(("P", "P1337", "", "R"))
+    nim = f"{nim_prefix}{(grad.year - 3) % 100:02d}{r.randint(100000, 999999)}"
+    blocks = [
+        Text(parent, align="center", bold=True, size=flow.size - 1, after=0),
+        Text(school, align="center", bold=True, size=flow.size + 2, after=2),
+        Text("IJAZAH", align="center", bold=True, size=flow.size + r.choice((6, 8, 10)), after=1),
+        Text(
+            f"Nomor Ijazah Nasional: {pin}" if r.random() < 0.5 else f"Nomor: {pin}",
+            align="center",
+            size=flow.size - 1.5,
+            after=3,
+        ),
+        Text("Dengan ini menyatakan bahwa", align="center", italic=True, after=1),
+        Text(
+            p.name.upper() if r.random() < 0.5 else p.name,
+            align="center",
+            bold=True,
+            size=flow.size + 4,
+            after=1,
+        ),
+        KV(
+            [
+                ("Nomor Induk Mahasiswa", nim),
+                ("Tempat dan Tanggal Lahir", f"{p.birth_place}, {tgl(p.birth_date)}"),
+            ],
+            label_w=58,
+            indent=50 if landscape else 12,
+            after=2,
+        ),
+        Text(
+            f"telah menyelesaikan dengan baik dan memenuhi segala syarat pendidikan pada "
+            f"Program Studi {program}{', ' + dept if dept else ''}, dan dinyatakan lulus pada "
+            f"tanggal {tgl(grad)}. "
+            f"Kepadanya diberikan gelar {degree} beserta segala hak dan kewajiban yang "
+            f"melekat pada gelar tersebut.",
+            align="center",
+            after=3,
+        ),
+        Text(
+            f"Diberikan di {city} pada tanggal {tgl(grad + dt.timedelta(days=r.randint(7, 60)))}",
+            align="center",
+            after=2,
+        ),
+    ]
+    flow.run(blocks)
+    y_sig = flow.y
+    left_role = (
+        "Ketua Jurusan,"
+        if "Jurusan" in dept
+        else ("Dekan," if "Fakultas" in dept else "Ketua Program Studi,")
+    )
+    left_sig = Sign(
+        [left_role],
+        r.choice(LEGAL_OFFICERS),
+        [f"NIP. {nip(r)}"],
+        col=0.0,
+        width=80,
+        gap=17,
+        key="left",
+    )
+    right_sig = Sign(
+        [
+            "Direktur,"
+            if "POLITEKNIK" in school or "AKADEMI" in school
+            else ("Rektor," if "UNIVERSITAS" in school else "Ketua,")
+        ],
+        r.choice(LEGAL_OFFICERS),
+        [f"NIP. {nip(r)}"],
+        col=0.62,
+        width=80,
+        gap=17,
+        key="right",
+    )
+    flow.run([Signs([left_sig, right_sig])])
+    photos = 0
+    if r.random() < 0.5:  # graduate photo between the signatures
+        pw, ph = page.px(30), page.px(40)
+        cx = page.size[0] // 2 - pw // 2
+        photo_frame(page, (cx, y_sig, cx + pw, y_sig + ph), id_photo(r, pw, ph))
+        photos = 0  # photo on an ijazah is not a pas foto
+    # the original's own (printed) seal, later photocopied grey
+    x0, y0, x1, y1 = flow.marks["right"]
+    seal = round_stamp(ctx.dpi, r, school[:40], city.upper(), None, r.uniform(30, 36))
+    apply_ink(
+        page.img,
+        seal,
+        (x0 + (x1 - x0) // 4, (y0 + y1) // 2),
+        (60, 60, 140),
+        0.8,
+        r,
+        angle=r.uniform(-30, 30),
+    )
+    img = photocopy(page.img, r)
+    if "ijazah_unlegalized" not in ctx.defects:
+        region = (0.03, 0.55, 0.97, 0.99) if r.random() < 0.7 else (0.03, 0.03, 0.97, 0.99)
+        legalize(
+            ctx,
+            img,
+            "Direktur," if "POLITEKNIK" in school else "Wakil Rektor I,",
+            school[:44],
+            city.upper(),
+            city,
+            region,
+        )
+    del photos
+    return Document(
+        "ijazah", [DocPage(img, size_mm=(page.w_mm, page.h_mm), fill=flow.y / page.size[1])]
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# 5. STR
+# --------------------------------------------------------------------------------------------
+def str_doc(ctx: Ctx) -> Document:
+    r = ctx.rng
+    p = ctx.person("str")
+    a = ctx.app
+    issued = a.str_issued
+    valid = a.str_valid_until
+    if p is not a:  # another person's STR: keep the validity status of the applicant's
+        issued, valid = a.str_issued, a.str_valid_until
+    if valid is None:
+        body = ("KONSIL KESEHATAN INDONESIA", "Ketua Konsil Kesehatan Indonesia")
+    elif issued.year >= 2020:
+        body = ("KONSIL TENAGA KESEHATAN INDONESIA", "Ketua Konsil Tenaga Kesehatan Indonesia")
+    else:
+        body = ("MAJELIS TENAGA KESEHATAN INDONESIA", "Ketua Majelis Tenaga Kesehatan Indonesia")
+    landscape = valid is None and r.random() < 0.4
+    page = Page(ctx.dpi, (297, 210) if landscape else (210, 297))
+    fam = r.choice(SANS + SERIF)
+    flow = Flow(
+        page,
+        r,
+        fam,
+        r.choice((11.0, 11.5, 12.0)),
+        margins=(25, 15, 25, 15) if landscape else (22, 20, 22, 18),
+        leading=1.35,
+    )
+    emblem(page, page.size[0] // 2, flow.y + page.px(10), page.px(10), "star", (120, 90, 30))
+    flow.y += page.px(24)
+    valid_text = (
+        "STR ini berlaku seumur hidup"
+        if valid is None
+        else f"STR ini berlaku sampai dengan {tgl(valid)}"
+    )
+    if r.random() < 0.3 and valid is not None:
+        valid_text = f"Berlaku s.d. {tgl(valid)}"
+    school = " ".join(
+        w if w in ("II", "III") else w.capitalize() for w in r.choice(SCHOOLS)[0].split()
+    )
+    school = school.replace("Kesehatan Kemenkes", "Kesehatan Kemenkes").replace(" Dan ", " dan ")
+    blocks = [
+        Text("KEMENTERIAN KESEHATAN REPUBLIK INDONESIA", align="center", bold=True, after=0),
+        Text(body[0], align="center", bold=True, size=flow.size + 1, after=4),
+        Text("SURAT TANDA REGISTRASI", align="center", bold=True, size=flow.size + 6, after=0),
+        Text("RADIOGRAFER", align="center", bold=True, size=flow.size + 4, after=2),
+        Text(
+            f"Nomor STR: {a.str_number if p is a else p.str_number}",
+            align="center",
+            bold=True,
+            after=5,
+        ),
+        Text(f"{body[0].title()} menyatakan bahwa:", after=2),
+        KV(
+            [
+                ("Nama", p.full_name),
+                ("Tempat, Tanggal Lahir", f"{p.birth_place}, {tgl(p.birth_date)}"),
+                ("Jenis Kelamin", p.sex_word),
+                ("Perguruan Tinggi", school),
+                ("Tahun Lulus", str(p.graduation.year)),
+                ("Kompetensi", "Radiografer"),
+            ],
+            label_w=48,
+            indent=8,
+            after=3,
+        ),
+        Text(
+            "telah terregistrasi sebagai Tenaga Kesehatan dan memiliki kualifikasi serta "
+            "kompetensi untuk menjalankan praktik keprofesian sesuai ketentuan peraturan "
+            "perundang-undangan.",
+            align="justify" if r.random() < 0.5 else "left",
+            after=2,
+        ),
+        Text(valid_text, bold=True, after=5),
+    ]
+    flow.run(blocks)
+    y_sig = flow.y
+    pw, ph = page.px(30), page.px(40)
+    if r.random() < 0.7:
+        photo_frame(
+            page,
+            (flow.x0 + page.px(8), y_sig, flow.x0 + page.px(8) + pw, y_sig + ph),
+            id_photo(r, pw, ph),
+        )
+    elif valid is None:
+        qr_like(page, flow.x0 + page.px(8), y_sig, page.px(28), r)
+    flow.run(
+        [
+            Sign(
+                [f"Jakarta, {tgl(issued)}", f"{body[1]},"],
+                r.choice(
+                    (
+                        "drg. Arianti Anaya, MKM",
+                        "dr. Taruna Ikrar, M.Biomed, Ph.D",
+                        "Dr. dr. Achmad Soebagjo Tancarino, MARS",
+                        "Dra. Oos Fatimah R, Apt",
+                    )
+                ),
+                [],
+                col=0.5,
+                width=85,
+                gap=22,
+                scribble=valid is not None,
+            )
+        ]
+    )
+    if valid is None:
+        flow.run(
+            [
+                Space(4),
+                Text(
+                    "Dokumen ini telah ditandatangani secara elektronik "
+                    "menggunakan sertifikat elektronik yang diterbitkan oleh Balai "
+                    "Besar Sertifikasi Elektronik (BSrE), BSSN.",
+                    size=8.0,
+                    italic=True,
+                    after=0,
+                ),
+            ]
+        )
+    img = photocopy(page.img, r)
+    if "str_unlegalized" not in ctx.defects:
+        who, top, bottom, city = r.choice(
+            (
+                ("Kepala Dinas Kesehatan,", "DINAS KESEHATAN", "KOTA PEKANBARU", "Pekanbaru"),
+                (
+                    "Ketua PARI Pengda Riau,",
+                    "PERHIMPUNAN RADIOGRAFER INDONESIA",
+                    "PENGDA RIAU",
+                    "Pekanbaru",
+                ),
+                (
+                    f"Direktur {a.workplace[:30]},",
+                    a.workplace.upper()[:40],
+                    "PEKANBARU",
+                    "Pekanbaru",
+                ),
+            )
+        )
+        region = (0.03, 0.5, 0.98, 0.99)
+        legalize(ctx, img, who, top, bottom, city, region)
+    return Document(
+        "str", [DocPage(img, size_mm=(page.w_mm, page.h_mm), fill=flow.y / page.size[1])]
+    )
