@@ -166,7 +166,6 @@ class Reading:
     vertical: float = 0.0  # share of words taller than wide: text running up or down
 
 
-
 def ocr_text(array: np.ndarray, psm: int = 3, lang: str = LANG) -> Reading:
     """OCR an upright page image; text rebuilt line by line from tesseract's TSV."""
     tsv = _tesseract(array, f"--psm {psm} -c tessedit_do_invert=0", lang=lang)

@@ -8,7 +8,6 @@ import cv2
 import numpy as np
 from PIL import Image
 
-
 _local = threading.local()
 
 
