@@ -77,11 +77,21 @@ def intake_flow(
     outbox: str | None = None,
     stable_seconds: float | None = None,
     psm: int = 3,
+    lock_wait_seconds: float = 600.0,
 ) -> dict[str, object]:
-    """Take every ready submission in the inbox through archive, register, OCR and sorting."""
+    """Take every ready submission in the inbox through archive, register, OCR and sorting.
+
+    One run at a time per inbox: a second run waits up to ``lock_wait_seconds`` for the
+    first, then fails with a clear message.
+    """
     settings = _settings(inbox, outbox, stable_seconds)
-    logger = get_run_logger()
     load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)  # fail early on bad rules
+    with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
+        return _run(settings, psm)
+
+
+def _run(settings: Settings, psm: int) -> dict[str, object]:
+    logger = get_run_logger()
     db = open_database(settings.db_url)
     ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
     for sub in waiting:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,6 +157,40 @@ def _note_duplicate(settings: Settings, source: str, reg_no: str) -> None:
         f"application {reg_no}; not processed again.\n",
         encoding="utf-8",
     )
+
+
+class Busy(RuntimeError):
+    """Another intake run holds the inbox."""
+
+
+@contextlib.contextmanager
+def exclusive(settings: Settings, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the intake lock (``var/intake.lock``): one intake run per inbox at a time.
+
+    Raises :class:`Busy` when another run keeps it longer than ``wait_seconds``.
+    """
+    import fcntl
+    import time
+
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.var_dir / "intake.lock").open("a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Busy("another intake run is processing this inbox") from None
+                time.sleep(0.5)
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def pending(db: sessionmaker[Session]) -> list[str]:
