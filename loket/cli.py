@@ -22,11 +22,13 @@ app.add_typer(rules_app, name="rules")
 
 
 def _mount_subcommands() -> None:
+    from loket.calendar_cli import calendar_app
     from loket.complaints_cli import complaint_app, complaints_app, skm_app
 
     app.add_typer(complaint_app, name="complaint")
     app.add_typer(complaints_app, name="complaints")
     app.add_typer(skm_app, name="skm")
+    app.add_typer(calendar_app, name="calendar")
 
 
 _mount_subcommands()

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from loket.calendar import office_calendar
 from loket.db import Base
 from loket.officials import ROLE_LABELS, Official, Role
 from loket.register import Application, IntakeEvent, next_number
@@ -219,30 +220,17 @@ def find_reg_no(text: str, prefix: str) -> str | None:
 # working days
 
 
-@cache
-def _holidays(year: int) -> frozenset[date]:
-    try:
-        import holidays
-    except ImportError:  # pragma: no cover - holidays is a declared dependency
-        return frozenset()
-    days = holidays.country_holidays("ID", years=year, categories=("public", "government"))
-    return frozenset(days.keys())
-
-
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
+    """Whether the office is open on ``day`` (the office calendar, rules/calendar/)."""
+    return office_calendar().is_working_day(day)
 
 
 def add_days(start: date, deadline: Deadline) -> date:
-    """``start`` plus the deadline's days (working days skip weekends and holidays)."""
+    """``start`` plus the deadline's days (working days: the office calendar's open days,
+    i.e. without weekends, holidays, cuti bersama and the office's own closures)."""
     if not deadline.working_days:
         return start + timedelta(days=deadline.days)
-    day, left = start, deadline.days
-    while left > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
-    return day
+    return office_calendar().add_working_dates(start, deadline.days)
 
 
 def due_at(rules: ComplaintRules, weight: str, received_at: datetime) -> datetime:

@@ -29,6 +29,16 @@ def _schemas() -> dict[str, type[BaseModel]]:
 resolvers: list[Callable[[Path], type[BaseModel] | None]] = []
 
 
+def _calendar_files(path: Path) -> type[BaseModel] | None:
+    """``rules/calendar/office-hours.yaml`` and ``rules/calendar/YYYY.yaml``."""
+    from loket.calendar import schema_for_file
+
+    return schema_for_file(path)
+
+
+resolvers.append(_calendar_files)
+
+
 def schema_for(path: Path) -> type[BaseModel] | None:
     for resolve in resolvers:
         found = resolve(path)

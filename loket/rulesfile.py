@@ -89,7 +89,33 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise RulesError(
             path, [(line, f"not valid YAML: {exc.problem} — fix the indentation or quoting")]
         ) from exc
+    except ValueError as exc:  # a value YAML recognises but cannot build, e.g. 2026-02-30
+        line = _bad_scalar_line(node)
+        raise RulesError(
+            path, [(line, f"impossible value: {exc} — fix: write a real date as YYYY-MM-DD")]
+        ) from exc
     return data, node
+
+
+def _bad_scalar_line(node: yaml.Node | None) -> int:
+    """The line of the first scalar that the safe loader cannot construct (0 if none)."""
+    if node is None:
+        return 0
+    loader = yaml.SafeLoader("")
+    stack = [node]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                loader.construct_object(current, deep=True)
+            except ValueError:
+                return current.start_mark.line + 1
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack += [key, value]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += list(current.value)
+    return 0
 
 
 def validate(path: Path, data: Any, node: yaml.Node | None, model: type[M]) -> M:

@@ -81,3 +81,11 @@ def test_cli_rules_check(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["rules", "check", str(path)])
     assert bad.exit_code == 1
     assert f"{path}:{line}: blank.max_ink" in bad.output
+
+
+def test_an_impossible_date_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("version: 1\nadded:\n  - date: 2026-02-30\n", encoding="utf-8")
+    with pytest.raises(RulesError) as info:
+        load_model(path, ClassificationRules)
+    assert str(info.value).startswith(f"{path}:3: impossible value")
