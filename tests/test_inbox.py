@@ -116,8 +116,7 @@ def test_zero_delay_takes_everything(tmp_path: Path) -> None:
 def test_one_intake_at_a_time(settings) -> None:  # type: ignore[no-untyped-def]
     from loket.intake import Busy, exclusive
 
-    with exclusive(settings):
-        with pytest.raises(Busy), exclusive(settings, wait_seconds=0.6):
-            pass
+    with exclusive(settings), pytest.raises(Busy), exclusive(settings, wait_seconds=0.6):
+        pass
     with exclusive(settings):  # released: free again
         pass
