@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ind tesseract-ocr-osd \
-	poppler-utils libreoffice-writer-nogui fonts-dejavu-core fonts-liberation fonts-freefont-ttf
+	poppler-utils libreoffice-writer-nogui fonts-dejavu-core fonts-liberation fonts-freefont-ttf \
+	postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_COUNT ?= 6
 

@@ -29,6 +29,9 @@ def _mount_subcommands() -> None:
     app.add_typer(complaints_app, name="complaints")
     app.add_typer(skm_app, name="skm")
     app.add_typer(calendar_app, name="calendar")
+    from loket.approval_cli import mount as mount_approval
+
+    mount_approval(app)
 
 
 _mount_subcommands()

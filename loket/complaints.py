@@ -365,8 +365,10 @@ class ReviewAttempt(Base):
 class ControlCard:
     """What is known about an application's journey through the office.
 
-    For now: the register row and its intake events. The control-card issue extends
-    :func:`collect_control_card` with the desk-by-desk hand-overs (paraf and dates).
+    The register row and its intake events, and the control card proper
+    (:mod:`loket.control_card`): every receipt and hand-over desk by desk (who, role, when
+    received, when handed over, action, note), its hash-chain check, refused attempts and
+    the permit number once given.
     """
 
     reg_no: str
@@ -374,6 +376,11 @@ class ControlCard:
     collected_at: datetime
     application: dict[str, object] | None = None
     events: list[dict[str, object]] = field(default_factory=list)
+    entries: list[dict[str, object]] = field(default_factory=list)
+    refused: list[dict[str, object]] = field(default_factory=list)
+    integrity: list[str] = field(default_factory=list)  # problems; empty when intact
+    permit_number: str | None = None
+    approval_status: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -382,6 +389,11 @@ class ControlCard:
             "collected_at": self.collected_at.isoformat(),
             "application": self.application,
             "events": self.events,
+            "entries": self.entries,
+            "refused": self.refused,
+            "integrity": self.integrity,
+            "permit_number": self.permit_number,
+            "approval_status": self.approval_status,
         }
 
 
@@ -414,7 +426,57 @@ def collect_control_card(session: Session, reg_no: str) -> ControlCard:
         }
         for e in events
     ]
+    _add_hand_overs(session, card)
     return card
+
+
+def _add_hand_overs(session: Session, card: ControlCard) -> None:
+    """The desk-by-desk entries of the control card (approval chain), when there are any."""
+    from loket import control_card
+    from loket.approval_models import Approval, ApprovalAttempt, Permit
+
+    def iso(value: datetime | None) -> str | None:
+        return as_utc(value).isoformat() if value else None
+
+    card.entries = [
+        {
+            "seq": e.seq,
+            "sop_step": e.sop_step,
+            "activity": e.activity,
+            "action": e.action,
+            "role": e.role,
+            "actor_nip": e.actor_nip,
+            "actor_name": e.actor_name,
+            "acting": e.acting,
+            "received_at": iso(e.received_at),
+            "handed_over_at": iso(e.handed_over_at),
+            "due_at": iso(e.due_at),
+            "outcome": e.outcome,
+            "handed_to": e.handed_to,
+            "note": e.note,
+            "channel": e.channel,
+            "hash": e.hash,
+        }
+        for e in control_card.entries(session, card.reg_no)
+    ]
+    card.refused = [
+        {
+            "at": iso(a.at),
+            "actor_nip": a.actor_nip,
+            "decision": a.decision,
+            "channel": a.channel,
+            "message": a.message,
+        }
+        for a in session.scalars(
+            select(ApprovalAttempt).where(ApprovalAttempt.reg_no == card.reg_no)
+        )
+    ]
+    if card.entries:
+        card.integrity = control_card.verify(session, card.reg_no)[card.reg_no]
+    permit = session.scalars(select(Permit).where(Permit.reg_no == card.reg_no)).first()
+    card.permit_number = permit.number if permit else None
+    appr = session.scalars(select(Approval).where(Approval.reg_no == card.reg_no)).first()
+    card.approval_status = appr.status if appr else None
 
 
 # ---------------------------------------------------------------------------------------

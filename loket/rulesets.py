@@ -12,8 +12,10 @@ from loket.rulesfile import RulesError, load_model
 
 
 def _schemas() -> dict[str, type[BaseModel]]:
+    from loket.chain import ChainFile
     from loket.classify import ClassificationRules
     from loket.complaints import ComplaintRules
+    from loket.notify import NotifyRules
     from loket.officials import OfficialsFile
     from loket.skm import SkmRules
 
@@ -22,6 +24,8 @@ def _schemas() -> dict[str, type[BaseModel]]:
         "complaints.yaml": ComplaintRules,
         "officials.yaml": OfficialsFile,
         "skm.yaml": SkmRules,
+        "alur-persetujuan.yaml": ChainFile,
+        "notifikasi.yaml": NotifyRules,
     }
 
 

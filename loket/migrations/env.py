@@ -6,7 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import loket.complaints  # registers its tables (so does the next line)
+import loket.approval_models  # registers its tables (so do the next two lines)
+import loket.complaints
 import loket.register  # noqa: F401  (registers its tables)
 from loket.config import load_settings
 from loket.db import Base, make_engine

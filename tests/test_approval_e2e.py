@@ -1,0 +1,282 @@
+"""The approval chain end to end on a real Prefect server: a complete application goes from
+its checklist to a numbered permit through every desk, some decisions with the CLI, some
+with Prefect's resume-with-input (what the form in the Prefect UI sends), one refused, one
+return; then the card, the permit PDF and the SMS file are checked, and the permit handed
+over. A second test loses the flow run and re-attaches a new one from the database.
+
+The application's checklist.json is written by code (tests/approval_helpers.py): the
+requirement checks (flows/checks.py) are not integrated into the intake yet.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.approval_helpers import Home, contact, make_application, make_home
+from tests.approval_prefect import run_state, start_runner, stop, wait_for, wait_paused
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, prefect_server: None
+) -> Iterator[tuple[Home, Path]]:
+    from prefect.settings import get_current_settings
+
+    root = tmp_path_factory.mktemp("approval-e2e")
+    home = make_home(root)
+    old = {k: os.environ.get(k) for k in home.env()}
+    os.environ.update(home.env())
+    log = root / "runner.log"
+    proc = start_runner({**home.env(), "PREFECT_API_URL": str(get_current_settings().api.url)}, log)
+    try:
+        yield home, log
+    finally:
+        stop(proc)
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _cli():  # type: ignore[no-untyped-def]
+    import typer
+
+    from loket.approval_cli import mount
+
+    app = typer.Typer()
+    mount(app)
+    return app
+
+
+def _ui(run_id: str, nip: str, decision: str, task_id: int, note: str = "") -> None:
+    """What the Prefect UI form sends when an official presses Resume."""
+    from prefect.flow_runs import resume_flow_run
+
+    resume_flow_run(
+        run_id,
+        run_input={
+            "nip": nip,
+            "keputusan": decision,
+            "catatan": note,
+            "nomor_bap": "",
+            "tugas": task_id,
+        },
+    )
+
+
+def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> None:
+    from flows.approval import start_approvals
+    from loket import approval, control_card
+    from loket.approval import Desk
+
+    home, log = served
+    p = home.people
+    desk = Desk.load()
+    reg_no = make_application(desk.settings, seed=101)
+    phone, address = contact(desk.settings, reg_no)
+    cli, run = _cli(), CliRunner(env={"COLUMNS": "300"})
+
+    start_approvals([reg_no], desk)
+    wait_paused(desk, reg_no, log=log)
+    packet = desk.settings.outbox_dir / "reviews" / "back_office" / reg_no
+    assert {"draft.pdf", "checklist.json", "pages.json", "tugas.txt"} <= {
+        f.name for f in packet.iterdir()
+    }
+    assert (packet / "draft.pdf").read_bytes().startswith(b"%PDF")
+    # 3. back office, CLI, with the BAP reference
+    r = run.invoke(cli, ["approve", reg_no, "--as", p["back_office"], "--bap", "BAP/17/TT/XI/2026"])
+    assert r.exit_code == 0 and "dilanjutkan" in r.output, r.output
+    run_id = wait_paused(desk, reg_no, log=log)
+    # 4. Ahli Muda through the Prefect form: first someone else (refused), then the holder
+    w = approval.waiting_for(desk, reg_no)
+    assert w is not None and w.step.code == "paraf_ahli_muda"
+    _ui(run_id, p["kepala_dinas"], "setuju", w.task_id)
+    wait_for(lambda: approval.waiting_for(desk, reg_no).key.endswith("-1"), 60, "a fresh key")
+    wait_paused(desk, reg_no, log=log)
+    with desk.db() as session:
+        refused = approval.attempts_of(session, reg_no)
+    assert [(a.actor_nip, a.channel) for a in refused] == [(p["kepala_dinas"], "prefect")]
+    _ui(run_id, p["analis_ahli_muda"], "setuju", w.task_id, "sesuai")
+    wait_for(
+        lambda: approval.waiting_for(desk, reg_no).step.code == "paraf_ahli_madya",
+        60,
+        "the Madya step",
+    )
+    wait_paused(desk, reg_no, log=log)
+    # 5. Madya (CLI); 6. the Sekretaris returns it (CLI); Madya again; Sekretaris (form)
+    assert run.invoke(cli, ["approve", reg_no, "--as", p["analis_ahli_madya"]]).exit_code == 0
+    wait_paused(desk, reg_no, log=log)
+    r = run.invoke(
+        cli,
+        [
+            "return",
+            reg_no,
+            "--as",
+            p["sekretaris"],
+            "--note",
+            "Lengkapi nama instalasi pada tempat kerja",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    wait_paused(desk, reg_no, log=log)
+    assert approval.waiting_for(desk, reg_no).incoming_note.startswith("Lengkapi")
+    assert run.invoke(cli, ["approve", reg_no, "--as", p["analis_ahli_madya"]]).exit_code == 0
+    wait_paused(desk, reg_no, log=log)
+    w = approval.waiting_for(desk, reg_no)
+    assert w.step.code == "paraf_sekretaris"
+    _ui(run_id, p["sekretaris"], "setuju", w.task_id)
+    wait_for(lambda: approval.waiting_for(desk, reg_no).step.code == "tanda_tangan", 60, "Kadis")
+    wait_paused(desk, reg_no, log=log)
+    # 7. signature by the Plh. (the Sekretaris) through the form
+    w = approval.waiting_for(desk, reg_no)
+    _ui(run_id, p["sekretaris"], "setuju", w.task_id, "Kepala Dinas dinas luar kota")
+    wait_for(lambda: approval.waiting_for(desk, reg_no).step.code == "penomoran", 60, "numbering")
+    wait_paused(desk, reg_no, log=log)
+    # 8. the number (CLI); the flow finishes and sends the SMS
+    r = run.invoke(cli, ["approve", reg_no, "--as", p["petugas_penomoran"]])
+    assert r.exit_code == 0 and "503/DPMPTSP/SIKR/" in r.output, r.output
+    wait_for(lambda: run_state(run_id).is_completed(), 90, "the flow run to complete", log=log)
+    assert approval.waiting_for(desk, reg_no) is None
+
+    folder = desk.folder(reg_no)
+    with desk.db() as session:
+        number = approval.permit_of(session, reg_no).number
+        entries = control_card.entries(session, reg_no)
+        assert control_card.verify(session, reg_no) == {reg_no: []}
+    assert number == "503/DPMPTSP/SIKR/" + number.split("/")[3] + "/0001"
+    # the card: receipt, check, then every desk with who, when and how
+    steps = [(e.sop_step, e.role, e.acting, e.channel) for e in entries]
+    assert steps == [
+        (1, "front_office", None, "intake"),
+        (2, "front_office", None, "intake"),
+        (3, "back_office", None, "cli"),
+        (4, "analis_ahli_muda", None, "prefect"),
+        (5, "analis_ahli_madya", None, "cli"),
+        (6, "sekretaris", None, "cli"),
+        (5, "analis_ahli_madya", None, "cli"),
+        (6, "sekretaris", None, "prefect"),
+        (7, "kepala_dinas", "Plh.", "prefect"),
+        (8, "petugas_penomoran", None, "cli"),
+    ]
+    assert entries[5].outcome.startswith("dikembalikan") and entries[5].note.startswith("Lengkapi")
+    # the permit PDF
+    from pypdf import PdfReader
+
+    pdf = folder / "permit.pdf"
+    text = " ".join((PdfReader(str(pdf)).pages[0].extract_text() or "").split())
+    assert len(PdfReader(str(pdf)).pages) == 1
+    for expected in (
+        number,
+        "SURAT IZIN KERJA RADIOGRAFER",
+        "Plh. KEPALA DINAS",
+        "BAP/17/TT/XI/2026",
+        p.names["sekretaris"],
+        "MEMBERIKAN IZIN KERJA",
+    ):
+        assert expected in text, expected
+    assert "DRAF" not in text
+    draft = " ".join((PdfReader(str(folder / "draft.pdf")).pages[0].extract_text() or "").split())
+    assert "DRAF" in draft and number not in draft
+    png = folder / "permit-preview"
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-singlefile", str(pdf), str(png)], check=True)
+    print(f"\npermit preview: {png}.png")
+    # the SMS, written by the flow's last task
+    sms = list((desk.settings.outbox_dir / "notifications").glob(f"*-{reg_no}-siap-*.txt"))
+    assert len(sms) == 1
+    body = sms[0].read_text("utf-8")
+    assert f"Kepada (No. HP) : {phone}" in body and number in body and "sudah selesai" in body
+    # printable card, then the hand-over (step 9)
+    assert (folder / "kartu-kendali.pdf").read_bytes().startswith(b"%PDF")
+    r = run.invoke(cli, ["collected", reg_no, "--as", p["front_office"]])
+    assert r.exit_code == 0, r.output
+    with desk.db() as session:
+        last = control_card.entries(session, reg_no)[-1]
+        assert (last.sop_step, last.outcome) == (9, "diserahkan kepada pemohon")
+        assert approval.get(session, reg_no).address == address
+    shown = run.invoke(cli, ["card", reg_no])
+    assert shown.exit_code == 0 and "Rantai hash utuh" in shown.output
+    assert "11" in shown.output and "Penyerahan" in shown.output
+
+
+def test_lost_or_stale_runs_are_reattached(served: tuple[Home, Path]) -> None:
+    from prefect import get_client
+
+    from flows.approval import reattach, start_approvals
+    from loket import approval
+    from loket.approval import Desk
+
+    home, log = served
+    p = home.people
+    desk = Desk.load(pdf=False)
+    reg_no = make_application(desk.settings, seed=102)
+    start_approvals([reg_no], desk)
+    first = wait_paused(desk, reg_no, log=log)
+    start_approvals([reg_no], desk)  # again (an intake re-run): no second run
+    with desk.db() as session:
+        assert approval.get(session, reg_no).flow_run_id == first
+    # the Prefect database lost the run: re-created from loket's database
+    with get_client(sync_client=True) as client:
+        client.delete_flow_run(first)  # type: ignore[arg-type]
+    assert any("flow run baru" in line for line in reattach(desk))
+    second = wait_paused(desk, reg_no, log=log)
+    assert second != first
+    # a decision recorded while the run was not resumed: reattach wakes it, it moves on
+    r = CliRunner().invoke(_cli(), ["approve", reg_no, "--as", p["back_office"], "--no-resume"])
+    assert r.exit_code == 0, r.output
+    assert run_state(second).state_details.pause_key != approval.waiting_for(desk, reg_no).key
+    assert any("dibangunkan" in line for line in reattach(desk))
+    assert wait_paused(desk, reg_no, log=log) == second
+    assert approval.waiting_for(desk, reg_no).step.code == "paraf_ahli_muda"
+
+
+def test_daily_guarantee_check_flow_and_deployments(served: tuple[Home, Path]) -> None:
+    from datetime import timedelta
+
+    from flows import approval as approval_flows
+    from flows import guarantees
+    from flows.approval import start_approvals
+    from loket import approval
+    from loket.approval import Desk
+
+    home, _ = served
+    p = home.people
+    desk = Desk.load(pdf=False)
+    reg_no = make_application(desk.settings, seed=103)
+    start_approvals([reg_no], desk, runs=False)  # the CLI alone can drive the chain
+    for role in (
+        "back_office",
+        "analis_ahli_muda",
+        "analis_ahli_madya",
+        "sekretaris",
+        "kepala_dinas",
+        "petugas_penomoran",
+    ):
+        approval.act(desk, reg_no, p[role], "setuju")
+    with desk.db() as session:
+        completed = approval.get(session, reg_no).completed_at
+    result = guarantees.daily_guarantee_check(now=completed + timedelta(days=40), pdf=False)
+    assert [x["reg_no"] for x in result["letters"]] == [reg_no]
+    assert result["messages"]["sent"] >= 1
+    assert (desk.folder(reg_no) / "surat-pemberitahuan.docx").is_file()
+    again = guarantees.daily_guarantee_check(now=completed + timedelta(days=41), pdf=False)
+    assert again["letters"] == []
+    deps = {d.name: d for d in [*approval_flows.deployments(), *guarantees.deployments()]}
+    assert set(deps) == {"persetujuan-izin", "pemeriksaan-jaminan-harian", "kirim-pemberitahuan"}
+    crons = {
+        n: (d.schedules[0].schedule.cron, d.schedules[0].schedule.timezone)
+        for n, d in deps.items()
+        if d.schedules
+    }
+    assert crons == {
+        "pemeriksaan-jaminan-harian": ("0 7 * * *", "Asia/Jakarta"),
+        "kirim-pemberitahuan": ("*/10 * * * *", "Asia/Jakarta"),
+    }
