@@ -30,8 +30,11 @@ def _mount_subcommands() -> None:
     app.add_typer(skm_app, name="skm")
     app.add_typer(calendar_app, name="calendar")
     from loket.approval_cli import mount as mount_approval
+    from loket.sla_cli import report_app, sla_app
 
     mount_approval(app)
+    app.add_typer(report_app, name="report")
+    app.add_typer(sla_app, name="sla")
 
 
 _mount_subcommands()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import loket.approval_models  # registers its tables (so do the next two lines)
+import loket.approval_models  # registers its tables (so do the next three lines)
 import loket.complaints
-import loket.register  # noqa: F401  (registers its tables)
+import loket.register
+import loket.sla_models  # noqa: F401  (registers its tables)
 from loket.config import load_settings
 from loket.db import Base, make_engine
 

@@ -1,0 +1,399 @@
+"""SLA tracking, escalation and the SLA reports (issue #5).
+
+The monthly report is rendered from a generated history and its figures are checked against
+a plain loop over the database rows with the calendar's day-walking reference
+(``working_minutes_loop``), not the vectorised code path of the report.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from tests.approval_helpers import Home, make_application, make_home
+
+APPROVE = "setuju"
+WIB_OFFSET = timedelta(hours=7)
+
+
+@pytest.fixture
+def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    shome = make_home(tmp_path, monkeypatch)
+    import shutil
+
+    from tests.approval_helpers import REPO
+
+    shutil.copy(REPO / "rules" / "sla.yaml", shome.rules / "sla.yaml")
+    return shome
+
+
+def wib(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, tzinfo=UTC) - WIB_OFFSET
+
+
+def _q(values: list[float], q: float) -> float:
+    """Quantile with linear interpolation between closest ranks (numpy's default)."""
+    xs = sorted(values)
+    pos = q * (len(xs) - 1)
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A migrated database with ~3 months of generated history."""
+    from loket.calendar import office_calendar
+    from loket.chain import load_chain
+    from loket.db import make_engine, migrate
+    from loket.sla_synth import generate
+    from tests.approval_helpers import REPO
+
+    root = tmp_path_factory.mktemp("sla")
+    db = root / "var" / "loket.db"
+    engine = make_engine(f"sqlite:///{db}")
+    migrate(engine)
+    engine.dispose()
+    chain = load_chain(REPO / "rules" / "alur-persetujuan.yaml").for_service(
+        "izin-kerja-radiografer"
+    )
+    cal = office_calendar(REPO / "rules" / "calendar")
+    now = wib(2026, 11, 25, 12)
+    generate(db, chain, cal, n=700, first=date(2026, 9, 1), last=date(2026, 11, 24), now=now)
+    return root, db, now
+
+
+def test_monthly_report_matches_independent_recomputation(history, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+    from sqlalchemy.orm import Session
+
+    from loket.approval_models import Approval, CardEntry, Permit, as_utc
+    from loket.calendar import office_calendar
+    from loket.config import Settings
+    from loket.db import make_engine
+    from loket.register import Application
+    from loket.sla_render import write_report
+    from tests.approval_helpers import REPO
+
+    root, db, now = history
+    settings = Settings(home=root, rules=REPO / "rules", database_url=f"sqlite:///{db}")
+    monkeypatch.setenv("LOKET_TEMPLATES", str(REPO / "templates"))
+    report, files = write_report(settings, "2026-10", cutoff=now, pdf=True)
+    xlsx, pdf = files
+    assert xlsx == root / "outbox" / "reports" / "2026-10" / "laporan-sla-2026-10.xlsx"
+    assert pdf.name == "laporan-sla-2026-10.pdf" and pdf.read_bytes().startswith(b"%PDF")
+
+    # -- independent recomputation: ORM rows, loops, the calendar's reference walk --------
+    cal = office_calendar(REPO / "rules" / "calendar")
+    start, end = wib(2026, 10, 1, 0), wib(2026, 11, 1, 0)
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as s:
+        apps = [a for a in s.scalars(select(Application)) if start <= as_utc(a.received_at) < end]
+        permits = [p for p in s.scalars(select(Permit)) if start <= as_utc(p.numbered_at) < end]
+        approvals = {a.reg_no: a for a in s.scalars(select(Approval))}
+        cards: dict[str, list[CardEntry]] = defaultdict(list)
+        for e in s.scalars(select(CardEntry).order_by(CardEntry.reg_no, CardEntry.seq)):
+            cards[e.reg_no].append(e)
+    engine.dispose()
+
+    norms = {"pemeriksaan": 35.0, "draf": 3.0, "tanda_tangan": 510.0, "penomoran": 3.0}
+    paraf = {"analis_ahli_muda": 5.0, "analis_ahli_madya": 10.0, "sekretaris": 10.0}
+    code = {"analis_ahli_muda": "paraf_ahli_muda", "analis_ahli_madya": "paraf_ahli_madya"}
+    code["sekretaris"] = "paraf_sekretaris"
+    step_minutes: dict[str, list[float]] = defaultdict(list)
+    late_by_role: dict[str, int] = defaultdict(int)
+    for entries in cards.values():
+        for e in entries:
+            t1 = as_utc(e.handed_over_at)
+            if not (start <= t1 < end):
+                continue
+            if e.action == "paraf":
+                norm, key = paraf[e.role], code[e.role]
+            elif e.action in norms:
+                norm, key = norms[e.action], e.action
+            else:
+                continue
+            m = cal.working_minutes_loop(as_utc(e.received_at), t1)
+            step_minutes[key].append(m)
+            if m > norm + 1 / 120:
+                late_by_role[e.role] += 1
+
+    def clock(entries: list[CardEntry]) -> float:
+        t0 = max(as_utc(e.handed_over_at) for e in entries if e.action == "pemeriksaan")
+        t1 = next(as_utc(e.handed_over_at) for e in entries if e.action == "penomoran")
+        total = cal.working_minutes_loop(t0, t1)
+        for i, e in enumerate(entries):
+            if e.action == "pengembalian_pemohon":
+                p0 = max(as_utc(e.handed_over_at), t0)
+                p1 = min(as_utc(entries[i + 1].received_at), t1)
+                if p1 > p0:
+                    total -= cal.working_minutes_loop(p0, p1)
+        return total
+
+    clocks = {p.reg_no: clock(cards[p.reg_no]) for p in permits}
+    late = {r for r, m in clocks.items() if m > 1020 + 1 / 120}
+    paused = [r for r in clocks if any(e.action == "pengembalian_pemohon" for e in cards[r])]
+    assert paused, "the generated month should contain files returned to the applicant"
+    uncollected = [
+        p
+        for p in permits
+        if approvals[p.reg_no].collected_at is None
+        or as_utc(approvals[p.reg_no].collected_at) > now
+    ]
+
+    s = report.summary
+    assert s["diterima"] == len(apps) > 100
+    assert s["lengkap"] == sum(a.verdict == "complete" for a in apps)
+    assert s["dikembalikan"] == sum(a.verdict == "incomplete" for a in apps) > 0
+    assert s["terbit"] == s["terbit_terukur"] == len(permits)
+    assert s["belum_diambil"] == len(uncollected) > 0
+    assert s["terlambat"] == len(late) > 0
+    assert s["persen_tepat"] == pytest.approx(100 * (1 - len(late) / len(permits)))
+    assert s["median_hari"] * 510 == pytest.approx(_q(list(clocks.values()), 0.5), abs=1e-6)
+    issued_late = set(report.late_files.loc[report.late_files["status"] == "terbit", "reg_no"])
+    assert issued_late == late
+    for row in report.steps.itertuples():
+        values = step_minutes[row.kode]
+        assert row.jumlah == len(values), row.kode
+        assert row.median_menit == pytest.approx(_q(values, 0.5), abs=1e-6), row.kode
+        assert row.p90_menit == pytest.approx(_q(values, 0.9), abs=1e-6), row.kode
+    desks = report.desks.set_index("role")
+    for role, n in late_by_role.items():
+        assert desks.at[role, "lewat_norma"] == n, role
+    assert report.files_covered >= len(apps)
+
+    # -- the XLSX opens and carries the same figures; the PDF has its charts -------------
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == [
+        "Ringkasan", "Per langkah", "Meja", "Petugas", "Berkas terlambat", "Izin terbit",
+        "Harian",
+    ]  # fmt: skip
+    ws = wb["Ringkasan"]
+    cells = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r and r[0]}
+    assert cells["Permohonan diterima"] == str(len(apps))
+    assert cells["Izin terbit (diberi nomor)"] == str(len(permits))
+    assert any("Periode: Oktober 2026" in str(k) for k in cells)
+    assert any("Data per (cut-off): 25 November 2026 12.00 WIB" in str(k) for k in cells)
+    late_rows = [r for r in wb["Berkas terlambat"].iter_rows(values_only=True)][8:]
+    assert {r[0] for r in late_rows if r[1] == "terbit"} == late
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True)
+    assert "DINAS PENANAMAN MODAL" in text.stdout and "Oktober 2026" in text.stdout
+    assert "Data per (cut-off)" in text.stdout and "Grafik" in text.stdout
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True)
+    assert len(images.stdout.strip().splitlines()) - 2 >= 4  # the four charts
+
+
+def test_weekly_and_yearly_periods(history) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.orm import Session
+
+    from loket.calendar import office_calendar
+    from loket.chain import load_chain
+    from loket.db import make_engine
+    from loket.sla_report import compute, load_history, parse_period
+    from tests.approval_helpers import REPO
+
+    _root, db, now = history
+    week = parse_period("2026-W44")
+    assert (week.first, week.last) == (date(2026, 10, 26), date(2026, 11, 1))
+    assert week.label.startswith("Minggu ke-44 Tahun 2026")
+    chain = load_chain(REPO / "rules" / "alur-persetujuan.yaml").for_service(
+        "izin-kerja-radiografer"
+    )
+    cal = office_calendar(REPO / "rules" / "calendar")
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as s:
+        weekly = compute(load_history(s, week, now), chain, cal)
+        month = compute(load_history(s, parse_period("2026-10"), now), chain, cal)
+        year = compute(load_history(s, parse_period("2026"), now), chain, cal)
+    engine.dispose()
+    assert 0 < weekly.summary["terbit"] < month.summary["terbit"] < year.summary["terbit"]
+    assert year.summary["diterima"] == 700
+    assert len(weekly.daily) == 7 and len(year.daily) == 365
+
+
+def _advance(desk, at: datetime) -> None:  # type: ignore[no-untyped-def]
+    desk.clock = lambda: at
+
+
+def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
+    from loket import control_card, register
+    from loket.approval import Desk, act, start, write_card
+    from loket.approval_models import CardEntry, Notification
+    from loket.escalation import (
+        FILE_NEARING,
+        FILE_OVERDUE,
+        STEP_HOLDER,
+        STEP_SUPERIOR,
+        escalate,
+        sent_escalations,
+    )
+
+    desk = Desk.load(pdf=False)
+    p = ahome.people
+    t0 = wib(2026, 11, 16, 8)  # Monday 08:00 WIB: received and checked complete
+    reg = make_application(desk.settings, seed=5, received=t0)
+    with desk.db.begin() as session:
+        session.execute(
+            update(register.IntakeEvent).where(register.IntakeEvent.reg_no == reg).values(at=t0)
+        )
+    _advance(desk, t0)
+    start(desk, reg)
+    _advance(desk, t0 + timedelta(minutes=2))
+    act(desk, reg, p["back_office"], APPROVE)  # draft on time; now at the Analis Muda (5 min)
+
+    def run(at: datetime) -> list[str]:
+        return [e.threshold for e in escalate(desk, at)]
+
+    assert run(t0 + timedelta(minutes=5)) == []
+    assert run(t0 + timedelta(minutes=10)) == [STEP_HOLDER]  # 8 min > 5
+    assert run(t0 + timedelta(minutes=10)) == []  # twice: once
+    assert run(t0 + timedelta(minutes=30)) == []
+    assert run(t0 + timedelta(minutes=80)) == [STEP_SUPERIOR]  # 78 > 5 x 2 + 60
+    assert run(t0 + timedelta(minutes=81)) == []
+    assert run(wib(2026, 11, 17, 11)) == []  # 690 working minutes on the file's clock
+    assert run(wib(2026, 11, 18, 7, 45)) == [FILE_NEARING]  # 1005 >= 0.75 x 1020
+    assert run(wib(2026, 11, 18, 8)) == []
+    # past 2 working days, two monitors at the same moment: one escalation
+    at = wib(2026, 11, 19, 8)
+    results: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: results.append(run(at))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(x for r in results for x in r) == [FILE_OVERDUE]
+    assert run(at + timedelta(hours=1)) == []
+    assert run(wib(2026, 11, 25, 10)) == []
+
+    with desk.db() as session:
+        rows = sent_escalations(session, reg)
+        notes = session.scalars(
+            select(Notification).where(Notification.kind == "eskalasi").order_by(Notification.id)
+        ).all()
+        card = control_card.entries(session, reg)
+        problems = control_card.verify(session, reg)[reg]
+    assert [r.threshold for r in rows] == [STEP_HOLDER, STEP_SUPERIOR, FILE_NEARING, FILE_OVERDUE]
+    muda, madya = p["analis_ahli_muda"], p["analis_ahli_madya"]
+    assert [r.recipients for r in rows] == [muda, madya, muda, f"{muda},{madya}"]
+    assert len(notes) == 5 and len({n.key for n in notes}) == 5
+    assert all(reg in n.text and "Yth." in n.text for n in notes)
+    esc = [e for e in card if e.action == "eskalasi"]
+    assert [e.seq for e in esc] == [r.card_seq for r in rows]
+    assert all(isinstance(e, CardEntry) and e.channel == "sla" for e in esc)
+    assert "Ahli Madya" in esc[1].outcome and problems == []
+    # the chain goes on; the card (with the escalation lines) still renders
+    _advance(desk, wib(2026, 11, 25, 10, 30))
+    act(desk, reg, muda, APPROVE)
+    assert write_card(desk, reg, pdf=False)
+
+
+def test_escalation_pauses_while_with_the_applicant(ahome: Home) -> None:
+    """A return to the applicant stops the file's clock until the file comes back."""
+    import pandas as pd
+
+    from loket.calendar import office_calendar
+    from loket.sla import RETURN_TO_APPLICANT, clock_minutes
+
+    cal = office_calendar(ahome.rules / "calendar")
+    t0 = wib(2026, 11, 16, 8)
+
+    def e(seq: int, action: str, a: datetime, b: datetime) -> dict[str, object]:
+        return {
+            "reg_no": "R",
+            "seq": seq,
+            "sop_step": None,
+            "action": action,
+            "role": "back_office",
+            "actor_nip": None,
+            "actor_name": "x",
+            "received_at": a.replace(tzinfo=None) - timedelta(0),
+            "handed_over_at": b.replace(tzinfo=None),
+        }
+
+    u = lambda d: d.astimezone(UTC).replace(tzinfo=None)  # noqa: E731
+    rows = [
+        e(1, "pemeriksaan", u(t0), u(t0)),
+        e(2, RETURN_TO_APPLICANT, u(t0 + timedelta(hours=1)), u(t0 + timedelta(hours=1))),
+        e(3, "draf", u(wib(2026, 11, 18, 8)), u(wib(2026, 11, 18, 8, 2))),
+    ]
+    frame = pd.DataFrame(rows)
+    for c in ("received_at", "handed_over_at"):
+        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[us]")
+    # 60 minutes before the return + 2 hours after the file came back (Wed 08:00-10:00)
+    assert clock_minutes(frame, cal, until=wib(2026, 11, 18, 10)) == pytest.approx(180)
+
+
+def test_deployments_and_first_working_day(ahome: Home, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import sla
+
+    monkeypatch.setenv(sla.INTERVAL_ENV, "20")
+    deps = {d.name: d for d in sla.deployments()}
+    assert set(deps) == {"pemantauan-sla", "laporan-sla-bulanan", "laporan-sla-mingguan"}
+    interval = deps["pemantauan-sla"].schedules[0].schedule
+    assert interval.interval == timedelta(minutes=20) and interval.timezone == "Asia/Jakarta"
+    cron = deps["laporan-sla-bulanan"].schedules[0].schedule
+    assert cron.cron == "0 7 * * *" and cron.timezone == "Asia/Jakarta"
+    monkeypatch.delenv(sla.INTERVAL_ENV)
+    assert sla.interval_minutes() == 15
+    # 1 January is a holiday: the first working day of 2026 is later
+    first = sla.first_working_day_of_month(date(2026, 1, 20))
+    assert first is not None and first > date(2026, 1, 1)
+    from loket.calendar import office_calendar
+
+    cal = office_calendar(ahome.rules / "calendar")
+    assert cal.is_working_day(first)
+    assert not any(cal.is_working_day(date(2026, 1, d)) for d in range(1, first.day))
+    assert sla.first_working_day_of_week(date(2026, 11, 19)) == date(2026, 11, 16)
+
+
+def test_cli_report_and_escalate(ahome: Home, history) -> None:  # type: ignore[no-untyped-def]
+    import typer
+    from typer.testing import CliRunner
+
+    from loket.sla_cli import report_app, sla_app
+
+    app = typer.Typer()
+    app.add_typer(report_app, name="report")
+    app.add_typer(sla_app, name="sla")
+    runner = CliRunner()
+    res = runner.invoke(app, ["report", "sla", "--month", "2026-13"])
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["sla", "escalate", "--now", "2026-11-16T09:00"])
+    assert res.exit_code == 0, res.output
+    assert "Tidak ada peringatan baru" in res.output
+    res = runner.invoke(
+        app, ["report", "sla", "--week", "2026-W46", "--cutoff", "2026-11-20T07:00", "--no-pdf"]
+    )
+    assert res.exit_code == 0, res.output
+    out = ahome.outbox / "reports" / "2026-W46" / "laporan-sla-2026-W46.xlsx"
+    assert out.is_file() and "0 berkas" in res.output
+
+
+def test_rules_check_knows_sla_yaml(ahome: Home) -> None:
+    import loket.sla_cli  # noqa: F401  (registers the schema)
+    from loket.rulesets import check_file
+
+    assert check_file(ahome.rules / "sla.yaml") == []
+    bad = ahome.rules / "sla.yaml"
+    bad.write_text(bad.read_text("utf-8").replace("interval_minutes: 15", "interval_minutes: 0"))
+    assert any("interval_minutes" in line for line in check_file(bad))
+
+
+def test_scheduled_report_flows_act_on_first_working_day(ahome: Home, prefect_server) -> None:  # type: ignore[no-untyped-def]
+    from flows.sla import monthly_sla_report, sla_monitor, weekly_sla_report
+
+    # 2 December 2026 (Wednesday) is not the first working day of December
+    assert monthly_sla_report(now=wib(2026, 12, 2, 7))["skipped"] is True
+    done = monthly_sla_report(now=wib(2026, 12, 1, 7), pdf=False)
+    assert done["period"] == "2026-11" and done["covered"] == 0
+    assert (ahome.outbox / "reports" / "2026-11" / "laporan-sla-2026-11.xlsx").is_file()
+    assert weekly_sla_report(now=wib(2026, 12, 2, 7))["skipped"] is True
+    week = weekly_sla_report(now=wib(2026, 11, 30, 7), pdf=False)
+    assert week["period"] == "2026-W48"
+    assert sla_monitor(now=wib(2026, 11, 30, 9))["sent"] == 0
