@@ -54,6 +54,7 @@ def _check_pixels(width: int, height: int, max_pixels: int) -> None:
 
 
 _JS_ACTION = re.compile(rb"/S\s*/JavaScript\b")
+_JS_ANY = re.compile(rb"/(JavaScript|JS)\b")  # for huge files: rather refuse than parse whole
 
 
 def _has_javascript(reader: object, raw: bytes) -> bool:
@@ -73,23 +74,47 @@ def _has_javascript(reader: object, raw: bytes) -> bool:
     return False
 
 
+#: Up to this size a PDF is parsed whole (pypdf) for its structure; larger ones are scanned
+#: in chunks and opened with pdfium only, so a huge scan never sits in memory at once.
+PDF_PARSE_LIMIT = 64 * 1024 * 1024
+
+
+def _scan_chunks(path: Path, pattern: re.Pattern[bytes], chunk: int = 8 * 1024 * 1024) -> bool:
+    overlap = b""
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            if pattern.search(overlap + block):
+                return True
+            overlap = block[-64:]
+    return False
+
+
 def _probe_pdf(path: Path, max_pages: int, max_pixels: int) -> int:
     import pypdf
     import pypdfium2 as pdfium
 
-    raw = path.read_bytes() if path.stat().st_size < 64 * 1024 * 1024 else b""
-    try:
-        reader = pypdf.PdfReader(str(path), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Unusable("encrypted")
-        if _has_javascript(reader, raw):
+    size = path.stat().st_size
+    if size <= PDF_PARSE_LIMIT:
+        raw = path.read_bytes()
+        try:
+            reader = pypdf.PdfReader(path, strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise Unusable("encrypted")
+            if _has_javascript(reader, raw):
+                raise Unusable("javascript")
+        except Unusable:
+            raise
+        except Exception as exc:  # pypdf raises many types on broken files
+            if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+                raise Unusable("encrypted") from exc
+            raise Unusable("truncated", f"PDF: {exc}") from exc
+        tail = raw[-2048:]
+    else:
+        if _scan_chunks(path, _JS_ANY):
             raise Unusable("javascript")
-    except Unusable:
-        raise
-    except Exception as exc:  # pypdf raises many types on broken files
-        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
-            raise Unusable("encrypted") from exc
-        raise Unusable("truncated", f"PDF: {exc}") from exc
+        with path.open("rb") as fh:
+            fh.seek(max(0, size - 2048))
+            tail = fh.read()
     try:
         doc = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -103,11 +128,11 @@ def _probe_pdf(path: Path, max_pages: int, max_pixels: int) -> int:
         if count > max_pages:
             raise Unusable("too_many_pages", f"{count} > {max_pages}")
         for i in range(count):
-            w, h = doc[i].get_size()
+            w, h = doc.get_page_size(i)
             _check_pixels(int(w / 72 * PDF_DPI), int(h / 72 * PDF_DPI), max_pixels)
     finally:
         doc.close()
-    if not raw.rstrip().endswith(b"%%EOF") and raw and b"%%EOF" not in raw[-2048:]:
+    if b"%%EOF" not in tail:
         raise Unusable("truncated", "PDF tanpa penutup %%EOF / PDF without %%EOF trailer")
     return count
 
@@ -186,18 +211,24 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 
 
 def text_layer(ref: PageRef, min_chars: int = 40) -> str | None:
-    """The PDF page's own text when it is real text (not empty, not garbage), else None."""
+    """The PDF page's own text when it is real text (not empty, not garbage), else None.
+
+    Read with pdfium, page by page: the file is never loaded whole."""
     if ref.kind != "pdf":
         return None
-    import pypdf
+    import pypdfium2 as pdfium
 
     try:
-        reader = pypdf.PdfReader(str(ref.path), strict=False)
-        if reader.is_encrypted:
-            reader.decrypt("")
-        text = reader.pages[ref.index].extract_text() or ""
-    except Exception:
+        doc = pdfium.PdfDocument(str(ref.path))
+        try:
+            textpage = doc[ref.index].get_textpage()
+            text = textpage.get_text_range() or ""
+            textpage.close()
+        finally:
+            doc.close()
+    except pdfium.PdfiumError:
         return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     tokens = text.split()
     if len(text.strip()) < min_chars or not tokens:
         return None
