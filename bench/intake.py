@@ -71,11 +71,13 @@ def peak_rss_200_pages(pages: int, source_images: list[Path]) -> tuple[float, fl
     pdf = home / "inbox" / "berkas-200-halaman.pdf"
     frames = (Image.open(source_images[i % len(source_images)]).convert("L") for i in range(pages))
     first = next(frames)
-    first.save(pdf, "PDF", save_all=True, append_images=frames, resolution=200)
+    # the page images were rendered at 300 dpi: say so, or the PDF pages grow to 17 inches
+    first.save(pdf, "PDF", save_all=True, append_images=frames, resolution=300)
     env = dict(
         os.environ,
         LOKET_HOME=str(home),
         LOKET_STABLE_SECONDS="0",
+        LOKET_RULES=str(REPO / "rules"),
         PREFECT_HOME=str(home / "prefect"),
     )
     env.pop("PREFECT_API_URL", None)

@@ -238,7 +238,7 @@ def read(ref: PageRef, cache: OcrCache, *, psm: int = 3) -> PageResult:
         return PageResult(ref, hit, True)
     try:
         layer = text_layer(ref)
-        image = render(ref)
+        image = render(ref, grayscale=True)  # OCR and faces need no colour: 1/3 the memory
     except Exception as exc:  # a page that cannot be rendered is reported, not fatal
         return PageResult(ref, None, False, f"{type(exc).__name__}: {exc}")
     if layer is not None:

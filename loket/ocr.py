@@ -22,7 +22,7 @@ from PIL import Image
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "5"
+OCR_VERSION = "6"
 LANG = "ind+eng"
 
 

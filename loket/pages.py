@@ -177,23 +177,41 @@ def probe(path: Path, *, max_bytes: int, max_pixels: int, max_pages: int) -> tup
     return kind, _probe_image(path, max_pixels)
 
 
-def render(ref: PageRef, dpi: int = PDF_DPI) -> Image.Image:
-    """The page as an RGB image (PDF pages rendered at ``dpi``)."""
+def _pdf_scale(page: object, dpi: int) -> float:
+    """Render scale for a PDF page: a scanned page (one image covering it) at the resolution
+    of its image, never above ``dpi``, so a 200-dpi scan is not blown up to 300 dpi; other
+    pages at ``dpi``."""
+    width_pt, _height_pt = page.get_size()  # type: ignore[attr-defined]
+    images = [o for o in page.get_objects(max_depth=1) if o.type == 3]  # type: ignore[attr-defined]
+    if len(images) == 1:
+        left, _bottom, right, _top = images[0].get_bounds()
+        px_width, _px_height = images[0].get_px_size()
+        if right - left >= 0.9 * width_pt and px_width > 0:
+            native = px_width / (right - left)  # pixels per point
+            return max(150 / 72, min(dpi / 72, native))
+    return dpi / 72
+
+
+def render(ref: PageRef, dpi: int = PDF_DPI, *, grayscale: bool = False) -> Image.Image:
+    """The page as an RGB (or, with ``grayscale``, L) image; PDF pages rendered at the
+    resolution of their scan, at most ``dpi``."""
     if ref.kind == "pdf":
         import pypdfium2 as pdfium
 
         doc = pdfium.PdfDocument(str(ref.path))
         try:
             page = doc[ref.index]
-            image = page.render(scale=dpi / 72, grayscale=False).to_pil()
+            scale = _pdf_scale(page, dpi)
+            image = page.render(scale=scale, grayscale=grayscale).to_pil()
         finally:
             doc.close()
-        return image.convert("RGB")
+        return image.convert("L" if grayscale else "RGB")
     with Image.open(ref.path) as im:
         if ref.kind == "tiff":
             im.seek(ref.index)
         im.load()
-        return _flatten(im)
+        flat = _flatten(im)
+        return flat.convert("L") if grayscale else flat
 
 
 def _flatten(im: Image.Image) -> Image.Image:
