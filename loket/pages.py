@@ -54,7 +54,9 @@ def _check_pixels(width: int, height: int, max_pixels: int) -> None:
 
 
 _JS_ACTION = re.compile(rb"/S\s*/JavaScript\b")
-_JS_ANY = re.compile(rb"/(JavaScript|JS)\b")  # for huge files: rather refuse than parse whole
+# For huge files, scanned in chunks: every JavaScript action or name tree says "/JavaScript"
+# (11 bytes; "/JS" alone turns up by chance in compressed image data).
+_JS_ANY = re.compile(rb"/JavaScript\b")
 
 
 def _has_javascript(reader: object, raw: bytes) -> bool:

@@ -71,3 +71,18 @@ def test_text_layer_is_used_only_when_real(tmp_path: Path) -> None:
     scanned = tmp_path / "scan.pdf"
     scanned.write_bytes(badfiles.pdf_bytes(1))
     assert text_layer(PageRef("scan.pdf", scanned, "x", "pdf", 0)) is None
+
+
+def test_huge_pdfs_are_probed_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the parse limit a PDF is never loaded whole: its JavaScript is still found, and
+    compressed image data that happens to contain '/JS' is not mistaken for it."""
+    import loket.pages as pages
+
+    monkeypatch.setattr(pages, "PDF_PARSE_LIMIT", 100)
+    js, scan = tmp_path / "js.pdf", tmp_path / "scan.pdf"
+    badfiles.javascript_pdf(js)
+    scan.write_bytes(badfiles.pdf_bytes(3).replace(b"%%EOF", b"/JS /JSx %%EOF"))
+    with pytest.raises(Unusable) as info:
+        probe(js, **LIMITS)
+    assert info.value.code == "javascript"
+    assert probe(scan, **LIMITS) == ("pdf", 3)
