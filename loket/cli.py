@@ -33,6 +33,9 @@ def _mount_subcommands() -> None:
     from loket.sla_cli import report_app, sla_app
 
     mount_approval(app)
+    from loket.serve_cli import mount as mount_serve
+
+    mount_serve(app)
     app.add_typer(report_app, name="report")
     app.add_typer(sla_app, name="sla")
 

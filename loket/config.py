@@ -1,13 +1,16 @@
 """Runtime settings: paths, database URL and intake knobs.
 
-Every setting has a default that works from a checkout and can be overridden with an
-environment variable ``LOKET_<NAME>`` (e.g. ``LOKET_DATABASE_URL``).
+Every setting has a default that works from a checkout. It can be set in ``loket.toml`` in
+``LOKET_HOME`` (or the file named by ``LOKET_CONFIG``) and overridden with an environment
+variable ``LOKET_<NAME>`` (e.g. ``LOKET_DATABASE_URL``): environment wins. See
+``docs/configuration.md``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import tomllib
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 TEMP_SUFFIXES = (".part", ".filepart", ".crdownload", ".tmp", ".partial")
@@ -34,6 +37,16 @@ class Settings:
     max_pdf_pages: int = 2000
     service: str = "izin-kerja-radiografer"
     registration_prefix: str = "SIKR"
+    #: Prefect API of an existing server (scale-out); empty: ``loket serve`` starts its own.
+    prefect_api_url: str | None = None
+    #: Where ``loket serve`` binds its Prefect server and UI (loopback by default).
+    server_host: str = "127.0.0.1"
+    server_port: int = 4200
+    #: How ``loket serve`` notices new submissions: auto (filesystem events when watchfiles is
+    #: installed, else polling), events, or poll (network shares: events do not cross them).
+    watch: str = "auto"
+    #: Seconds between looks at the inbox when polling (and the longest wait with events).
+    poll_seconds: float = 10.0
 
     @property
     def inbox_dir(self) -> Path:
@@ -77,26 +90,97 @@ class Settings:
         return replace(self, **{k: v for k, v in kwargs.items() if v is not None})
 
 
+#: Settings read from ``loket.toml`` and ``LOKET_<NAME>``, with their converters.
+CONFIGURABLE: dict[str, type] = {
+    "inbox": Path,
+    "outbox": Path,
+    "var": Path,
+    "rules": Path,
+    "database_url": str,
+    "stable_seconds": float,
+    "ocr_workers": int,
+    "max_file_bytes": int,
+    "max_image_pixels": int,
+    "max_pdf_pages": int,
+    "service": str,
+    "registration_prefix": str,
+    "prefect_api_url": str,
+    "server_host": str,
+    "server_port": int,
+    "watch": str,
+    "poll_seconds": float,
+}
+CONFIG_FILE = "loket.toml"
+WATCH_MODES = ("auto", "events", "poll")
+
+
+class ConfigError(ValueError):
+    """``loket.toml`` or a ``LOKET_*`` variable holds a value loket cannot use."""
+
+
+def config_file(home: Path | None = None) -> Path:
+    """``LOKET_CONFIG`` if set, else ``loket.toml`` in ``LOKET_HOME``."""
+    named = os.environ.get("LOKET_CONFIG")
+    return Path(named) if named else (home or _root()) / CONFIG_FILE
+
+
+def _convert(name: str, raw: object, home: Path, origin: str) -> object:
+    conv = CONFIGURABLE[name]
+    try:
+        value = conv(raw)  # type: ignore[call-arg]
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{origin}: {name} = {raw!r}: {exc}") from exc
+    if isinstance(value, Path) and not value.is_absolute():
+        value = home / value
+    if name == "watch" and value not in WATCH_MODES:
+        raise ConfigError(f"{origin}: watch = {raw!r}: expected one of {', '.join(WATCH_MODES)}")
+    return value
+
+
+def _from_file(path: Path, home: Path) -> dict[str, object]:
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    flat: dict[str, object] = {}
+    for key, value in data.items():  # [sections] are only for readability: flatten them
+        if isinstance(value, dict):
+            flat.update(value)
+        else:
+            flat[key] = value
+    unknown = sorted(set(flat) - set(CONFIGURABLE))
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(CONFIGURABLE)}"
+        )
+    return {k: _convert(k, v, home, str(path)) for k, v in flat.items()}
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Settings from ``LOKET_*`` environment variables, then explicit overrides."""
+    """Settings: defaults, then ``loket.toml``, then ``LOKET_*`` variables, then overrides."""
     env = os.environ
-    values: dict[str, object] = {}
-    for name, conv in (
-        ("inbox", Path),
-        ("outbox", Path),
-        ("var", Path),
-        ("rules", Path),
-        ("database_url", str),
-        ("stable_seconds", float),
-        ("ocr_workers", int),
-        ("max_file_bytes", int),
-        ("max_image_pixels", int),
-        ("service", str),
-    ):
+    home = _root()
+    values = _from_file(config_file(home), home)
+    for name in CONFIGURABLE:
         raw = env.get(f"LOKET_{name.upper()}")
         if raw:
-            values[name] = conv(raw)
-    return Settings().with_overrides(**values).with_overrides(**overrides)
+            values[name] = _convert(name, raw, Path.cwd(), f"LOKET_{name.upper()}")
+    return Settings(home=home).with_overrides(**values).with_overrides(**overrides)
+
+
+def describe(settings: Settings) -> dict[str, object]:
+    """Every setting with its effective value (for ``loket config``)."""
+    out: dict[str, object] = {f.name: getattr(settings, f.name) for f in fields(settings)}
+    out.update(
+        inbox=settings.inbox_dir,
+        outbox=settings.outbox_dir,
+        var=settings.var_dir,
+        rules=settings.rules_dir,
+        database_url=settings.db_url,
+    )
+    return {k: str(v) if isinstance(v, Path) else v for k, v in out.items()}
 
 
 def apply_prefect_defaults(settings: Settings | None = None) -> None:

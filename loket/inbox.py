@@ -25,7 +25,8 @@ def is_temporary(name: str) -> bool:
     """Names that copy tools, editors and OSes use for incomplete or private files."""
     low = name.lower()
     return (
-        name.startswith((".", "~$", "~"))
+        (name.startswith(".") and not name.startswith(".."))  # "..\\x.pdf": taken, not hidden
+        or name.startswith(("~$", "~"))
         or low.endswith(TEMP_SUFFIXES)
         or low.endswith("~")
         or low in IGNORED_NAMES

@@ -33,7 +33,7 @@ from loket.inbox import Submission
 from loket.ocr import OcrCache, PageText, page_key, read_page
 from loket.pages import PageRef, probe, render, text_layer
 from loket.photos import find_faces_upright
-from loket.quarantine import Problem, Unusable, quarantine_copy
+from loket.quarantine import Problem, Unusable, quarantine_all
 
 LOCAL_TZ = ZoneInfo("Asia/Jakarta")
 CLASSIFICATION_RULES = "document-types.yaml"
@@ -60,18 +60,22 @@ def _remove_from_inbox(sub: Submission, settings: Settings, shas: dict[str, str]
     for f in sub.files:
         sha = shas.get(f.relpath)
         if sha and archive.verify(settings.archive_dir, sha):
-            f.path.unlink(missing_ok=True)
+            try:
+                f.path.unlink(missing_ok=True)
+            except OSError:  # read-only folder: left in place, recognised next time as taken
+                continue
     if sub.is_dir:
         for dirpath, _dirs, _files in sorted(os.walk(sub.path), key=lambda t: -len(t[0])):
             with contextlib.suppress(OSError):
                 os.rmdir(dirpath)  # only succeeds when empty
 
 
-def _quarantine_problem(settings: Settings, sub: Submission, problem: Problem) -> None:
-    original = (sub.path / problem.relpath) if sub.is_dir else sub.path
-    quarantine_copy(settings.quarantine_dir, sub.name, problem, original)
-    if original.is_symlink():
-        original.unlink()  # the link itself now lives in quarantine; its target is untouched
+def _quarantine_problems(settings: Settings, sub: Submission, problems: list[Problem]) -> None:
+    items = [(p, (sub.path / p.relpath) if sub.is_dir else sub.path) for p in problems]
+    quarantine_all(settings.quarantine_dir, sub.name, items)  # type: ignore[arg-type]
+    for _problem, original in items:
+        if original.is_symlink():
+            original.unlink()  # the link itself now lives in quarantine; its target is untouched
 
 
 def accept(
@@ -112,14 +116,19 @@ def accept(
     fp = register.fingerprint(records) if records else None
     with db.begin() as session:
         existing = register.find_by_fingerprint(session, fp) if fp else None
+        leftover = _leftover_of(session, sub.name, records) if existing is None else None
         if existing is not None:
-            if existing.status == "received" and existing.source == sub.name:
+            if existing.source == sub.name:
+                # taken before (still received, or its inbox copy could not be removed)
                 outcome, reg_no = "resumed", existing.reg_no
             else:
                 register.log(
                     session, "duplicate", sub.name, existing.reg_no, {"of": existing.source}
                 )
                 outcome, reg_no = "duplicate", existing.reg_no
+        elif leftover is not None:
+            # the rest of a folder whose clearing was interrupted (crash): not a new application
+            outcome, reg_no = leftover
         elif not any(r.problem is None for r in records):
             register.log(session, "quarantined", sub.name, None, [p.line() for p in problems])
             outcome, reg_no = "quarantined", None
@@ -137,14 +146,38 @@ def accept(
             outcome, reg_no = "registered", app.reg_no
 
     if outcome != "duplicate":
-        for problem in problems:
-            _quarantine_problem(settings, sub, problem)
+        _quarantine_problems(settings, sub, problems)
         if outcome == "quarantined" and not problems:
-            _quarantine_problem(settings, sub, Problem(sub.name, "no_usable_files"))
+            _quarantine_problems(settings, sub, [Problem(sub.name, "no_usable_files")])
     else:
         _note_duplicate(settings, sub.name, reg_no or "")
     _remove_from_inbox(sub, settings, shas)
     return Accepted(sub.name, outcome, reg_no, problems if outcome != "duplicate" else [])
+
+
+def _leftover_of(
+    session: Session, name: str, records: list[register.FileRecord]
+) -> tuple[str, str] | None:
+    """(outcome, reg_no) when every file of submission ``name`` already belongs to what was
+    taken earlier from a submission of the same name: files left in the inbox by a crash
+    while it was being cleared. None for anything new."""
+    if not records:
+        return None
+    mine = {(r.relpath, r.sha256) for r in records}
+    for app in session.scalars(
+        select(register.Application).where(register.Application.source == name)
+    ):
+        if mine <= {(f.relpath, f.sha256) for f in app.files}:
+            return "resumed", app.reg_no
+    for reg_no in session.scalars(
+        select(register.IntakeEvent.reg_no).where(
+            register.IntakeEvent.kind == "duplicate", register.IntakeEvent.source == name
+        )
+    ):
+        app = register.get(session, reg_no) if reg_no else None
+        if app is not None and {r.sha256 for r in records} <= {f.sha256 for f in app.files}:
+            return "duplicate", app.reg_no
+    return None
 
 
 def _note_duplicate(settings: Settings, source: str, reg_no: str) -> None:
@@ -297,8 +330,12 @@ def assemble(
 def write_json(path: Path, data: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # disk full: no half-written file left behind; the caller retries later
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def finish(

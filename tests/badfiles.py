@@ -125,6 +125,54 @@ def pdf_named_jpg(path: Path) -> None:
     path.write_bytes(pdf_bytes(2))
 
 
+def truncated_png(path: Path) -> None:
+    buf = io.BytesIO()
+    _page_image().save(buf, "PNG")
+    path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+
+
+def html_named_pdf(path: Path) -> None:
+    """A web page saved with a .pdf name (a common mistake of online forms)."""
+    path.write_text("<!DOCTYPE html><html><body>Formulir</body></html>\n", encoding="utf-8")
+
+
+def docx_named_pdf(path: Path) -> None:
+    """A ZIP container (a Word document) with a .pdf name."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    path.write_bytes(buf.getvalue())
+
+
+def gif_image(path: Path) -> None:
+    """A real image in a format the office does not accept."""
+    _page_image().save(path, "GIF")
+
+
+def pdf_without_pages(path: Path) -> None:
+    import pypdf
+
+    with path.open("wb") as fh:
+        pypdf.PdfWriter().write(fh)
+
+
+def pdf_giant_page(path: Path) -> None:
+    """One 200 × 200 inch page: 60,000 × 60,000 pixels at 300 dpi if rendered."""
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(200 * 72, 200 * 72)
+    with path.open("wb") as fh:
+        writer.write(fh)
+
+
+def png_named_pdf(path: Path) -> None:
+    """Mislabelled but good: a PNG scan with a .pdf name is read as the PNG it is."""
+    _page_image("Halaman PNG").save(path, "PNG")
+
+
 #: kind -> (file name, writer, expected quarantine code or None when it must be processed)
 CATALOGUE: dict[str, tuple[str, Callable[[Path], None], str | None]] = {
     "empty": ("kosong.jpg", empty, "empty"),
@@ -137,4 +185,13 @@ CATALOGUE: dict[str, tuple[str, Callable[[Path], None], str | None]] = {
     "zero_pixels": ("nol.png", zero_pixel_png, "no_pixels"),
     "not_an_image": ("catatan.jpg", text_as_jpg, "unsupported"),
     "mislabelled_pdf": ("sebenarnya-pdf.jpg", pdf_named_jpg, None),
+    "truncated_png": ("potong.png", truncated_png, "truncated"),
+    "html_named_pdf": ("formulir.pdf", html_named_pdf, "unsupported"),
+    "docx_named_pdf": ("dokumen.pdf", docx_named_pdf, "unsupported"),
+    "gif_image": ("gambar.gif", gif_image, "unsupported"),
+    "pdf_without_pages": ("tanpa-halaman.pdf", pdf_without_pages, "truncated"),
+    "pdf_giant_page": ("halaman-raksasa.pdf", pdf_giant_page, "bomb"),
+    "mislabelled_png": ("sebenarnya-png.pdf", png_named_pdf, None),
 }
+#: Situations rather than files (links, names, trees, timing, permissions, disk space) are
+#: built and checked by ``tests/faults/test_badinput.py``: together 27 kinds.

@@ -1,0 +1,122 @@
+"""Distributed intake for scale-out: one coordinator, N workers on a Prefect work pool.
+
+The coordinator (flow ``intake-koordinator``, one at a time: it holds the intake lock)
+accepts the submissions of the inbox exactly as ``flows/intake.py`` does — archive, register,
+quarantine — and then starts one ``proses-permohonan`` flow run per pending application with
+``run_deployment``, unless one is already waiting or running (a restarted coordinator starts
+no second run; a crashed or failed run is replaced). Workers of the work pool
+(``prefect worker start --pool loket``) pick those runs up: read the pages (OCR), classify,
+write ``pages.json`` and mark the application processed. Every step is idempotent (an
+application already processed is skipped), so a worker killed mid-run is repaired by Prefect's
+retry or by the next coordinator run.
+
+All machines share the register (``LOKET_DATABASE_URL``, PostgreSQL), the Prefect server
+(``PREFECT_API_URL``, PostgreSQL) and the folders ``inbox``, ``outbox`` and ``var/archive``,
+``var/ocr-cache`` (a network share). See docs/scale-out.md.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from loket import intake, register
+from loket.classify import load_rules
+from loket.config import load_settings
+from loket.db import open_database
+from loket.inbox import stable_submissions
+from loket.ocr import OcrCache
+from loket.pages import PageRef
+
+PROCESS_FLOW = "proses-permohonan"
+PROCESS_DEPLOYMENT = f"{PROCESS_FLOW}/{PROCESS_FLOW}"
+
+
+@task(name="read-page", cache_policy=NO_CACHE, retries=1)
+def read_page(ref: PageRef, cache_dir: str, psm: int) -> intake.PageResult:
+    return intake.read(ref, OcrCache(Path(cache_dir)), psm=psm)
+
+
+def worker_name() -> str:
+    return os.environ.get("LOKET_WORKER_NAME") or f"{socket.gethostname()}:{os.getpid()}"
+
+
+@flow(
+    name=PROCESS_FLOW,
+    task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1),  # type: ignore[arg-type]
+    retries=2,
+    retry_delay_seconds=10,
+)
+def process_application(reg_no: str, psm: int = 3) -> dict[str, object]:
+    """Read, classify and finish one registered application (idempotent)."""
+    settings = load_settings()
+    db = open_database(settings.db_url)
+    with db() as session:
+        app = register.get(session, reg_no)
+        if app is None:
+            raise KeyError(reg_no)
+        source, status = app.source, app.status
+    if status != "received":
+        return {"reg_no": reg_no, "skipped": status, "worker": worker_name()}
+    refs = intake.page_refs(db, settings, reg_no)
+    futures = [read_page.submit(ref, str(settings.cache_dir), psm) for ref in refs]
+    results = [f.result() for f in futures]
+    rules = load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
+    doc = intake.assemble(source, reg_no, results, rules)
+    doc["worker"] = worker_name()
+    folder = intake.finish(db, settings, reg_no, doc)
+    get_run_logger().info("%s: %d page(s) by %s", reg_no, len(results), doc["worker"])
+    return {"reg_no": reg_no, "pages": len(results), "folder": str(folder), "worker": doc["worker"]}
+
+
+def _runs_of(reg_no: str) -> list:  # type: ignore[type-arg]
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+
+    with get_client(sync_client=True) as client:
+        return list(
+            client.read_flow_runs(
+                flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[f"proses-{reg_no}"]))
+            )
+        )
+
+
+@flow(name="intake-koordinator")
+def coordinate(stable_seconds: float | None = None, lock_wait_seconds: float = 60.0) -> dict:
+    """Accept every ready submission, then start one processing run per pending application."""
+    from prefect.deployments import run_deployment
+
+    settings = load_settings(stable_seconds=stable_seconds)
+    load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
+    db = open_database(settings.db_url)
+    with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
+        ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
+        accepted = [
+            intake.accept(sub, settings, db, prefix=settings.registration_prefix) for sub in ready
+        ]
+        started = {}
+        for reg_no in intake.pending(db):
+            earlier = _runs_of(reg_no)
+            if any(r.state is not None and not r.state.is_final() for r in earlier):
+                continue  # waiting for a worker or being processed
+            # none yet, or every earlier one crashed/failed: a new run; the key makes two
+            # coordinators that race here create only one
+            run = run_deployment(
+                PROCESS_DEPLOYMENT,
+                parameters={"reg_no": reg_no},
+                timeout=0,
+                as_subflow=False,
+                idempotency_key=f"proses-{reg_no}-{len(earlier)}",
+                flow_run_name=f"proses-{reg_no}",
+            )
+            started[reg_no] = str(run.id)
+    return {
+        "accepted": {a.source: a.outcome for a in accepted},
+        "waiting": [s.name for s in waiting],
+        "started": started,
+    }
