@@ -22,7 +22,7 @@ from PIL import Image
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "6"
+OCR_VERSION = "7"
 LANG = "ind+eng"
 
 
@@ -165,6 +165,7 @@ class Reading:
     confidence: float
     words: int
     vertical: float = 0.0  # share of words taller than wide: text running up or down
+    side: int | None = None  # for text running up or down: 90 or 270, from the line order
 
 
 def ocr_text(array: np.ndarray, psm: int = 3, lang: str = LANG) -> Reading:
@@ -173,6 +174,7 @@ def ocr_text(array: np.ndarray, psm: int = 3, lang: str = LANG) -> Reading:
     lines: dict[tuple[int, int, int], list[str]] = {}
     confs: list[float] = []
     tall = long = 0
+    centres: dict[tuple[int, int, int], list[float]] = {}
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
@@ -185,6 +187,7 @@ def ocr_text(array: np.ndarray, psm: int = 3, lang: str = LANG) -> Reading:
             width, height = int(cols[8]), int(cols[9])
             tall += height > 1.5 * width
             long += width > 1.5 * height
+            centres.setdefault(key, []).append(int(cols[6]) + width / 2)
     out: list[str] = []
     previous: tuple[int, int] | None = None
     for (block, par, _line), words in lines.items():
@@ -194,7 +197,23 @@ def ocr_text(array: np.ndarray, psm: int = 3, lang: str = LANG) -> Reading:
         previous = (block, par)
     confidence = sum(confs) / len(confs) if confs else 0.0
     vertical = tall / (tall + long) if tall + long else 0.0
-    return Reading("\n".join(out), confidence, len(confs), vertical)
+    side = _side(list(centres.values())) if vertical > 0.5 else None
+    return Reading("\n".join(out), confidence, len(confs), vertical, side)
+
+
+def _side(line_centres: list[list[float]]) -> int | None:
+    """Which way a page lies whose text runs up or down, from where its lines are.
+
+    Lines come in reading order. On a page turned 90° clockwise the first line is at the
+    right and the lines move left; turned 270° they move right. None when unclear."""
+    xs = [sum(c) / len(c) for c in line_centres if c]
+    if len(xs) < 4:
+        return None
+    order = np.arange(len(xs), dtype=np.float64)
+    corr = float(np.corrcoef(order, np.asarray(xs))[0, 1])
+    if np.isnan(corr) or abs(corr) < 0.6:
+        return None
+    return 90 if corr < 0 else 270
 
 
 #: Below this mean word confidence a page with enough words is suspected to be turned.
@@ -222,18 +241,23 @@ def read_page(
     turn = rotation or 0
     reading, angle, ink = attempt(turn)
     if rotation is None and reading.words >= MIN_WORDS_FOR_OSD:
-        if reading.confidence < UPRIGHT_CONFIDENCE:
+        if reading.vertical > 0.5:
+            # a page lying on its side: tesseract turns vertical text lines itself; the order
+            # of its lines tells which side, OSD when that is unclear
+            side = reading.side or detect_orientation(gray)
+            if side in (90, 270):
+                if reading.confidence >= UPRIGHT_CONFIDENCE:
+                    turn = side  # read well already: only the rotation was missing
+                else:
+                    second = attempt(side)
+                    if second[0].confidence > reading.confidence:
+                        turn, (reading, angle, ink) = side, second
+        elif reading.confidence < UPRIGHT_CONFIDENCE:
             detected = detect_orientation(gray)
             if detected != 0:
                 second = attempt(detected)
                 if second[0].confidence > reading.confidence:
                     turn, (reading, angle, ink) = detected, second
-        elif reading.vertical > 0.5:
-            # tesseract read a page lying on its side well (it turns vertical text lines
-            # itself); only the direction of the turn is missing
-            detected = detect_orientation(gray)
-            if detected in (90, 270):
-                turn = detected
     return PageText(text=reading.text, rotation=turn, skew=angle, source="ocr", ink=ink)
 
 
