@@ -119,9 +119,8 @@ def main() -> None:
     n = len(images)
     print(f"pages: {n} from {args.count} applications, {os.cpu_count()} cores")
 
-    raw_s = raw_tesseract(images)
-    print(f"raw tesseract CLI:  {raw_s:7.1f} s  {n / raw_s:6.2f} pages/s")
-
+    # raw tesseract before and after the pipeline: their mean cancels a drift in machine load
+    raw_before = raw_tesseract(images)
     warm_s = warm_prefect()
     from flows.intake import intake_flow
 
@@ -129,6 +128,12 @@ def main() -> None:
     summary = intake_flow()
     first_s = time.perf_counter() - start
     assert summary["pages"] == n, (summary["pages"], n)
+    raw_after = raw_tesseract(images)
+    raw_s = (raw_before + raw_after) / 2
+    print(
+        f"raw tesseract CLI:  {raw_s:7.1f} s  {n / raw_s:6.2f} pages/s"
+        f"   (before {raw_before:.1f} s, after {raw_after:.1f} s)"
+    )
     print(
         f"loket intake:       {first_s:7.1f} s  {n / first_s:6.2f} pages/s"
         f"   (Prefect ephemeral start-up, not included: {warm_s:.1f} s)"
