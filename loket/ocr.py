@@ -244,7 +244,10 @@ def read_page(
         if reading.vertical > 0.5:
             # a page lying on its side: tesseract turns vertical text lines itself; the order
             # of its lines tells which side, OSD when that is unclear
-            side = reading.side or detect_orientation(gray)
+            # (line order only counts when the text was read well: a page turned the other
+            # way is misread, its lines out of order)
+            good = reading.confidence >= UPRIGHT_CONFIDENCE
+            side = (reading.side if good else None) or detect_orientation(gray)
             if side in (90, 270):
                 if reading.confidence >= UPRIGHT_CONFIDENCE:
                     turn = side  # read well already: only the rotation was missing

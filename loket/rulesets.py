@@ -15,6 +15,7 @@ def _schemas() -> dict[str, type[BaseModel]]:
     from loket.chain import ChainFile
     from loket.classify import ClassificationRules
     from loket.complaints import ComplaintRules
+    from loket.escalation import SlaRules
     from loket.notify import NotifyRules
     from loket.officials import OfficialsFile
     from loket.skm import SkmRules
@@ -24,6 +25,7 @@ def _schemas() -> dict[str, type[BaseModel]]:
         "complaints.yaml": ComplaintRules,
         "officials.yaml": OfficialsFile,
         "skm.yaml": SkmRules,
+        "sla.yaml": SlaRules,
         "alur-persetujuan.yaml": ChainFile,
         "notifikasi.yaml": NotifyRules,
     }
