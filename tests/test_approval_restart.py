@@ -116,7 +116,10 @@ def test_pending_approval_survives_restarts(
             r = CliRunner().invoke(
                 typer_app, ["approve", reg_no, "--as", home.people["back_office"]]
             )
-            assert r.exit_code == 0 and "dilanjutkan" in r.output, r.output
+            # the restarted runner may re-attach the run first: then it already waits for
+            # the next desk; either way the same run goes on (checked below)
+            assert r.exit_code == 0, r.output
+            assert "dilanjutkan" in r.output or "menunggu langkah berikutnya" in r.output
             assert wait_paused(desk, reg_no, log=rlog) == run_id
             assert approval.waiting_for(desk, reg_no).step.code == "paraf_ahli_muda"
             print(f"\nserver + runner stopped and the server restarted in {restarted:.1f} s")
