@@ -665,6 +665,56 @@ def skm_import_cmd(
     )
 
 
+@skm_app.command("compute")
+def skm_compute_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX, one row per respondent, U1..U9.")],
+    population: Annotated[
+        int | None, typer.Option(help="Service users in the period (for the minimum sample).")
+    ] = None,
+) -> None:
+    """Print the SKM table of a response file (nothing is stored): NRR per element, weighted
+    NRR, IKM and grades; bad rows reported by row number and left out."""
+    if not file.is_file():
+        raise _fail(f"berkas {file} tidak ada.")
+    try:
+        survey = skm.read_survey(file)
+    except skm.SkmError as exc:
+        raise _fail(str(exc)) from exc
+    for p in survey.problems:
+        err.print(f"[yellow]Baris {p.row} dikeluarkan:[/] {p.message}")
+    if not survey.respondents:
+        raise _fail("tidak ada baris jawaban yang sah.")
+    result = skm.compute([r.answers for r in survey.respondents])
+    table = Table(title=f"SKM {file.name}: {result.respondents} responden")
+    for col in ("Unsur", "Nama unsur", "Jumlah nilai", "NRR", "NRR tertimbang", "Nilai", "Mutu"):
+        table.add_column(col)
+    for e in result.elements:
+        table.add_row(
+            e.code,
+            e.name,
+            str(e.total),
+            f"{skm.round2(e.nrr)}",
+            f"{float(e.weighted):.4f}",
+            f"{skm.round2(e.index)}",
+            f"{e.grade.letter} ({e.grade.label})",
+        )
+    console.print(table)
+    console.print(
+        f"IKM = {result.ikm_published} — mutu {result.grade.letter} ({result.grade.label})"
+    )
+    if population:
+        need = skm.minimum_sample(population)
+        if result.respondents < need:
+            err.print(
+                f"[yellow]Peringatan:[/] {result.respondents} responden kurang dari sampel "
+                f"minimum {need} untuk populasi {population} (Krejcie–Morgan)."
+            )
+        else:
+            console.print(f"Sampel minimum {need} untuk populasi {population}: terpenuhi.")
+    for e in result.poor_elements:
+        console.print(f"Perlu rencana tindak lanjut: {e.code} {e.name} ({e.grade.label})")
+
+
 @skm_app.command("report")
 def skm_report_cmd(
     year: Annotated[int | None, typer.Option(help="Survey year (default: this year).")] = None,

@@ -344,3 +344,25 @@ def test_skm_rules_errors_name_the_line(tmp_path: Path) -> None:
     path.write_text("service: X\npopulation: banyak\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"skm.yaml:2: population"):
         skm.load_rules(path)
+
+
+def test_compute_command_prints_the_table(tmp_path: Path) -> None:
+    """`loket skm compute FILE`: the table computed by hand here, bad rows by number."""
+    import typer
+    from typer.testing import CliRunner
+
+    from loket.complaints_cli import skm_app
+
+    rows = make_survey(30, 9)
+    rows[4]["U3"] = 7  # out of range: reported and left out
+    path = write_survey(tmp_path / "survei.csv", rows)
+    app = typer.Typer()
+    app.add_typer(skm_app, name="skm")
+    result = CliRunner().invoke(app, ["skm", "compute", str(path), "--population", "500"])
+    assert result.exit_code == 0, result.output
+    valid = [r for i, r in enumerate(rows) if i != 4]
+    by_hand = sum(sum(int(r[f"U{j + 1}"]) for r in valid) / len(valid) / 9 for j in range(9)) * 25
+    rounded = Decimal(str(by_hand)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    assert f"IKM = {rounded}" in result.output
+    assert "Baris 6 dikeluarkan" in result.output  # header is row 1
+    assert "kurang dari sampel minimum 217" in result.output  # Krejcie-Morgan, N = 500
