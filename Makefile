@@ -38,8 +38,11 @@ demo: install
 			--truth var/demo-truth.json; \
 	fi
 	$(BIN)/loket intake --stable-seconds 0
+	$(BIN)/python -m tests.demo_journey
 	@echo
-	@echo "Results: outbox/<registration number>/pages.json  (quarantine: outbox/_quarantine/)"
+	@echo "Results in outbox/: <registration number>/pages.json, checklist.json/.pdf,"
+	@echo "surat-pengembalian.docx (incomplete files), draft/permit .docx/.pdf, kartu-kendali.pdf;"
+	@echo "notifications/ (SMS), reports/ (SLA), _data-docs/ (data quality), _quarantine/."
 	@ls -d outbox/*/ 2>/dev/null | head -20
 
 lint: install

@@ -36,7 +36,7 @@ def main() -> None:
     from flows.intake import intake_flow
 
     t0 = time.perf_counter()
-    summary = intake_flow()
+    summary = intake_flow(check=False)  # page sorting only
     run_s = time.perf_counter() - t0
     by_source = {s["source"]: s["reg_no"] for s in summary["submissions"]}
 

@@ -78,6 +78,7 @@ def intake_flow(
     stable_seconds: float | None = None,
     psm: int = 3,
     lock_wait_seconds: float = 600.0,
+    check: bool = True,
 ) -> dict[str, object]:
     """Take every ready submission in the inbox through archive, register, OCR and sorting.
 
@@ -87,7 +88,28 @@ def intake_flow(
     settings = _settings(inbox, outbox, stable_seconds)
     load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)  # fail early on bad rules
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
-        return _run(settings, psm)
+        summary = _run(settings, psm)
+        if check:
+            summary["verdicts"] = _check_and_start(settings)
+        return summary
+
+
+def _check_and_start(settings: Settings) -> dict[str, str]:
+    """SOP step 2, the front-office check of every application not checked yet; complete
+    files then enter the approval chain (steps 3-9)."""
+    from flows.approval import start_approval_task
+    from flows.checks import check_batch, unchecked
+
+    todo = unchecked(settings)
+    verdicts = check_batch(todo, settings) if todo else {}
+    started = [
+        start_approval_task.submit(reg_no)
+        for reg_no, verdict in verdicts.items()
+        if verdict == "complete"
+    ]
+    for future in started:
+        future.result()
+    return verdicts
 
 
 def _run(settings: Settings, psm: int) -> dict[str, object]:

@@ -98,11 +98,16 @@ def intake(
 
 def _print_summary(summary: dict) -> None:
     table = Table(title="Intake")
-    for col in ("submission", "outcome", "registration no.", "quarantined files"):
+    verdicts = summary.get("verdicts", {})
+    for col in ("submission", "outcome", "registration no.", "quarantined files", "verdict"):
         table.add_column(col)
     for sub in summary["submissions"]:
         table.add_row(
-            sub["source"], sub["outcome"], sub["reg_no"] or "-", str(len(sub["problems"]))
+            sub["source"],
+            sub["outcome"],
+            sub["reg_no"] or "-",
+            str(len(sub["problems"])),
+            verdicts.get(sub["reg_no"], "-") if sub["reg_no"] else "-",
         )
     console.print(table)
     for sub in summary["submissions"]:
@@ -160,6 +165,10 @@ def status(reg_no: Annotated[str, typer.Argument(help="Registration number.")]) 
         for f in application.files:
             mark = "" if f.status == "ok" else f"  [yellow]{f.status}: {f.reason}[/yellow]"
             console.print(f"  {f.relpath}  {f.kind or '?'} {f.page_count}p  {f.sha256[:12]}{mark}")
+    if application.verdict:
+        from loket.checklist import describe
+
+        console.print(describe(reg_no, settings), markup=False, highlight=False)
 
 
 def main() -> None:  # pragma: no cover

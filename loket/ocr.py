@@ -22,7 +22,7 @@ from PIL import Image
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "7"
+OCR_VERSION = "8"
 LANG = "ind+eng"
 
 
@@ -241,21 +241,15 @@ def read_page(
     turn = rotation or 0
     reading, angle, ink = attempt(turn)
     if rotation is None and reading.words >= MIN_WORDS_FOR_OSD:
-        if reading.vertical > 0.5:
-            # a page lying on its side: tesseract turns vertical text lines itself; the order
-            # of its lines tells which side, OSD when that is unclear
-            # (line order only counts when the text was read well: a page turned the other
-            # way is misread, its lines out of order)
-            good = reading.confidence >= UPRIGHT_CONFIDENCE
-            side = (reading.side if good else None) or detect_orientation(gray)
-            if side in (90, 270):
-                if reading.confidence >= UPRIGHT_CONFIDENCE:
-                    turn = side  # read well already: only the rotation was missing
-                else:
-                    second = attempt(side)
-                    if second[0].confidence > reading.confidence:
-                        turn, (reading, angle, ink) = side, second
-        elif reading.confidence < UPRIGHT_CONFIDENCE:
+        if reading.confidence >= UPRIGHT_CONFIDENCE:
+            if reading.vertical > 0.5:
+                # read well although lying on its side (tesseract turns vertical text lines
+                # itself): only the direction is missing, from the line order or OSD
+                side = reading.side or detect_orientation(gray)
+                if side in (90, 270):
+                    turn = side
+        else:
+            # a poor reading: the page may be turned; OSD says how, and the better reading wins
             detected = detect_orientation(gray)
             if detected != 0:
                 second = attempt(detected)

@@ -35,6 +35,16 @@ def _schemas() -> dict[str, type[BaseModel]]:
 resolvers: list[Callable[[Path], type[BaseModel] | None]] = []
 
 
+def _service_requirements(path: Path) -> type[BaseModel] | None:
+    """A service's requirement rules (``rules/<service>.yaml`` with ``requirements:``)."""
+    from loket.requirements import resolve_schema
+
+    return resolve_schema(path)
+
+
+resolvers.append(_service_requirements)
+
+
 def _calendar_files(path: Path) -> type[BaseModel] | None:
     """``rules/calendar/office-hours.yaml`` and ``rules/calendar/YYYY.yaml``."""
     from loket.calendar import schema_for_file

@@ -1,0 +1,173 @@
+"""Requirement checks as Prefect tasks: one per application, one data-quality report per batch.
+
+Thin shell over :mod:`loket.requirements` (the engine), :mod:`loket.checklist` (writers) and
+:mod:`loket.quality` (great-expectations). The intake flow calls :func:`check_batch` on the
+applications it assembled; ``check_flow`` runs the same on its own (re-checks, tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
+from sqlalchemy import select
+
+from loket import register
+from loket.config import Settings, load_settings
+from loket.db import open_database
+from loket.intake import LOCAL_TZ, page_refs
+from loket.pages import render
+
+DATA_DOCS = "_data-docs"
+
+
+def rules_path(settings: Settings, service: str) -> Path:
+    """The requirement rules of a service: ``rules/<service>.yaml``."""
+    return settings.rules_dir / f"{service}.yaml"
+
+
+def received_date(value: datetime) -> date:
+    """The local (Asia/Jakarta) day an application was received."""
+    return (value.astimezone(LOCAL_TZ) if value.tzinfo else value).date()
+
+
+@task(name="check-application", cache_policy=NO_CACHE)
+def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
+    """Check one processed application: checklist.json/.pdf, return letter, register verdict."""
+    from loket.checklist import write_outputs
+    from loket.requirements import check_application_details
+
+    db = open_database(settings.db_url)
+    folder = settings.outbox_dir / reg_no
+    pages_doc = json.loads((folder / "pages.json").read_text(encoding="utf-8"))
+    with db() as session:
+        app = register.get(session, reg_no)
+        if app is None:
+            raise KeyError(reg_no)
+        received = received_date(app.received_at)
+        service = app.service
+    refs = {(r.relpath, r.page): r for r in page_refs(db, settings, reg_no)}
+
+    def image_for(file: str, page: int):  # type: ignore[no-untyped-def]
+        return render(refs[(file, page)])
+
+    checked = check_application_details(
+        pages_doc, image_for, rules_path(settings, service), received
+    )
+    checklist = checked.checklist
+    write_outputs(
+        folder,
+        checklist,
+        checked.rules,
+        reg_no=reg_no,
+        received=received,
+        address=checked.address,
+        today=datetime.now(LOCAL_TZ).date(),
+    )
+    failed = {
+        r["id"]: r["status"]
+        for r in checklist["requirements"]
+        if r["status"] in ("missing", "invalid")
+    }
+    with db.begin() as session:
+        app = register.get(session, reg_no)
+        assert app is not None
+        app.verdict = checklist["verdict"]
+        register.log(
+            session, "checked", app.source, reg_no, {"verdict": checklist["verdict"], **failed}
+        )
+    get_run_logger().info("%s: %s %s", reg_no, checklist["verdict"], failed or "")
+    return checklist
+
+
+@task(name="data-quality-report", cache_policy=NO_CACHE)
+def quality_report_task(
+    reg_nos: list[str], settings: Settings, batch: str | None = None
+) -> list[str]:
+    """great-expectations over the applicant fields of a batch; Data Docs under
+    ``outbox/_data-docs/<batch>/index.html`` (one site per service when a batch mixes them)."""
+    from loket.quality import write_data_docs
+    from loket.requirements import load_service_rules, quality_row
+
+    if not reg_nos:
+        return []
+    batch = batch or datetime.now(LOCAL_TZ).strftime("%Y%m%dT%H%M%S")
+    db = open_database(settings.db_url)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    with db() as session:
+        for reg_no in reg_nos:
+            path = settings.outbox_dir / reg_no / "checklist.json"
+            app = register.get(session, reg_no)
+            if app is None or not path.is_file():
+                continue
+            checklist = json.loads(path.read_text(encoding="utf-8"))
+            rules = load_service_rules(rules_path(settings, app.service))
+            row = quality_row(checklist, rules, received_date(app.received_at))
+            row["registration_number"] = reg_no
+            groups.setdefault(app.service, []).append(row)
+    written = []
+    for service, rows in groups.items():
+        rules = load_service_rules(rules_path(settings, service))
+        if rules.quality is None or not rules.quality.expectations:
+            continue
+        folder = settings.outbox_dir / DATA_DOCS / batch
+        if len(groups) > 1:
+            folder = folder / service
+        written.append(str(write_data_docs(rows, rules.quality, folder)))
+    get_run_logger().info("data docs: %s", ", ".join(written) or "-")
+    return written
+
+
+def unchecked(settings: Settings) -> list[str]:
+    """Processed applications without a verdict yet (oldest first)."""
+    db = open_database(settings.db_url)
+    with db() as session:
+        rows = session.scalars(
+            select(register.Application.reg_no)
+            .where(register.Application.status == "processed")
+            .where(register.Application.verdict.is_(None))
+            .order_by(register.Application.id)
+        )
+        return list(rows)
+
+
+def check_batch(reg_nos: list[str], settings: Settings, batch: str | None = None) -> dict[str, str]:
+    """Inside a flow: check applications in parallel, then the batch's data-quality report.
+
+    Returns registration number -> verdict ("complete" | "incomplete", or "error: …" when a
+    check failed: that application keeps no verdict and is retried by the next run).
+    """
+    logger = get_run_logger()
+    futures = {r: check_application_task.submit(r, settings) for r in reg_nos}
+    verdicts: dict[str, str] = {}
+    for reg_no, future in futures.items():
+        try:
+            verdicts[reg_no] = future.result()["verdict"]
+        except Exception as exc:  # one bad application must not stop the batch
+            logger.error("%s: check failed: %s: %s", reg_no, type(exc).__name__, exc)
+            verdicts[reg_no] = f"error: {type(exc).__name__}"
+    checked = [r for r, v in verdicts.items() if not v.startswith("error")]
+    try:
+        quality_report_task(checked, settings, batch)
+    except Exception as exc:  # the report is an aid; the verdicts stand without it
+        logger.error("data-quality report failed: %s: %s", type(exc).__name__, exc)
+    return verdicts
+
+
+@flow(
+    name="check-requirements",
+    task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1),  # type: ignore[arg-type]
+)
+def check_flow(
+    reg_nos: list[str] | None = None, outbox: str | None = None, batch: str | None = None
+) -> dict[str, str]:
+    """Check the given applications (default: every processed one without a verdict)."""
+    settings = load_settings(outbox=Path(outbox) if outbox else None)
+    todo = list(reg_nos) if reg_nos is not None else unchecked(settings)
+    return check_batch(todo, settings, batch)

@@ -1,0 +1,134 @@
+"""Builds the docxtpl template of the return letter (surat pengembalian berkas).
+
+    .venv/bin/python templates/build_templates.py [templates/]
+
+The generated ``surat-pengembalian.docx`` is committed so that officials can adjust wording
+and layout in a word processor; this script makes it reproducible (it overwrites). The letter
+has the office's kop surat (shared with the other office documents, loket/doctemplates.py),
+Nomor / Sifat / Lampiran / Perihal, the addressee (Yth.), a body that lists every missing or
+invalid document with its reason (one table row each), the closing and the signature block.
+
+Template variables (filled by loket/checklist.py):
+    kota, tanggal_surat, nomor_surat, lampiran, perihal, nama, alamat, tempat, layanan,
+    reg_no, tanggal_terima, daftar (list of {no, dokumen, alasan}), jumlah,
+    penandatangan_atas_nama, penandatangan_jabatan, penandatangan_nama, penandatangan_nip
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from loket.doctemplates import (
+    _cell_text,
+    _new_document,
+    _no_borders,
+    _para,
+    _set_widths,
+    kop_surat,
+    loop_table,
+    signature,
+)
+
+RETURN_LETTER = "surat-pengembalian.docx"
+BODY_INDENT = 1.25
+
+
+def build_return_letter(out: Path) -> Path:
+    doc = _new_document()
+    kop_surat(doc)
+    _para(doc, "{{ kota }}, {{ tanggal_surat }}", align="right", after=6)
+    head_rows = [
+        ("Nomor", "{{ nomor_surat }}"),
+        ("Sifat", "Biasa"),
+        ("Lampiran", "{{ lampiran }}"),
+        ("Perihal", "{{ perihal }}"),
+    ]
+    head = doc.add_table(rows=len(head_rows), cols=4)
+    _no_borders(head)
+    for r, (k, v) in enumerate(head_rows):
+        _cell_text(head.rows[r].cells[0], k, size=11)
+        _cell_text(head.rows[r].cells[1], ":", size=11)
+        _cell_text(head.rows[r].cells[2], v, size=11)
+    _set_widths(head, (2.3, 0.4, 7.0, 6.8))
+    to = head.cell(0, 3).merge(head.cell(len(head_rows) - 1, 3))
+    to.text = ""
+    for i, line in enumerate(
+        ["Kepada", "Yth. Sdr/i. {{ nama }}", "{{ alamat }}", "di -", "      {{ tempat }}"]
+    ):
+        p = to.paragraphs[0] if i == 0 else to.add_paragraph()
+        p.add_run(line)
+
+    _para(doc, "", after=6)
+    _para(doc, "Dengan hormat,", before=6, after=6, indent_cm=BODY_INDENT)
+    _para(
+        doc,
+        "Menindaklanjuti {{ layanan }} Saudara/i yang kami terima pada tanggal "
+        "{{ tanggal_terima }} dengan nomor registrasi {{ reg_no }}, setelah dilakukan "
+        "pemeriksaan kelengkapan dan keabsahan berkas sesuai Standar Pelayanan, dengan ini "
+        "kami sampaikan bahwa permohonan tersebut belum dapat diproses karena {{ jumlah }} "
+        "persyaratan berikut belum lengkap atau belum memenuhi ketentuan:",
+        align="justify",
+        after=6,
+        indent_cm=BODY_INDENT,
+        first_line_cm=1.0,
+    )
+    loop_table(
+        doc,
+        ["No", "Persyaratan", "Keterangan"],
+        "d in daftar",
+        ["{{ d.no }}", "{{ d.dokumen }}", "{{ d.alasan }}"],
+        [1.0, 5.5, 9.0],
+        size=10,
+        centered=(0,),
+    )
+    _para(doc, "", after=6)
+    _para(
+        doc,
+        "Sehubungan dengan hal tersebut, berkas permohonan Saudara/i kami kembalikan untuk "
+        "dilengkapi dan/atau diperbaiki. Permohonan dapat diajukan kembali setelah seluruh "
+        "persyaratan dipenuhi; jangka waktu penyelesaian dihitung sejak berkas diterima "
+        "dengan lengkap.",
+        align="justify",
+        after=6,
+        indent_cm=BODY_INDENT,
+        first_line_cm=1.0,
+    )
+    _para(
+        doc,
+        "Demikian disampaikan. Atas perhatian dan kerja sama Saudara/i, kami ucapkan terima kasih.",
+        align="justify",
+        after=6,
+        indent_cm=BODY_INDENT,
+        first_line_cm=1.0,
+    )
+    signature(
+        doc,
+        [""],
+        [
+            "{{ penandatangan_atas_nama }}",
+            "{{ penandatangan_jabatan }},",
+            "",
+            "",
+            "",
+            "!{{ penandatangan_nama }}",
+            "NIP. {{ penandatangan_nip }}",
+        ],
+    )
+    _para(doc, "", after=6)
+    _para(doc, "Tembusan:", size=9, before=12)
+    _para(doc, "1. Kepala Dinas Penanaman Modal dan PTSP Kota Pekanbaru (sebagai laporan);", size=9)
+    _para(doc, "2. Arsip.", size=9)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
+
+
+def build_all(folder: Path) -> list[Path]:
+    return [build_return_letter(folder / RETURN_LETTER)]
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent
+    for path in build_all(target):
+        print(path)
