@@ -42,7 +42,10 @@ def main() -> None:
             break
         for task in tasks:
             nip = holders[str(task.step.role)]
-            run("approve", task.reg_no, "--as", nip, "--note", "Sesuai (demo)")
+            if str(task.step.action) == "penyerahan":  # SOP step 9: the applicant collects it
+                run("collected", task.reg_no, "--as", nip)
+            else:
+                run("approve", task.reg_no, "--as", nip, "--note", "Sesuai (demo)")
             if task.reg_no not in handled:
                 handled.append(task.reg_no)
     for reg_no in handled:
