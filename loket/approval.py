@@ -571,20 +571,13 @@ def act(
         control_card.append(
             session,
             reg_no,
-            control_card.NewEntry(
-                activity=step.title,
-                action=step.action.value,
-                role=step.role.value,
-                actor_nip=auth.official.nip,
-                actor_name=auth.official.name,
-                acting=auth.acting,
-                received_at=as_utc(task.opened_at),
-                handed_over_at=now,
-                due_at=as_utc(task.due_at),
+            _desk_entry(
+                step,
+                auth,
+                task,
+                now,
                 outcome=outcome + (f" (nomor {number})" if number else ""),
                 handed_to=nxt.role_label,
-                sop_step=step.sop_step,
-                norm=step.norm.label,
                 note=note,
                 channel=channel,
             ),
@@ -627,6 +620,38 @@ def act(
     else:
         msg = f"{reg_no}: dikembalikan ke {nxt.role_label} dengan catatan: {note}"
     return Outcome(reg_no, msg, task.id, result["next"], nxt.role.value, number, files)
+
+
+def _desk_entry(
+    step: Step,
+    auth: Authority,
+    task: ApprovalTask,
+    now: datetime,
+    *,
+    outcome: str,
+    handed_to: str | None,
+    note: str | None,
+    channel: str,
+) -> control_card.NewEntry:
+    """The control-card entry of a desk that acted on its task: who, when received and
+    handed over, against which norm, with what outcome."""
+    return control_card.NewEntry(
+        activity=step.title,
+        action=step.action.value,
+        role=step.role.value,
+        actor_nip=auth.official.nip,
+        actor_name=auth.official.name,
+        acting=auth.acting,
+        received_at=as_utc(task.opened_at),
+        handed_over_at=now,
+        due_at=as_utc(task.due_at),
+        outcome=outcome,
+        handed_to=handed_to,
+        sop_step=step.sop_step,
+        norm=step.norm.label,
+        note=note,
+        channel=channel,
+    )
 
 
 def _done_label(action: Action) -> str:
@@ -704,20 +729,13 @@ def collected(
         control_card.append(
             session,
             reg_no,
-            control_card.NewEntry(
-                activity=step.title,
-                action=step.action.value,
-                role=step.role.value,
-                actor_nip=auth.official.nip,
-                actor_name=auth.official.name,
-                acting=auth.acting,
-                received_at=as_utc(task.opened_at),
-                handed_over_at=now,
-                due_at=as_utc(task.due_at),
+            _desk_entry(
+                step,
+                auth,
+                task,
+                now,
                 outcome="diserahkan kepada pemohon",
                 handed_to=who,
-                sop_step=step.sop_step,
-                norm=step.norm.label,
                 note=note,
                 channel="cli",
             ),
