@@ -4,8 +4,9 @@ with Prefect's resume-with-input (what the form in the Prefect UI sends), one re
 return; then the card, the permit PDF and the SMS file are checked, and the permit handed
 over. A second test loses the flow run and re-attaches a new one from the database.
 
-The application's checklist.json is written by code (tests/approval_helpers.py): the
-requirement checks (flows/checks.py) are not integrated into the intake yet.
+Here the application's checklist.json is written by code (tests/approval_helpers.py), so
+that the chain's corner cases run without OCR; tests/test_journey_e2e.py takes generated scans
+from inbox/ through intake and the checks to the numbered permit.
 """
 
 from __future__ import annotations

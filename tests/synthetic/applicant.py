@@ -302,6 +302,7 @@ class Applicant:
             "birth_place": self.birth_place,
             "birth_date": self.birth_date.isoformat(),
             "address": self.address,
+            "phone": self.phone,
             "workplace": self.workplace,
             "str_number": self.str_number,
             "str_valid_until": (
