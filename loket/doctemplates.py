@@ -629,6 +629,20 @@ def build_skm_report(out: Path) -> Path:
         align="justify",
         after=6,
     )
+    heading = _para(doc, "Grafik Nilai per Unsur", bold=True, after=4)
+    # the chart (a docxtpl InlineImage from loket.skm.write_report) in its own paragraph,
+    # kept on one page with its heading and note
+    chart = _para(doc, "{{ grafik_unsur }}", align="center", after=2)
+    heading.paragraph_format.keep_with_next = True
+    chart.paragraph_format.keep_with_next = True
+    _para(
+        doc,
+        "Warna batang menunjukkan mutu pelayanan unsur; garis putus-putus adalah batas bawah "
+        "mutu C (65,00), B (76,61) dan A (88,31).",
+        size=8,
+        italic=True,
+        after=8,
+    )
     _para(
         doc, "Nilai persepsi, interval dan mutu pelayanan (PermenPANRB 14/2017):", size=9, after=2
     )

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +41,9 @@ from loket.officedocs import (
 )
 from loket.officials import OfficialsFile, Role
 from loket.rulesfile import load_model
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 ELEMENTS: tuple[str, ...] = (
     "Persyaratan",
@@ -557,6 +561,181 @@ def load_rules(path: Path) -> SkmRules:
 
 
 # ---------------------------------------------------------------------------------------
+# chart of the element scores (in the DOCX/PDF report, and as a native chart in the XLSX)
+
+SHORT_NAMES: dict[str, str] = {
+    "U1": "Persyaratan",
+    "U2": "Prosedur",
+    "U3": "Waktu Penyelesaian",
+    "U4": "Biaya/Tarif",
+    "U5": "Produk Layanan",
+    "U6": "Kompetensi Pelaksana",
+    "U7": "Perilaku Pelaksana",
+    "U8": "Penanganan Pengaduan",
+    "U9": "Sarana dan Prasarana",
+}
+GRADE_COLOURS: dict[str, str] = {"A": "2E7D32", "B": "2E75B6", "C": "ED7D31", "D": "C00000"}
+CHART_SIZE_CM = (16.0, 9.5)  # printed size in the report (text width of A4 portrait: 16.5)
+CHART_DPI = 180
+
+
+def chart_title(year: int) -> str:
+    return f"Nilai per Unsur Pelayanan \u2014 SKM {year}"
+
+
+def element_chart(elements: Sequence[ElementResult], year: int) -> Figure:
+    """Horizontal bars of the element scores (NRR × 25, as published), U1 on top.
+
+    Bars are coloured by grade, the lower bounds of grades C, B and A are dashed lines and
+    each bar carries its value. Pure: builds the figure only (object API, no pyplot state).
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    inch = 2.54
+    fig = Figure(figsize=(CHART_SIZE_CM[0] / inch, CHART_SIZE_CM[1] / inch), layout="constrained")
+    ax = fig.subplots()
+    ordered = list(elements)[::-1]  # barh draws bottom-up; U1 belongs on top
+    values = [float(round2(e.index)) for e in ordered]
+    labels = [f"{e.code}  {SHORT_NAMES.get(e.code, e.name)}" for e in ordered]
+    colours = [f"#{GRADE_COLOURS[e.grade.letter]}" for e in ordered]
+    bars = ax.barh(range(len(ordered)), values, height=0.65, color=colours, zorder=2)
+    ax.set_yticks(range(len(ordered)), labels, fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 10))
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_xlabel("Nilai unsur (NRR \u00d7 25; skala 25\u2013100)", fontsize=7.5)
+    for g in GRADES[:-1]:  # lower bounds of A, B, C (D starts at the scale's 25)
+        x = float(g.lower)
+        ax.axvline(x, color="#595959", linestyle="--", linewidth=0.8, zorder=1)
+        ax.text(
+            x,
+            1.01,
+            f"{g.letter} \u2265 {angka(x, 2)}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=6.5,
+            color="#404040",
+        )
+    for bar, value in zip(bars, values, strict=True):
+        ax.text(
+            value - 1.0,
+            bar.get_y() + bar.get_height() / 2,
+            angka(value, 2),
+            ha="right",
+            va="center",
+            fontsize=7,
+            fontweight="bold",
+            color="white",
+            zorder=4,
+        )
+    ax.set_title(chart_title(year), fontsize=9.5, fontweight="bold", pad=14)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(
+        handles=[
+            Patch(color=f"#{GRADE_COLOURS[g.letter]}", label=f"{g.letter} ({g.label})")
+            for g in GRADES
+        ],
+        title="Mutu pelayanan",
+        title_fontsize=7,
+        fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=4,
+        frameon=False,
+    )
+    return fig
+
+
+def save_element_chart(elements: Sequence[ElementResult], year: int, out: Path) -> Path:
+    """``element_chart`` as a PNG."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    element_chart(elements, year).savefig(out, dpi=CHART_DPI, facecolor="white")
+    return out
+
+
+def _render_report_docx(data: dict[str, object], chart: Path, out: Path) -> Path:
+    """The report DOCX: the template filled with ``data`` and the chart (``grafik_unsur``).
+
+    Same rendering as :func:`loket.officedocs.render_docx` (autoescape), but an InlineImage
+    needs the DocxTemplate it is rendered into, so the template is opened here.
+    """
+    from docx.shared import Cm
+    from docxtpl import DocxTemplate, InlineImage
+
+    template = templates_dir() / SKM_REPORT
+    if not template.is_file():
+        return render_docx(template, data, out)  # raises the usual "build it" message
+    doc = DocxTemplate(str(template))
+    context = {**data, "grafik_unsur": InlineImage(doc, str(chart), width=Cm(CHART_SIZE_CM[0]))}
+    doc.render(context, autoescape=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
+
+
+def _add_xlsx_chart(path: Path, year: int, sheet: str = "Per Unsur") -> None:
+    """A native (editable) bar chart of the "Nilai Unsur" column on ``sheet``.
+
+    Category labels are the element names; bars coloured by grade like the PNG.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.chart.marker import DataPoint
+
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    head = next(
+        row[0].row
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row)
+        if any(c.value == "Nilai Unsur" for c in row)
+    )
+    header = [c.value for c in ws[head]]
+    value_col = header.index("Nilai Unsur") + 1
+    name_col = header.index("Unsur") + 1
+    grade_col = header.index("Mutu") + 1
+    first, last = head + 1, ws.max_row
+    for r in range(first, last + 1):
+        ws.cell(row=r, column=value_col).number_format = "0.00"
+
+    chart = BarChart()
+    chart.type = "bar"  # horizontal
+    chart.style = 10
+    chart.title = chart_title(year)
+    chart.y_axis.title = "Nilai unsur (NRR \u00d7 25; skala 25\u2013100)"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 100
+    chart.y_axis.majorUnit = 10
+    chart.x_axis.scaling.orientation = "maxMin"  # U1 on top, as in the table...
+    chart.y_axis.crosses = "max"  # ...and the value axis stays at the bottom
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    values = Reference(ws, min_col=value_col, min_row=head, max_row=last)
+    chart.add_data(values, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=name_col, min_row=first, max_row=last))
+    series = chart.series[0]
+    series.graphicalProperties.solidFill = GRADE_COLOURS["B"]
+    for i, r in enumerate(range(first, last + 1)):
+        letter = str(ws.cell(row=r, column=grade_col).value)
+        if letter in GRADE_COLOURS:
+            point = DataPoint(idx=i)
+            point.graphicalProperties.solidFill = GRADE_COLOURS[letter]
+            point.graphicalProperties.line.solidFill = GRADE_COLOURS[letter]
+            series.dPt.append(point)
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True
+    series.dLbls.numFmt = "0.00"
+    chart.gapWidth = 50
+    chart.width, chart.height = 22, 11  # cm
+    ws.add_chart(chart, f"A{last + 3}")
+    wb.save(path)
+
+
+# ---------------------------------------------------------------------------------------
 # yearly report
 
 
@@ -663,6 +842,7 @@ def report_data(
             "nrr": _fmt(e.nrr, 2),
             "tertimbang": _fmt(e.weighted, 3),
             "nilai": angka(float(round2(e.index)), 2),
+            "nilai_angka": float(round2(e.index)),
             "mutu": e.grade.letter,
             "kinerja": e.grade.label,
         }
@@ -690,6 +870,7 @@ def report_data(
     kadis = officials.holder(Role.kepala_dinas)
     made = (now or datetime.now(UTC)).astimezone(WIB)
     return {
+        "hasil": result,
         "tahun": year,
         "layanan": rules.service,
         "layanan_besar": rules.service.upper(),
@@ -745,13 +926,21 @@ def write_report(
     now: datetime | None = None,
     pdf: bool = True,
 ) -> tuple[dict[str, object], list[Path]]:
-    """The yearly SKM report (DOCX, PDF, XLSX) under ``outbox/reports/YYYY/``."""
+    """The yearly SKM report (DOCX, PDF, XLSX) under ``outbox/reports/YYYY/``.
+
+    The bar chart of the element scores is in the DOCX/PDF (section "Grafik Nilai per
+    Unsur"), as a native chart on the XLSX's "Per Unsur" sheet, and kept beside them as
+    ``Laporan-SKM-YYYY-grafik.png`` (for presentations).
+    """
     data = report_data(
         session, year, rules=rules, officials=officials, population=population, now=now
     )
     out_dir = outbox / "reports" / str(year)
     stem = f"Laporan-SKM-{year}"
-    docx = render_docx(templates_dir() / SKM_REPORT, data, out_dir / f"{stem}.docx")
+    result = data["hasil"]
+    assert isinstance(result, SkmResult)
+    chart = save_element_chart(result.elements, year, out_dir / f"{stem}-grafik.png")
+    docx = _render_report_docx(data, chart, out_dir / f"{stem}.docx")
     files = [docx]
     if pdf:
         files.extend(to_pdf([docx]))
@@ -800,7 +989,7 @@ def write_report(
                             u["jumlah"],
                             u["nrr"],
                             u["tertimbang"],
-                            u["nilai"],
+                            u["nilai_angka"],
                             u["mutu"],
                             u["kinerja"],
                         ]
@@ -861,4 +1050,6 @@ def write_report(
             },
         )
     )
+    _add_xlsx_chart(files[-1], year)
+    files.append(chart)
     return data, files

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import random
+import shutil
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -268,7 +269,11 @@ def test_yearly_report_with_follow_up_plan(c_home: Home, c_session, tmp_path: Pa
         population=500,
         pdf=False,
     )
-    assert [f.name for f in files] == ["Laporan-SKM-2026.docx", "Laporan-SKM-2026.xlsx"]
+    assert [f.name for f in files] == [
+        "Laporan-SKM-2026.docx",
+        "Laporan-SKM-2026.xlsx",
+        "Laporan-SKM-2026-grafik.png",
+    ]
     assert all(f.parent == c_home.outbox / "reports" / "2026" for f in files)
     valid = [r for i, r in enumerate(rows) if i + 2 not in expected_bad]
     independent = skm.compute([[int(r[f"U{j}"]) for j in range(1, 10)] for r in valid])  # type: ignore[call-overload]
@@ -303,6 +308,166 @@ def test_yearly_report_with_follow_up_plan(c_home: Home, c_session, tmp_path: Pa
     ]
     assert wb["Baris Ditolak"].max_row == 1 + len(expected_bad)
     assert wb["Data Responden"].max_row == 1 + len(valid)
+
+
+# ---------------------------------------------------------------------------------------
+# chart per element (issue #6: "a bar chart per element")
+
+HAND_TABLE = [
+    [4, 3, 2, 4, 3, 4, 4, 3, 2],
+    [3, 3, 2, 4, 3, 4, 3, 3, 3],
+    [4, 2, 1, 4, 4, 3, 4, 2, 3],
+    [3, 3, 2, 4, 3, 4, 4, 3, 2],
+    [4, 4, 3, 4, 3, 3, 4, 3, 3],
+]
+# element scores of HAND_TABLE (totals × 5) and their grades, see test_known_small_table_by_hand
+HAND_SCORES = [90.0, 75.0, 50.0, 100.0, 80.0, 90.0, 95.0, 70.0, 65.0]
+HAND_GRADES = ["A", "C", "D", "A", "B", "A", "A", "C", "C"]
+
+
+def test_element_chart_has_nine_bars_by_grade_with_the_grade_lines() -> None:
+    from matplotlib.colors import to_hex
+
+    fig = skm.element_chart(skm.compute(HAND_TABLE).elements, 2026)
+    (ax,) = fig.axes
+    assert len(ax.patches) == 9
+    (bars,) = ax.containers
+    # barh draws bottom-up: U1 is the top bar (largest y)
+    top_down = sorted(bars, key=lambda b: -b.get_y())
+    assert [b.get_width() for b in top_down] == HAND_SCORES
+    colours = [to_hex(b.get_facecolor()).upper() for b in top_down]
+    assert colours == [f"#{skm.GRADE_COLOURS[g]}" for g in HAND_GRADES]
+    assert len(set(colours)) == 4  # A, B, C and D all present and distinct
+    labels = [t.get_text() for t in ax.get_yticklabels()][::-1]
+    assert labels[0] == "U1  Persyaratan" and labels[7] == "U8  Penanganan Pengaduan"
+    assert all(label.startswith(f"U{i}") for i, label in enumerate(labels, start=1))
+    lines = sorted(line.get_xdata()[0] for line in ax.lines)
+    assert lines == [65.0, 76.61, 88.31]
+    texts = {t.get_text() for t in ax.texts}
+    assert {"90,00", "75,00", "50,00", "100,00", "65,00"} <= texts  # value on each bar
+    assert {"C \u2265 65,00", "B \u2265 76,61", "A \u2265 88,31"} <= texts
+    assert ax.get_title() == "Nilai per Unsur Pelayanan \u2014 SKM 2026"
+    assert ax.get_xlim() == (0.0, 100.0)
+
+
+def test_element_chart_png_is_a_real_image(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = skm.save_element_chart(skm.compute(HAND_TABLE).elements, 2026, tmp_path / "g.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with Image.open(path) as img:
+        assert img.format == "PNG"
+        width, height = img.size
+        # 16 × 9.5 cm at 180 dpi
+        assert abs(width - 16 / 2.54 * skm.CHART_DPI) <= 2
+        assert abs(height - 9.5 / 2.54 * skm.CHART_DPI) <= 2
+        colours = {c for _, c in img.convert("RGB").getcolors(maxcolors=1 << 20)}
+    # every grade colour is drawn (antialiased edges aside, the bar interiors are exact)
+    for hexcode in skm.GRADE_COLOURS.values():
+        assert tuple(bytes.fromhex(hexcode)) in colours, hexcode
+
+
+def _report_files(c_home: Home, c_session, tmp_path: Path, *, pdf: bool) -> list[Path]:
+    from loket.officials import load_officials
+
+    skm.import_survey(c_session, write_survey(tmp_path / "s.csv", make_survey(60, 8)), year=2026)
+    c_session.commit()
+    _, files = skm.write_report(
+        c_session,
+        2026,
+        rules=skm.load_rules(c_home.rules / "skm.yaml"),
+        officials=load_officials(c_home.rules / "officials.yaml"),
+        outbox=c_home.outbox,
+        population=60,
+        pdf=pdf,
+    )
+    return files
+
+
+def test_report_docx_and_xlsx_carry_the_chart(c_home: Home, c_session, tmp_path: Path) -> None:
+    import re
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    docx, xlsx, png = _report_files(c_home, c_session, tmp_path, pdf=False)
+    assert png.name == "Laporan-SKM-2026-grafik.png" and png.stat().st_size > 10_000
+
+    # DOCX: the PNG is embedded and the body draws it (inline, under its heading)
+    with zipfile.ZipFile(docx) as z:
+        media = [n for n in z.namelist() if re.fullmatch(r"word/media/[^/]+\.png", n)]
+        assert len(media) == 1
+        assert z.read(media[0]) == png.read_bytes()
+        body = z.read("word/document.xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    (rid,) = re.findall(r'<a:blip r:embed="(rId\d+)"', body)
+    assert re.search(rf'Id="{rid}"[^>]*Target="media/{Path(media[0]).name}"', rels) or re.search(
+        rf'Target="media/{Path(media[0]).name}"[^>]*Id="{rid}"', rels
+    )
+    assert "<wp:inline" in body and "grafik_unsur" not in body
+    assert body.index("Grafik Nilai per Unsur") < body.index("<w:drawing>")
+
+    # XLSX: a native bar chart on "Per Unsur" over the numeric "Nilai Unsur" column
+    wb = load_workbook(xlsx)
+    ws = wb["Per Unsur"]
+    header = [c.value for c in ws[1]]
+    col = header.index("Nilai Unsur") + 1
+    values = [ws.cell(row=r, column=col).value for r in range(2, 11)]
+    data = skm.compute([r.answers for r in skm.responses_of(c_session, 2026)])
+    assert values == [float(skm.round2(e.index)) for e in data.elements]
+    with zipfile.ZipFile(xlsx) as z:
+        names = z.namelist()
+        assert "xl/charts/chart1.xml" in names
+        chart = z.read("xl/charts/chart1.xml").decode()
+        sheet_index = wb.sheetnames.index("Per Unsur") + 1
+        sheet_rels = z.read(f"xl/worksheets/_rels/sheet{sheet_index}.xml.rels").decode()
+        (drawing,) = re.findall(r'Target="[^"]*drawings/(drawing\d+\.xml)"', sheet_rels)
+        drawing_rels = z.read(f"xl/drawings/_rels/{drawing}.rels").decode()
+    assert "charts/chart1.xml" in drawing_rels  # the chart hangs on the "Per Unsur" sheet
+    assert "<barChart>" in chart and '<barDir val="bar"/>' in chart
+    assert "<f>'Per Unsur'!$G$2:$G$10</f>" in chart  # values: Nilai Unsur
+    assert "<f>'Per Unsur'!$C$2:$C$10</f>" in chart  # categories: element names
+    assert "Nilai per Unsur Pelayanan \u2014 SKM 2026" in chart
+    assert chart.count("<dPt>") == 9  # each bar coloured by its grade
+
+
+def test_committed_skm_template_is_the_builders_output(tmp_path: Path) -> None:
+    """templates/laporan_skm_tahunan.docx must be rebuilt when build_skm_report changes."""
+    import zipfile
+
+    from loket.doctemplates import SKM_REPORT, build_skm_report
+    from tests.conftest_complaints import REPO
+
+    built = build_skm_report(tmp_path / SKM_REPORT)
+    with zipfile.ZipFile(built) as a, zipfile.ZipFile(REPO / "templates" / SKM_REPORT) as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        for name in a.namelist():
+            if name != "docProps/core.xml":  # creation time
+                assert a.read(name) == b.read(name), name
+        assert "{{ grafik_unsur }}" in b.read("word/document.xml").decode()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_report_pdf_shows_the_chart(c_home: Home, c_session, tmp_path: Path) -> None:
+    import subprocess
+
+    from pypdf import PdfReader
+
+    files = _report_files(c_home, c_session, tmp_path, pdf=True)
+    assert [f.suffix for f in files] == [".docx", ".pdf", ".xlsx", ".png"]
+    pdf = files[1]
+    text = " ".join((page.extract_text() or "") for page in PdfReader(pdf).pages)
+    assert "Grafik Nilai per Unsur" in text
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    )
+    # page num type width height color comp bpc enc interp object id x-ppi y-ppi size ratio
+    rows = [r.split() for r in images.stdout.strip().splitlines()[2:]]
+    (chart,) = [r for r in rows if r[2] == "image"]  # (its alpha channel is an "smask")
+    width, height, ppi = int(chart[3]), int(chart[4]), int(chart[12])
+    assert abs(width - 16 / 2.54 * skm.CHART_DPI) <= 1
+    assert abs(height - 9.5 / 2.54 * skm.CHART_DPI) <= 1
+    assert abs(ppi - skm.CHART_DPI) <= 2  # printed 16 cm wide, as in the DOCX
 
 
 def test_report_without_poor_elements_has_no_plan(c_home: Home, c_session, tmp_path: Path) -> None:
