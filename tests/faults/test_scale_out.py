@@ -20,7 +20,7 @@ from sqlalchemy import select
 from tests.faults.helpers import PY, REPO, clean_env, free_port, healthy, make_home, small_scan
 from tests.test_approval import postgres_url  # noqa: F401  (the fixture)
 
-N = 8
+N = 40  # the issue: 40 submissions, each processed exactly once, over two workers
 BIN = Path(PY).parent
 
 
@@ -125,7 +125,7 @@ def test_two_workers_one_postgres(tmp_path: Path, postgres_url: str) -> None:  #
             done = subprocess.run([PY, "-c", coordinate], env=env, capture_output=True, text=True)
             assert done.returncode == 0, done.stderr[-3000:]
         db = open_database(postgres_url)
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 900
         while True:
             with db() as session:
                 apps = list(session.scalars(select(register.Application)))
@@ -146,6 +146,10 @@ def test_two_workers_one_postgres(tmp_path: Path, postgres_url: str) -> None:  #
             for a in apps
         ]
         assert set(workers) == {"w1", "w2"}, workers
+        print(
+            f"\nscale-out: {N} submissions, each processed once; "
+            f"w1 {workers.count('w1')}, w2 {workers.count('w2')}"
+        )
         numbers = sorted(int(a.reg_no[-6:]) for a in apps)
         assert numbers == list(range(1, N + 1))
     finally:
