@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
-    DateTime,
     Integer,
     String,
     Text,
@@ -25,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from loket.db import Base
+from loket.db import Base, UtcDateTime
 
 
 def utcnow() -> datetime:
@@ -56,7 +55,7 @@ class Approval(Base):
     reg_no: Mapped[str] = mapped_column(String(32), unique=True)
     service: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=IN_PROGRESS, index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     applicant_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     address: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -64,12 +63,12 @@ class Approval(Base):
     #: corrections entered by the back office (field -> value), applied over the checklist
     overrides: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     flow_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    signed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     signer_nip: Mapped[str | None] = mapped_column(String(32), nullable=True)
     signer_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     signer_acting: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    collected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    collected_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     collected_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
@@ -84,11 +83,11 @@ class ApprovalTask(Base):
     role: Mapped[str] = mapped_column(String(32), index=True)
     action: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default=OPEN, index=True)
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     #: the note of the return that sent the file to this desk, if any
     incoming_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     actor_nip: Mapped[str | None] = mapped_column(String(32), nullable=True)
     actor_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     acting: Mapped[str | None] = mapped_column(String(16), nullable=True)  # "Plh." or None
@@ -103,7 +102,7 @@ class ApprovalAttempt(Base):
 
     __tablename__ = "approval_attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     reg_no: Mapped[str] = mapped_column(String(32), index=True)
     task_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     actor_nip: Mapped[str] = mapped_column(String(32))
@@ -121,7 +120,7 @@ class CardEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reg_no: Mapped[str] = mapped_column(String(32), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     sop_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     activity: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(32))
@@ -129,9 +128,9 @@ class CardEntry(Base):
     actor_nip: Mapped[str | None] = mapped_column(String(32), nullable=True)
     actor_name: Mapped[str] = mapped_column(String(200))
     acting: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    handed_over_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    handed_over_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     outcome: Mapped[str] = mapped_column(String(32))
     handed_to: Mapped[str | None] = mapped_column(String(200), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -161,7 +160,7 @@ class Permit(Base):
     counter: Mapped[str] = mapped_column(String(64))
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
-    numbered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    numbered_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     numbered_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
@@ -178,10 +177,10 @@ class Notification(Base):
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     channel: Mapped[str | None] = mapped_column(String(16), nullable=True)
     receipt: Mapped[str | None] = mapped_column(Text, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -196,6 +195,6 @@ class DeliveryLetter(Base):
     reg_no: Mapped[str] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     number: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     path: Mapped[str] = mapped_column(String(1024))
     address: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -25,7 +25,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -35,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from loket.calendar import office_calendar
-from loket.db import Base
+from loket.db import Base, UtcDateTime
 from loket.officials import ROLE_LABELS, Official, Role
 from loket.register import Application, IntakeEvent, next_number
 from loket.rulesfile import load_model
@@ -248,7 +247,7 @@ class Complaint(Base):
     __tablename__ = "complaints"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     channel: Mapped[str] = mapped_column(String(32))
     complainant_name: Mapped[str] = mapped_column(String(200))
     complainant_phone: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -265,17 +264,15 @@ class Complaint(Base):
     handler_nip: Mapped[str | None] = mapped_column(String(32), nullable=True)
     handler_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     status: Mapped[str] = mapped_column(String(16), default=STATUS_NEW)
-    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
     answer: Mapped[str | None] = mapped_column(Text, nullable=True)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     answered_by_nip: Mapped[str | None] = mapped_column(String(32), nullable=True)
     answered_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     source: Mapped[str | None] = mapped_column(String(1024), nullable=True)
     source_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     attachments: Mapped[list[ComplaintAttachment]] = relationship(
         back_populates="complaint", order_by="ComplaintAttachment.id"
     )
@@ -297,7 +294,7 @@ class ComplaintAttachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     content_type: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     complaint: Mapped[Complaint] = relationship(back_populates="attachments")
 
 
@@ -307,7 +304,7 @@ class ComplaintStep(Base):
     __tablename__ = "complaint_steps"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     kind: Mapped[str] = mapped_column(String(32))  # diterima|bobot|koordinasi|jawaban
     role: Mapped[str | None] = mapped_column(String(32), nullable=True)
     party_nip: Mapped[str | None] = mapped_column(String(32), nullable=True)
@@ -328,7 +325,7 @@ class ReportRecord(Base):
     period: Mapped[str] = mapped_column(String(16), index=True)  # YYYY-MM
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))  # draft|dikembalikan|disetujui|diganti
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     data: Mapped[dict] = mapped_column(JSON)
     draft_dir: Mapped[str] = mapped_column(String(1024))
@@ -337,7 +334,7 @@ class ReportRecord(Base):
     reviewed_by_nip: Mapped[str | None] = mapped_column(String(32), nullable=True)
     reviewed_by_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     reviewed_as: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class ReviewAttempt(Base):
@@ -345,7 +342,7 @@ class ReviewAttempt(Base):
 
     __tablename__ = "report_review_attempts"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     kind: Mapped[str] = mapped_column(String(32))
     period: Mapped[str] = mapped_column(String(16))
     report_id: Mapped[int | None] = mapped_column(ForeignKey("report_versions.id"), nullable=True)

@@ -6,11 +6,14 @@ the Alembic migrations in ``loket/migrations``; :func:`open_database` upgrades t
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Dialect, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -25,6 +28,24 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in time, stored in UTC.
+
+    SQLite keeps no time zone: a datetime in office time (WIB, UTC+7) would be stored as its
+    wall-clock reading and come back seven hours off. Aware values are converted to UTC on
+    the way in; naive ones are taken to be UTC already. (PostgreSQL's timestamptz would
+    convert by itself; converting first changes nothing there.)
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value
 
 
 def make_engine(url: str) -> Engine:

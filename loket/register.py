@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from loket.db import Base
+from loket.db import Base, UtcDateTime
 
 
 def utcnow() -> datetime:
@@ -44,14 +43,12 @@ class Application(Base):
     service: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(512))
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     status: Mapped[str] = mapped_column(String(32), default="received")
     pages: Mapped[int] = mapped_column(Integer, default=0)
     verdict: Mapped[str | None] = mapped_column(String(32), nullable=True)
     summary: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
     files: Mapped[list[ArchivedFile]] = relationship(
         back_populates="application", order_by="ArchivedFile.relpath"
     )
@@ -76,7 +73,7 @@ class IntakeEvent(Base):
 
     __tablename__ = "intake_events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     kind: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(512))
     reg_no: Mapped[str | None] = mapped_column(String(32), nullable=True)

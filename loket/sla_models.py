@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from loket.approval_models import utcnow
-from loket.db import Base
+from loket.db import Base, UtcDateTime
 
 
 class SlaEscalation(Base):
@@ -29,7 +29,7 @@ class SlaEscalation(Base):
     threshold: Mapped[str] = mapped_column(String(48))
     step_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     role: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     working_minutes: Mapped[float] = mapped_column(Float)
     limit_minutes: Mapped[float] = mapped_column(Float)
     #: NIPs told, comma-separated (holder, superior)
