@@ -105,6 +105,7 @@ def measure(kind: str, db: str, period: str, cutoff: str) -> None:
             "due_nat": int(due.at.isna().sum()),
         }
     out["peak_rss_mib"] = _peak_rss_mib()
+    out["load1"] = round(os.getloadavg()[0], 1)  # machine load when the measurement ended
     print(json.dumps(out))
 
 

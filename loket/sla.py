@@ -115,13 +115,47 @@ def empty_entries() -> pd.DataFrame:
 def measure_steps(
     entries: pd.DataFrame, norms: Sequence[StepNorm], calendar: WorkCalendar
 ) -> pd.DataFrame:
-    """One row per measured card entry: ``step``, ``minutes`` (working), ``norm_minutes``,
-    ``late`` and ``over_minutes`` (working minutes beyond the norm, 0 when on time).
+    """One row per measured card entry: ``step``, ``step_order`` (index in ``norms``),
+    ``minutes`` (working), ``norm_minutes``, ``late`` and ``over_minutes`` (working minutes
+    beyond the norm, 0 when on time).
 
     An entry is matched to a step by its card action and role (``pemeriksaan`` to the
-    front-office check); entries of other actions (receipt, delivery, escalation notes,
-    returns to the applicant) are not measured.
+    front-office check); an entry whose action is a step's but whose role is none of that
+    action's steps (a step recorded under another role) is matched by its action alone, to the
+    first such step. Entries of other actions (receipt, delivery, escalation notes, returns to
+    the applicant) are not measured.
     """
+    pairs = [(n.action, n.role) for n in norms]
+    if len(set(pairs)) != len(pairs):  # ambiguous norms: a row per match, as a join gives
+        return _measure_steps_join(entries, norms, calendar)
+    by_pair = {pair: i for i, pair in enumerate(pairs)}
+    by_action: dict[str, int] = {}
+    for i, n in enumerate(norms):
+        by_action.setdefault(n.action, i)
+    a_codes, a_values = _codes(entries["action"])
+    r_codes, r_values = _codes(entries["role"])
+    # (action, role) -> norm index as a small table over the distinct values
+    lut = np.full((len(a_values) + 1, len(r_values) + 1), -1, dtype=np.int64)
+    for i, a in enumerate(a_values):
+        fallback = by_action.get(a, -1)
+        lut[i, :] = fallback
+        for j, r in enumerate(r_values):
+            lut[i, j] = by_pair.get((a, r), fallback)
+    # code -1 (a missing value) reads the last row or column: no step for a missing action,
+    # the action's first step for a missing role (as the join's fallback did)
+    idx = lut[a_codes, r_codes]
+    keep = np.flatnonzero(idx >= 0)
+    idx = idx[keep]
+    rows = entries.iloc[keep].reset_index(drop=True)
+    rows["step"] = np.array([n.code for n in norms], dtype=object)[idx]
+    rows["step_order"] = idx
+    rows["norm_minutes"] = np.array([n.norm_minutes for n in norms], dtype=np.float64)[idx]
+    return _step_minutes(rows, calendar)
+
+
+def _measure_steps_join(
+    entries: pd.DataFrame, norms: Sequence[StepNorm], calendar: WorkCalendar
+) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "action": [n.action for n in norms],
@@ -140,6 +174,10 @@ def measure_steps(
     rows = rows.loc[rows["step"].notna()].reset_index(drop=True)
     rows["step_order"] = rows["step_order"].astype(np.int64)
     rows["norm_minutes"] = rows["norm_minutes"].astype(np.float64)
+    return _step_minutes(rows, calendar)
+
+
+def _step_minutes(rows: pd.DataFrame, calendar: WorkCalendar) -> pd.DataFrame:
     wt = calendar.working_time_many(rows["received_at"], rows["handed_over_at"], naive="utc")
     rows["minutes"] = np.maximum(np.nan_to_num(wt.minutes), 0.0)
     # times on the card are whole seconds: half a second of slack against rounding
@@ -155,34 +193,44 @@ def file_clocks(entries: pd.DataFrame, calendar: WorkCalendar, *, until: datetim
     open), ``paused_minutes`` (with the applicant) and ``minutes``: working time on the
     clock, up to ``stop`` or, for an open file, up to ``until``.
 
-    Files without a passed check are left out (their clock has not started).
+    Files without a passed check are left out (their clock has not started). Rows are in
+    card order (by ``reg_no``, as :func:`sort_by_file` orders them).
     """
     cut = np.datetime64(naive_utc(until), "us")
-    e = entries.sort_values(["reg_no", "seq"], kind="stable")
-    action = np.asarray(e["action"].to_numpy(), dtype=object)
-    checks = _by_file(e.loc[action == CHECK])["handed_over_at"].max()
-    stops = _by_file(e.loc[action == NUMBERING])["handed_over_at"].max()
-    checks.index = pd.Index(np.asarray(checks.index, dtype=object))
-    stops.index = pd.Index(np.asarray(stops.index, dtype=object))
-    out = pd.DataFrame({"start": checks})
-    out.index.name = "reg_no"
-    out["stop"] = stops.reindex(out.index)
+    e = sort_by_file(entries)
+    codes, files = _codes(e["reg_no"])
+    n_files = len(files)
+    known = codes >= 0
+    handed = e["handed_over_at"].to_numpy()
+    is_check = column_is(e["action"], CHECK) & known
+    starts = _max_per_code(codes, handed, is_check, n_files)
+    stops = _max_per_code(codes, handed, column_is(e["action"], NUMBERING) & known, n_files)
+    order = pd.unique(codes[is_check])  # files with a passed check, in card order
+    out = pd.DataFrame(
+        {"start": starts[order], "stop": stops[order]},
+        index=pd.Index(files[order], name="reg_no"),
+    )
     start = out["start"].to_numpy()
     end = out["stop"].to_numpy().copy()
     end[np.isnat(end)] = cut
     end = np.maximum(end, start)
     span = calendar.working_time_many(start, end, naive="utc").minutes
     paused = np.zeros(len(out))
-    is_return = action == RETURN_TO_APPLICANT
+    is_return = column_is(e["action"], RETURN_TO_APPLICANT) & known
     if is_return.any():
-        nxt = _by_file(e)["received_at"].shift(-1).to_numpy()[is_return]
-        regs = np.asarray(e["reg_no"].to_numpy(), dtype=object)[is_return]
-        pos = out.index.get_indexer(regs)
+        # the clock resumes when the next entry of the same card is received
+        received = e["received_at"].to_numpy()
+        nxt = np.full(received.shape, np.datetime64("NaT"), dtype=received.dtype)
+        same = codes[1:] == codes[:-1]
+        nxt[:-1][same] = received[1:][same]
+        slot = np.full(n_files, -1, dtype=np.int64)
+        slot[order] = np.arange(order.size)
+        pos = slot[codes[is_return]]
         ok = pos >= 0
         if ok.any():
             pos = pos[ok]
-            p0 = e["handed_over_at"].to_numpy()[is_return][ok]
-            p1 = nxt[ok].copy()
+            p0 = handed[is_return][ok]
+            p1 = nxt[is_return][ok]
             p1[np.isnat(p1)] = cut
             a = np.maximum(p0, start[pos])
             b = np.maximum(np.minimum(p1, end[pos]), a)
@@ -193,9 +241,44 @@ def file_clocks(entries: pd.DataFrame, calendar: WorkCalendar, *, until: datetim
     return out
 
 
-def _by_file(frame: pd.DataFrame):  # type: ignore[no-untyped-def]
-    """Group by file; ``reg_no`` may be categorical (only the files present count)."""
-    return frame.groupby("reg_no", sort=False, observed=True)
+def sort_by_file(entries: pd.DataFrame) -> pd.DataFrame:
+    """``entries`` ordered by ``reg_no`` and ``seq`` (stable); returned as is when they
+    already are (a categorical ``reg_no`` orders by its categories)."""
+    reg = entries["reg_no"]
+    if len(entries) > 1 and isinstance(reg.dtype, pd.CategoricalDtype):
+        k = reg.cat.codes.to_numpy()
+        dk = np.diff(k)
+        ds = np.diff(entries["seq"].to_numpy())
+        if k.min() >= 0 and bool(((dk > 0) | ((dk == 0) & (ds >= 0))).all()):
+            return entries
+    return entries.sort_values(["reg_no", "seq"], kind="stable")
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``column`` (-1 for missing values) and the values (object array)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        values = np.asarray(column.cat.categories, dtype=object)
+        return column.cat.codes.to_numpy().astype(np.int64), values
+    codes, values = pd.factorize(np.asarray(column.to_numpy(), dtype=object))
+    return codes.astype(np.int64), np.asarray(values, dtype=object)
+
+
+def column_is(column: pd.Series, value: str) -> np.ndarray:
+    """``column == value`` as a boolean array (by code for a categorical column)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cats = column.cat.categories
+        if value not in cats:
+            return np.zeros(len(column), dtype=bool)
+        return column.cat.codes.to_numpy() == cats.get_loc(value)
+    return np.asarray(np.asarray(column.to_numpy(), dtype=object) == value, dtype=bool)
+
+
+def _max_per_code(codes: np.ndarray, times: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """The latest of ``times[mask]`` per code (NaT where none), as ``times``' dtype."""
+    ticks = times.view(np.int64)  # NaT is the smallest int64
+    out = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(out, codes[mask], ticks[mask])
+    return out.view(times.dtype)
 
 
 def naive_utc(value: datetime) -> datetime:

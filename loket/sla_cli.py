@@ -23,7 +23,7 @@ from rich.table import Table
 
 from loket import rulesets
 from loket.approval_models import as_utc
-from loket.officedocs import angka, tanggal_jam
+from loket.officedocs import tanggal_jam
 from loket.sla_report import WIB, PeriodError, parse_period
 
 report_app = typer.Typer(
@@ -80,7 +80,7 @@ def report_sla(
 ) -> None:
     """Laporan capaian waktu pelayanan (SLA): XLSX + PDF di outbox/reports/<periode>/."""
     from loket.config import load_settings
-    from loket.sla_render import write_report
+    from loket.sla_render import measured, on_time_text, write_report
 
     given = [p for p in (month, week, year) if p]
     if len(given) != 1:
@@ -93,9 +93,10 @@ def report_sla(
         raise typer.Exit(2) from None
     report, files = write_report(load_settings(), period, cutoff=_instant(cutoff), pdf=pdf)
     s = report.summary
+    late = f", terlambat {s['terlambat']}" if measured(report) else ""
     console.print(
         f"Laporan SLA {period.label}: {report.files_covered} berkas; terbit {s['terbit']}, "
-        f"tepat waktu {angka(float(s['persen_tepat']), 1)} %, terlambat {s['terlambat']}; "
+        f"tepat waktu {on_time_text(report)}{late}; "
         f"data per {tanggal_jam(report.cutoff.astimezone(WIB))}",
         markup=False,
     )

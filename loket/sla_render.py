@@ -31,6 +31,9 @@ SHORT = {
 }
 PDF_LATE_ROWS = 25
 PDF_OFFICIAL_ROWS = 10
+#: shown for a figure that cannot be computed (never ``nan``)
+NONE = "\u2014"
+NOT_MEASURED = "belum ada izin terbit yang terukur pada periode ini"
 
 
 def file_stem(report: Report) -> str:
@@ -40,7 +43,7 @@ def file_stem(report: Report) -> str:
 def durasi(minutes: float, day_minutes: float) -> str:
     """Working time for people: ``12 mnt``, ``3 j 05 mnt``, ``1 hk 2 j 10 mnt``."""
     if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
-        return "-"
+        return NONE
     m = round(float(minutes))
     day = int(day_minutes)
     if m < 60:
@@ -52,7 +55,19 @@ def durasi(minutes: float, day_minutes: float) -> str:
 
 
 def _pct(value: float) -> str:
-    return "-" if value is None or math.isnan(value) else f"{angka(value, 1)} %"
+    return NONE if value is None or math.isnan(value) else f"{angka(value, 1)} %"
+
+
+def measured(report: Report) -> int:
+    """Issued files whose clock was measured (the base of the on-time share)."""
+    return int(report.summary.get("terbit_terukur", 0))
+
+
+def on_time_text(report: Report) -> str:
+    """The on-time share for people: ``95,0 %`` or the reason there is none."""
+    if not measured(report):
+        return f"{NONE} ({NOT_MEASURED})"
+    return _pct(float(report.summary["persen_tepat"]))
 
 
 def _wib(value: object) -> datetime | None:
@@ -88,22 +103,54 @@ def _breakdown(row: pd.Series, report: Report) -> str:
 def summary_rows(report: Report) -> list[tuple[str, str]]:
     s = report.summary
     dm = report.day_minutes
-    return [
+    rows = [
         ("Permohonan diterima", f"{s['diterima']}"),
         ("Berkas lengkap", f"{s['lengkap']}"),
         ("Berkas dikembalikan kepada pemohon (tidak lengkap)", f"{s['dikembalikan']}"),
         ("Izin terbit (diberi nomor)", f"{s['terbit']}"),
-        (
-            "Terbit tepat waktu (\u2264 2 hari kerja sejak lengkap)",
-            f"{s['tepat_waktu']} ({_pct(float(s['persen_tepat']))})",
-        ),
-        ("Terbit terlambat (> 2 hari kerja)", f"{s['terlambat']}"),
-        ("Median waktu penyelesaian", durasi(float(s["median_hari"]) * dm, dm)),
-        ("Persentil ke-90 waktu penyelesaian", durasi(float(s["p90_hari"]) * dm, dm)),
+    ]
+    if unmeasured := int(s.get("terbit_tidak_terukur", 0)):
+        rows.append(("  di antaranya tidak dapat diukur waktunya (lihat catatan)", f"{unmeasured}"))
+    if measured(report):
+        rows += [
+            (
+                "Terbit tepat waktu (\u2264 2 hari kerja sejak lengkap)",
+                f"{s['tepat_waktu']} ({_pct(float(s['persen_tepat']))})",
+            ),
+            ("Terbit terlambat (> 2 hari kerja)", f"{s['terlambat']}"),
+            ("Median waktu penyelesaian", durasi(float(s["median_hari"]) * dm, dm)),
+            ("Persentil ke-90 waktu penyelesaian", durasi(float(s["p90_hari"]) * dm, dm)),
+        ]
+    else:
+        rows += [
+            ("Terbit tepat waktu (\u2264 2 hari kerja sejak lengkap)", on_time_text(report)),
+            ("Terbit terlambat (> 2 hari kerja)", NONE),
+            ("Median waktu penyelesaian", NONE),
+            ("Persentil ke-90 waktu penyelesaian", NONE),
+        ]
+    rows += [
         ("Izin terbit yang belum diambil pemohon", f"{s['belum_diambil']}"),
         ("Berkas masih diproses pada akhir periode", f"{s['proses_akhir_periode']}"),
         ("  di antaranya sudah melewati 2 hari kerja", f"{s['proses_lewat_batas']}"),
     ]
+    return rows
+
+
+def summary_notes(report: Report) -> list[str]:
+    """Why figures of the summary are missing (empty when none is)."""
+    notes = []
+    if not measured(report):
+        notes.append(
+            f"Belum ada izin terbit yang terukur pada periode ini: persentase tepat waktu, "
+            f"median dan persentil ke-90 waktu penyelesaian belum dapat dihitung ({NONE})."
+        )
+    if unmeasured := int(report.summary.get("terbit_tidak_terukur", 0)):
+        notes.append(
+            f"{unmeasured} izin terbit tidak dapat diukur waktunya: kartu kendalinya tidak "
+            "mencatat pemeriksaan kelengkapan yang selesai sebelum penomoran. Izin ini tidak "
+            "dihitung dalam persentase tepat waktu, median dan persentil ke-90."
+        )
+    return notes
 
 
 def header_lines(report: Report) -> list[str]:
@@ -202,7 +249,12 @@ def render_xlsx(report: Report, out: Path) -> Path:
     daily_rows = [(d.isoformat(), int(a), int(b)) for d, a, b in report.daily.itertuples(False)]
     head = header_lines(report)
     sheets: list[tuple[str, Sequence[str], list[Sequence[object]]]] = [
-        ("Ringkasan", ["Uraian", "Nilai"], [list(x) for x in summary_rows(report)]),
+        (
+            "Ringkasan",
+            ["Uraian", "Nilai"],
+            [list(x) for x in summary_rows(report)]
+            + [["Catatan", note] for note in summary_notes(report)],
+        ),
         (
             "Per langkah",
             [
@@ -361,15 +413,17 @@ def render_charts(report: Report, folder: Path) -> list[Path]:
     ax.set_xlabel("hari kerja sejak berkas lengkap")
     ax.set_ylabel("jumlah izin")
     ax.set_title("Sebaran waktu penyelesaian", fontweight="bold")
-    ax.text(
-        0.98,
-        0.75,
-        f"tepat waktu: {_pct(float(report.summary['persen_tepat']))}",
-        transform=ax.transAxes,
-        ha="right",
-        fontsize=6.5,
-    )
+    if not empty_issued:
+        ax.text(
+            0.98,
+            0.75,
+            f"tepat waktu: {on_time_text(report)}",
+            transform=ax.transAxes,
+            ha="right",
+            fontsize=6.5,
+        )
     fig._loket_empty = empty_issued  # type: ignore[attr-defined]
+    fig._loket_empty_text = NOT_MEASURED  # type: ignore[attr-defined]
     out.append(_save(fig, folder / "grafik-3-sebaran.png"))
 
     # 4. issued per day (per month for a yearly report)
@@ -397,6 +451,7 @@ def render_charts(report: Report, folder: Path) -> list[Path]:
     )
     ax.legend(fontsize=6, frameon=False)
     fig._loket_empty = empty_issued  # type: ignore[attr-defined]
+    fig._loket_empty_text = NOT_MEASURED  # type: ignore[attr-defined]
     out.append(_save(fig, folder / "grafik-4-harian.png"))
     return out
 
@@ -420,11 +475,13 @@ def _save(fig, path: Path) -> Path:  # type: ignore[no-untyped-def]
             ax.text(
                 0.5,
                 0.5,
-                "tidak ada data pada periode ini",
+                getattr(fig, "_loket_empty_text", "tidak ada data pada periode ini"),
                 transform=ax.transAxes,
                 ha="center",
                 va="center",
                 color="#7F7F7F",
+                wrap=True,
+                bbox={"facecolor": "white", "edgecolor": "none"},
             )
     fig.tight_layout()
     fig.savefig(path)
@@ -504,6 +561,8 @@ def render_docx(report: Report, out: Path, charts: Sequence[Path]) -> Path:
 
     section("A. Ringkasan")
     grid(["Uraian", "Jumlah / nilai"], summary_rows(report), (11.0, 5.5), right=(1,), size=9)
+    for note in summary_notes(report):
+        _para(doc, f"Catatan: {note}", size=8, italic=True, before=3)
 
     section("B. Waktu per langkah dibanding norma (langkah yang diserahkan pada periode ini)")
     grid(

@@ -7,6 +7,10 @@ a plain loop over the database rows with the calendar's day-walking reference
 
 from __future__ import annotations
 
+import math
+import re
+import shutil
+import sqlite3
 import subprocess
 import threading
 from collections import defaultdict
@@ -221,6 +225,156 @@ def _advance(desk, at: datetime) -> None:  # type: ignore[no-untyped-def]
     desk.clock = lambda: at
 
 
+NOT_MEASURED = "belum ada izin terbit yang terukur pada periode ini"
+NAN = re.compile(r"\bnan\b", re.IGNORECASE)
+
+
+def _tamper_checks(db: Path, target: Path, start: datetime, end: datetime, how: str) -> None:
+    """A copy of ``db`` in which the permits numbered in [start, end) lose their measurable
+    clock: the check entries deleted (``delete``), or moved to 7 hours after the numbering
+    (``after``: what a receipt time stored as WIB wall clock does to the card)."""
+    shutil.copy(db, target)
+    fmt = "%Y-%m-%d %H:%M:%S.%f"
+    with sqlite3.connect(target) as con:
+        permits = con.execute(
+            "SELECT reg_no, numbered_at FROM permits WHERE numbered_at >= ? AND numbered_at < ?",
+            (f"{start.replace(tzinfo=None):{fmt}}", f"{end.replace(tzinfo=None):{fmt}}"),
+        ).fetchall()
+        for reg_no, numbered_at in permits:
+            if how == "delete":
+                con.execute(
+                    "DELETE FROM card_entries WHERE reg_no = ? AND action = 'pemeriksaan'",
+                    (reg_no,),
+                )
+            else:
+                later = datetime.strptime(numbered_at, fmt) + timedelta(hours=7)
+                con.execute(
+                    "UPDATE card_entries SET handed_over_at = ? "
+                    "WHERE reg_no = ? AND action = 'pemeriksaan'",
+                    (f"{later:{fmt}}", reg_no),
+                )
+    assert permits
+
+
+@pytest.mark.parametrize(
+    ("case", "period"),
+    [("kosong", "2026-12"), ("tanpa_pemeriksaan", "2026-W45"), ("pemeriksaan_sesudah", "2026-W46")],
+)
+def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def]
+    history, tmp_path: Path, case: str, period: str
+) -> None:
+    """Nothing to measure (no permit, or permits whose clock cannot be measured): the share,
+    median and p90 are NaN in the figures and a dash with the reason in every rendering."""
+    from docx import Document
+    from openpyxl import load_workbook
+    from sqlalchemy.orm import Session
+
+    from loket.calendar import office_calendar
+    from loket.chain import load_chain
+    from loket.db import make_engine
+    from loket.sla_render import on_time_text, render, render_xlsx, summary_rows
+    from loket.sla_report import compute, load_history, parse_period
+    from tests.approval_helpers import REPO
+
+    _root, db, now = history
+    per = parse_period(period)
+    if case != "kosong":
+        db, target = tmp_path / "loket.db", db
+        _tamper_checks(target, db, per.start, per.end, "delete" if case[0] == "t" else "after")
+    chain = load_chain(REPO / "rules" / "alur-persetujuan.yaml").for_service(
+        "izin-kerja-radiografer"
+    )
+    cal = office_calendar(REPO / "rules" / "calendar")
+    engine = make_engine(f"sqlite:///{db}")
+    with Session(engine) as s:
+        report = compute(load_history(s, per, now), chain, cal)
+    engine.dispose()
+
+    s = report.summary
+    assert s["terbit_terukur"] == s["tepat_waktu"] == s["terlambat"] == 0
+    assert s["terbit_tidak_terukur"] == s["terbit"]
+    assert (s["terbit"] == 0) == (case == "kosong")
+    assert all(math.isnan(float(s[k])) for k in ("persen_tepat", "median_hari", "p90_hari"))
+    rows = dict(summary_rows(report))
+    assert rows["Terbit tepat waktu (\u2264 2 hari kerja sejak lengkap)"] == (
+        f"\u2014 ({NOT_MEASURED})"
+    )
+    dash = "\u2014"
+    assert rows["Median waktu penyelesaian"] == rows["Persentil ke-90 waktu penyelesaian"] == dash
+    assert on_time_text(report) == f"\u2014 ({NOT_MEASURED})"
+
+    if case == "pemeriksaan_sesudah":  # the whole rendering: XLSX, charts, DOCX
+        xlsx, docx = render(report, tmp_path / "out", pdf=False)
+        doc = Document(str(docx))
+        text = "\n".join(
+            [p.text for p in doc.paragraphs]
+            + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        )
+        assert NOT_MEASURED in text and "tidak dapat diukur waktunya" in text
+        assert not NAN.search(text), text
+    else:
+        xlsx = render_xlsx(report, tmp_path / "r.xlsx")
+    cells = [
+        str(v)
+        for ws in load_workbook(xlsx).worksheets
+        for row in ws.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    ]
+    assert not [c for c in cells if NAN.search(c)]
+    assert any(c.startswith("Belum ada izin terbit yang terukur") for c in cells)
+    assert any(NOT_MEASURED in c for c in cells)
+    assert any("tidak dapat diukur waktunya" in c for c in cells) == (case != "kosong")
+
+
+def _issue_one(ahome: Home, received: datetime):  # type: ignore[no-untyped-def]
+    """One application received ``received`` (Monday 16 November 2026, 09:00 WIB) taken
+    through the whole chain to numbering by 10:05; this month's report at 11:00."""
+    from loket import register
+    from loket.approval import Desk, act, start
+    from loket.calendar import office_calendar
+    from loket.sla_report import compute, load_history, parse_period
+
+    desk = Desk.load(pdf=False)
+    t0 = wib(2026, 11, 16, 9)
+    reg = make_application(desk.settings, seed=21, received=received)
+    with desk.db.begin() as session:
+        session.execute(
+            update(register.IntakeEvent).where(register.IntakeEvent.reg_no == reg).values(at=t0)
+        )
+    _advance(desk, t0 + timedelta(minutes=5))
+    start(desk, reg)
+    roles = ["back_office", "analis_ahli_muda", "analis_ahli_madya", "sekretaris"]
+    roles += ["kepala_dinas", "petugas_penomoran"]
+    for i, role in enumerate(roles, start=1):
+        _advance(desk, t0 + timedelta(minutes=5 + 10 * i))
+        act(desk, reg, ahome.people[role], APPROVE)
+    with desk.db() as session:
+        history = load_history(session, parse_period("2026-11"), wib(2026, 11, 16, 11))
+    cal = office_calendar(ahome.rules / "calendar")
+    return compute(history, desk.chain("izin-kerja-radiografer"), cal)
+
+
+def _assert_one_issued_on_time(report) -> None:  # type: ignore[no-untyped-def]
+    s = report.summary
+    assert (s["diterima"], s["terbit"], s["terbit_terukur"], s["tepat_waktu"]) == (1, 1, 1, 1)
+    assert s["persen_tepat"] == 100.0
+    assert s["median_hari"] * report.day_minutes == pytest.approx(65)  # 09:00 -> 10:05
+
+
+def test_issued_permit_is_measured(ahome: Home) -> None:
+    _assert_one_issued_on_time(_issue_one(ahome, wib(2026, 11, 16, 9)))
+
+
+def test_issued_permit_is_measured_when_received_at_is_office_local(ahome: Home) -> None:
+    """As ``loket intake`` registers an application: received_at in WIB (same instant).
+    SQLite keeps no time zone; stored as its WIB wall clock it came back 7 hours late, and
+    the demo's SLA report said "tepat waktu nan %" (fixed by loket.db.UtcDateTime)."""
+    from loket.sla_report import WIB
+
+    _assert_one_issued_on_time(_issue_one(ahome, wib(2026, 11, 16, 9).astimezone(WIB)))
+
+
 def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
     from loket import control_card, register
     from loket.approval import Desk, act, start, write_card
@@ -373,6 +527,7 @@ def test_cli_report_and_escalate(ahome: Home, history) -> None:  # type: ignore[
     assert res.exit_code == 0, res.output
     out = ahome.outbox / "reports" / "2026-W46" / "laporan-sla-2026-W46.xlsx"
     assert out.is_file() and "0 berkas" in res.output
+    assert "belum ada izin terbit yang terukur" in res.output and not NAN.search(res.output)
 
 
 def test_rules_check_knows_sla_yaml(ahome: Home) -> None:
