@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ind tesseract-ocr-osd \
+	libtesseract-dev libleptonica-dev pkg-config g++ \
 	poppler-utils libreoffice-writer-nogui fonts-dejavu-core fonts-liberation fonts-freefont-ttf \
 	postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -27,7 +28,8 @@ system-packages:
 $(VENV)/.installed: pyproject.toml constraints.txt
 	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	# tesserocr is compiled against the system's libtesseract: the same tesseract as the CLI
+	$(BIN)/python -m pip install -q -c constraints.txt --no-binary tesserocr -e ".[dev]"
 	touch $@
 
 demo: install

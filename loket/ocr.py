@@ -1,28 +1,25 @@
 """OCR of one page image: orientation (tesseract OSD), deskew, binarisation, tesseract.
 
-Everything here works on one page and is safe to call from many threads: each call runs its
-own tesseract process (``OMP_THREAD_LIMIT=1``), and pages are parallelised by the caller.
-Results are cached on disk by page key so the same page never costs OCR twice.
+Everything here works on one page and is safe to call from many threads: each thread has its
+own single-threaded tesseract (see :mod:`loket.tesseract`), and pages are parallelised by the
+caller. Results are cached on disk by page key so the same page never costs OCR twice.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
-import pytesseract
 from PIL import Image
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+from loket import tesseract
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "8"
+OCR_VERSION = "9"
 LANG = "ind+eng"
 
 
@@ -41,10 +38,6 @@ class PageText:
 
 def to_gray(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("L"))
-
-
-_ROT = re.compile(r"Orientation in degrees:\s*(\d+)")
-_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
 def _osd_window(gray: np.ndarray) -> np.ndarray:
@@ -75,13 +68,11 @@ def detect_orientation(gray: np.ndarray, min_confidence: float = 1.0) -> int:
     that window is inconclusive (~0.45 s).
     """
     for region in (_osd_window(gray), gray):
-        try:
-            osd = _tesseract(region, "--psm 0", kind="osd")
-        except pytesseract.TesseractError:
+        found = tesseract.orientation(region)
+        if found is None:
             continue  # too few characters in this region
-        rot, conf = _ROT.search(osd), _CONF.search(osd)
-        if rot and conf and float(conf.group(1)) >= min_confidence:
-            return int(rot.group(1)) % 360
+        if found.confidence >= min_confidence:
+            return found.degrees
         if region is gray:
             break
     return 0
@@ -144,19 +135,6 @@ def ink_coverage(gray: np.ndarray, level: int = 160) -> float:
     return float((small < level).mean())
 
 
-def _tesseract(array: np.ndarray, config: str, kind: str = "text", lang: str = LANG) -> str:
-    # Hand tesseract an uncompressed PGM file: pytesseract would otherwise PNG-encode.
-    with tempfile.NamedTemporaryFile(suffix=".pgm", delete=False) as tmp:
-        path = tmp.name
-    try:
-        cv2.imwrite(path, array)
-        if kind == "osd":
-            return pytesseract.image_to_osd(path, config=config)
-        return pytesseract.image_to_data(path, lang=lang, config=config)
-    finally:
-        os.unlink(path)
-
-
 @dataclass(frozen=True)
 class Reading:
     """Text of a page as tesseract read it, with its mean word confidence (0-100)."""
@@ -170,12 +148,12 @@ class Reading:
 
 def ocr_text(array: np.ndarray, psm: int = 3, lang: str = LANG) -> Reading:
     """OCR an upright page image; text rebuilt line by line from tesseract's TSV."""
-    tsv = _tesseract(array, f"--psm {psm} -c tessedit_do_invert=0", lang=lang)
+    tsv = tesseract.tsv(array, psm, lang, {"tessedit_do_invert": "0"})
     lines: dict[tuple[int, int, int], list[str]] = {}
     confs: list[float] = []
     tall = long = 0
     centres: dict[tuple[int, int, int], list[float]] = {}
-    for row in tsv.splitlines()[1:]:
+    for row in tsv.splitlines():  # the CLI's header row is not a word row (level 5)
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue

@@ -401,21 +401,10 @@ def _documents(pages_doc: dict[str, Any]) -> dict[str, Document]:
 
 
 def tesseract_text(array: Any, psm: int, lang: str = "ind+eng") -> str:
-    """Plain text of a greyscale/binary image (uncompressed PGM handed to tesseract)."""
-    import os
-    import tempfile
+    """Plain text of a greyscale/binary image."""
+    from loket import tesseract
 
-    import cv2
-    import pytesseract
-
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    with tempfile.NamedTemporaryFile(suffix=".pgm", delete=False) as tmp:
-        path = tmp.name
-    try:
-        cv2.imwrite(path, array)
-        return pytesseract.image_to_string(path, lang=lang, config=f"--psm {psm}")
-    finally:
-        os.unlink(path)
+    return tesseract.text(array, psm, lang)
 
 
 def reread(image: Image.Image, rotation: int, variant: RereadVariant) -> str:

@@ -1,0 +1,96 @@
+"""The two ways of calling tesseract (loaded engines through tesserocr, or one CLI process
+per call through pytesseract) are the same tesseract and must read every page alike."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from loket import tesseract
+from loket.ocr import read_page
+from tests.synthetic import generate_application
+from tests.test_ocr import letter_page
+
+
+@pytest.fixture
+def engine(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    def use(name: str) -> None:
+        monkeypatch.setattr(tesseract, "ENGINE", name)
+
+    return use
+
+
+def test_loaded_engine_is_the_system_tesseract() -> None:
+    """``make install`` compiles tesserocr against the system's libtesseract."""
+    import tesserocr
+
+    assert tesseract.ENGINE == "api"
+    cli = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout
+    version = re.search(r"tesseract (\S+)", cli)
+    assert version is not None
+    assert tesserocr.tesseract_version().split()[1] == version.group(1)
+
+
+def _pages(tmp_path: Path) -> list[Image.Image]:
+    from loket.pages import PageRef, probe, render
+
+    generate_application(tmp_path, "app", 5150, packaging="jpg_folder", n_other=1, n_blank=1)
+    images = []
+    for path in sorted((tmp_path / "app").rglob("*")):
+        if path.is_file():
+            kind, count = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=100)
+            images += [
+                render(PageRef(path.name, path, "-", kind, i), grayscale=True) for i in range(count)
+            ]
+    return images
+
+
+@pytest.mark.e2e
+def test_engines_read_generated_scans_alike(tmp_path: Path, engine) -> None:  # type: ignore[no-untyped-def]
+    pages = _pages(tmp_path)
+    assert len(pages) >= 10
+    engine("cli")
+    by_cli = [read_page(p) for p in pages]
+    engine("api")
+    by_api = [read_page(p) for p in pages]
+    assert by_api == by_cli
+    assert sum(len(r.text) > 200 for r in by_api) >= 8  # real text was read, not two blanks
+    # and from two threads at once (one loaded engine per thread)
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(read_page, pages)) == by_cli
+
+
+@pytest.mark.parametrize("rotation", [90, 180])
+def test_engines_agree_on_orientation(rotation: int, engine) -> None:  # type: ignore[no-untyped-def]
+    gray = np.asarray(letter_page().rotate(-rotation, expand=True))
+    engine("cli")
+    cli = tesseract.orientation(gray)
+    engine("api")
+    api = tesseract.orientation(gray)
+    assert cli is not None and api is not None
+    assert api.degrees == cli.degrees == rotation
+    # the API's DetectOrientationScript and the CLI's --psm 0 gather the characters in a
+    # slightly different way: the same answer, confidences within 10 %
+    assert api.confidence == pytest.approx(cli.confidence, rel=0.1)
+
+
+def test_no_orientation_without_text(engine) -> None:  # type: ignore[no-untyped-def]
+    blank = np.full((1169, 827), 245, np.uint8)
+    for name in ("cli", "api"):
+        engine(name)
+        assert tesseract.orientation(blank) is None
+
+
+def test_plain_text_engines_agree(engine) -> None:  # type: ignore[no-untyped-def]
+    gray = np.asarray(letter_page())
+    engine("cli")
+    cli = tesseract.text(gray, 6, "ind+eng")
+    engine("api")
+    assert tesseract.text(gray, 6, "ind+eng") == cli
+    assert "Radiografer" in cli
