@@ -32,7 +32,7 @@ from loket.config import Settings
 from loket.inbox import Submission
 from loket.ocr import OcrCache, PageText, page_key, read_page
 from loket.pages import PageRef, probe, render, text_layer
-from loket.photos import find_faces_upright
+from loket.photos import find_photos_upright
 from loket.quarantine import Problem, Unusable, quarantine_all
 
 LOCAL_TZ = ZoneInfo("Asia/Jakarta")
@@ -81,25 +81,35 @@ def _quarantine_problems(settings: Settings, sub: Submission, problems: list[Pro
 def accept(
     sub: Submission, settings: Settings, db: sessionmaker[Session], *, prefix: str
 ) -> Accepted:
-    """Originals first: archive and verify every file, then register, then clear the inbox."""
+    """Originals first: archive and verify every file, then register, then clear the inbox.
+
+    A file whose content was registered before as usable is not probed again (its kind and
+    page count are in the register): a submission dropped twice costs little."""
     records: list[register.FileRecord] = []
     shas: dict[str, str] = {}
+    sizes: dict[str, int] = {}
     problems = list(sub.problems)
     for f in sub.files:
         try:
-            sha, size = archive.store(settings.archive_dir, f.path)
+            shas[f.relpath], sizes[f.relpath] = archive.store(settings.archive_dir, f.path)
         except FileNotFoundError:
             return Accepted(sub.name, "deferred", message=f"{f.relpath} vanished; retry later")
         except archive.ArchiveError as exc:
             return Accepted(sub.name, "deferred", message=str(exc))
         except PermissionError as exc:
             problems.append(Problem(f.relpath, "unreadable", exc.strerror or str(exc)))
+    probed = _probed_before(db, set(shas.values()))
+    for f in sub.files:
+        if f.relpath not in shas:
             continue
-        shas[f.relpath] = sha
+        sha, size = shas[f.relpath], sizes[f.relpath]
         stored = archive.path_for(settings.archive_dir, sha)
         known = {p.relpath: p for p in problems}
         if f.relpath in known:
             records.append(register.FileRecord(f.relpath, sha, size, problem=known[f.relpath].code))
+            continue
+        if sha in probed:
+            records.append(register.FileRecord(f.relpath, sha, size, *probed[sha]))
             continue
         try:
             kind, count = probe(
@@ -153,6 +163,25 @@ def accept(
         _note_duplicate(settings, sub.name, reg_no or "")
     _remove_from_inbox(sub, settings, shas)
     return Accepted(sub.name, outcome, reg_no, problems if outcome != "duplicate" else [])
+
+
+def _probed_before(db: sessionmaker[Session], shas: set[str]) -> dict[str, tuple[str, int]]:
+    """(kind, page count) of the contents among ``shas`` registered before as usable."""
+    if not shas:
+        return {}
+    with db() as session:
+        rows = session.execute(
+            select(
+                register.ArchivedFile.sha256,
+                register.ArchivedFile.kind,
+                register.ArchivedFile.page_count,
+            ).where(
+                register.ArchivedFile.sha256.in_(shas),
+                register.ArchivedFile.status == "ok",
+                register.ArchivedFile.kind.is_not(None),
+            )
+        )
+        return {sha: (str(kind), int(count)) for sha, kind, count in rows}
 
 
 def _leftover_of(
@@ -279,7 +308,7 @@ def read(ref: PageRef, cache: OcrCache, *, psm: int = 3) -> PageResult:
     else:
         result = read_page(image, psm=psm)
     if letters(result.text) < FACE_SEARCH_MAX_CHARS and result.ink >= FACE_SEARCH_MIN_INK:
-        boxes, rotation = find_faces_upright(image, result.rotation)
+        boxes, rotation = find_photos_upright(image, result.rotation)
         if boxes and rotation != result.rotation and result.source == "ocr":
             result = read_page(image, psm=psm, rotation=rotation)  # OSD was misled
         result = replace(result, faces=len(boxes))

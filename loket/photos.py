@@ -1,8 +1,16 @@
-"""Passport photos: found as faces (OpenCV's bundled Haar cascade), not as text."""
+"""Passport photos: found as photo-shaped prints with a face in them, not as text.
+
+Two signals, both cheap: the photo prints themselves (solid rectangles of passport-photo
+size, 2x3 to 4x6 cm, darker than the paper: the coloured background) and faces (OpenCV's
+bundled Haar cascade). A face in a 3x4 photo is small on a whole A4 page, and the cascade
+run over the page misses some; inside a print it is looked for at a size the cascade reads
+well, in each quarter turn, which also tells which way up the sheet lies.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections import Counter
 
 import cv2
 import numpy as np
@@ -85,3 +93,115 @@ def find_faces_upright(
         if len(boxes) > len(best[0]):
             best = (boxes, rotation)
     return best
+
+
+#: Resolution at which photo prints are looked for on a page.
+_REGION_PX_PER_MM = 3.0
+#: Passport photo prints: short side 2-4 cm, long side 3-6 cm (with margins for the crop,
+#: the white border and the scan), long/short 1.1-1.7, and nearly solid.
+_SHORT_MM, _LONG_MM, _RATIO, _SOLIDITY = (17.0, 46.0), (22.0, 64.0), (1.1, 1.7), 0.8
+
+
+def photo_regions(gray: np.ndarray) -> list[Box]:
+    """Boxes (x, y, w, h, in ``gray``'s pixels) of photo-sized solid prints on a whole page
+    (A4 assumed for the scale); none on a smaller image, which is a photo scanned alone."""
+    if max(gray.shape) < 1500:
+        return []
+    scale = _REGION_PX_PER_MM / (max(gray.shape) / 297.0)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small, 90))
+    mask = (small < paper - 45).astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes: list[Box] = []
+    for contour in contours:
+        (_cx, _cy), (w, h), _angle = cv2.minAreaRect(contour)
+        if not w or not h:
+            continue
+        short, long_ = sorted((w / _REGION_PX_PER_MM, h / _REGION_PX_PER_MM))
+        if not (
+            _SHORT_MM[0] <= short <= _SHORT_MM[1]
+            and _LONG_MM[0] <= long_ <= _LONG_MM[1]
+            and _RATIO[0] <= long_ / short <= _RATIO[1]
+            and cv2.contourArea(contour) / (w * h) >= _SOLIDITY
+        ):
+            continue
+        x, y, bw, bh = cv2.boundingRect(contour)
+        boxes.append((int(x / scale), int(y / scale), int(bw / scale), int(bh / scale)))
+    return boxes
+
+
+def face_strength(crop: np.ndarray, rotation: int) -> int:
+    """How strongly the cascade sees a face filling a photo print turned upright by
+    ``rotation`` (its neighbour count; 0 = no face)."""
+    from loket.ocr import rotate_upright
+
+    upright = rotate_upright(crop, rotation) if rotation else crop
+    k = 240 / min(upright.shape)
+    big = cv2.resize(
+        upright, None, fx=k, fy=k, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR
+    )
+    side = min(big.shape)
+    boxes, neighbours = _cascade().detectMultiScale2(
+        big,
+        scaleFactor=1.08,
+        minNeighbors=4,
+        minSize=(int(side * 0.3), int(side * 0.3)),
+        maxSize=(int(side * 0.95), int(side * 0.95)),
+    )
+    return int(max(neighbours)) if len(boxes) else 0
+
+
+def find_photos_upright(
+    image: Image.Image | np.ndarray, preferred: int = 0
+) -> tuple[list[Box], int]:
+    """Passport photos on a page and the quarter turn that shows them upright.
+
+    Photo prints with a face in them, plus faces the whole-page search finds outside any
+    print (a photo on a white ground). The turn most prints show their face in wins, ties
+    going to ``preferred``. Boxes are in the page's pixels for prints and in the 900-px
+    search image for loose faces: only their number is meant to be used.
+    """
+    gray = np.asarray(image.convert("L")) if isinstance(image, Image.Image) else image
+    prints: list[Box] = []
+    votes: Counter[int] = Counter()
+    for x, y, w, h in photo_regions(gray):
+        crop = gray[y : y + h, x : x + w]
+        strength = {turn: face_strength(crop, turn) for turn in (0, 90, 180, 270)}
+        best = max(strength, key=lambda t: (strength[t], t == preferred))
+        if strength[best]:
+            prints.append((x, y, w, h))
+            votes[best] += 1
+    if votes:
+        top = max(votes.values())
+        preferred = preferred if votes[preferred] == top else votes.most_common(1)[0][0]
+    faces, rotation = find_faces_upright(gray, preferred)
+    if not prints:
+        return faces, rotation
+    # loose faces: whole-page faces whose centre is in no print (search image -> page pixels)
+    scale = min(1.0, 900 / max(gray.shape))
+    if rotation != preferred:  # the page search turned the page: its boxes are not comparable
+        return (prints, preferred) if len(prints) >= len(faces) else (faces, rotation)
+    height, width = gray.shape[:2]
+    loose = []
+    for fx, fy, fw, fh in faces:
+        px, py = _scanned_point(
+            (fx + fw / 2) / scale, (fy + fh / 2) / scale, rotation, width, height
+        )
+        if not any(x <= px <= x + w and y <= py <= y + h for x, y, w, h in prints):
+            loose.append((fx, fy, fw, fh))
+    return prints + loose, preferred
+
+
+def _scanned_point(
+    x: float, y: float, rotation: int, width: int, height: int
+) -> tuple[float, float]:
+    """Where a point of the page turned upright lies on the page as scanned (``width`` x
+    ``height``, turned clockwise by ``rotation``; see ``ocr.rotate_upright``)."""
+    if rotation == 90:
+        return width - 1 - y, x
+    if rotation == 180:
+        return width - 1 - x, height - 1 - y
+    if rotation == 270:
+        return y, height - 1 - x
+    return x, y

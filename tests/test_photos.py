@@ -1,0 +1,76 @@
+"""Passport photos on generated scans: every print counted, the sheet's turn found, and
+nothing found on pages without photos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from loket.photos import find_photos_upright, photo_regions
+from tests.synthetic import generate_application
+
+SEEDS = (3101, 3102, 3103, 3104, 3105, 3106)
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[np.ndarray, dict[str, Any]]]:
+    """(page image as scanned, page truth) of every page of a few generated applications
+    that is a photo sheet, blank, or unrelated."""
+    from loket.pages import PageRef, probe, render
+
+    root = tmp_path_factory.mktemp("photos")
+    out = []
+    for seed in SEEDS:
+        truth = generate_application(root, f"app-{seed}", seed, packaging="jpg_folder", n_blank=1)
+        pages = {(p["file"], p["page"]): p for p in truth["pages"]}
+        for path in sorted((root / f"app-{seed}").rglob("*")):
+            kind, count = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=100)
+            for i in range(count):
+                page = pages[(path.relative_to(root / f"app-{seed}").as_posix(), i + 1)]
+                if page["doc_type"] in ("pas_foto", "blank", "other", "surat_permohonan"):
+                    image = render(PageRef(path.name, path, "-", kind, i), grayscale=True)
+                    out.append((np.asarray(image), page))
+    assert sum(p["doc_type"] == "pas_foto" for _, p in out) >= len(SEEDS)
+    return out
+
+
+def test_every_photo_is_counted_and_the_sheet_turned_right(sheets) -> None:  # type: ignore[no-untyped-def]
+    for gray, page in sheets:
+        boxes, rotation = find_photos_upright(gray, 0)
+        want = page.get("photos", 0)
+        assert len(boxes) == want, page
+        if want:
+            assert rotation == page["rotation"], page
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_turned_sheet_is_found_upright(sheets, turn: int) -> None:  # type: ignore[no-untyped-def]
+    """The same sheets scanned a quarter turn further: the prints tell the turn."""
+    for gray, page in sheets:
+        if page["doc_type"] != "pas_foto" or page["rotation"]:
+            continue
+        turned = np.asarray(Image.fromarray(gray).rotate(-turn, expand=True))
+        boxes, rotation = find_photos_upright(turned, 0)
+        assert (len(boxes), rotation) == (page["photos"], turn), page
+
+
+def test_prints_are_photo_sized(sheets) -> None:  # type: ignore[no-untyped-def]
+    px_per_mm = 200 / 25.4  # the generator's resolution
+    for gray, page in sheets:
+        regions = photo_regions(gray)
+        if page["doc_type"] != "pas_foto":
+            assert regions == [], page
+            continue
+        assert len(regions) == page["photos"]
+        for _x, _y, w, h in regions:  # 3x4 cm, tilted a little, with its border
+            short, long_ = sorted((w / px_per_mm, h / px_per_mm))
+            assert 28 <= short <= 38 and 38 <= long_ <= 48, (page, short, long_)
+
+
+def test_a_photo_alone_is_left_to_the_face_search(tmp_path: Path) -> None:
+    """A small image (a photo scanned on its own) has no prints to look for."""
+    assert photo_regions(np.full((600, 450), 200, np.uint8)) == []
