@@ -1,14 +1,17 @@
 """The intake flow: inbox -> archive + register -> pages read in parallel -> pages.json.
 
 A thin Prefect shell over :mod:`loket.intake`. One flow run handles every submission that is
-ready; pages of all applications are read by one task each on a thread pool as wide as the
-machine (each task runs its own single-threaded tesseract process).
+ready; each application's pages are read by one task, on page readers shared by the whole
+run: as many threads as the machine has cores, each with its own single-threaded tesseract.
+(One Prefect task per page cost the ephemeral server ~45 ms of CPU per page, 7 % of the OCR.)
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -47,9 +50,48 @@ def accept_submission(sub: Submission, settings: Settings) -> intake.Accepted:
     return result
 
 
-@task(name="read-page", cache_policy=NO_CACHE)
-def read_page(ref: PageRef, cache_dir: str, psm: int) -> intake.PageResult:
-    return intake.read(ref, OcrCache(Path(cache_dir)), psm=psm)
+class _Progress:
+    """Pages read so far in this run, reported to ``progress_hook``."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.lock = total, 0, threading.Lock()
+        if progress_hook:
+            progress_hook(0, total)
+
+    def step(self) -> None:
+        with self.lock:
+            self.done += 1
+            if progress_hook:
+                progress_hook(self.done, self.total)
+
+
+_readers: ThreadPoolExecutor | None = None
+_readers_lock = threading.Lock()
+_progress = _Progress(0)
+
+
+def _page_readers() -> ThreadPoolExecutor:
+    global _readers
+    with _readers_lock:
+        if _readers is None:
+            _readers = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="page-reader")
+        return _readers
+
+
+@task(name="read-pages", cache_policy=NO_CACHE)
+def read_pages(
+    reg_no: str, refs: list[PageRef], cache_dir: str, psm: int
+) -> list[intake.PageResult]:
+    """Every page of one application (text layer or OCR, faces), in page order."""
+    cache = OcrCache(Path(cache_dir))
+
+    def one(ref: PageRef) -> intake.PageResult:
+        try:
+            return intake.read(ref, cache, psm=psm)
+        finally:
+            _progress.step()
+
+    return list(_page_readers().map(one, refs))
 
 
 @task(name="assemble-application", cache_policy=NO_CACHE)
@@ -123,22 +165,16 @@ def _run(settings: Settings, psm: int) -> dict[str, object]:
     todo = intake.pending(db)
     refs: dict[str, list[PageRef]] = {r: intake.page_refs(db, settings, r) for r in todo}
     total = sum(len(v) for v in refs.values())
-    done = 0
-    if progress_hook:
-        progress_hook(0, total)
+    global _progress
+    _progress = _Progress(total)
     futures = {
-        reg_no: [read_page.submit(ref, str(settings.cache_dir), psm) for ref in page_list]
+        reg_no: read_pages.submit(reg_no, page_list, str(settings.cache_dir), psm)
         for reg_no, page_list in refs.items()
     }
     folders: dict[str, str] = {}
     cached = 0
-    for reg_no, page_futures in futures.items():
-        results = []
-        for fut in page_futures:
-            results.append(fut.result())
-            done += 1
-            if progress_hook:
-                progress_hook(done, total)
+    for reg_no, future in futures.items():
+        results = future.result()
         cached += sum(r.cached for r in results)
         folders[reg_no] = assemble_application(reg_no, results, settings)
     summary = {
