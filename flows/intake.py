@@ -17,6 +17,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from loket import intake
@@ -51,12 +52,16 @@ def accept_submission(sub: Submission, settings: Settings) -> intake.Accepted:
 
 
 class _Progress:
-    """Pages read so far in this run, reported to ``progress_hook``."""
+    """Pages read so far in this run, of those known so far, reported to ``progress_hook``."""
 
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.lock = total, 0, threading.Lock()
-        if progress_hook:
-            progress_hook(0, total)
+    def __init__(self) -> None:
+        self.total, self.done, self.lock = 0, 0, threading.Lock()
+
+    def add(self, pages: int) -> None:
+        with self.lock:
+            self.total += pages
+            if progress_hook:
+                progress_hook(self.done, self.total)
 
     def step(self) -> None:
         with self.lock:
@@ -67,20 +72,23 @@ class _Progress:
 
 _readers: ThreadPoolExecutor | None = None
 _readers_lock = threading.Lock()
-_progress = _Progress(0)
+_progress = _Progress()
 
 
-def _page_readers() -> ThreadPoolExecutor:
+def _page_readers(workers: int) -> ThreadPoolExecutor:
+    """The run's page readers (``ocr_workers`` threads, default one per CPU)."""
     global _readers
     with _readers_lock:
-        if _readers is None:
-            _readers = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="page-reader")
+        if _readers is None or _readers._max_workers != workers:
+            if _readers is not None:
+                _readers.shutdown(wait=False)
+            _readers = ThreadPoolExecutor(workers, thread_name_prefix="page-reader")
         return _readers
 
 
 @task(name="read-pages", cache_policy=NO_CACHE)
 def read_pages(
-    reg_no: str, refs: list[PageRef], cache_dir: str, psm: int
+    reg_no: str, refs: list[PageRef], cache_dir: str, psm: int, workers: int
 ) -> list[intake.PageResult]:
     """Every page of one application (text layer or OCR, faces), in page order."""
     cache = OcrCache(Path(cache_dir))
@@ -91,7 +99,7 @@ def read_pages(
         finally:
             _progress.step()
 
-    return list(_page_readers().map(one, refs))
+    return list(_page_readers(workers).map(one, refs))
 
 
 @task(name="assemble-application", cache_policy=NO_CACHE)
@@ -160,17 +168,30 @@ def _run(settings: Settings, psm: int) -> dict[str, object]:
     ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
     for sub in waiting:
         logger.info("%s: still changing, left for the next run", sub.name)
-    accepted = [accept_submission(sub, settings) for sub in ready]
-
-    todo = intake.pending(db)
-    refs: dict[str, list[PageRef]] = {r: intake.page_refs(db, settings, r) for r in todo}
-    total = sum(len(v) for v in refs.values())
     global _progress
-    _progress = _Progress(total)
-    futures = {
-        reg_no: read_pages.submit(reg_no, page_list, str(settings.cache_dir), psm)
-        for reg_no, page_list in refs.items()
-    }
+    _progress = progress = _Progress()
+    futures: dict[str, PrefectFuture[list[intake.PageResult]]] = {}
+    refs: dict[str, list[PageRef]] = {}
+
+    def start_reading() -> None:
+        """Every application waiting to be read (taken now, or left by an earlier run)."""
+        for reg_no in intake.pending(db):
+            if reg_no not in futures:
+                refs[reg_no] = intake.page_refs(db, settings, reg_no)
+                progress.add(len(refs[reg_no]))
+                futures[reg_no] = read_pages.submit(
+                    reg_no, refs[reg_no], str(settings.cache_dir), psm, settings.workers
+                )
+
+    start_reading()
+    accepted = []
+    for sub in ready:  # one at a time (duplicates are told apart in order); pages meanwhile
+        accepted.append(accept_submission(sub, settings))
+        if accepted[-1].reg_no and accepted[-1].outcome in ("registered", "resumed"):
+            start_reading()
+    start_reading()
+
+    total = sum(len(v) for v in refs.values())
     folders: dict[str, str] = {}
     cached = 0
     for reg_no, future in futures.items():
