@@ -97,9 +97,11 @@ def find_faces_upright(
 
 #: Resolution at which photo prints are looked for on a page.
 _REGION_PX_PER_MM = 3.0
-#: Passport photo prints: short side 2-4 cm, long side 3-6 cm (with margins for the crop,
-#: the white border and the scan), long/short 1.1-1.7, and nearly solid.
-_SHORT_MM, _LONG_MM, _RATIO, _SOLIDITY = (17.0, 46.0), (22.0, 64.0), (1.1, 1.7), 0.8
+#: Pas foto 3x4 prints (the standard asks for 3x4 cm): short side 3 cm, long side 4 cm, with
+#: margins for the cut, a white border and the scan; nearly solid; and standing on bare
+#: paper: a photo inside an ID card (a KTP copy) has the card's print and text around it.
+_SHORT_MM, _LONG_MM, _RATIO, _SOLIDITY = (27.0, 38.0), (36.0, 50.0), (1.1, 1.6), 0.8
+_RING_MM, _RING_MAX_INK = (2.0, 6.0), 0.05
 
 
 def photo_regions(gray: np.ndarray) -> list[Box]:
@@ -110,8 +112,8 @@ def photo_regions(gray: np.ndarray) -> list[Box]:
     scale = _REGION_PX_PER_MM / (max(gray.shape) / 297.0)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     paper = float(np.percentile(small, 90))
-    mask = (small < paper - 45).astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    ink = (small < paper - 45).astype(np.uint8)
+    mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     boxes: list[Box] = []
     for contour in contours:
@@ -127,8 +129,25 @@ def photo_regions(gray: np.ndarray) -> list[Box]:
         ):
             continue
         x, y, bw, bh = cv2.boundingRect(contour)
+        if _ring_ink(ink, (x, y, bw, bh)) > _RING_MAX_INK:
+            continue
         boxes.append((int(x / scale), int(y / scale), int(bw / scale), int(bh / scale)))
     return boxes
+
+
+def _ring_ink(ink: np.ndarray, box: Box) -> float:
+    """Share of inked pixels in the band 2-6 mm around ``box`` (in ``ink``'s pixels)."""
+    x, y, w, h = box
+    near, far = (round(mm * _REGION_PX_PER_MM) for mm in _RING_MM)
+    height, width = ink.shape
+    top, left = max(0, y - far), max(0, x - far)
+    outer = ink[top : min(height, y + h + far), left : min(width, x + w + far)]
+    inside = np.zeros(outer.shape, bool)
+    inside[
+        max(0, y - near - top) : y + h + near - top, max(0, x - near - left) : x + w + near - left
+    ] = True
+    band = outer[~inside]
+    return float(band.mean()) if band.size else 0.0
 
 
 def face_strength(crop: np.ndarray, rotation: int) -> int:

@@ -19,7 +19,7 @@ SEEDS = (3101, 3102, 3103, 3104, 3105, 3106)
 @pytest.fixture(scope="module")
 def sheets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[np.ndarray, dict[str, Any]]]:
     """(page image as scanned, page truth) of every page of a few generated applications
-    that is a photo sheet, blank, or unrelated."""
+    that is a photo sheet, a KTP copy (its photo is no pas foto), blank, or unrelated."""
     from loket.pages import PageRef, probe, render
 
     root = tmp_path_factory.mktemp("photos")
@@ -31,7 +31,7 @@ def sheets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[np.ndarray, d
             kind, count = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=100)
             for i in range(count):
                 page = pages[(path.relative_to(root / f"app-{seed}").as_posix(), i + 1)]
-                if page["doc_type"] in ("pas_foto", "blank", "other", "surat_permohonan"):
+                if page["doc_type"] in ("pas_foto", "blank", "other", "surat_permohonan", "ktp"):
                     image = render(PageRef(path.name, path, "-", kind, i), grayscale=True)
                     out.append((np.asarray(image), page))
     assert sum(p["doc_type"] == "pas_foto" for _, p in out) >= len(SEEDS)
@@ -40,6 +40,8 @@ def sheets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[np.ndarray, d
 
 def test_every_photo_is_counted_and_the_sheet_turned_right(sheets) -> None:  # type: ignore[no-untyped-def]
     for gray, page in sheets:
+        if page["doc_type"] == "ktp":
+            continue  # its own face may be found; its text makes it a KTP (classify.py)
         boxes, rotation = find_photos_upright(gray, 0)
         want = page.get("photos", 0)
         assert len(boxes) == want, page
@@ -59,6 +61,8 @@ def test_a_turned_sheet_is_found_upright(sheets, turn: int) -> None:  # type: ig
 
 
 def test_prints_are_photo_sized(sheets) -> None:  # type: ignore[no-untyped-def]
+    """3x4 prints on bare paper; never the photo inside a KTP copy."""
+    assert any(page["doc_type"] == "ktp" for _, page in sheets)
     px_per_mm = 200 / 25.4  # the generator's resolution
     for gray, page in sheets:
         regions = photo_regions(gray)
@@ -74,3 +78,23 @@ def test_prints_are_photo_sized(sheets) -> None:  # type: ignore[no-untyped-def]
 def test_a_photo_alone_is_left_to_the_face_search(tmp_path: Path) -> None:
     """A small image (a photo scanned on its own) has no prints to look for."""
     assert photo_regions(np.full((600, 450), 200, np.uint8)) == []
+
+
+#: KTP copies whose photo a size-only detector took for a pas foto print (generated like
+#: bench/requirements.py's corpus: seed 2026, applications 22 and 14)
+KTP_CASES = [(2077191746, "multipage_folder"), (1534427131, "single_tiff")]
+
+
+@pytest.mark.parametrize(("seed", "packaging"), KTP_CASES)
+def test_the_photo_in_a_ktp_copy_is_no_print(tmp_path: Path, seed: int, packaging: str) -> None:
+    from loket.pages import PageRef, probe, render
+
+    truth = generate_application(tmp_path, "app", seed, packaging=packaging)
+    ktp = [(p["file"], p["page"]) for p in truth["pages"] if p["doc_type"] == "ktp"]
+    assert ktp
+    base = tmp_path / "app" if (tmp_path / "app").is_dir() else tmp_path
+    for file, page in ktp:
+        path = base / file
+        kind, _count = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=100)
+        gray = np.asarray(render(PageRef(file, path, "-", kind, page - 1), grayscale=True))
+        assert photo_regions(gray) == [], (file, page)
