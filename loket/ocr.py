@@ -19,7 +19,7 @@ from PIL import Image
 from loket import tesseract
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "10"
+OCR_VERSION = "11"
 LANG = "ind+eng"
 
 
@@ -203,7 +203,9 @@ def read_page(
     image: Image.Image, *, psm: int = 3, lang: str = LANG, rotation: int | None = None
 ) -> PageText:
     """OCR one page image: deskew, binarise, read; if the reading looks like a turned page
-    (low confidence), ask OSD for the orientation and read the page upright.
+    (low confidence), ask OSD for the orientation and read the page upright; a page read
+    lying on its side (vertical lines) is read again upright, as such readings can miss part
+    of the page.
 
     Most scanned pages are upright, so OCR comes first and OSD only when needed; pass
     ``rotation`` when it is known (e.g. from faces on a photo sheet).
@@ -222,10 +224,15 @@ def read_page(
         if reading.confidence >= UPRIGHT_CONFIDENCE:
             if reading.vertical > 0.5:
                 # read well although lying on its side (tesseract turns vertical text lines
-                # itself): only the direction is missing, from the line order or OSD
+                # itself), but sometimes only in part (a letter's lower half missing): the
+                # direction from the line order or OSD, then the page is read upright
                 side = reading.side or detect_orientation(gray)
                 if side in (90, 270):
-                    turn = side
+                    second = attempt(side)
+                    if second[0].words >= reading.words * 0.9:
+                        turn, (reading, angle, ink) = side, second
+                    else:
+                        turn = side
         else:
             # a poor reading: the page may be turned; OSD says how, and the better reading wins
             detected = detect_orientation(gray)
