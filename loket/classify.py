@@ -59,6 +59,12 @@ class PhotoRule(_Strict):
     doc_type: str
     min_faces: int = Field(1, ge=1)
     max_score: float = Field(4.0, ge=0, description="a page scoring more as text is not a photo")
+    text_with_face: float | None = Field(
+        None,
+        ge=0,
+        description="a page with a face whose text scores at least this for a type is that "
+        "type even below the threshold (an ID card or diploma copy, read poorly, has a photo)",
+    )
 
 
 class ContinuationRule(_Strict):
@@ -139,8 +145,12 @@ def classify(text: str, rules: ClassificationRules, *, faces: int = 0, ink: floa
     best, best_score = ranked[0] if ranked else (OTHER, 0.0)
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     photo = rules.photo
-    if photo and faces >= photo.min_faces and best_score <= photo.max_score:
-        return Verdict(photo.doc_type, min(1.0, 0.7 + 0.15 * faces), scores, ("faces",))
+    if photo and faces >= photo.min_faces:
+        if best_score <= photo.max_score:
+            return Verdict(photo.doc_type, min(1.0, 0.7 + 0.15 * faces), scores, ("faces",))
+        text_with_face = photo.text_with_face
+        if text_with_face is not None and text_with_face <= best_score < rules.threshold:
+            return Verdict(best, 0.55, scores, (*matched[best], "faces"))  # face backs text
     if letters(text) < rules.blank.max_chars and ink <= rules.blank.max_ink:
         return Verdict(BLANK, 1.0 - ink / max(rules.blank.max_ink, 1e-9) * 0.5, scores)
     if best_score < rules.threshold:

@@ -1,8 +1,8 @@
 """Passport photos: found as photo-shaped prints with a face in them, not as text.
 
-Two signals, both cheap: the photo prints themselves (solid rectangles of passport-photo
-size, 2x3 to 4x6 cm, darker than the paper: the coloured background) and faces (OpenCV's
-bundled Haar cascade). A face in a 3x4 photo is small on a whole A4 page, and the cascade
+Two signals, both cheap: the photo prints themselves (solid 3x4 cm rectangles darker than
+the paper, their coloured background, on bare paper) and faces (OpenCV's bundled Haar
+cascade). A face in a 3x4 photo is small on a whole A4 page, and the cascade
 run over the page misses some; inside a print it is looked for at a size the cascade reads
 well, in each quarter turn, which also tells which way up the sheet lies.
 """
