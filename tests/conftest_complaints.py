@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="loket-prefect-complaints-"))
+if "PREFECT_HOME" not in os.environ:  # conftest.py sets it for the test session
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="loket-prefect-complaints-")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
