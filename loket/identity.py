@@ -97,17 +97,23 @@ def tokens_match(a: Sequence[str], b: Sequence[str], min_score: float = 80) -> b
     return False
 
 
+def _scrap(token: str) -> bool:
+    """An OCR scrap rather than a name word: one or two letters, or three without a vowel
+    ("sss", "nn"); Indonesian name words of three letters have one (Sri, Dwi, Ayu, Nur)."""
+    return len(token) <= 2 or (len(token) == 3 and not re.search(r"[aeiouy]", token))
+
+
 def names_match(a: str, b: str, titles: Sequence[str] = (), min_score: float = 80) -> bool:
-    """Same person's name. OCR scraps of one or two letters before or after a name read from
-    a busy line ("oe Ta . Tika Puspita") are ignored; real extra name words are not."""
+    """Same person's name. OCR scraps before or after a name read from a busy line
+    ("oe Ta . Tika Puspita", "Ayu Yulianti Sss") are ignored; real extra name words are not."""
     ta, tb = name_tokens(a, titles), name_tokens(b, titles)
     if tokens_match(ta, tb, min_score):
         return True
     for x, y in ((ta, tb), (tb, ta)):
         trimmed = list(y)
-        while len(trimmed) > len(x) and len(trimmed[0]) <= 2:
+        while len(trimmed) > len(x) and _scrap(trimmed[0]):
             trimmed = trimmed[1:]
-        while len(trimmed) > len(x) and len(trimmed[-1]) <= 2:
+        while len(trimmed) > len(x) and _scrap(trimmed[-1]):
             trimmed = trimmed[:-1]
         if trimmed != y and tokens_match(x, trimmed, min_score):
             return True

@@ -142,6 +142,7 @@ def test_sip_number_is_not_a_nip() -> None:
         ("Rina Oktaviani", "Rina Oktavian!, AMMd.Rad"),  # misread title and letter
         ("Nurul Hayati", "NURULHAYATI"),  # words run together
         ("Dina Safitri", "Dina Safitri A.Md. Kes"),
+        ("Ayu Yulianti", "AYU YULIANTI Sss"),  # a vowelless scrap after the name (a KTP)
     ],
 )
 def test_names_match_despite_case_titles_and_ocr(a: str, b: str) -> None:
@@ -155,6 +156,8 @@ def test_names_match_despite_case_titles_and_ocr(a: str, b: str) -> None:
         ("Fajar Hidayat", "Muhammad Fajar Hidayat"),
         ("Rina Oktaviani", "Rina Oktaviani Siregar"),
         ("Budi Santoso", "Rudi Santoso"),
+        ("Ayu Yulianti", "Ayu Yulianti Sri"),  # three letters with a vowel: a name word
+        ("Dewi Lestari", "Nur Dewi Lestari"),
     ],
 )
 def test_names_of_another_person_do_not_match(a: str, b: str) -> None:
