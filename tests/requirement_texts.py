@@ -7,24 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
-def tgl(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+from tests.synthetic.common import tgl
 
 
 @dataclass(frozen=True)
