@@ -176,10 +176,9 @@ def find_photos_upright(
 ) -> tuple[list[Box], int]:
     """Passport photos on a page and the quarter turn that shows them upright.
 
-    Photo prints with a face in them, plus faces the whole-page search finds outside any
-    print (a photo on a white ground). The turn most prints show their face in wins, ties
-    going to ``preferred``. Boxes are in the page's pixels for prints and in the 900-px
-    search image for loose faces: only their number is meant to be used.
+    Photo prints with a face in them (the turn most prints show their face in wins, ties
+    going to ``preferred``); on a page without such prints, the whole-page face search
+    (:func:`find_faces_upright`), e.g. for a photo on a white ground or scanned alone.
     """
     gray = np.asarray(image.convert("L")) if isinstance(image, Image.Image) else image
     prints: list[Box] = []
@@ -191,36 +190,7 @@ def find_photos_upright(
         if strength[best]:
             prints.append((x, y, w, h))
             votes[best] += 1
-    if votes:
-        top = max(votes.values())
-        preferred = preferred if votes[preferred] == top else votes.most_common(1)[0][0]
-    faces, rotation = find_faces_upright(gray, preferred)
     if not prints:
-        return faces, rotation
-    # loose faces: whole-page faces whose centre is in no print (search image -> page pixels)
-    scale = min(1.0, 900 / max(gray.shape))
-    if rotation != preferred:  # the page search turned the page: its boxes are not comparable
-        return (prints, preferred) if len(prints) >= len(faces) else (faces, rotation)
-    height, width = gray.shape[:2]
-    loose = []
-    for fx, fy, fw, fh in faces:
-        px, py = _scanned_point(
-            (fx + fw / 2) / scale, (fy + fh / 2) / scale, rotation, width, height
-        )
-        if not any(x <= px <= x + w and y <= py <= y + h for x, y, w, h in prints):
-            loose.append((fx, fy, fw, fh))
-    return prints + loose, preferred
-
-
-def _scanned_point(
-    x: float, y: float, rotation: int, width: int, height: int
-) -> tuple[float, float]:
-    """Where a point of the page turned upright lies on the page as scanned (``width`` x
-    ``height``, turned clockwise by ``rotation``; see ``ocr.rotate_upright``)."""
-    if rotation == 90:
-        return width - 1 - y, x
-    if rotation == 180:
-        return width - 1 - x, height - 1 - y
-    if rotation == 270:
-        return y, height - 1 - x
-    return x, y
+        return find_faces_upright(gray, preferred)
+    top = max(votes.values())
+    return prints, preferred if votes[preferred] == top else votes.most_common(1)[0][0]
