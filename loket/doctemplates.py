@@ -243,32 +243,45 @@ def _kv_table(
     return table
 
 
+def letter_head(
+    doc: DocumentType, rows: Sequence[tuple[str, str]], addressee: Sequence[str] | None = None
+) -> None:
+    """The head of an outgoing letter: place and date on the right, then Nomor / Sifat /
+    Lampiran / Hal; with ``addressee``, the "Kepada Yth." lines in a column beside them."""
+    _para(doc, "{{ kota }}, {{ tanggal_surat }}", align="right", after=6)
+    if addressee is None:
+        _kv_table(doc, rows, (2.3, 0.4, 13.8))
+        return
+    head = doc.add_table(rows=len(rows), cols=4)
+    _no_borders(head)
+    for r, (k, v) in enumerate(rows):
+        _cell_text(head.rows[r].cells[0], k, size=11)
+        _cell_text(head.rows[r].cells[1], ":", size=11)
+        _cell_text(head.rows[r].cells[2], v, size=11)
+    _set_widths(head, (2.3, 0.4, 7.0, 6.8))
+    to = head.cell(0, 3).merge(head.cell(len(rows) - 1, 3))
+    to.text = ""
+    for i, line in enumerate(addressee):
+        p = to.paragraphs[0] if i == 0 else to.add_paragraph()
+        p.add_run(line)
+
+
 # ---------------------------------------------------------------------------------------
 
 
 def build_reply_letter(out: Path) -> Path:
     doc = _new_document()
     kop_surat(doc)
-    _para(doc, "{{ kota }}, {{ tanggal_surat }}", align="right", after=6)
-    kv = [
-        ("Nomor", "{{ nomor_surat }}"),
-        ("Sifat", "Biasa"),
-        ("Lampiran", "{{ lampiran }}"),
-        ("Hal", "Tanggapan atas {{ jenis }}"),
-    ]
-    head = doc.add_table(rows=len(kv), cols=4)
-    _no_borders(head)
-    for r, (k, v) in enumerate(kv):
-        _cell_text(head.rows[r].cells[0], k, size=11)
-        _cell_text(head.rows[r].cells[1], ":", size=11)
-        _cell_text(head.rows[r].cells[2], v, size=11)
-    _set_widths(head, (2.3, 0.4, 7.0, 6.8))
-    to = head.cell(0, 3).merge(head.cell(len(kv) - 1, 3))
-    to.text = ""
-    lines = ["Kepada", "Yth. {{ nama }}", "{{ alamat }}", "di -", "      {{ tempat }}"]
-    for i, line in enumerate(lines):
-        p = to.paragraphs[0] if i == 0 else to.add_paragraph()
-        p.add_run(line)
+    letter_head(
+        doc,
+        [
+            ("Nomor", "{{ nomor_surat }}"),
+            ("Sifat", "Biasa"),
+            ("Lampiran", "{{ lampiran }}"),
+            ("Hal", "Tanggapan atas {{ jenis }}"),
+        ],
+        ["Kepada", "Yth. {{ nama }}", "{{ alamat }}", "di -", "      {{ tempat }}"],
+    )
     _para(doc, "", after=6)
     body_indent = 1.25
     _para(doc, "Dengan hormat,", before=6, after=6, indent_cm=body_indent)

@@ -26,6 +26,7 @@ from loket.doctemplates import (
     _para,
     _set_widths,
     kop_surat,
+    letter_head,
     loop_table,
     signature,
 )
@@ -291,21 +292,15 @@ def build_card(out: Path) -> Path:
 def build_uncollected_letter(out: Path) -> Path:
     doc = _new_document()
     kop_surat(doc)
-    _para(doc, "{{ kota }}, {{ tanggal_surat }}", align="right", after=6)
-    head = doc.add_table(rows=4, cols=3)
-    _no_borders(head)
-    for r, (k, v) in enumerate(
+    letter_head(
+        doc,
         [
             ("Nomor", "{{ nomor_surat }}"),
             ("Sifat", "Penting"),
             ("Lampiran", "-"),
             ("Hal", "Pemberitahuan Pengambilan {{ produk }}"),
-        ]
-    ):
-        _cell_text(head.rows[r].cells[0], k, size=11)
-        _cell_text(head.rows[r].cells[1], ":", size=11)
-        _cell_text(head.rows[r].cells[2], v, size=11)
-    _set_widths(head, (2.3, 0.4, 13.8))
+        ],
+    )
     _para(doc, "", after=6)
     _para(doc, "Kepada Yth.")
     _para(doc, "Sdr./Sdri. {{ nama }}", bold=True)

@@ -20,12 +20,10 @@ import sys
 from pathlib import Path
 
 from loket.doctemplates import (
-    _cell_text,
     _new_document,
-    _no_borders,
     _para,
-    _set_widths,
     kop_surat,
+    letter_head,
     loop_table,
     signature,
 )
@@ -37,27 +35,16 @@ BODY_INDENT = 1.25
 def build_return_letter(out: Path) -> Path:
     doc = _new_document()
     kop_surat(doc)
-    _para(doc, "{{ kota }}, {{ tanggal_surat }}", align="right", after=6)
-    head_rows = [
-        ("Nomor", "{{ nomor_surat }}"),
-        ("Sifat", "Biasa"),
-        ("Lampiran", "{{ lampiran }}"),
-        ("Perihal", "{{ perihal }}"),
-    ]
-    head = doc.add_table(rows=len(head_rows), cols=4)
-    _no_borders(head)
-    for r, (k, v) in enumerate(head_rows):
-        _cell_text(head.rows[r].cells[0], k, size=11)
-        _cell_text(head.rows[r].cells[1], ":", size=11)
-        _cell_text(head.rows[r].cells[2], v, size=11)
-    _set_widths(head, (2.3, 0.4, 7.0, 6.8))
-    to = head.cell(0, 3).merge(head.cell(len(head_rows) - 1, 3))
-    to.text = ""
-    for i, line in enumerate(
-        ["Kepada", "Yth. Sdr/i. {{ nama }}", "{{ alamat }}", "di -", "      {{ tempat }}"]
-    ):
-        p = to.paragraphs[0] if i == 0 else to.add_paragraph()
-        p.add_run(line)
+    letter_head(
+        doc,
+        [
+            ("Nomor", "{{ nomor_surat }}"),
+            ("Sifat", "Biasa"),
+            ("Lampiran", "{{ lampiran }}"),
+            ("Perihal", "{{ perihal }}"),
+        ],
+        ["Kepada", "Yth. Sdr/i. {{ nama }}", "{{ alamat }}", "di -", "      {{ tempat }}"],
+    )
 
     _para(doc, "", after=6)
     _para(doc, "Dengan hormat,", before=6, after=6, indent_cm=BODY_INDENT)
