@@ -216,3 +216,29 @@ def test_cli_intake_in_a_fresh_process(tmp_path: Path) -> None:
     assert {s["outcome"] for s in summary["submissions"]} == {"registered", "quarantined"}
     (reg_no,) = summary["processed"]
     assert (tmp_path / "outbox" / reg_no / "pages.json").exists()
+
+
+def test_ocr_workers_size_the_page_readers(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """LOKET_OCR_WORKERS=1 (docs/configuration.md): every page is read by one reader."""
+    import threading
+
+    from flows.intake import intake_flow
+    from loket import intake
+
+    home = run[0]
+    readers: set[str] = set()
+    read = intake.read
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        readers.add(threading.current_thread().name)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(intake, "read", spy)
+    monkeypatch.setenv("LOKET_OCR_WORKERS", "1")
+    folder = home / "inbox" / "app-satu-pembaca"
+    folder.mkdir()
+    for i in range(4):
+        (folder / f"hal{i}.jpg").write_bytes(badfiles.jpeg_bytes(f"Halaman {i} satu pembaca"))
+    summary = intake_flow()
+    assert summary["pages"] == 4
+    assert readers == {"page-reader_0"}
