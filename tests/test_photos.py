@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from loket.photos import find_photos_upright, photo_regions
+from tests.scans import truth_pages
 from tests.synthetic import generate_application
 
 SEEDS = (3101, 3102, 3103, 3104, 3105, 3106)
@@ -20,20 +21,16 @@ SEEDS = (3101, 3102, 3103, 3104, 3105, 3106)
 def sheets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[np.ndarray, dict[str, Any]]]:
     """(page image as scanned, page truth) of every page of a few generated applications
     that is a photo sheet, a KTP copy (its photo is no pas foto), blank, or unrelated."""
-    from loket.pages import PageRef, probe, render
-
     root = tmp_path_factory.mktemp("photos")
     out = []
+    kept = ("pas_foto", "blank", "other", "surat_permohonan", "ktp")
     for seed in SEEDS:
         truth = generate_application(root, f"app-{seed}", seed, packaging="jpg_folder", n_blank=1)
-        pages = {(p["file"], p["page"]): p for p in truth["pages"]}
-        for path in sorted((root / f"app-{seed}").rglob("*")):
-            kind, count = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=100)
-            for i in range(count):
-                page = pages[(path.relative_to(root / f"app-{seed}").as_posix(), i + 1)]
-                if page["doc_type"] in ("pas_foto", "blank", "other", "surat_permohonan", "ktp"):
-                    image = render(PageRef(path.name, path, "-", kind, i), grayscale=True)
-                    out.append((np.asarray(image), page))
+        out += [
+            (np.asarray(image), page)
+            for image, page in truth_pages(root, truth)
+            if page["doc_type"] in kept
+        ]
     assert sum(p["doc_type"] == "pas_foto" for _, p in out) >= len(SEEDS)
     return out
 
@@ -87,27 +84,10 @@ KTP_CASES = [(2077191746, "multipage_folder"), (1534427131, "single_tiff")]
 
 @pytest.mark.parametrize(("seed", "packaging"), KTP_CASES)
 def test_the_photo_in_a_ktp_copy_is_no_print(tmp_path: Path, seed: int, packaging: str) -> None:
-    from loket.pages import PageRef, probe, render
-
     truth = generate_application(tmp_path, "app", seed, packaging=packaging)
-    ktp = [(p["file"], p["page"]) for p in truth["pages"] if p["doc_type"] == "ktp"]
+    ktp = [
+        (image, page) for image, page in truth_pages(tmp_path, truth) if page["doc_type"] == "ktp"
+    ]
     assert ktp
-    base = tmp_path / "app" if (tmp_path / "app").is_dir() else tmp_path
-    for file, page in ktp:
-        path = base / file
-        kind, _count = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=100)
-        gray = np.asarray(render(PageRef(file, path, "-", kind, page - 1), grayscale=True))
-        assert photo_regions(gray) == [], (file, page)
-
-
-def test_a_face_decides_only_where_the_text_does_not() -> None:
-    """rules/document-types.yaml: a sheet with faces and no document text is a pas foto; a
-    KTP copy read poorly (too little text for the threshold) is still a KTP, its own photo
-    backing the text up; without a face that weak text stays 'other'."""
-    from loket.classify import classify, load_rules
-
-    rules = load_rules(Path(__file__).resolve().parent.parent / "rules" / "document-types.yaml")
-    assert classify("Pas foto 3 x 4 (2 lembar)", rules, faces=2).doc_type == "pas_foto"
-    weak_ktp = "Jenis Kelamin : LAKI-LAKI\nBerlaku Hingga : SEUMUR HIDUP"  # scores 3 of 4
-    assert classify(weak_ktp, rules).doc_type == "other"
-    assert classify(weak_ktp, rules, faces=1).doc_type == "ktp"
+    for image, page in ktp:
+        assert photo_regions(np.asarray(image)) == [], page

@@ -14,6 +14,7 @@ from PIL import Image
 
 from loket import tesseract
 from loket.ocr import read_page
+from tests.scans import truth_pages
 from tests.synthetic import generate_application
 from tests.test_ocr import letter_page
 
@@ -38,17 +39,10 @@ def test_loaded_engine_is_the_system_tesseract() -> None:
 
 
 def _pages(tmp_path: Path) -> list[Image.Image]:
-    from loket.pages import PageRef, probe, render
-
-    generate_application(tmp_path, "app", 5150, packaging="jpg_folder", n_other=1, n_blank=1)
-    images = []
-    for path in sorted((tmp_path / "app").rglob("*")):
-        if path.is_file():
-            kind, count = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=100)
-            images += [
-                render(PageRef(path.name, path, "-", kind, i), grayscale=True) for i in range(count)
-            ]
-    return images
+    truth = generate_application(
+        tmp_path, "app", 5150, packaging="jpg_folder", n_other=1, n_blank=1
+    )
+    return [image for image, _page in truth_pages(tmp_path, truth)]
 
 
 @pytest.mark.e2e
