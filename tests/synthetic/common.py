@@ -217,7 +217,8 @@ def font_path(family: str, bold: bool = False, italic: bool = False) -> str:
         if p.exists():
             return str(p)
     raise FileNotFoundError(
-        f"font {name} not found (install fonts-dejavu-core, fonts-liberation, fonts-freefont-ttf)"
+        f"font {name} not found (`make install` installs fonts-dejavu-core, fonts-dejavu-extra, "
+        "fonts-liberation, fonts-freefont-ttf)"
     )
 
 
