@@ -91,3 +91,16 @@ def test_the_photo_in_a_ktp_copy_is_no_print(tmp_path: Path, seed: int, packagin
     assert ktp
     for image, page in ktp:
         assert photo_regions(np.asarray(image)) == [], page
+
+
+def test_a_face_decides_only_where_the_text_does_not() -> None:
+    """rules/document-types.yaml: a sheet with faces and no document text is a pas foto; a
+    KTP copy read poorly (too little text for the threshold) is still a KTP, its own photo
+    backing the text up; without a face that weak text stays 'other'."""
+    from loket.classify import classify, load_rules
+
+    rules = load_rules(Path(__file__).resolve().parent.parent / "rules" / "document-types.yaml")
+    assert classify("Pas foto 3 x 4 (2 lembar)", rules, faces=2).doc_type == "pas_foto"
+    weak_ktp = "Jenis Kelamin : LAKI-LAKI\nBerlaku Hingga : SEUMUR HIDUP"  # scores 3 of 4
+    assert classify(weak_ktp, rules).doc_type == "other"
+    assert classify(weak_ktp, rules, faces=1).doc_type == "ktp"
