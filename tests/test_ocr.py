@@ -18,6 +18,7 @@ from loket.ocr import (
     page_key,
     read_page,
     rotate_upright,
+    text_direction,
 )
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -64,6 +65,40 @@ def test_small_skew_is_measured_and_removed(angle: float) -> None:
     found = estimate_skew(skewed)
     assert abs(found + angle) <= 0.5, found
     assert abs(estimate_skew(deskew(skewed, found))) <= 0.5
+
+
+@pytest.mark.parametrize(
+    ("rotation", "direction"), [(0, "across"), (90, "sideways"), (180, "across"), (270, "sideways")]
+)
+def test_text_direction_from_the_glyphs(rotation: int, direction: str) -> None:
+    scanned = letter_page().rotate(-rotation, expand=True)
+    assert text_direction(np.asarray(scanned)) == direction
+
+
+def test_text_direction_is_unclear_without_text() -> None:
+    rng = np.random.default_rng(5)
+    paper = rng.normal(240, 6, (2339, 1654)).clip(0, 255).astype(np.uint8)
+    assert text_direction(paper) is None
+
+
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_a_sideways_page_is_read_once(rotation: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The glyphs show a page lying on its side before any reading: OSD picks the side and
+    the page is read once, upright (a sideways reading first would double the cost)."""
+    from loket import tesseract
+
+    readings: list[tuple[int, int]] = []
+    real = tesseract.tsv
+
+    def counted(array: np.ndarray, *args: object, **kwargs: object) -> str:
+        readings.append(array.shape)
+        return real(array, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tesseract, "tsv", counted)
+    result = read_page(letter_page().rotate(-rotation, expand=True))
+    assert result.rotation == rotation
+    assert "Permohonan Surat Izin Kerja Radiografer" in result.text
+    assert readings == [(2339, 1654)]  # one reading, of the upright (portrait) page
 
 
 def test_read_page_reads_rotated_indonesian_text() -> None:
