@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 from loket import intake  # noqa: E402
 from loket.classify import load_rules  # noqa: E402
 from loket.ocr import OcrCache  # noqa: E402
-from loket.pages import PageRef, render, sniff  # noqa: E402
+from loket.pages import PDFIUM_LOCK, PageRef, render, sniff  # noqa: E402
 
 APPLICANT_FIELDS = (
     "name",
@@ -55,11 +55,12 @@ def _page_count(path: Path, kind: str) -> int:
     if kind == "pdf":
         import pypdfium2 as pdfium
 
-        doc = pdfium.PdfDocument(str(path))
-        try:
-            return len(doc)
-        finally:
-            doc.close()
+        with PDFIUM_LOCK:
+            doc = pdfium.PdfDocument(str(path))
+            try:
+                return len(doc)
+            finally:
+                doc.close()
     from PIL import Image, ImageSequence
 
     with Image.open(path) as im:

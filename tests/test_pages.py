@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from loket.pages import PageRef, probe, render, sniff, text_layer
 from loket.quarantine import REASONS, Unusable
@@ -86,3 +88,102 @@ def test_huge_pdfs_are_probed_in_chunks(tmp_path: Path, monkeypatch: pytest.Monk
         probe(js, **LIMITS)
     assert info.value.code == "javascript"
     assert probe(scan, **LIMITS) == ("pdf", 3)
+
+
+def _scan_pdf(
+    path: Path,
+    page: Image.Image,
+    *,
+    w: float = 210,
+    h: float = 297,
+    x: float = 0,
+    y: float = 0,
+    rotate: int = 0,
+) -> None:
+    """A PDF with one page carrying ``page`` losslessly (PNG), placed at (x, y, w, h) mm."""
+    import io
+
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm", format=(210, 297))
+    pdf.add_page()
+    data = io.BytesIO()
+    page.save(data, "PNG")
+    pdf.image(data, x=x, y=y, w=w, h=h)
+    path.write_bytes(bytes(pdf.output()))
+    if rotate:
+        import pypdf
+
+        reader = pypdf.PdfReader(path)
+        writer = pypdf.PdfWriter()
+        writer.add_page(reader.pages[0])
+        writer.pages[0].rotate(rotate)
+        with path.open("wb") as fh:
+            writer.write(fh)
+
+
+def _noisy_page(width: int = 1240, height: int = 1754, seed: int = 3) -> Image.Image:
+    """A 150-dpi A4 'scan': grey paper noise and dark strokes, never a flat colour."""
+    rng = np.random.default_rng(seed)
+    pixels = rng.normal(235, 12, (height, width)).clip(0, 255).astype(np.uint8)
+    for _ in range(60):
+        top, left = int(rng.integers(0, height - 30)), int(rng.integers(0, width - 400))
+        pixels[top : top + 12, left : left + int(rng.integers(50, 400))] = 30
+    return Image.fromarray(pixels, "L")
+
+
+def test_a_scanned_pdf_page_gives_its_own_pixels(tmp_path: Path) -> None:
+    """A page that is one upright image covering it: its pixels exactly, without rendering."""
+    page = _noisy_page()
+    path = tmp_path / "scan.pdf"
+    _scan_pdf(path, page)
+    out = render(PageRef("scan.pdf", path, "x", "pdf", 0), grayscale=True)
+    assert out.size == page.size
+    assert np.array_equal(np.asarray(out), np.asarray(page))
+    colour = render(PageRef("scan.pdf", path, "x", "pdf", 0))
+    assert colour.mode == "RGB" and colour.size == page.size
+
+
+@pytest.mark.parametrize("layout", ["partial", "rotated"])
+def test_other_pdf_pages_are_rendered(tmp_path: Path, layout: str) -> None:
+    """An image that is not the whole page, or a page turned by /Rotate, is rendered: paper
+    around the image, the page turned as a viewer shows it."""
+    page = _noisy_page()
+    path = tmp_path / "scan.pdf"
+    if layout == "partial":
+        _scan_pdf(path, page, w=105, h=148.5, x=52.5, y=74.25)
+    else:
+        _scan_pdf(path, page, rotate=90)
+    out = np.asarray(render(PageRef("scan.pdf", path, "x", "pdf", 0), grayscale=True))
+    if layout == "partial":
+        a4_at_300_dpi = (3508, 2481)
+        assert all(abs(a - b) <= 1 for a, b in zip(out.shape, a4_at_300_dpi, strict=True))
+        assert out[:400, :].min() >= 250  # white paper above the image
+        middle = out[out.shape[0] // 2, out.shape[1] // 2 - 200 : out.shape[1] // 2 + 200]
+        assert middle.std() > 3  # the scan's noise, not paper
+    else:
+        assert out.shape[0] < out.shape[1]  # turned to landscape, as a viewer shows it
+
+
+def test_every_pdfium_call_holds_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFium is not thread-safe, even across documents: probing, text layers and rendering
+    open documents only while holding ``PDFIUM_LOCK``."""
+    import pypdfium2 as pdfium
+
+    import loket.pages as pages
+
+    opened: list[bool] = []
+    real = pdfium.PdfDocument
+
+    def checked(*args: object, **kwargs: object) -> object:
+        opened.append(pages.PDFIUM_LOCK._is_owned())  # type: ignore[attr-defined]
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdfium, "PdfDocument", checked)
+    path = tmp_path / "scan.pdf"
+    _scan_pdf(path, _noisy_page())
+    kind, _count = probe(path, **LIMITS)
+    ref = PageRef("scan.pdf", path, "x", kind, 0)
+    text_layer(ref)
+    render(ref)
+    assert opened == [True, True, True]
