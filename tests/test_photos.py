@@ -104,3 +104,25 @@ def test_a_face_decides_only_where_the_text_does_not() -> None:
     weak_ktp = "Jenis Kelamin : LAKI-LAKI\nBerlaku Hingga : SEUMUR HIDUP"  # scores 3 of 4
     assert classify(weak_ktp, rules).doc_type == "other"
     assert classify(weak_ktp, rules, faces=1).doc_type == "ktp"
+
+
+def test_a_page_search_keeps_no_cascade(sheets) -> None:  # type: ignore[no-untyped-def]
+    """The face cascade holds ~20 MiB of scale buffers after a search: a page reader keeps
+    none between pages, and the searches of one page share one cascade."""
+    import loket.photos as photos
+
+    loads = 0
+    real = photos._load_cascade
+
+    def counted():  # type: ignore[no-untyped-def]
+        nonlocal loads
+        loads += 1
+        return real()
+
+    sheet = next(gray for gray, page in sheets if page["doc_type"] == "pas_foto")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(photos, "_load_cascade", counted)
+        boxes, _rotation = find_photos_upright(sheet, 90)  # the wrong turn: several searches
+    assert boxes
+    assert loads == 1
+    assert getattr(photos._local, "cascade", None) is None
