@@ -238,7 +238,6 @@ def _scan_bitmap(page: Any, dpi: int) -> Any | None:
         return None
     bitmap = image.get_bitmap(render=False)
     if bitmap.format not in (pdfium_c.FPDFBitmap_Gray, pdfium_c.FPDFBitmap_BGR):
-        bitmap.close()
         return None  # alpha or an unusual layout: let pdfium render the page
     return bitmap
 
@@ -258,10 +257,9 @@ def render(ref: PageRef, dpi: int = PDF_DPI, *, grayscale: bool = False) -> Imag
                 bitmap = _scan_bitmap(page, dpi)
                 if bitmap is None:
                     bitmap = page.render(scale=_pdf_scale(page, dpi), grayscale=grayscale)
-                # a copy: the bitmap's buffer belongs to pdfium and is freed here, in the lock
-                image = bitmap.to_pil()
-                image = image.convert(mode) if image.mode != mode else image.copy()
-                bitmap.close()
+                shared = bitmap.to_pil()  # on pdfium's buffer
+                image = shared.convert(mode) if shared.mode != mode else shared.copy()
+                del shared, bitmap  # the last references: pdfium frees the buffer here, locked
             finally:
                 doc.close()
         return image

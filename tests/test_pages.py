@@ -179,11 +179,25 @@ def test_every_pdfium_call_holds_the_lock(tmp_path: Path, monkeypatch: pytest.Mo
         opened.append(pages.PDFIUM_LOCK._is_owned())  # type: ignore[attr-defined]
         return real(*args, **kwargs)
 
+    import pypdfium2.raw as pdfium_c
+
+    freed: list[bool] = []
+    destroy = pdfium_c.FPDFBitmap_Destroy
+
+    def checked_destroy(bitmap: object) -> object:
+        freed.append(pages.PDFIUM_LOCK._is_owned())  # type: ignore[attr-defined]
+        return destroy(bitmap)
+
     monkeypatch.setattr(pdfium, "PdfDocument", checked)
+    monkeypatch.setattr(pdfium_c, "FPDFBitmap_Destroy", checked_destroy)
     path = tmp_path / "scan.pdf"
     _scan_pdf(path, _noisy_page())
     kind, _count = probe(path, **LIMITS)
     ref = PageRef("scan.pdf", path, "x", kind, 0)
     text_layer(ref)
     render(ref)
+    import gc
+
+    gc.collect()
     assert opened == [True, True, True]
+    assert freed == [True]  # the page bitmap: pdfium's buffer is freed inside the lock too
