@@ -265,12 +265,11 @@ def read_page(
         side = detect_orientation(gray)
         if side in (90, 270):
             reading, angle, ink = attempt(side)
-            if reading.confidence >= UPRIGHT_CONFIDENCE or reading.words < MIN_WORDS_FOR_OSD:
-                return PageText(text=reading.text, rotation=side, skew=angle, source="ocr", ink=ink)
-            other = (side + 180) % 360  # OSD can mistake one side for the other
-            second = attempt(other)
-            if second[0].confidence > reading.confidence:
-                side, (reading, angle, ink) = other, second
+            if reading.confidence < UPRIGHT_CONFIDENCE and reading.words >= MIN_WORDS_FOR_OSD:
+                other = (side + 180) % 360  # OSD can mistake one side for the other
+                second = attempt(other)
+                if second[0].confidence > reading.confidence:
+                    side, (reading, angle, ink) = other, second
             return PageText(text=reading.text, rotation=side, skew=angle, source="ocr", ink=ink)
 
     turn = rotation or 0
