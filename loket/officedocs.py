@@ -144,8 +144,12 @@ def write_xlsx(
     out: Path,
     sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]],
     title_rows: dict[str, list[str]] | None = None,
+    number_formats: dict[str, dict[int, str]] | None = None,
 ) -> Path:
-    """An XLSX with one sheet per (name, header, rows); bold header, widths, frozen header."""
+    """An XLSX with one sheet per (name, header, rows); bold header, widths, frozen header.
+
+    ``number_formats`` maps a sheet to {1-based column: Excel number format} for its float
+    cells (e.g. ``"0.00"``: two decimals, shown with the reader's decimal separator)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -167,11 +171,14 @@ def write_xlsx(
             cell.fill = PatternFill("solid", fgColor="DDEBF7")
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         widths = [len(str(h)) for h in header]
+        formats = (number_formats or {}).get(name, {})
         for row in rows:
             ws.append(list(row))
             for i, v in enumerate(row):
                 if i < len(widths):
                     widths[i] = max(widths[i], min(60, len(str(v)) if v is not None else 0))
+                if i + 1 in formats and isinstance(v, float):
+                    ws.cell(row=ws.max_row, column=i + 1).number_format = formats[i + 1]
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = max(8, w + 2)
         ws.freeze_panes = ws.cell(row=head_row + 1, column=1)

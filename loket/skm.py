@@ -737,10 +737,14 @@ def _add_xlsx_chart(path: Path, year: int, sheet: str = "Per Unsur") -> None:
 # yearly report
 
 
-def _fmt(value: Fraction, digits: int) -> str:
+def _rounded(value: Fraction, digits: int) -> float:
+    """``value`` rounded half up to ``digits`` decimals, as the report prints it."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
-    q = Decimal(1).scaleb(-digits)
-    return angka(float(exact.quantize(q, rounding=ROUND_HALF_UP)), digits)
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def _fmt(value: Fraction, digits: int) -> str:
+    return angka(_rounded(value, digits), digits)
 
 
 AGE_GROUPS = (
@@ -838,7 +842,9 @@ def report_data(
             "nama": e.name,
             "jumlah": e.total,
             "nrr": _fmt(e.nrr, 2),
+            "nrr_angka": _rounded(e.nrr, 2),
             "tertimbang": _fmt(e.weighted, 3),
+            "tertimbang_angka": _rounded(e.weighted, 3),
             "nilai": angka(float(round2(e.index)), 2),
             "nilai_angka": float(round2(e.index)),
             "mutu": e.grade.letter,
@@ -985,8 +991,8 @@ def write_report(
                             u["kode"],
                             u["nama"],
                             u["jumlah"],
-                            u["nrr"],
-                            u["tertimbang"],
+                            u["nrr_angka"],
+                            u["tertimbang_angka"],
                             u["nilai_angka"],
                             u["mutu"],
                             u["kinerja"],
@@ -1045,6 +1051,11 @@ def write_report(
                     "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT (SKM)",
                     f"DPMPTSP Kota Pekanbaru \u2014 {data['layanan']} \u2014 Tahun {year}",
                 ]
+            },
+            # numbers, not text, so an officer can compute with them; shown as in the report
+            number_formats={
+                "Ringkasan": {2: "0.00"},
+                "Per Unsur": {5: "0.00", 6: "0.000", 7: "0.00"},
             },
         )
     )

@@ -415,6 +415,17 @@ def test_report_docx_and_xlsx_carry_the_chart(c_home: Home, c_session, tmp_path:
     values = [ws.cell(row=r, column=col).value for r in range(2, 11)]
     data = skm.compute([r.answers for r in skm.responses_of(c_session, 2026)])
     assert values == [float(skm.round2(e.index)) for e in data.elements]
+    # NRR and weighted NRR are numbers an officer can compute with, shown as in the report
+    nrr = header.index("NRR") + 1
+    weighted = header.index("NRR Tertimbang") + 1
+    for r, e in enumerate(data.elements, start=2):
+        assert ws.cell(row=r, column=nrr).value == pytest.approx(float(e.nrr), abs=0.005)
+        assert ws.cell(row=r, column=nrr).number_format == "0.00"
+        assert ws.cell(row=r, column=weighted).value == pytest.approx(float(e.weighted), abs=5e-4)
+        assert ws.cell(row=r, column=weighted).number_format == "0.000"
+    summary = {row[0].value: row[1] for row in wb["Ringkasan"].iter_rows() if row[0].value}
+    assert isinstance(summary["IKM"].value, float) and summary["IKM"].number_format == "0.00"
+    assert summary["Tahun"].value == 2026 and summary["Tahun"].number_format == "General"
     with zipfile.ZipFile(xlsx) as z:
         names = z.namelist()
         assert "xl/charts/chart1.xml" in names
