@@ -167,7 +167,9 @@ def build_data(
                 "jumlah": len(items),
                 "dijawab": len(done),
                 "rata": angka(statistics.fmean(spans), 1) if spans else "-",
+                "rata_angka": round(statistics.fmean(spans), 1) if spans else None,
                 "terlama": angka(max(spans), 1) if spans else "-",
+                "terlama_angka": round(max(spans), 1) if spans else None,
                 "tepat": len(done) - len([c for c in done if is_overdue(c, now)]),
                 "terlambat": len(late),
             }
@@ -197,6 +199,7 @@ def build_data(
                 "dijawab_pada": tanggal_jam(to_wib(c.answered_at)) if c.answered_at else "",
                 "dijawab_singkat": f"{to_wib(c.answered_at):%d-%m-%Y}" if c.answered_at else "",
                 "hari_tanggapan": angka(span, 1) if span is not None else "",
+                "hari_tanggapan_angka": round(span, 1) if span is not None else None,
                 "batas": tanggal(to_wib(c.due_at)),
                 "status": STATUS_LABELS.get(c.status, c.status)
                 + (" (terlambat)" if is_overdue(c, now) else ""),
@@ -216,6 +219,7 @@ def build_data(
         [*[c for c in carried if is_overdue(c, now)], *late_this_month], start=1
     ):
         until = as_utc(c.answered_at) if c.answered_at else now
+        overdue_days = _days((until - as_utc(c.due_at)).total_seconds())
         lewat.append(
             {
                 "no": no,
@@ -224,7 +228,8 @@ def build_data(
                 "batas": tanggal(to_wib(c.due_at)),
                 "bobot": _weight_label(rules, c),
                 "status": STATUS_LABELS.get(c.status, c.status),
-                "hari": angka(_days((until - as_utc(c.due_at)).total_seconds()), 1),
+                "hari": angka(overdue_days, 1),
+                "hari_angka": round(overdue_days, 1),
             }
         )
 
@@ -254,6 +259,17 @@ def build_data(
 
 def file_stem(period: str) -> str:
     return f"Laporan-Pengaduan-{period}"
+
+
+def _number(entry: dict[str, object], key: str) -> object:
+    """The number behind ``entry[key]`` for the XLSX; a snapshot saved before the numbers
+    were kept beside the text ("3,5", "-") gives it from the text."""
+    if f"{key}_angka" in entry:
+        return entry[f"{key}_angka"]
+    try:
+        return float(str(entry.get(key)).replace(",", "."))
+    except ValueError:
+        return None
 
 
 def render(
@@ -330,8 +346,8 @@ def render(
                             w["batas"],
                             w["jumlah"],
                             w["dijawab"],
-                            w["rata"],
-                            w["terlama"],
+                            _number(w, "rata"),
+                            _number(w, "terlama"),
                             w["tepat"],
                             w["terlambat"],
                         ]
@@ -374,7 +390,7 @@ def render(
                             c["registrasi"],
                             c["jawaban"],
                             c["dijawab_pada"],
-                            c["hari_tanggapan"],
+                            _number(c, "hari_tanggapan"),
                             c["batas"],
                             c["status"],
                             c["penanganan"],
@@ -401,13 +417,19 @@ def render(
                             c["batas"],
                             c["bobot"],
                             c["status"],
-                            c["hari"],
+                            _number(c, "hari"),
                         ]
                         for c in lewat
                     ],
                 ),
             ],
             title_rows={"Rekap": title},
+            # days as numbers an officer can compute with, one decimal as in the report
+            number_formats={
+                "Waktu Tanggapan": {5: "0.0", 6: "0.0"},
+                "Daftar Pengaduan": {14: "0.0"},
+                "Melewati Batas Waktu": {7: "0.0"},
+            },
         )
     )
     return files
