@@ -192,8 +192,10 @@ def probe(path: Path, *, max_bytes: int, max_pixels: int, max_pages: int) -> tup
 def _pdf_scale(page: object, dpi: int) -> float:
     """Render scale for a PDF page: a scanned page (one image covering it) at the resolution
     of its image, never above ``dpi``, so a 200-dpi scan is not blown up to 300 dpi; other
-    pages at ``dpi``."""
-    width_pt, _height_pt = page.get_size()  # type: ignore[attr-defined]
+    pages at ``dpi``. Widths are compared unrotated: a page turned by /Rotate has its image
+    in the page's own coordinates."""
+    box_left, _bottom, box_right, _top = page.get_bbox()  # type: ignore[attr-defined]
+    width_pt = box_right - box_left
     images = [o for o in page.get_objects(max_depth=1) if o.type == 3]  # type: ignore[attr-defined]
     if len(images) == 1:
         left, _bottom, right, _top = images[0].get_bounds()
