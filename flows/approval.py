@@ -134,6 +134,21 @@ def approval_flow(reg_no: str) -> dict[str, object]:
             logger.info(out.message)
         except approval.Refused as exc:
             logger.warning("refused: %s", exc)
+            if decision.tugas != waiting.task_id:
+                # input meant for a task closed meanwhile: a resume (CLI or reattach) raced
+                # with this run's move to the next desk and landed on this wait's key. Noted
+                # against the open task, so that the next wait gets a fresh key; otherwise
+                # the re-run would read the same input again, for ever
+                approval.refuse(
+                    desk,
+                    reg_no,
+                    waiting.task_id,
+                    decision.nip,
+                    None,
+                    decision.keputusan,
+                    "prefect",
+                    f"Diabaikan (untuk tugas {decision.tugas}): {exc}",
+                )
         except approval.ApprovalError as exc:
             # recorded like a refusal, so that the next wait gets a fresh key
             approval.refuse(

@@ -728,3 +728,44 @@ def test_review_packet_has_page_thumbnails(ahome: Home, desk, tmp_path: Path) ->
             assert max(im.size) <= 720 and im.size[0] <= 360
     assert "Paraf JF Analis Kebijakan Ahli Muda" in (packet / "tugas.txt").read_text("utf-8")
     assert not (desk.settings.outbox_dir / "reviews" / "back_office" / reg_no).exists()
+
+
+def test_a_stale_input_on_the_wait_key_gets_a_fresh_key(
+    ahome: Home, desk, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A resume that raced with the run's move to the next desk (CLI decision, reattach)
+    leaves input for the closed task under the new wait's key. The run notes it against the
+    open task and waits on a fresh key; before, every re-run read the same input again and
+    the run spun, refusing it (seen in CI: a restarted runner's reattach and the CLI)."""
+    import logging
+    from types import SimpleNamespace
+
+    import flows.approval as fa
+    from loket.approval import start, waiting_for
+
+    p = ahome.people
+    reg_no = make_application(desk.settings, seed=5)
+    start(desk, reg_no)
+    closed = waiting_for(desk, reg_no)
+    _through(desk, reg_no, p, ["back_office"])  # decided by the CLI; the run missed it
+    open_now = waiting_for(desk, reg_no)
+    keys: list[str] = []
+
+    class Parked(Exception):
+        pass
+
+    def suspend(wait_for_input: object, key: str, timeout: object) -> object:
+        keys.append(key)
+        if len(keys) == 1:  # the late resume, meant for the back office's task, landed here
+            return fa.Keputusan(nip=p["back_office"], keputusan=APPROVE, tugas=closed.task_id)
+        raise Parked  # the run now waits for a real decision
+
+    monkeypatch.setattr(fa, "suspend_flow_run", suspend)
+    monkeypatch.setattr(fa, "get_run_logger", lambda: logging.getLogger("test"))
+    monkeypatch.setattr(fa, "current_run", SimpleNamespace(id="run-1"))
+    with pytest.raises(Parked):
+        fa.approval_flow.fn(reg_no)
+    assert keys[0] == open_now.key
+    assert len(keys) == 2 and keys[1] != keys[0]
+    assert keys[1].startswith(f"tugas-{open_now.task_id}-")
+    assert waiting_for(desk, reg_no).step.code == open_now.step.code  # nothing decided
