@@ -132,13 +132,16 @@ def approval_flow(reg_no: str) -> dict[str, object]:
                 task_id=decision.tugas,
             )
             logger.info(out.message)
-        except approval.Refused as exc:
+        except (approval.Refused, approval.ApprovalError) as exc:
             logger.warning("refused: %s", exc)
-            if decision.tugas != waiting.task_id:
-                # input meant for a task closed meanwhile: a resume (CLI or reattach) raced
-                # with this run's move to the next desk and landed on this wait's key. Noted
-                # against the open task, so that the next wait gets a fresh key; otherwise
-                # the re-run would read the same input again, for ever
+            again = approval.waiting_for(desk, reg_no)
+            if again is not None and again.key == waiting.key:
+                # Prefect hands a re-run the input stored under a key, so every consumed
+                # input must move the key on. act() records a refusal on this wait's task,
+                # which does; an error it does not record, or input meant for a task closed
+                # meanwhile (a resume that raced with this run's move to the next desk),
+                # would be read again for ever: noted against the open task instead
+                stale = decision.tugas != waiting.task_id
                 approval.refuse(
                     desk,
                     reg_no,
@@ -147,21 +150,10 @@ def approval_flow(reg_no: str) -> dict[str, object]:
                     None,
                     decision.keputusan,
                     "prefect",
-                    f"Diabaikan (untuk tugas {decision.tugas}): {exc}",
+                    f"Diabaikan (untuk tugas {decision.tugas}): {exc}"
+                    if stale
+                    else f"Ditolak: {exc}",
                 )
-        except approval.ApprovalError as exc:
-            # recorded like a refusal, so that the next wait gets a fresh key
-            approval.refuse(
-                desk,
-                reg_no,
-                waiting.task_id,
-                decision.nip,
-                None,
-                decision.keputusan,
-                "prefect",
-                f"Ditolak: {exc}",
-            )
-            logger.warning("refused: %s", exc)
     sent = send_notifications(reg_no)
     with desk.db() as session:
         permit = approval.permit_of(session, reg_no)
