@@ -220,6 +220,13 @@ def test_end_to_end(c_home: Home, cli, complaints_prefect, tmp_path: Path) -> No
     ):
         assert phrase in text, phrase
     assert "BELUM DISETUJUI" not in text
+    # its spreadsheet holds the days as numbers (one decimal), not the report's text
+    from openpyxl import load_workbook
+
+    book = load_workbook(final.with_suffix(".xlsx"))
+    overdue_days = [r[6] for r in book["Melewati Batas Waktu"].iter_rows(min_row=2)]
+    assert overdue_days, "the month has overdue complaints"
+    assert all(isinstance(c.value, float) and c.number_format == "0.0" for c in overdue_days)
 
     # SKM: yearly report as PDF
     rows = make_survey(100, 9)
@@ -230,4 +237,8 @@ def test_end_to_end(c_home: Home, cli, complaints_prefect, tmp_path: Path) -> No
     text = pdf_text(skm_pdf)
     assert "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT" in text
     assert "99" in out and "Persyaratan" in text and "Sarana dan Prasarana" in text
+    per_element = load_workbook(skm_pdf.with_suffix(".xlsx"))["Per Unsur"]
+    nrr = [r[4] for r in per_element.iter_rows(min_row=2)]
+    assert len(nrr) == 9
+    assert all(isinstance(c.value, float) and c.number_format == "0.00" for c in nrr)
     print(f"\nletter answer+PDF {letter_seconds:.1f}s; flow run {flow_seconds:.1f}s")
