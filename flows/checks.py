@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import select
 
+from flows.containment import application_failed
 from loket import register
 from loket.config import Settings, load_settings
 from loket.db import open_database
@@ -140,19 +141,21 @@ def unchecked(settings: Settings) -> list[str]:
 def check_batch(reg_nos: list[str], settings: Settings, batch: str | None = None) -> dict[str, str]:
     """Inside a flow: check applications in parallel, then the batch's data-quality report.
 
-    Returns registration number -> verdict ("complete" | "incomplete", or "error: …" when a
-    check failed: that application keeps no verdict and is retried by the next run).
+    Returns registration number -> verdict ("complete" | "incomplete"; "error: …" when a
+    check failed: that application keeps no verdict and is retried by the next run, or
+    "parked" on its third failure). A fault of the office itself stops the batch.
     """
     logger = get_run_logger()
+    db = open_database(settings.db_url)
     futures = {r: check_application_task.submit(r, settings) for r in reg_nos}
     verdicts: dict[str, str] = {}
     for reg_no, future in futures.items():
         try:
             verdicts[reg_no] = future.result()["verdict"]
         except Exception as exc:  # one bad application must not stop the batch
-            logger.error("%s: check failed: %s: %s", reg_no, type(exc).__name__, exc)
-            verdicts[reg_no] = f"error: {type(exc).__name__}"
-    checked = [r for r, v in verdicts.items() if not v.startswith("error")]
+            failure = application_failed(settings, db, reg_no, "check", exc)
+            verdicts[reg_no] = "parked" if failure.parked else f"error: {failure.error_id}"
+    checked = [r for r, v in verdicts.items() if v in ("complete", "incomplete")]
     try:
         quality_report_task(checked, settings, batch)
     except Exception as exc:  # the report is an aid; the verdicts stand without it

@@ -14,13 +14,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from loket import intake
+from flows.containment import application_failed, raise_if_office_fault
+from loket import faults, intake, register
 from loket.classify import load_rules
 from loket.config import Settings, load_settings
 from loket.db import open_database
@@ -42,9 +44,22 @@ def _settings(inbox: str | None, outbox: str | None, stable_seconds: float | Non
 
 @task(name="accept-submission", cache_policy=NO_CACHE, retries=0)
 def accept_submission(sub: Submission, settings: Settings) -> intake.Accepted:
+    """Archive, probe and register one submission; whatever goes wrong with it stays with it
+    (recorded with an error id, parked after three failures) unless the office is broken."""
     db = open_database(settings.db_url)
-    result = intake.accept(sub, settings, db, prefix=settings.registration_prefix)
     logger = get_run_logger()
+    try:
+        result = intake.accept(sub, settings, db, prefix=settings.registration_prefix)
+    except Exception as exc:
+        raise_if_office_fault(exc)
+        failure = faults.record(
+            db, exc, stage="accept", source=sub.name, key=intake.version_key(sub)
+        )
+        if failure.parked:
+            intake.write_park_notice(settings, sub.name, failure)
+        logger.error("%s: %s / %s", sub.name, failure.alasan, failure.reason)
+        outcome = "parked" if failure.parked else "failed"
+        return intake.Accepted(sub.name, outcome, message=f"{failure.alasan} / {failure.reason}")
     for problem in result.problems:
         logger.warning("quarantined %s/%s: %s", sub.name, problem.relpath, problem.english)
     logger.info("%s: %s %s", sub.name, result.outcome, result.reg_no or "")
@@ -88,14 +103,14 @@ def _page_readers(workers: int) -> ThreadPoolExecutor:
 
 @task(name="read-pages", cache_policy=NO_CACHE)
 def read_pages(
-    reg_no: str, refs: list[PageRef], cache_dir: str, psm: int, workers: int
+    reg_no: str, refs: list[PageRef], cache_dir: str, psm: int, workers: int, timeout: float
 ) -> list[intake.PageResult]:
     """Every page of one application (text layer or OCR, faces), in page order."""
     cache = OcrCache(Path(cache_dir))
 
     def one(ref: PageRef) -> intake.PageResult:
         try:
-            return intake.read(ref, cache, psm=psm)
+            return intake.read(ref, cache, psm=psm, timeout=timeout)
         finally:
             _progress.step()
 
@@ -107,8 +122,6 @@ def assemble_application(reg_no: str, results: list[intake.PageResult], settings
     db = open_database(settings.db_url)
     rules = load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
     with db() as session:
-        from loket import register
-
         app = register.get(session, reg_no)
         assert app is not None
         source = app.source
@@ -152,65 +165,109 @@ def _check_and_start(settings: Settings) -> dict[str, str]:
 
     todo = unchecked(settings)
     verdicts = check_batch(todo, settings) if todo else {}
-    started = [
-        start_approval_task.submit(reg_no)
+    started = {
+        reg_no: start_approval_task.submit(reg_no)
         for reg_no, verdict in verdicts.items()
         if verdict == "complete"
-    ]
-    for future in started:
-        future.result()
+    }
+    for reg_no, future in started.items():
+        try:
+            future.result()
+        except Exception as exc:  # the approval is started again by `loket serve`'s reattach
+            raise_if_office_fault(exc)
+            get_run_logger().error("%s: approval chain not started: %s", reg_no, exc)
     return verdicts
 
 
-def _run(settings: Settings, psm: int) -> dict[str, object]:
+class _Readings:
+    """The applications whose pages this run reads: each started once, each failure kept to
+    its application."""
+
+    def __init__(self, settings: Settings, db: Any, psm: int, progress: _Progress) -> None:
+        self.settings, self.db, self.psm, self.progress = settings, db, psm, progress
+        self.futures: dict[str, PrefectFuture[list[intake.PageResult]]] = {}
+        self.refs: dict[str, list[PageRef]] = {}
+        self.failed: dict[str, str] = {}
+
+    def start(self) -> None:
+        """Every application waiting to be read (taken now, or left by an earlier run)."""
+        for reg_no in intake.pending(self.db):
+            if reg_no in self.futures or reg_no in self.failed:
+                continue
+            try:
+                refs = intake.page_refs(self.db, self.settings, reg_no)
+            except Exception as exc:
+                self.fail(reg_no, "read", exc)
+                continue
+            self.refs[reg_no] = refs
+            self.progress.add(len(refs))
+            self.futures[reg_no] = read_pages.submit(
+                reg_no, refs, str(self.settings.cache_dir), self.psm, self.settings.workers,
+                self.settings.page_timeout,
+            )  # fmt: skip
+
+    def fail(self, reg_no: str, stage: str, exc: BaseException) -> None:
+        failure = application_failed(self.settings, self.db, reg_no, stage, exc)
+        self.failed[reg_no] = "parked" if failure.parked else failure.error_id
+
+    def finish(self) -> tuple[dict[str, str], int]:
+        """Assemble every application read: (registration number -> folder, pages cached)."""
+        folders: dict[str, str] = {}
+        cached = 0
+        for reg_no, future in self.futures.items():
+            try:
+                results = future.result()
+                folders[reg_no] = assemble_application(reg_no, results, self.settings)
+            except Exception as exc:
+                self.fail(reg_no, "assemble", exc)
+                continue
+            cached += sum(r.cached for r in results)
+        return folders, cached
+
+
+def _accept_ready(
+    settings: Settings, db: Any, readings: _Readings
+) -> tuple[list[intake.Accepted], list[str]]:
+    """Take every ready submission, one at a time (duplicates are told apart in order),
+    reading pages meanwhile; a parked submission is left alone until it changes."""
     logger = get_run_logger()
-    db = open_database(settings.db_url)
     ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
     for sub in waiting:
         logger.info("%s: still changing, left for the next run", sub.name)
-    global _progress
-    _progress = progress = _Progress()
-    futures: dict[str, PrefectFuture[list[intake.PageResult]]] = {}
-    refs: dict[str, list[PageRef]] = {}
-
-    def start_reading() -> None:
-        """Every application waiting to be read (taken now, or left by an earlier run)."""
-        for reg_no in intake.pending(db):
-            if reg_no not in futures:
-                refs[reg_no] = intake.page_refs(db, settings, reg_no)
-                progress.add(len(refs[reg_no]))
-                futures[reg_no] = read_pages.submit(
-                    reg_no, refs[reg_no], str(settings.cache_dir), psm, settings.workers
-                )
-
-    start_reading()
     accepted = []
-    for sub in ready:  # one at a time (duplicates are told apart in order); pages meanwhile
+    for sub in ready:
+        if faults.is_parked(db, sub.name, intake.version_key(sub)):
+            logger.warning("%s: parked after repeated failures; `loket retry`", sub.name)
+            accepted.append(intake.Accepted(sub.name, "parked", message="parked"))
+            continue
         accepted.append(accept_submission(sub, settings))
         if accepted[-1].reg_no and accepted[-1].outcome in ("registered", "resumed"):
-            start_reading()
-    start_reading()
+            readings.start()
+    return accepted, [s.name for s in waiting]
 
-    total = sum(len(v) for v in refs.values())
-    folders: dict[str, str] = {}
-    cached = 0
-    for reg_no, future in futures.items():
-        results = future.result()
-        cached += sum(r.cached for r in results)
-        folders[reg_no] = assemble_application(reg_no, results, settings)
+
+def _run(settings: Settings, psm: int) -> dict[str, object]:
+    global _progress
+    _progress = progress = _Progress()
+    db = open_database(settings.db_url)
+    readings = _Readings(settings, db, psm, progress)
+    readings.start()
+    accepted, waiting = _accept_ready(settings, db, readings)
+    readings.start()
+    folders, cached = readings.finish()
+    total = sum(len(v) for v in readings.refs.values())
     summary = {
         "submissions": [asdict(a) | {"problems": [p.line() for p in a.problems]} for a in accepted],
-        "waiting": [s.name for s in waiting],
+        "waiting": waiting,
         "processed": folders,
+        "failed": readings.failed,
         "pages": total,
         "pages_cached": cached,
         "outbox": str(settings.outbox_dir),
     }
-    logger.info(
-        "intake: %d submission(s), %d application(s) processed, %d page(s) (%d from cache)",
-        len(accepted),
-        len(folders),
-        total,
-        cached,
-    )
+    get_run_logger().info(
+        "intake: %d submission(s), %d application(s) processed, %d failed, %d page(s) "
+        "(%d from cache)",
+        len(accepted), len(folders), len(readings.failed), total, cached,
+    )  # fmt: skip
     return summary

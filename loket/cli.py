@@ -86,14 +86,31 @@ def intake(
     except Exception as exc:
         if progress:
             progress.stop()
-        err.print(f"[red]intake failed:[/red] {type(exc).__name__}: {exc}")
-        raise typer.Exit(2) from exc
+        _intake_failed(exc)
     if progress:
         progress.stop()
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     _print_summary(summary)
+
+
+def _intake_failed(exc: Exception) -> None:
+    """Exit non-zero: 3 when the office itself is broken (database, disk, rules), which no
+    input causes; 2 for anything else (another run holds the inbox, a defect)."""
+    from loket.faults import office_fault
+    from loket.rulesfile import RulesError
+
+    why = office_fault(exc) or (f"aturan tidak valid / rules invalid: {exc}" if isinstance(
+        exc, RulesError) else None)  # fmt: skip
+    if why:
+        err.print(
+            "[red]Kantor tidak dapat bekerja / the office cannot work:[/red] "
+            f"{why}", markup=True, highlight=False,
+        )  # fmt: skip
+        raise typer.Exit(3) from exc
+    err.print(f"[red]intake failed:[/red] {type(exc).__name__}: {exc}", highlight=False)
+    raise typer.Exit(2) from exc
 
 
 def _print_summary(summary: dict) -> None:
@@ -113,6 +130,8 @@ def _print_summary(summary: dict) -> None:
     for sub in summary["submissions"]:
         for line in sub["problems"]:
             err.print(f"[yellow]karantina / quarantined:[/yellow] {sub['source']}/{line}")
+    for reg_no, state in summary.get("failed", {}).items():
+        err.print(f"[red]gagal / failed:[/red] {reg_no}: {state} (loket parked)")
     if summary["waiting"]:
         console.print(f"Still being copied (next run): {', '.join(summary['waiting'])}")
     console.print(
@@ -142,6 +161,38 @@ def rules_check(
             console.print(f"{path}: ok", markup=False, highlight=False)
     if failed:
         raise typer.Exit(1)
+
+
+@app.command()
+def parked() -> None:
+    """List what intake has parked after repeated failures (retry with `loket retry`)."""
+    from loket.config import load_settings
+    from loket.db import open_database
+    from loket.faults import parked_items
+
+    items = parked_items(open_database(load_settings().db_url))
+    table = Table(title="Diparkir / parked")
+    for col in ("item", "registration no.", "stage", "error id", "error"):
+        table.add_column(col)
+    for item in items:
+        table.add_row(item.source, item.reg_no or "-", item.stage, item.error_id, item.error)
+    console.print(table if items else "Tidak ada yang diparkir / nothing is parked.")
+
+
+@app.command()
+def retry(
+    item: Annotated[str, typer.Argument(help="Registration number or submission name.")],
+) -> None:
+    """Give a parked application or submission three more tries at the next intake."""
+    from loket.config import load_settings
+    from loket.db import open_database
+    from loket.faults import retry as retry_item
+
+    found = retry_item(open_database(load_settings().db_url), item)
+    if found is None:
+        err.print(f"tidak ada yang diparkir dengan nama {item} / nothing parked as {item}")
+        raise typer.Exit(1)
+    console.print(f"{item}: dicoba lagi pada intake berikutnya / retried at the next intake")
 
 
 @app.command()

@@ -35,6 +35,9 @@ class Settings:
     max_file_bytes: int = 512 * 1024 * 1024
     max_image_pixels: int = 120_000_000
     max_pdf_pages: int = 2000
+    #: Seconds tesseract may spend on one reading of one page before the page is reported
+    #: unreadable (a normal page takes 0.5-3 s).
+    page_timeout: float = 90.0
     service: str = "izin-kerja-radiografer"
     registration_prefix: str = "SIKR"
     #: Prefect API of an existing server (scale-out); empty: ``loket serve`` starts its own.
@@ -102,6 +105,7 @@ CONFIGURABLE: dict[str, type] = {
     "max_file_bytes": int,
     "max_image_pixels": int,
     "max_pdf_pages": int,
+    "page_timeout": float,
     "service": str,
     "registration_prefix": str,
     "prefect_api_url": str,

@@ -39,6 +39,14 @@ class InboxFile:
     relpath: str
     size: int
     mtime_ns: int
+    dev: int = 0
+    ino: int = 0
+
+    @property
+    def identity(self) -> tuple[int, int, int, int]:
+        """What the archive checks the opened file against: the file scanned, not a link or
+        another file swapped in since."""
+        return (self.dev, self.ino, self.size, self.mtime_ns)
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,7 @@ class Submission:
     files: tuple[InboxFile, ...]
     problems: tuple[Problem, ...] = ()
     temp_files: tuple[InboxFile, ...] = field(default=())
+    folder_mtime_ns: int = 0  # of the submission's folder: an empty one waits like a file
 
     @property
     def signature(self) -> tuple[tuple[str, int, int], ...]:
@@ -58,8 +67,8 @@ class Submission:
 
     @property
     def newest_mtime(self) -> float:
-        times = [f.mtime_ns for f in self.files + self.temp_files]
-        return max(times) / 1e9 if times else 0.0
+        times = [f.mtime_ns for f in self.files + self.temp_files] or [self.folder_mtime_ns]
+        return max(times) / 1e9
 
 
 def _walk(root: Path) -> tuple[list[InboxFile], list[InboxFile], list[Problem]]:
@@ -85,7 +94,9 @@ def _walk(root: Path) -> tuple[list[InboxFile], list[InboxFile], list[Problem]]:
             except OSError as exc:
                 problems.append(Problem(rel, "unreadable", exc.strerror or str(exc)))
                 continue
-            item = InboxFile(Path(entry.path), rel, st.st_size, st.st_mtime_ns)
+            item = InboxFile(
+                Path(entry.path), rel, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino
+            )
             if is_temporary(entry.name):
                 if stat.S_ISREG(st.st_mode):
                     temps.append(item)
@@ -95,9 +106,19 @@ def _walk(root: Path) -> tuple[list[InboxFile], list[InboxFile], list[Problem]]:
             elif stat.S_ISREG(st.st_mode):
                 files.append(item)
             else:
-                problems.append(Problem(rel, "unsupported", "bukan berkas biasa / not a file"))
+                problems.append(Problem(rel, "not_regular", _kind_of(st.st_mode)))
     files.sort(key=lambda f: f.relpath)
     return files, temps, problems
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "perangkat / device"
+    return oct(stat.S_IFMT(mode))
 
 
 def scan(inbox: Path) -> list[Submission]:
@@ -114,17 +135,27 @@ def scan(inbox: Path) -> list[Submission]:
             subs.append(Submission(entry.name, path, False, (), (problem,)))
         elif entry.is_dir(follow_symlinks=False):
             files, temps, problems = _walk(path)
+            if not (files or problems or temps):  # empty: reported once it stays so
+                problems = [Problem(entry.name, "empty_folder")]
             if files or problems:
+                mtime = entry.stat(follow_symlinks=False).st_mtime_ns
                 subs.append(
-                    Submission(entry.name, path, True, tuple(files), tuple(problems), tuple(temps))
+                    Submission(
+                        entry.name, path, True, tuple(files), tuple(problems), tuple(temps), mtime
+                    )
                 )
         elif entry.is_file(follow_symlinks=False):
             st = entry.stat(follow_symlinks=False)
-            item = InboxFile(path, entry.name, st.st_size, st.st_mtime_ns)
+            item = InboxFile(path, entry.name, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
             problems = ()
             if not entry.name.lower().endswith(SINGLE_FILE_SUFFIXES):
                 problems = (Problem(entry.name, "unsupported", Path(entry.name).suffix or "-"),)
             subs.append(Submission(entry.name, path, False, (item,), problems))
+        else:  # a FIFO, socket or device dropped into the inbox: reported, never opened
+            kind = _kind_of(entry.stat(follow_symlinks=False).st_mode)
+            subs.append(
+                Submission(entry.name, path, False, (), (Problem(entry.name, "not_regular", kind),))
+            )
     return subs
 
 

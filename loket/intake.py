@@ -8,7 +8,9 @@ parallel. Every step is idempotent, so a crash anywhere is repaired by running i
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -19,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from loket import archive, register
+from loket import archive, faults, register, safefs
 from loket.classify import (
     ClassificationRules,
     ClassifiedPage,
@@ -36,6 +38,7 @@ from loket.photos import find_photos_upright
 from loket.quarantine import Problem, Unusable, quarantine_all
 
 LOCAL_TZ = ZoneInfo("Asia/Jakarta")
+log = logging.getLogger("loket.intake")
 CLASSIFICATION_RULES = "document-types.yaml"
 #: Pages with more letters and digits than this are documents, not photo sheets: no face
 #: search (it costs ~0.1 s per orientation tried).
@@ -60,8 +63,10 @@ def _remove_from_inbox(sub: Submission, settings: Settings, shas: dict[str, str]
     for f in sub.files:
         sha = shas.get(f.relpath)
         if sha and archive.verify(settings.archive_dir, sha):
-            try:
-                f.path.unlink(missing_ok=True)
+            try:  # below the inbox no link is followed: only the file scanned goes
+                safefs.unlink_beneath(settings.inbox_dir, f.path.relative_to(settings.inbox_dir))
+            except FileNotFoundError:
+                continue
             except OSError:  # read-only folder: left in place, recognised next time as taken
                 continue
     if sub.is_dir:
@@ -70,12 +75,18 @@ def _remove_from_inbox(sub: Submission, settings: Settings, shas: dict[str, str]
                 os.rmdir(dirpath)  # only succeeds when empty
 
 
+#: Problems of inbox entries that hold no content of their own: removed once reported.
+CONTENTLESS = ("symlink", "not_regular")
+
+
 def _quarantine_problems(settings: Settings, sub: Submission, problems: list[Problem]) -> None:
     items = [(p, (sub.path / p.relpath) if sub.is_dir else sub.path) for p in problems]
-    quarantine_all(settings.quarantine_dir, sub.name, items)  # type: ignore[arg-type]
-    for _problem, original in items:
-        if original.is_symlink():
-            original.unlink()  # the link itself now lives in quarantine; its target is untouched
+    quarantine_all(settings.quarantine_dir, sub.name, items, inbox=settings.inbox_dir)  # type: ignore[arg-type]
+    for problem, original in items:
+        if problem.code in CONTENTLESS:
+            # a link (its target untouched) or a FIFO/device node, named in the reason
+            with contextlib.suppress(OSError):
+                safefs.unlink_beneath(settings.inbox_dir, original.relative_to(settings.inbox_dir))
 
 
 def accept(
@@ -91,7 +102,12 @@ def accept(
     problems = list(sub.problems)
     for f in sub.files:
         try:
-            shas[f.relpath], sizes[f.relpath] = archive.store(settings.archive_dir, f.path)
+            shas[f.relpath], sizes[f.relpath] = archive.store(
+                settings.archive_dir,
+                f.path,
+                base=settings.inbox_dir,
+                expected=f.identity if f.ino else None,
+            )
         except FileNotFoundError:
             return Accepted(sub.name, "deferred", message=f"{f.relpath} vanished; retry later")
         except archive.ArchiveError as exc:
@@ -210,14 +226,37 @@ def _leftover_of(
 
 
 def _note_duplicate(settings: Settings, source: str, reg_no: str) -> None:
-    folder = settings.outbox_dir / "_duplikat"
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(LOCAL_TZ).strftime("%Y%m%dT%H%M%S")
-    (folder / f"{stamp}-{Path(source).name}.txt").write_text(
+    name = safefs.fit_name(f"{stamp}-{safefs.safe_parts(source)[-1]}", reserve=len(".txt"))
+    safefs.write_text(
+        settings.outbox_dir,
+        ["_duplikat", f"{name}.txt"],
         f"Pengajuan '{source}' berisi berkas yang sama persis dengan permohonan {reg_no}; "
         f"tidak diproses ulang.\nSubmission '{source}' has exactly the same files as "
         f"application {reg_no}; not processed again.\n",
-        encoding="utf-8",
+    )
+
+
+def version_key(sub: Submission) -> str:
+    """Which version of a submission this is (names, sizes, times of its files): failures
+    are counted per version, so a submission dropped again in a new form starts afresh."""
+    digest = hashlib.sha256(json.dumps(sub.signature, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
+PARKED_DIR = "_parkir"
+
+
+def write_park_notice(settings: Settings, item: str, failure: faults.Failure) -> Path:
+    """``outbox/_parkir/<item>.alasan.txt``: why an item is parked and how to retry it."""
+    name = safefs.fit_name(safefs.safe_parts(item)[-1], reserve=len(".alasan.txt"))
+    return safefs.write_text(
+        settings.outbox_dir,
+        [PARKED_DIR, f"{name}.alasan.txt"],
+        f"Berkas / item: {item}\n"
+        f"Alasan: {failure.alasan} Gagal {failure.attempts} kali: {failure.error}\n"
+        f"Reason: {failure.reason} Failed {failure.attempts} times: {failure.error}\n"
+        f"Coba lagi / retry: loket retry {item!r}\n",
     )
 
 
@@ -286,36 +325,57 @@ class PageResult:
     text: PageText | None
     cached: bool
     error: str | None = None
+    error_id: str | None = None
 
     @property
     def faces(self) -> int:
         return self.text.faces if self.text else 0
 
 
-def read(ref: PageRef, cache: OcrCache, *, psm: int = 3) -> PageResult:
-    """Text of one page: the PDF's own text layer when real, else OCR (cached); faces."""
+#: Seconds tesseract may spend on one reading of a page (a normal page takes 0.5-3 s).
+PAGE_TIMEOUT = 90.0
+
+
+def read(
+    ref: PageRef, cache: OcrCache, *, psm: int = 3, timeout: float = PAGE_TIMEOUT
+) -> PageResult:
+    """Text of one page: the PDF's own text layer when real, else OCR (cached); faces.
+
+    Whatever the page's pixels do (a decoder error, a degenerate image, tesseract past
+    ``timeout``), the failure stays with this page: it is reported with an error id and
+    the application's other pages go on. A full disk or exhausted memory is the office's
+    fault, not the page's, and is raised."""
     key = page_key(ref.sha256, ref.index, psm)
     hit = cache.get(key)
     if hit is not None:
         return PageResult(ref, hit, True)
     try:
-        layer = text_layer(ref)
-        # OCR and faces need no colour (a third of the memory), and one array of the page's
-        # pixels serves them all
-        image = to_gray(render(ref, grayscale=True))
-    except Exception as exc:  # a page that cannot be rendered is reported, not fatal
-        return PageResult(ref, None, False, f"{type(exc).__name__}: {exc}")
+        result = _read_page(ref, psm, timeout)
+    except Exception as exc:
+        if faults.office_fault(exc):
+            raise
+        error_id = faults.new_error_id()
+        log.warning("%s page %d unreadable (%s)", ref.relpath, ref.page, error_id, exc_info=exc)
+        return PageResult(ref, None, False, faults.describe(exc), error_id)
+    cache.put(key, result)
+    return PageResult(ref, result, False)
+
+
+def _read_page(ref: PageRef, psm: int, timeout: float) -> PageText:
+    layer = text_layer(ref)
+    # OCR and faces need no colour (a third of the memory), and one array of the page's
+    # pixels serves them all
+    image = to_gray(render(ref, grayscale=True))
     if layer is not None:
         result = PageText(layer, 0, 0.0, "text-layer", 1.0)
     else:
-        result = read_page(image, psm=psm)
+        result = read_page(image, psm=psm, timeout=timeout)
     if letters(result.text) < FACE_SEARCH_MAX_CHARS and result.ink >= FACE_SEARCH_MIN_INK:
         boxes, rotation = find_photos_upright(image, result.rotation)
         if boxes and rotation != result.rotation and result.source == "ocr":
-            result = read_page(image, psm=psm, rotation=rotation)  # OSD was misled
+            result = read_page(image, psm=psm, rotation=rotation, timeout=timeout)
         result = replace(result, faces=len(boxes))
-    cache.put(key, result)
-    return PageResult(ref, result, False)
+    return result
 
 
 def assemble(
@@ -349,6 +409,9 @@ def assemble(
         }
         if r.error:
             entry["error"] = r.error
+            entry["error_id"] = r.error_id
+            entry["alasan"] = f"Halaman tidak dapat dibaca ({r.error_id}); diperiksa petugas."
+            entry["reason"] = f"The page could not be read ({r.error_id}); an officer checks it."
         pages.append(entry)
     return {
         "source": source,

@@ -19,7 +19,7 @@ from PIL import Image
 from loket import tesseract
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "14"
+OCR_VERSION = "15"
 LANG = "ind+eng"
 
 
@@ -173,6 +173,10 @@ def binarize(gray: np.ndarray) -> np.ndarray:
 def ink_coverage(gray: np.ndarray, level: int = 160) -> float:
     """Fraction of clearly dark pixels (text, stamps, photos); paper, scanner noise and faint
     bleed-through stay below it."""
+    if gray.size == 0:
+        return 0.0
+    if min(gray.shape[:2]) < 8:  # too small to shrink: every pixel counts
+        return float((gray < level).mean())
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     return float((small < level).mean())
 
@@ -188,9 +192,12 @@ class Reading:
     side: int | None = None  # for text running up or down: 90 or 270, from the line order
 
 
-def ocr_text(array: np.ndarray, psm: int = 3, lang: str = LANG) -> Reading:
-    """OCR an upright page image; text rebuilt line by line from tesseract's TSV."""
-    tsv = tesseract.tsv(array, psm, lang, {"tessedit_do_invert": "0"})
+def ocr_text(
+    array: np.ndarray, psm: int = 3, lang: str = LANG, timeout: float | None = None
+) -> Reading:
+    """OCR an upright page image; text rebuilt line by line from tesseract's TSV.
+    Raises :class:`loket.tesseract.OcrTimeout` past ``timeout`` seconds."""
+    tsv = tesseract.tsv(array, psm, lang, {"tessedit_do_invert": "0"}, timeout=timeout)
     lines: dict[tuple[int, int, int], list[str]] = {}
     confs: list[float] = []
     tall = long = 0
@@ -241,8 +248,18 @@ UPRIGHT_CONFIDENCE = 60.0
 MIN_WORDS_FOR_OSD = 6
 
 
+#: Pages narrower or lower than this many pixels hold no readable text; they are not OCR'd
+#: (the image filters and tesseract need a few pixels to work on).
+MIN_SIDE = 16
+
+
 def read_page(
-    image: Image.Image | np.ndarray, *, psm: int = 3, lang: str = LANG, rotation: int | None = None
+    image: Image.Image | np.ndarray,
+    *,
+    psm: int = 3,
+    lang: str = LANG,
+    rotation: int | None = None,
+    timeout: float | None = None,
 ) -> PageText:
     """OCR one page image: deskew, binarise, read.
 
@@ -251,15 +268,18 @@ def read_page(
     page is read as it lies, and only a poor reading (an upside-down page) asks OSD and reads
     again. A page that still reads as lying on its side (vertical lines, which tesseract
     follows, sometimes only in part) is read again upright. Pass ``rotation`` when it is
-    known (e.g. from faces on a photo sheet).
+    known (e.g. from faces on a photo sheet). Each tesseract reading is limited to
+    ``timeout`` seconds (:class:`loket.tesseract.OcrTimeout`).
     """
     gray = to_gray(image)
+    if min(gray.shape[:2], default=0) < MIN_SIDE:
+        return PageText(text="", rotation=0, skew=0.0, source="ocr", ink=ink_coverage(gray))
 
     def attempt(turn: int) -> tuple[Reading, float, float]:
         upright = rotate_upright(gray, turn)
         angle = estimate_skew(upright)
         bw = binarize(deskew(upright, angle))
-        return ocr_text(bw, psm, lang), angle, ink_coverage(upright)
+        return ocr_text(bw, psm, lang, timeout), angle, ink_coverage(upright)
 
     if rotation is None and text_direction(gray) == "sideways":
         side = detect_orientation(gray)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageSequence
+import numpy as np
+from PIL import Image, ImageOps, ImageSequence
 
 from loket.quarantine import Unusable
 
@@ -55,11 +56,21 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+#: An image narrower or lower than this holds no document (a 1×1 pixel, a 1×N strip).
+MIN_IMAGE_SIDE = 16
+
+
 def _check_pixels(width: int, height: int, max_pixels: int) -> None:
     if width <= 0 or height <= 0:
         raise Unusable("no_pixels")
     if width * height > max_pixels:
         raise Unusable("bomb", f"{width}×{height} piksel/pixels")
+
+
+def _check_image_size(width: int, height: int, max_pixels: int) -> None:
+    _check_pixels(width, height, max_pixels)
+    if min(width, height) < MIN_IMAGE_SIDE:
+        raise Unusable("too_small", f"{width}×{height} piksel/pixels")
 
 
 _JS_ACTION = re.compile(rb"/S\s*/JavaScript\b")
@@ -156,7 +167,7 @@ def _probe_image(path: Path, max_pixels: int) -> int:
             with Image.open(path) as im:
                 frames = 0
                 for frame in ImageSequence.Iterator(im):
-                    _check_pixels(frame.width, frame.height, max_pixels)
+                    _check_image_size(frame.width, frame.height, max_pixels)
                     frame.load()
                     frames += 1
         except Unusable:
@@ -269,19 +280,32 @@ def render(ref: PageRef, dpi: int = PDF_DPI, *, grayscale: bool = False) -> Imag
         if ref.kind == "tiff":
             im.seek(ref.index)
         im.load()
-        flat = _flatten(im)
+        # a phone photo stored sideways with an EXIF note of how to turn it: turned here
+        upright = ImageOps.exif_transpose(im) if ref.kind in ("jpeg", "png") else im
+        flat = _flatten(upright)
         return flat.convert(mode) if flat.mode != mode else flat
 
 
 def _flatten(im: Image.Image) -> Image.Image:
-    if im.mode in ("RGBA", "LA", "P", "PA"):
+    """RGB on white paper, whatever the image's mode: transparency laid on white, 16-bit
+    and floating-point grey scaled to 8 bits (a plain conversion clips them to white)."""
+    if im.mode in ("RGBA", "LA", "P", "PA", "RGBa", "La"):
         im = im.convert("RGBA")
         bg = Image.new("RGB", im.size, "white")
         bg.paste(im, mask=im.getchannel("A"))
         return bg
-    if im.mode in ("1", "I;16", "I", "F"):
-        im = im.convert("L")
+    if im.mode.startswith(("I", "F")):
+        return Image.fromarray(_to_8bit(np.asarray(im))).convert("RGB")
     return im.convert("RGB")
+
+
+def _to_8bit(values: Any) -> Any:
+    """Grey values of any range scaled to 0-255 (16-bit scans use up to 0-65535)."""
+    data = np.nan_to_num(values.astype(np.float64))
+    low, high = min(0.0, float(data.min())), float(data.max())
+    if high <= 255 and low >= 0:
+        return data.astype(np.uint8)
+    return ((data - low) * (255.0 / max(high - low, 1e-9))).clip(0, 255).astype(np.uint8)
 
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from loket import safefs
 
 # code -> (Bahasa Indonesia, English)
 REASONS: dict[str, tuple[str, str]] = {
@@ -62,6 +63,22 @@ REASONS: dict[str, tuple[str, str]] = {
         "Tidak ada berkas yang dapat diproses dalam pengajuan ini.",
         "The submission contains no file that can be processed.",
     ),
+    "too_small": (
+        "Gambar terlalu kecil untuk berisi dokumen ({detail}).",
+        "The image is too small to hold a document ({detail}).",
+    ),
+    "not_regular": (
+        "Bukan berkas biasa (FIFO, perangkat, atau tautan): {detail}.",
+        "Not a regular file (a FIFO, a device or a link): {detail}.",
+    ),
+    "empty_folder": (
+        "Folder pengajuan kosong; tidak ada berkas yang diterima.",
+        "The submission folder is empty; no file was received.",
+    ),
+    "failed": (
+        "Gagal diproses {detail}; diparkir untuk diperiksa petugas.",
+        "Processing failed {detail}; parked for an officer to look at.",
+    ),
     "render_failed": (
         "Halaman tidak dapat dibaca sebagai gambar: {detail}.",
         "The page could not be read as an image: {detail}.",
@@ -98,49 +115,74 @@ class Unusable(Exception):
         super().__init__(REASONS[code][1].format(detail=detail))
 
 
-def _safe_relpath(relpath: str) -> Path:
-    parts = [p for p in Path(relpath).parts if p not in ("", ".", "..", "/")]
-    return Path(*parts) if parts else Path("_")
+REASON_SUFFIX = ".alasan.txt"
 
 
-def _copy_and_reason(
-    quarantine_dir: Path, submission: str, problem: Problem, original: Path | None
-) -> tuple[Path, dict[str, str]]:
-    target_dir = quarantine_dir / _safe_relpath(submission)
-    dest = target_dir / _safe_relpath(problem.relpath)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    copy_failed = ""
-    if original is not None and (original.exists() or original.is_symlink()):
-        if original.is_symlink():
-            link = os.readlink(original)
-            if dest.is_symlink() or dest.exists():
-                dest.unlink()
-            os.symlink(link, dest)
-        elif original.is_file():
-            try:
-                # content and times only: the mode comes from the umask, never from the inbox
-                # copy (copy2 made world-readable quarantine copies of world-readable scans)
-                shutil.copyfile(original, dest)
-                st = original.stat()
-                os.utime(dest, ns=(st.st_atime_ns, st.st_mtime_ns))
-            except OSError as exc:  # unreadable: the reason is written, the original stays
-                copy_failed = exc.strerror or str(exc)
-    reason = dest.with_name(dest.name + ".alasan.txt")
-    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-    reason.write_text(
+def _copy_original(dir_fd: int, name: str, original: Path, inbox: Path | None) -> str:
+    """Copy the inbox original into ``dir_fd/name``; '' or why it could not be copied.
+
+    Read without following a link anywhere below the inbox and without blocking on a FIFO;
+    the copy gets its content and times only (the mode comes from the umask, never from the
+    inbox copy)."""
+    try:
+        if inbox is not None and original.is_relative_to(inbox):
+            src = safefs.open_beneath(inbox, original.relative_to(inbox))
+        else:
+            with safefs.directory(original.parent, []) as parent:
+                src = safefs.open_regular(parent, original.name)
+    except FileNotFoundError:
+        return ""
+    except OSError as exc:  # a link, a FIFO, unreadable: the reason is written, nothing copied
+        return exc.strerror or str(exc)
+    try:
+        st = os.fstat(src)
+        safefs.copy_fd(src, dir_fd, name)
+        os.utime(name, ns=(st.st_atime_ns, st.st_mtime_ns), dir_fd=dir_fd, follow_symlinks=False)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    finally:
+        os.close(src)
+    return ""
+
+
+def _reason_text(submission: str, problem: Problem, stamp: str, copy_failed: str) -> str:
+    text = (
         f"Pengajuan / submission: {submission}\n"
         f"Berkas / file: {problem.relpath}\n"
         f"Waktu / time: {stamp}\n"
         f"Alasan: {problem.indonesian}\n"
         f"Reason: {problem.english}\n"
-        + (
-            f"Berkas asli tidak dapat disalin ({copy_failed}); tetap di inbox.\n"
-            f"The original could not be copied ({copy_failed}); it stays in the inbox.\n"
-            if copy_failed
-            else ""
-        ),
-        encoding="utf-8",
     )
+    if copy_failed:
+        text += (
+            f"Berkas asli tidak disalin ({copy_failed}); tetap di inbox.\n"
+            f"The original was not copied ({copy_failed}); it stays in the inbox.\n"
+        )
+    return text
+
+
+def _copy_and_reason(
+    quarantine_dir: Path,
+    submission: str,
+    problem: Problem,
+    original: Path | None,
+    inbox: Path | None = None,
+) -> tuple[Path, dict[str, str]]:
+    """The original's copy and its reason file, written below the submission's quarantine
+    folder without following or making a link (a symlink is never copied: its target is
+    named in the reason). A name too long for the file system is shortened with a hash."""
+    folder = safefs.safe_parts(submission)
+    *subdirs, leaf = safefs.safe_parts(problem.relpath)
+    name = safefs.fit_name(leaf, reserve=len(REASON_SUFFIX))
+    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+    with safefs.directory(quarantine_dir, [*folder, *subdirs], create=True) as fd:
+        copy_failed = ""
+        if original is not None and problem.code != "symlink":
+            copy_failed = _copy_original(fd, name, original, inbox)
+        reason_name = name + REASON_SUFFIX
+        safefs.write_bytes(
+            fd, reason_name, _reason_text(submission, problem, stamp, copy_failed).encode()
+        )
     entry = {
         "file": problem.relpath,
         "code": problem.code,
@@ -148,37 +190,50 @@ def _copy_and_reason(
         "reason": problem.english,
         "at": stamp,
     }
-    return reason, entry
+    return quarantine_dir.joinpath(*folder, *subdirs, reason_name), entry
 
 
-def _append_index(target_dir: Path, new: list[dict[str, str]]) -> None:
-    index = target_dir / "karantina.json"
-    entries = json.loads(index.read_text("utf-8")) if index.exists() else []
-    entries += new
-    index.write_text(json.dumps(entries, ensure_ascii=False, indent=2), encoding="utf-8")
+def _append_index(quarantine_dir: Path, submission: str, new: list[dict[str, str]]) -> None:
+    folder = safefs.safe_parts(submission)
+    with safefs.directory(quarantine_dir, folder, create=True) as fd:
+        entries = []
+        try:
+            src = safefs.open_regular(fd, "karantina.json")
+        except FileNotFoundError:
+            pass
+        else:
+            with os.fdopen(src, "rb") as fh:
+                entries = json.loads(fh.read().decode("utf-8"))
+        entries += new
+        data = json.dumps(entries, ensure_ascii=False, indent=2).encode("utf-8")
+        safefs.write_bytes(fd, "karantina.json", data)
 
 
 def quarantine_copy(
     quarantine_dir: Path, submission: str, problem: Problem, original: Path | None
 ) -> Path:
-    """Put a copy of ``original`` (or the symlink itself) and its reason into quarantine.
+    """Put a copy of ``original`` and its reason into quarantine; returns the reason file.
 
-    Returns the reason file's path. The original is copied (a symlink is moved as a link, never
-    followed); the caller removes the inbox entry only after this returns.
-    """
+    The original is copied (a symlink is not: its target is named in the reason); the caller
+    removes the inbox entry only after this returns."""
     return quarantine_all(quarantine_dir, submission, [(problem, original)])[0]
 
 
 def quarantine_all(
-    quarantine_dir: Path, submission: str, items: list[tuple[Problem, Path | None]]
+    quarantine_dir: Path,
+    submission: str,
+    items: list[tuple[Problem, Path | None]],
+    *,
+    inbox: Path | None = None,
 ) -> list[Path]:
     """:func:`quarantine_copy` for many files of one submission, ``karantina.json`` written
-    once (rewriting it per file made a folder of 2,000 bad files take 34 s)."""
+    once (rewriting it per file made a folder of 2,000 bad files take 34 s). Originals below
+    ``inbox`` are read without following a link anywhere below it."""
     reasons, entries = [], []
     for problem, original in items:
-        reason, entry = _copy_and_reason(quarantine_dir, submission, problem, original)
+        reason, entry = _copy_and_reason(quarantine_dir, submission, problem, original, inbox)
         reasons.append(reason)
         entries.append(entry)
     if entries:
-        _append_index(quarantine_dir / _safe_relpath(submission), entries)
+        _append_index(quarantine_dir, submission, entries)
     return reasons

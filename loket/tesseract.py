@@ -44,6 +44,10 @@ class OcrError(RuntimeError):
     """tesseract could not process an image."""
 
 
+class OcrTimeout(OcrError):
+    """tesseract did not finish reading an image within its time limit."""
+
+
 @dataclass(frozen=True)
 class Orientation:
     degrees: int  # clockwise rotation of the text as scanned (OSD "Orientation in degrees")
@@ -116,13 +120,26 @@ def _cli_file(array: np.ndarray) -> str:
     return path
 
 
-def tsv(array: np.ndarray, psm: int, lang: str, variables: dict[str, str] | None = None) -> str:
-    """tesseract's TSV of a greyscale/binary image (rows of level 5 are words)."""
+def tsv(
+    array: np.ndarray,
+    psm: int,
+    lang: str,
+    variables: dict[str, str] | None = None,
+    *,
+    timeout: float | None = None,
+) -> str:
+    """tesseract's TSV of a greyscale/binary image (rows of level 5 are words).
+
+    With ``timeout`` (seconds) a reading that takes longer is cancelled and raises
+    :class:`OcrTimeout`: the loaded engine through its progress monitor's deadline, the CLI
+    by ending its process."""
     variables = variables or {}
     if ENGINE == "api":
         api = _api(lang, psm, variables)
         _set_image(api, array)
         try:
+            if timeout and not api.Recognize(timeout=max(1, int(timeout * 1000))):
+                raise OcrTimeout(f"tesseract did not finish within {timeout:g} s")
             return str(api.GetTSVText(0))
         finally:
             api.Clear()  # the page's image and results: tens of MiB held until the next page
@@ -131,7 +148,11 @@ def tsv(array: np.ndarray, psm: int, lang: str, variables: dict[str, str] | None
     config = " ".join([f"--psm {psm}", *(f"-c {k}={v}" for k, v in variables.items())])
     path = _cli_file(array)
     try:
-        return str(pytesseract.image_to_data(path, lang=lang, config=config))
+        return str(pytesseract.image_to_data(path, lang=lang, config=config, timeout=timeout or 0))
+    except RuntimeError as exc:  # pytesseract's way of saying the process was ended
+        if "timeout" in str(exc).lower():
+            raise OcrTimeout(f"tesseract did not finish within {timeout:g} s") from exc
+        raise
     finally:
         os.unlink(path)
 

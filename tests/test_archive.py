@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from pathlib import Path
 
@@ -51,16 +52,18 @@ def test_source_changing_while_copied_is_refused(
     """A file that grows between the start and the end of its copy is not taken."""
     src = tmp_path / "growing.pdf"
     src.write_bytes(b"%PDF-1.4 " * 1000)
-    real_open = Path.open
+    real_read = os.read
+    grown = []
 
-    def open_and_grow(self: Path, mode: str = "r", *args, **kwargs):  # type: ignore[no-untyped-def]
-        handle = real_open(self, mode, *args, **kwargs)
-        if self == src and "r" in mode:
-            with real_open(self, "ab") as fh:  # another process keeps writing
+    def read_and_grow(fd: int, n: int) -> bytes:
+        chunk = real_read(fd, n)
+        if not grown:  # another process keeps writing while the copy runs
+            grown.append(True)
+            with src.open("ab") as fh:
                 fh.write(b"more data")
-        return handle
+        return chunk
 
-    monkeypatch.setattr(Path, "open", open_and_grow)
+    monkeypatch.setattr(os, "read", read_and_grow)
     with pytest.raises(archive.ArchiveError, match="changed while"):
         archive.store(tmp_path / "arc", src)
     assert not [p for p in (tmp_path / "arc").rglob("*") if p.is_file()]

@@ -134,7 +134,7 @@ def test_catalogue_and_situations(office, monkeypatch: pytest.MonkeyPatch) -> No
 
     store = archive.store
 
-    def store_with_faults(archive_dir: Path, source: Path):  # type: ignore[no-untyped-def]
+    def store_with_faults(archive_dir: Path, source: Path, **kw):  # type: ignore[no-untyped-def]
         if source.name == "terkunci.jpg":
             raise PermissionError(errno.EACCES, "Permission denied")
         if source.parent.name == "hilang" and source.name == "a.jpg":
@@ -174,9 +174,12 @@ def test_catalogue_and_situations(office, monkeypatch: pytest.MonkeyPatch) -> No
     kat_files = {p["file"] for p in _pages(home, kat_acc.reg_no)["pages"]}
     good = {n for n, _w, c in badfiles.CATALOGUE.values() if c is None}
     assert kat_files == {"baik.jpg", *good}
-    # symlink: quarantined as a link, the target untouched and not archived
+    # symlink: quarantined as a reason naming its target (no link is ever made in the
+    # outbox), the target untouched and not archived, the link gone from the inbox
     assert [p.code for p in acc["tautan"].problems] == ["symlink"]
-    assert (quarantine / "tautan" / "rahasia.pdf").is_symlink() and sha(outside) == outside_sha
+    assert not (quarantine / "tautan" / "rahasia.pdf").exists()
+    assert str(outside) in _reason(quarantine, "tautan", "rahasia.pdf")
+    assert not (inbox / "tautan" / "rahasia.pdf").is_symlink() and sha(outside) == outside_sha
     assert not archive.path_for(settings.archive_dir, outside_sha).exists()
     assert _pages(home, acc["tautan"].reg_no)["pages"][0]["file"] == "baik.jpg"
     # traversal names: processed or quarantined inside the outbox, nothing written outside
@@ -229,10 +232,10 @@ def test_catalogue_and_situations(office, monkeypatch: pytest.MonkeyPatch) -> No
     # the next run, with space again and the file back: everything ends processed
     monkeypatch.setattr(Path, "write_text", write_text)
 
-    def still_unreadable(archive_dir: Path, source: Path):  # type: ignore[no-untyped-def]
+    def still_unreadable(archive_dir: Path, source: Path, **kw):  # type: ignore[no-untyped-def]
         if source.name == "terkunci.jpg":
             raise PermissionError(errno.EACCES, "Permission denied")
-        return store(archive_dir, source)
+        return store(archive_dir, source, **kw)
 
     monkeypatch.setattr(archive, "store", still_unreadable)
     again = process(settings)

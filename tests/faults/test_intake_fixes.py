@@ -71,14 +71,16 @@ def test_read_only_inbox_folder_does_not_fail_the_run(office, monkeypatch) -> No
     home, settings = office
     (home / "inbox" / "baca").mkdir()
     (home / "inbox" / "baca" / "scan.jpg").write_bytes(small_scan("hanya baca"))
-    real_unlink = Path.unlink
+    from loket import safefs
 
-    def refuse(self: Path, missing_ok: bool = False) -> None:
-        if self.parent.name == "baca":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        real_unlink(self, missing_ok=missing_ok)
+    real_unlink = safefs.unlink_beneath
 
-    monkeypatch.setattr(Path, "unlink", refuse)
+    def refuse(base: Path, relpath: Path | str) -> None:
+        if Path(relpath).parent.name == "baca":
+            raise PermissionError(errno.EACCES, "Permission denied", str(relpath))
+        real_unlink(base, relpath)
+
+    monkeypatch.setattr(safefs, "unlink_beneath", refuse)
     first = process(settings)["accepted"]["baca"]
     again = process(settings)["accepted"]["baca"]
     assert first.outcome == "registered" and again.outcome == "resumed"

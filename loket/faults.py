@@ -1,0 +1,192 @@
+"""Failures contained to their input: an error id, a reason, and parking after three tries.
+
+Whatever goes wrong with one page, file, submission or application stays with it: the error
+gets an id (in the log with its traceback, and in the reason an officer reads), the failure
+is recorded in the register's intake log, and the rest of the run goes on. An item that has
+failed :data:`MAX_ATTEMPTS` times is *parked*: left alone by later runs until an officer
+asks for a retry (``loket retry``), so a poisoned item never blocks the office.
+
+Only a fault of the office itself (database unreachable, disk full or read-only, rules
+invalid) stops a run: :func:`office_fault` tells the two apart.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from loket import register
+
+log = logging.getLogger("loket.faults")
+
+#: Failures after which an item is parked instead of being tried again.
+MAX_ATTEMPTS = 3
+PARKED = "parked"
+
+#: OSError numbers that say the office's storage, not one input, is at fault.
+_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
+
+
+class OfficeBroken(RuntimeError):
+    """The office itself cannot work (database, disk, rules): the run stops and says so."""
+
+
+def office_fault(exc: BaseException) -> str | None:
+    """Why ``exc`` is a fault of the office rather than of one input, or None."""
+    if isinstance(exc, OfficeBroken):
+        return str(exc)
+    if isinstance(exc, OperationalError | DBAPIError) and not _is_integrity(exc):
+        return f"basis data tidak dapat dipakai / database unusable: {exc.orig or exc}"
+    if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
+        return f"penyimpanan bermasalah / storage failed: {exc.strerror} ({exc.filename or ''})"
+    if isinstance(exc, MemoryError):
+        return "memori habis / out of memory"
+    return None
+
+
+def _is_integrity(exc: DBAPIError) -> bool:
+    from sqlalchemy.exc import IntegrityError
+
+    return isinstance(exc, IntegrityError)
+
+
+def new_error_id() -> str:
+    """A short id that ties an officer's reason text to the log line with the traceback."""
+    return f"E-{secrets.token_hex(4)}"
+
+
+def describe(exc: BaseException) -> str:
+    """One line naming the error, bounded (an exception text may quote outside data)."""
+    text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One recorded failure of an item, and whether it is now parked."""
+
+    error_id: str
+    stage: str
+    error: str
+    attempts: int
+    parked: bool
+
+    @property
+    def alasan(self) -> str:
+        state = "diparkir" if self.parked else f"dicoba lagi ({self.attempts}/{MAX_ATTEMPTS})"
+        return f"Gagal pada tahap {self.stage} ({self.error_id}); {state}."
+
+    @property
+    def reason(self) -> str:
+        state = "parked" if self.parked else f"will retry ({self.attempts}/{MAX_ATTEMPTS})"
+        return f"Failed at stage {self.stage} ({self.error_id}); {state}."
+
+
+def _events(session: Session, *, source: str | None, reg_no: str | None) -> list[dict]:
+    """The failure/retry events of one item since its last retry, oldest first."""
+    query = select(register.IntakeEvent).where(register.IntakeEvent.kind.in_(("failed", "retry")))
+    if reg_no is not None:
+        query = query.where(register.IntakeEvent.reg_no == reg_no)
+    else:
+        query = query.where(
+            register.IntakeEvent.source == source, register.IntakeEvent.reg_no.is_(None)
+        )
+    rows = session.scalars(query.order_by(register.IntakeEvent.id)).all()
+    found: list[dict] = []
+    for row in rows:
+        if row.kind == "retry":
+            found = []
+        else:
+            found.append(json.loads(row.detail or "{}"))
+    return found
+
+
+def record(
+    db: sessionmaker[Session],
+    exc: BaseException,
+    *,
+    stage: str,
+    source: str,
+    reg_no: str | None = None,
+    key: str = "",
+) -> Failure:
+    """Record one failure of an application (``reg_no``) or of a submission not registered
+    (``source``, with ``key`` saying which version of it: a changed submission starts
+    afresh); park the application on its :data:`MAX_ATTEMPTS`-th failure."""
+    error_id = new_error_id()
+    error = describe(exc)
+    log.error("%s: %s failed at %s (%s)", source, reg_no or "-", stage, error_id, exc_info=exc)
+    with db.begin() as session:
+        earlier = [
+            e for e in _events(session, source=source, reg_no=reg_no) if e.get("key", "") == key
+        ]
+        attempts = len(earlier) + 1
+        parked = attempts >= MAX_ATTEMPTS
+        detail = {"stage": stage, "error_id": error_id, "error": error, "key": key}
+        register.log(session, "failed", source, reg_no, detail)
+        if parked:
+            register.log(session, PARKED, source, reg_no, detail)
+            app = register.get(session, reg_no) if reg_no else None
+            if app is not None:
+                app.status = PARKED
+    return Failure(error_id, stage, error, attempts, parked)
+
+
+def is_parked(db: sessionmaker[Session], source: str, key: str) -> bool:
+    """Whether the submission ``source`` in the version ``key`` is parked."""
+    with db() as session:
+        earlier = _events(session, source=source, reg_no=None)
+    return sum(1 for e in earlier if e.get("key", "") == key) >= MAX_ATTEMPTS
+
+
+@dataclass(frozen=True)
+class Parked:
+    source: str
+    reg_no: str | None
+    stage: str
+    error_id: str
+    error: str
+
+
+def parked_items(db: sessionmaker[Session]) -> list[Parked]:
+    """Every item parked and not retried since, oldest first."""
+    with db() as session:
+        rows = session.scalars(
+            select(register.IntakeEvent)
+            .where(register.IntakeEvent.kind.in_((PARKED, "retry")))
+            .order_by(register.IntakeEvent.id)
+        ).all()
+    items: dict[tuple[str, str | None], Parked] = {}
+    for row in rows:
+        ident = (row.source, row.reg_no)
+        if row.kind == "retry":
+            items.pop(ident, None)
+            continue
+        detail = json.loads(row.detail or "{}")
+        items[ident] = Parked(
+            row.source, row.reg_no, detail.get("stage", "?"), detail.get("error_id", "?"),
+            detail.get("error", ""),
+        )  # fmt: skip
+    return list(items.values())
+
+
+def retry(db: sessionmaker[Session], item: str) -> Parked | None:
+    """Give a parked item (a registration number or a submission name) three more tries;
+    a parked application goes back to be read again. None when nothing by that name is
+    parked."""
+    for found in parked_items(db):
+        if item in (found.reg_no, found.source):
+            with db.begin() as session:
+                register.log(session, "retry", found.source, found.reg_no, {"of": found.error_id})
+                app = register.get(session, found.reg_no) if found.reg_no else None
+                if app is not None and app.status == PARKED:
+                    app.status = "received"
+            return found
+    return None
