@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from loket.cells import append_row
+
 OFFICE = {
     "pemerintah": "PEMERINTAH KOTA PEKANBARU",
     "dinas": "DINAS PENANAMAN MODAL DAN PELAYANAN TERPADU SATU PINTU",
@@ -148,6 +150,8 @@ def write_xlsx(
 ) -> Path:
     """An XLSX with one sheet per (name, header, rows); bold header, widths, frozen header.
 
+    Every text is a string cell, never a formula (:mod:`loket.cells`); numbers stay numbers.
+
     ``number_formats`` maps a sheet to {1-based column: Excel number format} for its float
     cells (e.g. ``"0.00"``: two decimals, shown with the reader's decimal separator)."""
     from openpyxl import Workbook
@@ -160,11 +164,11 @@ def write_xlsx(
         ws = wb.create_sheet(title=name[:31])
         lead = (title_rows or {}).get(name, [])
         for line in lead:
-            ws.append([line])
+            append_row(ws, [line])
             ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
         if lead:
             ws.append([])
-        ws.append(list(header))
+        append_row(ws, list(header))
         head_row = ws.max_row
         for cell in ws[head_row]:
             cell.font = Font(bold=True)
@@ -173,7 +177,7 @@ def write_xlsx(
         widths = [len(str(h)) for h in header]
         formats = (number_formats or {}).get(name, {})
         for row in rows:
-            ws.append(list(row))
+            append_row(ws, list(row))
             for i, v in enumerate(row):
                 if i < len(widths):
                     widths[i] = max(widths[i], min(60, len(str(v)) if v is not None else 0))
