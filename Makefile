@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ind tesseract-ocr-osd \
 	libtesseract-dev libleptonica-dev pkg-config g++ python3-venv python3-dev \
-	poppler-utils libreoffice-writer-nogui fonts-dejavu-core fonts-dejavu-extra fonts-liberation \
+	poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core fonts-dejavu-extra fonts-liberation \
 	fonts-freefont-ttf \
 	postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

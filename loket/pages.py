@@ -182,7 +182,21 @@ def _probe_image(path: Path, max_pixels: int) -> int:
 
 
 def probe(path: Path, *, max_bytes: int, max_pixels: int, max_pages: int) -> tuple[str, int]:
-    """(kind, page count) of an archived file, or raise :class:`Unusable`."""
+    """(kind, page count) of an archived file, or raise :class:`Unusable`.
+
+    The parsers meet outside bytes here: whatever else they raise on a damaged file (PDFium
+    refusing a page's size, a TIFF tag pointing nowhere) makes the file unusable, with the
+    parser's words as the detail; running out of memory is the office's problem, not the
+    file's, and is raised."""
+    try:
+        return _probe(path, max_bytes=max_bytes, max_pixels=max_pixels, max_pages=max_pages)
+    except (Unusable, MemoryError):
+        raise
+    except Exception as exc:
+        raise Unusable("truncated", f"{type(exc).__name__}: {exc}"[:200]) from exc
+
+
+def _probe(path: Path, *, max_bytes: int, max_pixels: int, max_pages: int) -> tuple[str, int]:
     size = path.stat().st_size
     if size == 0:
         raise Unusable("empty")

@@ -1,0 +1,334 @@
+"""Issue #14: no single input stops the office.
+
+Each case of the issue's list has a test here (the rules, import and spreadsheet cases are in
+tests/test_rules_safety.py, tests/test_complaint_imports.py and
+tests/test_spreadsheet_injection.py): a 1×1 image beside a good submission through the real
+`loket intake` twice; a poisoned application parked after three failures while later
+submissions go through; links and swapped files; names too long; empty folders; degenerate
+images and PDFs; a page past its time limit; an office that is really broken.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.degenerate import DEGENERATE, WORD
+from tests.faults.helpers import PY, clean_env, make_home, process, sha, small_scan
+
+LOKET = str(Path(PY).with_name("loket"))
+
+
+@pytest.fixture
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    home = make_home(tmp_path / "kantor")
+    monkeypatch.setenv("LOKET_HOME", str(home))
+    monkeypatch.setenv("LOKET_STABLE_SECONDS", "0")
+    for key in ("LOKET_RULES", "LOKET_DATABASE_URL", "LOKET_INBOX", "LOKET_OUTBOX", "LOKET_VAR"):
+        monkeypatch.delenv(key, raising=False)
+    from loket.config import load_settings
+
+    return home, load_settings()
+
+
+def _links_under(*folders: Path) -> list[Path]:
+    return [Path(d) / n for f in folders for d, ds, fs in os.walk(f) for n in ds + fs
+            if (Path(d) / n).is_symlink()]  # fmt: skip
+
+
+def _intake(home: Path, api_url: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [LOKET, "intake", "--json"], cwd=home, capture_output=True, text=True, timeout=300,
+        env=clean_env(LOKET_HOME=str(home), LOKET_STABLE_SECONDS="0", PREFECT_API_URL=api_url,
+                      **env),
+    )  # fmt: skip
+
+
+def test_one_pixel_image_beside_a_good_submission_through_the_cli_twice(
+    tmp_path: Path, api_url: str
+) -> None:
+    """Was: cv2.error in ocr.ink_coverage, exit 2, and every later run crashed the same way."""
+    home = make_home(tmp_path / "kantor")
+    (home / "inbox" / "baik").mkdir()
+    (home / "inbox" / "baik" / "scan.jpg").write_bytes(small_scan("Halaman baik"))
+    (home / "inbox" / "kecil").mkdir()
+    Image.new("L", (1, 1)).save(home / "inbox" / "kecil" / "titik.png")
+    (home / "inbox" / "kecil" / "scan.jpg").write_bytes(small_scan("Halaman kecil"))
+    first = _intake(home, api_url)
+    assert first.returncode == 0, first.stderr[-3000:]
+    summary = json.loads(first.stdout)
+    outcomes = {s["source"]: s for s in summary["submissions"]}
+    assert {s["outcome"] for s in outcomes.values()} == {"registered"}
+    assert any("titik.png" in line for line in outcomes["kecil"]["problems"])
+    reason = home / "outbox" / "_quarantine" / "kecil" / "titik.png.alasan.txt"
+    assert "terlalu kecil" in reason.read_text("utf-8")
+    assert len(summary["processed"]) == 2
+    # the next run, with a new submission: nothing left over stops it
+    (home / "inbox" / "berikut.jpg").write_bytes(small_scan("Halaman berikut"))
+    second = _intake(home, api_url)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert [s["outcome"] for s in json.loads(second.stdout)["submissions"]] == ["registered"]
+
+
+def test_a_broken_office_exits_non_zero_and_says_so(tmp_path: Path, api_url: str) -> None:
+    """Only the office itself (here: its database unreachable) makes a run exit non-zero."""
+    home = make_home(tmp_path / "kantor")
+    (home / "inbox" / "scan.jpg").write_bytes(small_scan("Halaman"))
+    run = _intake(home, api_url, LOKET_DATABASE_URL="postgresql+psycopg://loket@127.0.0.1:1/loket")
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "the office cannot work" in run.stderr and "database" in run.stderr
+    assert (home / "inbox" / "scan.jpg").exists()  # nothing taken, nothing lost
+
+
+def test_a_poisoned_application_is_parked_and_never_blocks_later_submissions(
+    office, prefect_server: None
+) -> None:  # type: ignore[no-untyped-def]
+    """An application that fails every run (its outbox folder is a file) is tried three
+    times, then parked with a notice; each run meanwhile processes the new submissions;
+    `loket retry` gives it three more tries."""
+    from typer.testing import CliRunner
+
+    from flows.intake import intake_flow
+    from loket import register
+    from loket.cli import app
+    from loket.db import open_database
+
+    home, settings = office
+    (home / "inbox" / "racun.jpg").write_bytes(small_scan("Halaman racun"))
+    first = intake_flow(check=False)
+    (reg_no,) = first["processed"]
+    (home / "outbox" / reg_no / "pages.json").unlink()
+    (home / "outbox" / reg_no).rmdir()
+    (home / "outbox" / reg_no).write_text("bukan folder")  # the poison
+    db = open_database(settings.db_url)
+    with db.begin() as session:
+        register.get(session, reg_no).status = "received"  # type: ignore[union-attr]
+    states = []
+    for run in range(4):
+        (home / "inbox" / f"baru-{run}.jpg").write_bytes(small_scan(f"Halaman baru {run}"))
+        summary = intake_flow(check=False)
+        states.append(summary["failed"].get(reg_no))
+        assert len(summary["processed"]) == 1, summary  # the new one, every time
+    assert states[:2] == [s for s in states[:2] if s and s.startswith("E-")]
+    assert states[2] == "parked" and states[3] is None  # parked: not even tried any more
+    notice = home / "outbox" / "_parkir" / f"{reg_no}.alasan.txt"
+    assert "diparkir" in notice.read_text("utf-8") and "loket retry" in notice.read_text("utf-8")
+    listed = CliRunner().invoke(app, ["parked"])
+    assert reg_no in listed.output
+    (home / "outbox" / reg_no).unlink()  # an officer removes the poison, then retries
+    assert CliRunner().invoke(app, ["retry", reg_no]).exit_code == 0
+    assert reg_no in intake_flow(check=False)["processed"]
+
+
+def test_a_symlinked_folder_never_makes_quarantine_write_elsewhere(office) -> None:  # type: ignore[no-untyped-def]
+    """Was: inbox/evil/sub -> /some/dir was re-created as a link in the quarantine, and the
+    next drop of evil/sub/x was copied through it (officials.yaml could be replaced)."""
+    home, settings = office
+    outside = home.parent / "di-luar"
+    outside.mkdir()
+    (outside / "officials.yaml").write_text("asli\n")
+    before = {p.name: sha(p) for p in outside.iterdir()}
+    evil = home / "inbox" / "evil"
+    evil.mkdir()
+    (evil / "scan.jpg").write_bytes(small_scan("Halaman evil"))
+    os.symlink(outside, evil / "sub")
+    first = process(settings)["accepted"]["evil"]
+    assert [p.code for p in first.problems] == ["symlink"]
+    assert not _links_under(home / "outbox", home / "var")
+    (evil / "sub").mkdir(parents=True)  # the next drop: a real folder of that name
+    (evil / "sub" / "officials.yaml").write_text("palsu\n")
+    (evil / "scan2.jpg").write_bytes(small_scan("Halaman evil dua"))
+    second = process(settings)["accepted"]["evil"]
+    assert [(p.relpath, p.code) for p in second.problems] == [("sub/officials.yaml", "unsupported")]
+    assert {p.name: sha(p) for p in outside.iterdir()} == before
+    assert (home / "outbox" / "_quarantine" / "evil" / "sub" / "officials.yaml").read_text() == (
+        "palsu\n"
+    )
+    assert not _links_under(home / "outbox", home / "var")
+
+
+def test_a_link_left_in_the_quarantine_is_not_written_through(office, prefect_server: None) -> None:  # type: ignore[no-untyped-def]
+    """A link already in the quarantine (left by an older version) is refused, the run goes
+    on and the other submission is processed."""
+    from flows.intake import intake_flow
+
+    home, _settings = office
+    outside = home.parent / "di-luar"
+    outside.mkdir()
+    (home / "outbox" / "_quarantine" / "jahat").mkdir(parents=True)
+    os.symlink(outside, home / "outbox" / "_quarantine" / "jahat" / "sub")
+    (home / "inbox" / "jahat" / "sub").mkdir(parents=True)
+    (home / "inbox" / "jahat" / "sub" / "officials.yaml").write_text("palsu\n")
+    (home / "inbox" / "jahat" / "scan.jpg").write_bytes(small_scan("Halaman jahat"))
+    (home / "inbox" / "lain.jpg").write_bytes(small_scan("Halaman lain"))
+    summary = intake_flow(check=False)
+    assert list(outside.iterdir()) == []
+    outcomes = {s["source"]: s["outcome"] for s in summary["submissions"]}
+    assert outcomes == {"jahat": "failed", "lain.jpg": "registered"}
+    assert (home / "inbox" / "jahat" / "sub" / "officials.yaml").exists()  # nothing lost
+
+
+def test_a_file_swapped_after_the_scan_is_never_archived(office) -> None:  # type: ignore[no-untyped-def]
+    """Was: scan() checked with lstat, archive.store opened with open(), following a link
+    swapped in meanwhile (any readable file was archived) or blocking on a FIFO."""
+    from loket import archive, intake
+    from loket.db import open_database
+    from loket.inbox import stable_submissions
+
+    home, settings = office
+    secret = home.parent / "rahasia.txt"
+    secret.write_text("kata sandi\n")
+    for name in ("tukar-tautan", "tukar-fifo"):
+        (home / "inbox" / name).mkdir()
+        (home / "inbox" / name / "scan.jpg").write_bytes(small_scan(f"Halaman {name}"))
+    ready, _ = stable_submissions(settings.inbox_dir, 0)
+    scan_link = home / "inbox" / "tukar-tautan" / "scan.jpg"
+    scan_link.unlink()
+    os.symlink(secret, scan_link)
+    scan_fifo = home / "inbox" / "tukar-fifo" / "scan.jpg"
+    scan_fifo.unlink()
+    os.mkfifo(scan_fifo)
+    db = open_database(settings.db_url)
+    results: dict[str, object] = {}
+
+    def accept_all() -> None:
+        for sub in ready:
+            results[sub.name] = intake.accept(sub, settings, db, prefix="SIKR")
+
+    worker = threading.Thread(target=accept_all, daemon=True)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "accept blocked on a FIFO"
+    assert {n: r.outcome for n, r in results.items()} == {  # type: ignore[attr-defined]
+        "tukar-fifo": "deferred", "tukar-tautan": "deferred"
+    }  # fmt: skip
+    assert not archive.path_for(settings.archive_dir, sha(secret)).exists()
+    # the next run sees them for what they are: reported, and nothing is left to block
+    again = process(settings)["accepted"]
+    assert [p.code for p in again["tukar-tautan"].problems] == ["symlink"]
+    assert [p.code for p in again["tukar-fifo"].problems] == ["not_regular"]
+    assert not scan_fifo.exists() and not scan_link.is_symlink()
+
+
+def test_a_fifo_dropped_into_the_inbox_is_reported_without_blocking(office) -> None:  # type: ignore[no-untyped-def]
+    home, settings = office
+    os.mkfifo(home / "inbox" / "pipa.pdf")
+    (home / "inbox" / "baik.jpg").write_bytes(small_scan("Halaman baik"))
+    done: dict[str, object] = {}
+    worker = threading.Thread(target=lambda: done.update(process(settings)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "intake blocked on a FIFO"
+    accepted = done["accepted"]
+    assert accepted["pipa.pdf"].outcome == "quarantined"  # type: ignore[index]
+    assert accepted["baik.jpg"].outcome == "registered"  # type: ignore[index]
+    assert (
+        "FIFO" in (home / "outbox" / "_quarantine" / "pipa.pdf" / "pipa.pdf.alasan.txt").read_text()
+    )
+
+
+def test_names_too_long_for_the_file_system_are_shortened(office) -> None:  # type: ignore[no-untyped-def]
+    """Was: OSError 'File name too long' for the reason file (`.alasan.txt` added to a
+    250-character name) aborted the run; submissions sorted after it were never processed."""
+    home, settings = office
+    long_name = "a" * 246 + ".pdf"  # 250 characters: fits, but not with .alasan.txt
+    (home / "inbox" / "panjang").mkdir()
+    (home / "inbox" / "panjang" / long_name).write_text("bukan pdf")
+    (home / "inbox" / "panjang" / "scan.jpg").write_bytes(small_scan("Halaman panjang"))
+    long_folder = "b" * 250
+    (home / "inbox" / long_folder).mkdir()
+    (home / "inbox" / long_folder / "catatan.txt").write_text("bukan gambar")
+    (home / "inbox" / "zzz-sesudahnya.jpg").write_bytes(small_scan("Halaman sesudah"))
+    accepted = process(settings)["accepted"]
+    assert accepted["zzz-sesudahnya.jpg"].outcome == "registered"
+    assert accepted["panjang"].outcome == "registered"
+    assert accepted[long_folder].outcome == "quarantined"
+    quarantine = home / "outbox" / "_quarantine"
+    written = [p for p in quarantine.rglob("*") if p.is_file()]
+    assert all(len(p.name.encode()) <= 255 for p in written)
+    reasons = [p for p in (quarantine / "panjang").iterdir() if p.name.endswith(".alasan.txt")]
+    assert len(reasons) == 1 and long_name in reasons[0].read_text("utf-8")
+    kept = [p for p in (quarantine / "panjang").iterdir() if p.name.endswith(".pdf")]
+    assert [p.read_text() for p in kept] == ["bukan pdf"]
+
+
+def test_an_empty_submission_folder_is_reported_once(office) -> None:  # type: ignore[no-untyped-def]
+    """Was: an empty folder left no trace anywhere."""
+    from loket import register
+    from loket.db import open_database
+
+    home, settings = office
+    (home / "inbox" / "kosong").mkdir()
+    accepted = process(settings)["accepted"]
+    assert accepted["kosong"].outcome == "quarantined"
+    reason = home / "outbox" / "_quarantine" / "kosong" / "kosong.alasan.txt"
+    assert "kosong" in reason.read_text("utf-8").lower() and "empty" in reason.read_text("utf-8")
+    assert not (home / "inbox" / "kosong").exists()
+    with open_database(settings.db_url)() as session:
+        events = session.query(register.IntakeEvent).filter_by(source="kosong").all()
+    assert [e.kind for e in events] == ["quarantined"]
+    assert "kosong" not in process(settings)["accepted"]
+
+
+def test_degenerate_images_and_pdfs_are_read_or_quarantined(office) -> None:  # type: ignore[no-untyped-def]
+    """1×1, 1×N, N×1, 16-bit, CMYK, palette with alpha, EXIF-rotated, a TIFF with one bad
+    frame, 0- and 3,000-page PDFs, a broken xref table, an image over the pixel budget."""
+    home, settings = office
+    folder = home / "inbox" / "aneh"
+    folder.mkdir()
+    originals = {}
+    for name, write, _expected in DEGENERATE.values():
+        write(folder / name)
+        originals[name] = sha(folder / name)
+    accepted = process(settings)["accepted"]["aneh"]
+    assert accepted.outcome == "registered"
+    codes = {p.relpath: p.code for p in accepted.problems}
+    pages = json.loads((home / "outbox" / accepted.reg_no / "pages.json").read_text("utf-8"))
+    texts = {p["file"]: p["text"] for p in pages["pages"]}
+    quarantine = home / "outbox" / "_quarantine" / "aneh"
+    for kind, (name, _write, expected) in DEGENERATE.items():
+        if expected == "read":
+            assert name not in codes, kind
+            assert WORD in texts[name].replace(" ", ""), (kind, texts[name])
+        else:
+            assert codes.get(name) == expected, kind
+            assert sha(quarantine / name) == originals[name], kind
+            assert "Alasan:" in (quarantine / f"{name}.alasan.txt").read_text("utf-8")
+
+
+def test_a_page_past_its_time_limit_is_reported_and_the_rest_goes_on(office) -> None:  # type: ignore[no-untyped-def]
+    """tesseract stopped at the page's time limit: that page carries an error id and a
+    reason, the application's other pages are read."""
+    from loket import intake, register
+    from loket.classify import load_rules
+    from loket.db import open_database
+    from loket.ocr import OcrCache, page_key
+
+    home, settings = office
+    (home / "inbox" / "lambat").mkdir()
+    (home / "inbox" / "lambat" / "a.jpg").write_bytes(small_scan("Halaman a"))
+    (home / "inbox" / "lambat" / "b.jpg").write_bytes(small_scan("Halaman b"))
+    db = open_database(settings.db_url)
+    from loket.inbox import stable_submissions
+
+    (sub,) = stable_submissions(settings.inbox_dir, 0)[0]
+    reg_no = intake.accept(sub, settings, db, prefix="SIKR").reg_no
+    refs = intake.page_refs(db, settings, reg_no)
+    cache = OcrCache(settings.cache_dir)
+    slow = intake.read(refs[0], cache, timeout=1e-6)
+    fine = intake.read(refs[1], cache)
+    assert slow.text is None and slow.error_id and "OcrTimeout" in (slow.error or "")
+    assert fine.text is not None and fine.error is None
+    with db() as session:
+        source = register.get(session, reg_no).source  # type: ignore[union-attr]
+    doc = intake.assemble(source, reg_no, [slow, fine], load_rules(
+        settings.rules_dir / intake.CLASSIFICATION_RULES))  # fmt: skip
+    first = doc["pages"][0]  # type: ignore[index]
+    assert first["error_id"] == slow.error_id and "tidak dapat dibaca" in first["alasan"]
+    assert OcrCache(settings.cache_dir).get(page_key(refs[0].sha256, 0, 3)) is None  # not cached
