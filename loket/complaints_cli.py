@@ -20,12 +20,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from loket import complaint_report as report
 from loket import skm
-from loket.complaint_intake import import_eml_folder, import_sms_csv
+from loket.complaint_intake import ImportResult, import_eml_folder, import_sms_csv
 from loket.complaint_reply import draft_reply, reply_kind, who_answers
 from loket.complaints import (
     STATUS_LABELS,
@@ -488,7 +489,11 @@ def import_eml_cmd(
     ] = None,
     nip: NipOpt = None,
 ) -> None:
-    """Register the e-mails of a drop folder as complaints (attachments kept)."""
+    """Register the e-mails of a drop folder as complaints (attachments kept).
+
+    Each message is committed on its own; a file over 25 MiB or that is not an e-mail stays in
+    the folder and is listed with its reason.
+    """
     ctx = Ctx()
     handler = ctx.official(nip, required=False)
     folder = folder or ctx.settings.inbox_dir / "pengaduan-email"
@@ -503,7 +508,6 @@ def import_eml_cmd(
             reg_prefix=ctx.settings.registration_prefix,
             handler=handler,
         )
-        session.commit()
         _import_summary(ctx, result)
 
 
@@ -512,7 +516,11 @@ def import_sms_cmd(
     file: Annotated[Path, typer.Argument(help="CSV export of received SMS.")],
     nip: NipOpt = None,
 ) -> None:
-    """Register the SMS of a CSV export as complaints; bad rows are listed."""
+    """Register the SMS of a CSV export as complaints; bad rows are listed by row number.
+
+    Each row is committed on its own; a row with a field over 10,000 characters, a malformed
+    row or an invalid one is refused with its reason and every other row is imported.
+    """
     ctx = Ctx()
     handler = ctx.official(nip, required=False)
     if not file.is_file():
@@ -526,25 +534,26 @@ def import_sms_cmd(
             reg_prefix=ctx.settings.registration_prefix,
             handler=handler,
         )
-        session.commit()
         _import_summary(ctx, result)
     if result.errors and not result.created:
         raise typer.Exit(1)
 
 
-def _import_summary(ctx: Ctx, result) -> None:  # type: ignore[no-untyped-def]
+def _import_summary(ctx: Ctx, result: ImportResult) -> None:
+    """Each complaint recorded, each input skipped or refused with its reason, then totals."""
     for c in result.created:
         console.print(
-            f"[green]Tercatat[/] {c.number} {c.complainant_name}: {c.subject} "
+            f"[green]Tercatat[/] {c.number} {escape(c.complainant_name)}: {escape(c.subject)} "
             f"(saran bobot {ctx.rules.weight_label(c.weight_suggested)})"
         )
     for where, why in result.skipped:
-        console.print(f"[dim]Dilewati[/] {where}: {why}")
+        console.print(f"[dim]Dilewati / skipped[/] {escape(where)}: {escape(why)}")
     for where, what in result.errors:
-        err.print(f"[red]Ditolak[/] {where}: {what}")
+        err.print(f"[red]Ditolak / rejected[/] {escape(where)}: {escape(what)}")
     console.print(
-        f"{len(result.created)} tercatat, {len(result.skipped)} dilewati, "
-        f"{len(result.errors)} ditolak."
+        f"Ringkasan / summary: {len(result.created)} tercatat / imported, "
+        f"{len(result.errors)} ditolak / rejected, {len(result.skipped)} dilewati / skipped "
+        f"({result.duplicates} sudah diimpor / already imported)."
     )
     if result.created:
         console.print(
