@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from loket import complaint_report as report
 from loket import skm
-from loket.complaint_intake import ImportResult, import_eml_folder, import_sms_csv
+from loket.complaint_intake import ImportResult, import_eml_folder
 from loket.complaint_reply import draft_reply, reply_kind, who_answers
+from loket.complaint_sms import import_sms_csv
 from loket.complaints import (
     STATUS_LABELS,
     WEIGHTS,

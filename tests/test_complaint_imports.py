@@ -26,6 +26,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 import loket.complaint_intake as ci
+import loket.complaint_sms as sms
 from loket import complaints as cp
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
@@ -67,7 +68,7 @@ def _sms(phone: str, minute: int, body: str, kind: str = "1") -> dict[str, str]:
 
 def _import_sms(c_home: Home, session, rules, path: Path, **kw: object) -> ci.ImportResult:  # type: ignore[no-untyped-def]
     store = c_home.var / "complaints"
-    return ci.import_sms_csv(session, rules, path, store=store, reg_prefix="SIKR", **kw)  # type: ignore[arg-type]
+    return sms.import_sms_csv(session, rules, path, store=store, reg_prefix="SIKR", **kw)  # type: ignore[arg-type]
 
 
 def _import_eml(c_home: Home, session, rules, folder: Path, **kw: object) -> ci.ImportResult:  # type: ignore[no-untyped-def]
@@ -126,8 +127,8 @@ def test_sms_oversize_field_row_skipped_rows_around_it_imported_cli(
 
 
 def test_sms_field_limit_default_and_parameter(c_home: Home, c_session, rules, tmp_path) -> None:
-    assert ci.SMS_FIELD_MAX_CHARS == 10_000
-    assert ci.SMS_CSV_MAX_BYTES == 64 * 1024 * 1024
+    assert sms.SMS_FIELD_MAX_CHARS == 10_000
+    assert sms.SMS_CSV_MAX_BYTES == 64 * 1024 * 1024
     path = write_sms_csv(
         tmp_path / "sms.csv",
         [_sms("+62811", 1, "a" * 50), _sms("+62812", 2, "b" * 10)],

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from loket import complaints as cp
-from loket.complaint_intake import import_eml_folder, import_sms_csv, parse_sms_time
+from loket.complaint_intake import import_eml_folder
 from loket.complaint_reply import draft_reply
+from loket.complaint_sms import import_sms_csv, parse_sms_time
 from loket.officials import NotAuthorized, Role, authorize, load_officials
 from loket.rulesfile import RulesError
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
