@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
 from loket.rulesfile import load_model
+from loket.saferegex import IGNORECASE, MULTILINE, RulePattern, compile_rule
 
 OTHER, BLANK = "other", "blank"
 
@@ -31,17 +32,8 @@ class Keyword(_Strict):
 
 
 class Pattern(_Strict):
-    regex: str
+    regex: RulePattern
     weight: float = 1.0
-
-    @field_validator("regex")
-    @classmethod
-    def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from exc
-        return value
 
 
 class DocType(_Strict):
@@ -130,7 +122,7 @@ def score(text: str, rules: ClassificationRules) -> tuple[dict[str, float], dict
                 total += kw.weight
                 hits.append(kw.text)
         for pat in spec.patterns:
-            if re.search(pat.regex, text, re.IGNORECASE | re.MULTILINE):
+            if compile_rule(pat.regex, IGNORECASE | MULTILINE).search(text):
                 total += pat.weight
                 hits.append(f"/{pat.regex}/")
         scores[name] = round(total, 3)

@@ -38,6 +38,7 @@ from loket.db import Base, UtcDateTime
 from loket.officials import ROLE_LABELS, Official, Role
 from loket.register import Application, IntakeEvent, next_number
 from loket.rulesfile import load_model
+from loket.saferegex import SafePattern, compile_rule
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -152,10 +153,12 @@ def load_rules(path: Path) -> ComplaintRules:
 
 
 @cache
-def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+def _keyword_pattern(keyword: str) -> SafePattern:
+    # a keyword comes from rules/complaints.yaml and runs over text the public wrote:
+    # 'a*a*a*…' is polynomial backtracking, so it runs with the rules' time limit
     parts = [re.escape(p) for p in keyword.strip().lower().split("*")]
     body = r"\w*".join(parts)
-    return re.compile(rf"(?<!\w){body}(?!\w)")
+    return compile_rule(rf"(?<!\w){body}(?!\w)")
 
 
 def _normalise(text: str) -> str:

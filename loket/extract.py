@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, process
+
+from loket.saferegex import IGNORECASE, MULTILINE, RulePattern, SafePattern, compile_rule
 
 # --------------------------------------------------------------------------------------------
 # Dates
@@ -201,55 +203,36 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _compiles(value: str) -> str:
-    try:
-        re.compile(value)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression: {exc}") from exc
-    return value
-
-
 class Canonical(_Strict):
     """Rewrite a digits value: ``pattern`` over the digits only, ``format`` with \\1, \\2…"""
 
-    pattern: str
+    pattern: RulePattern
     format: str
-
-    @field_validator("pattern")
-    @classmethod
-    def _regex(cls, v: str) -> str:
-        return _compiles(v)
 
 
 class FieldSpec(_Strict):
     """How to find one value in a document's text."""
 
     type: FieldType = "text"
-    label: str | None = Field(
+    label: RulePattern | None = Field(
         None, description="regex of the words before the value on the same line"
     )
-    patterns: list[str] = Field(default_factory=list, description="regexes with (?P<value>…)")
-    value: str | None = Field(None, description="regex the value must match (after cleaning)")
-    stop: list[str] = Field(default_factory=list, description="cut the value at these regexes")
-    lifetime: list[str] = Field(
+    patterns: list[RulePattern] = Field(
+        default_factory=list, description="regexes with (?P<value>…)"
+    )
+    value: RulePattern | None = Field(
+        None, description="regex the value must match (after cleaning)"
+    )
+    stop: list[RulePattern] = Field(
+        default_factory=list, description="cut the value at these regexes"
+    )
+    lifetime: list[RulePattern] = Field(
         default_factory=list, description="validity: phrases meaning 'valid for life'"
     )
     canonical: Canonical | None = None
     lines: int = Field(1, ge=1, le=4, description="value may continue on following lines")
     min_length: int = Field(2, ge=0)
     max_length: int = Field(120, ge=1)
-
-    @field_validator("label", "value")
-    @classmethod
-    def _regex(cls, v: str | None) -> str | None:
-        return _compiles(v) if v is not None else v
-
-    @field_validator("patterns", "stop", "lifetime")
-    @classmethod
-    def _regexes(cls, v: list[str]) -> list[str]:
-        for item in v:
-            _compiles(item)
-        return v
 
     @model_validator(mode="after")
     def _has_a_way(self) -> FieldSpec:
@@ -298,7 +281,7 @@ def _line_at(text: str, pos: int) -> str:
 
 def _cut(value: str, stops: list[str]) -> str:
     for s in stops:
-        m = re.search(s, value, re.IGNORECASE)
+        m = compile_rule(s, IGNORECASE).search(value)
         if m:
             value = value[: m.start()]
     return value
@@ -310,7 +293,7 @@ def parse_value(raw: str, spec: FieldSpec) -> object | None:
     kind = spec.type
     if kind == "validity":
         for phrase in spec.lifetime:
-            if re.search(phrase, raw, re.IGNORECASE):
+            if compile_rule(phrase, IGNORECASE).search(raw):
                 return "lifetime"
         return parse_date(raw)
     if kind == "date":
@@ -326,7 +309,7 @@ def parse_value(raw: str, spec: FieldSpec) -> object | None:
         return {"place": place, "date": hits[0].value}
     if kind == "nik":
         value = _nik_value(raw)
-        if value is None or (spec.value and not re.fullmatch(spec.value, value)):
+        if value is None or (spec.value and not compile_rule(spec.value).fullmatch(value)):
             return None
         return value
     if kind in ("digits", "code"):
@@ -337,19 +320,20 @@ def parse_value(raw: str, spec: FieldSpec) -> object | None:
             value = re.sub(r"\s+", "", ocr_digits(clean_value(raw)))
             value = re.sub(r"[^0-9\-]", "", value)
             if spec.canonical is not None:
+                canonical = compile_rule(spec.canonical.pattern)
                 only = re.sub(r"\D", "", value)
-                if not re.fullmatch(spec.canonical.pattern, only):
+                if not canonical.fullmatch(only):
                     # a ':' after the label is often read as a leading '1'
-                    if only[:1] == "1" and re.fullmatch(spec.canonical.pattern, only[1:]):
+                    if only[:1] == "1" and canonical.fullmatch(only[1:]):
                         only = only[1:]
                     else:
                         return None
-                value = re.sub(spec.canonical.pattern, spec.canonical.format, only)
-        if spec.value and not re.fullmatch(spec.value, value):
+                value = canonical.sub(spec.canonical.format, only)
+        if spec.value and not compile_rule(spec.value).fullmatch(value):
             return None
         return value if len(value) >= spec.min_length else None
     value = clean_value(re.sub(r"\s[|~`»«]+\s", " ", f" {raw} "))
-    if spec.value and not re.fullmatch(spec.value, value, re.IGNORECASE):
+    if spec.value and not compile_rule(spec.value, IGNORECASE).fullmatch(value):
         return None
     if kind == "name":
         value = _name_value(value)
@@ -437,11 +421,11 @@ def _name_value(value: str) -> str | None:
     return value if re.search(r"[A-Za-z]{2}", value) else None
 
 
-def _label_regex(label: str) -> re.Pattern[str]:
+def _label_regex(label: str) -> SafePattern:
     # label, optional separator junk, then the value up to the end of the line
-    return re.compile(
+    return compile_rule(
         rf"^[^\w\n]{{0,6}}(?:{label})\b[ \t]*[:;=|.,]*[ \t]*(?P<value>[^\n]*)$",
-        re.IGNORECASE | re.MULTILINE,
+        IGNORECASE | MULTILINE,
     )
 
 
@@ -457,14 +441,12 @@ def _continued(raw: str, text: str, end: int, more: int) -> str:
 
 def extract(spec: FieldSpec, pages: list[PageText]) -> list[Found]:
     """Every value of one field in a document's pages, in page order."""
-    regexes = []
+    regexes: list[SafePattern] = []
     if spec.label:
         regexes.append(_label_regex(spec.label))
-    regexes += [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in spec.patterns]
+    regexes += [compile_rule(p, IGNORECASE | MULTILINE) for p in spec.patterns]
     if spec.type == "validity":
-        regexes += [
-            re.compile(rf"(?P<value>{p})", re.IGNORECASE | re.MULTILINE) for p in spec.lifetime
-        ]
+        regexes += [compile_rule(rf"(?P<value>{p})", IGNORECASE | MULTILINE) for p in spec.lifetime]
     found: list[Found] = []
     seen: set[tuple[str, int, int]] = set()
     for page in pages:

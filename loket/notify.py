@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from loket.approval_models import Notification, as_utc, utcnow
 from loket.rulesfile import load_model
+from loket.saferegex import RulePattern, compile_rule
 
 NOTIFY_RULES = "notifikasi.yaml"
 WIB = ZoneInfo("Asia/Jakarta")
@@ -86,7 +87,7 @@ class HttpChannel(BaseModel):
     params: dict[str, str] | None = None
     success_status: list[int] = Field(default_factory=lambda: [200, 201, 202])
     #: a regular expression the response body must match (e.g. '"status":\s*"ok"')
-    success_pattern: str | None = None
+    success_pattern: RulePattern | None = None
     timeout_seconds: float = 15
 
 
@@ -249,7 +250,7 @@ class HttpNotifier:
         body = response.text  # type: ignore[attr-defined]
         if status not in cfg.success_status:
             raise NotifyError(f"HTTP {status}: {body[:200]}")
-        if cfg.success_pattern and not re.search(cfg.success_pattern, body):
+        if cfg.success_pattern and not compile_rule(cfg.success_pattern).search(body):
             raise NotifyError(f"HTTP {status}, response not accepted: {body[:200]}")
         return f"HTTP {status}: {body[:200]}"
 

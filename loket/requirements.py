@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from PIL import Image
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from rapidfuzz import fuzz
 
@@ -28,6 +35,7 @@ from loket import identity as ident
 from loket.classify import letters
 from loket.extract import FieldSpec, Found, PageText, extract, normalize
 from loket.rulesfile import load_model
+from loket.saferegex import RulePattern, checked_pattern, compile_rule
 from loket.stamps import LegalizationRule, find_ink, find_phrases
 
 ImageFor = Callable[[str, int], Image.Image]
@@ -169,18 +177,13 @@ class NotExpiredCheck(_Check):
 class IssuerCheck(_Check):
     check: Literal["issuer"]
     require_any: list[str] = Field(default_factory=list)
-    require_regex: list[str] = Field(default_factory=list)
+    require_regex: list[RulePattern] = Field(default_factory=list)
     forbid_any: list[str] = Field(default_factory=list)
-    forbid_regex: list[str] = Field(default_factory=list)
+    forbid_regex: list[RulePattern] = Field(default_factory=list)
     fuzzy: int = Field(85, ge=50, le=100)
 
     @model_validator(mode="after")
     def _sane(self) -> IssuerCheck:
-        for rx in self.require_regex + self.forbid_regex:
-            try:
-                re.compile(rx)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression {rx!r}: {exc}") from exc
         if not (self.require_any or self.require_regex or self.forbid_any or self.forbid_regex):
             raise ValueError("an issuer check needs require_* or forbid_* phrases")
         return self
@@ -217,6 +220,20 @@ class Expectation(_Strict):
     kwargs: dict[str, Any] = Field(default_factory=dict)
     requirement: str
     reason: str
+
+    @field_validator("kwargs")
+    @classmethod
+    def _patterns(cls, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """great-expectations runs ``regex``/``regex_list`` over the applicant's values with
+        ``re`` and no time limit: a pattern the probe finds slow is refused here, like every
+        other pattern in the rules (the probe times ``regex``, so it is a first line only)."""
+        for key in ("regex", "regex_list"):
+            value = kwargs.get(key)
+            patterns = [value] if isinstance(value, str) else value
+            for rx in patterns if isinstance(patterns, list) else []:
+                if isinstance(rx, str):
+                    checked_pattern(rx)
+        return kwargs
 
 
 class QualityRule(_Strict):
@@ -352,7 +369,8 @@ def is_service_rules(path: Path) -> bool:
     ``requirements:`` keys; judged on the text so that a file with a YAML mistake is still
     recognised, and its mistake reported with its line)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # not UTF-8 is one of the mistakes to report at its line, so it must not stop this
+        text = path.read_bytes().decode("utf-8", errors="replace")
     except OSError:
         return False
     return bool(
@@ -719,7 +737,7 @@ def check_issuer(ctx: Context, doc: Document, chk: IssuerCheck) -> Outcome:
             detail = f"; tertulis '{phrase}'"
             return Outcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
     for rx in chk.forbid_regex:
-        m = re.search(rx, norm)
+        m = compile_rule(rx).search(norm)
         if m:
             ev = _snippet_for(doc, m.group(0))
             detail = f"; tertulis '{ev['text'] if ev else m.group(0)}'"
@@ -731,7 +749,7 @@ def check_issuer(ctx: Context, doc: Document, chk: IssuerCheck) -> Outcome:
             )
             return Outcome(True, evidence=[ev] if ev else [], notes=[f"Diterbitkan oleh {phrase}."])
     for rx in chk.require_regex:
-        m = re.search(rx, norm)
+        m = compile_rule(rx).search(norm)
         if m:
             ev = _snippet_for(doc, m.group(0))
             return Outcome(True, evidence=[ev] if ev else [], notes=[f"Memuat '{m.group(0)}'."])

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from loket.saferegex import SLOW_FIX
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -45,6 +47,8 @@ _HINTS = {
     "value_error": "correct the value",
     "greater_than_equal": "use a larger value",
     "less_than_equal": "use a smaller value",
+    "regex_invalid": "correct the regular expression (brackets, escapes; quote it with '...')",
+    "regex_slow": SLOW_FIX,
 }
 
 
@@ -52,7 +56,7 @@ def _node_at(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | 
     """The deepest YAML node along ``loc`` (pydantic's error location)."""
     node = root
     best = root
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
             nxt = None
             for key, value in node.value:
@@ -60,6 +64,8 @@ def _node_at(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | 
                     nxt = value
                     best = key
                     break
+            if nxt is None and i < len(loc) - 1:
+                continue  # a discriminated union's tag ('issuer' of check: issuer)
             if nxt is None:
                 return best
             node = nxt
@@ -75,12 +81,38 @@ def _node_at(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | 
     return best
 
 
-def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    """Parsed data and the node tree (for line numbers) of a YAML file."""
+def read_text(path: Path) -> str:
+    """The text of a rules file; a file that cannot be read or is not UTF-8 (saved as
+    Latin-1 or Windows-1252 by an editor) is a :class:`RulesError` at the offending line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise RulesError(path, [(0, f"cannot read file: {exc.strerror}")]) from exc
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[start : exc.start].decode("utf-8")) + 1
+        what = f"not UTF-8 (byte 0x{raw[exc.start]:02x} at column {column})"
+        raise RulesError(path, [(line, f"{what} — fix: save the file as UTF-8")]) from None
+
+
+def _reader_problem(text: str, exc: yaml.reader.ReaderError) -> tuple[int, str]:
+    """Line and message for a character YAML does not allow (e.g. a control character)."""
+    start = text.rfind("\n", 0, exc.position) + 1
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - start + 1
+    return (
+        line,
+        f"character U+{exc.character:04X} at column {column} is not allowed in YAML "
+        "— fix: delete it (retype the line if it cannot be seen)",
+    )
+
+
+def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parsed data and the node tree (for line numbers) of a YAML file."""
+    text = read_text(path)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -89,6 +121,8 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise RulesError(
             path, [(line, f"not valid YAML: {exc.problem} — fix the indentation or quoting")]
         ) from exc
+    except yaml.reader.ReaderError as exc:
+        raise RulesError(path, [_reader_problem(text, exc)]) from exc
     except ValueError as exc:  # a value YAML recognises but cannot build, e.g. 2026-02-30
         line = _bad_scalar_line(node)
         raise RulesError(

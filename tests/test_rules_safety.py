@@ -1,0 +1,254 @@
+"""Rules files cannot hang or crash the office (issue #14).
+
+A pattern that backtracks catastrophically is refused when the rules are checked or loaded,
+and if one slips through, a match over a long OCR line gives up instead of hanging intake.
+A rules file that is not UTF-8 (or holds a character YAML refuses) is a file:line message,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from loket.classify import load_rules
+from loket.requirements import load_service_rules
+from loket.rulesets import check_file, rules_files
+from loket.rulesfile import RulesError
+
+REPO = Path(__file__).resolve().parent.parent
+RULES = REPO / "rules"
+CATASTROPHIC = r"(\w+\s?)+$"
+FIX = "nested repetition"
+
+
+def _rules_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def _replace(path: Path, old: str, new: str) -> int:
+    """Replace ``old`` by ``new`` in ``path``; the line where it was."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+# One catastrophic pattern per kind of place a rules file holds a regular expression.
+SLOW_PLACES = [
+    ("document-types.yaml", '"perpanjangan|permohonan baru"', f"'{CATASTROPHIC}'"),
+    (
+        "izin-kerja-radiografer.yaml",
+        r"'(?:menyatakan|menerangkan)\s+bahwa\s*:?\s*\n+\s*(?P<value>[^\n]+)'",
+        r"'(?P<value>(\w+\s?)+)$'",
+    ),
+    ("izin-kerja-radiografer.yaml", r"stop: ['\s+sejak\b'", r"stop: ['(a+)+$'"),
+    (
+        "izin-kerja-radiografer.yaml",
+        r"lifetime: ['berlaku\s+seumur\s+hidup'",
+        r"lifetime: ['(.*a){12}'",
+    ),
+    ("izin-kerja-radiografer.yaml", r"require_regex: ['\bpari\b']", r"require_regex: ['(\d+)*x']"),
+    ("izin-kerja-radiografer.yaml", r"value: '\d{16}'", r"value: '(\d+)*x'"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new"), SLOW_PLACES)
+def test_rules_check_refuses_a_catastrophic_pattern_with_file_line_and_fix(
+    tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    path = _rules_copy(tmp_path) / name
+    line = _replace(path, old, new)
+    started = time.perf_counter()
+    problems = check_file(path)
+    assert time.perf_counter() - started < 10
+    assert len(problems) == 1, problems
+    (message,) = problems
+    assert message.startswith(f"{path}:{line}: ")
+    assert "too slow" in message and "— fix:" in message and FIX in message
+
+
+def test_loading_rules_for_intake_refuses_a_catastrophic_pattern(tmp_path: Path) -> None:
+    rules = _rules_copy(tmp_path)
+    types = rules / "document-types.yaml"
+    line = _replace(types, '"perpanjangan|permohonan baru"', f"'{CATASTROPHIC}'")
+    with pytest.raises(RulesError) as info:
+        load_rules(types)  # classification, as intake loads it
+    assert str(info.value).startswith(f"{types}:{line}: ") and FIX in str(info.value)
+
+    service = rules / "izin-kerja-radiografer.yaml"
+    line = _replace(service, r"label: 'Tempat\s+Kerja'", r"label: '(\w+\s?)+$'")
+    with pytest.raises(RulesError) as info:
+        load_service_rules(service)  # field extraction and checks, as intake loads them
+    assert str(info.value).startswith(f"{service}:{line}: ") and FIX in str(info.value)
+
+
+@pytest.mark.parametrize("pattern", [CATASTROPHIC, r"(a+)+$", r"(\d+)*x", r"(.*a){12}"])
+def test_the_probe_catches_catastrophic_patterns(pattern: str) -> None:
+    from loket.saferegex import probe
+
+    started = time.perf_counter()
+    problem = probe(pattern)
+    assert problem is not None and "too slow" in problem
+    assert time.perf_counter() - started < 5
+
+
+def _shipped_patterns() -> set[str]:
+    """Every string under a key that holds a regular expression, in every shipped file."""
+    single = {"regex", "label", "value", "pattern", "success_pattern"}
+    lists = {"patterns", "stop", "lifetime", "require_regex", "forbid_regex"}
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in single and isinstance(value, str):
+                    found.add(value)
+                elif key in lists and isinstance(value, list):
+                    found.update(v for v in value if isinstance(v, str))
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for path in rules_files(RULES):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_shipped_pattern_passes_the_probe() -> None:
+    from loket.saferegex import probe
+
+    patterns = _shipped_patterns()
+    assert len(patterns) > 30
+    slow = {p: problem for p in patterns if (problem := probe(p)) is not None}
+    assert slow == {}
+    for path in rules_files(RULES):
+        assert check_file(path) == [], path
+
+
+def test_a_slow_match_gives_up_as_no_match_and_is_logged_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from loket.saferegex import SafePattern, compile_rule
+
+    rx = SafePattern(r"(a|aa)+$", timeout=0.2)  # exponential; the probe would refuse it
+    line = "a" * 5000 + "!"
+    caplog.set_level(logging.WARNING, logger="loket.saferegex")
+    started = time.perf_counter()
+    assert rx.search(line) is None
+    assert rx.fullmatch(line) is None
+    assert rx.finditer(line) == []
+    assert rx.sub("x", line) == line
+    assert time.perf_counter() - started < 2
+    warnings = [r for r in caplog.records if r.name == "loket.saferegex"]
+    assert len(warnings) == 1 and "(a|aa)+$" in warnings[0].getMessage()
+    assert compile_rule(r"(\d+)", timeout=0.2).sub(r"<\1>", "no 12") == "no <12>"
+
+
+# Runs in a child process: the unprotected `re` would hold the GIL for hours.
+_INTAKE_ON_A_HOSTILE_LINE = """
+import time
+from loket.classify import ClassificationRules, DocType, Pattern, score
+from loket.extract import FieldSpec, PageText, extract
+
+line = "Nama " + "a" * 5000 + "!"
+bad = r"(\\w+\\s?)+$"
+rules = ClassificationRules.model_construct(
+    types={"x": DocType.model_construct(label="x", keywords=[],
+                                        patterns=[Pattern.model_construct(regex=bad, weight=1.0)])}
+)
+started = time.perf_counter()
+scores, _ = score(line, rules)
+assert scores == {"x": 0.0}, scores
+spec = FieldSpec.model_construct(
+    type="text", label=None, patterns=["(?P<value>" + bad + ")"], value=None, stop=[bad],
+    lifetime=[], canonical=None, lines=1, min_length=2, max_length=120,
+)
+assert extract(spec, [PageText("f.pdf", 1, line)]) == []
+print(round(time.perf_counter() - started, 3))
+"""
+
+
+def test_intake_matching_on_a_hostile_ocr_line_returns_within_a_second() -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(_INTAKE_ON_A_HOSTILE_LINE)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=REPO,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("classifying/extracting one hostile OCR line hung for over 60 s")
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout.strip()) < 1.5, done.stdout
+
+
+def _latin1_copy(tmp_path: Path, name: str, old: str, new: bytes) -> tuple[Path, int, int]:
+    """A copy of a rules file with ``old`` replaced by Latin-1 bytes; path, line, column."""
+    path = _rules_copy(tmp_path) / name
+    data = path.read_bytes()
+    at = data.index(old.encode())
+    line = data[:at].count(b"\n") + 1
+    column = at - (data.rfind(b"\n", 0, at) + 1) + new.index(b"\xe9") + 1
+    path.write_bytes(data.replace(old.encode(), new, 1))
+    return path, line, column
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("document-types.yaml", "label: Fotocopy KTP", b"label: Fotocopy KTP d\xe9pan"),
+        ("izin-kerja-radiografer.yaml", "label: Fotokopi KTP", b"label: Fotokopi KTP d\xe9pan"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_reported_with_its_line(
+    tmp_path: Path, name: str, old: str, new: bytes
+) -> None:
+    path, line, column = _latin1_copy(tmp_path, name, old, new)
+    expected = f"{path}:{line}: not UTF-8 (byte 0xe9 at column {column})"
+    (message,) = check_file(path)
+    assert message.startswith(expected) and "save the file as UTF-8" in message
+    loader = load_rules if name == "document-types.yaml" else load_service_rules
+    with pytest.raises(RulesError) as info:
+        loader(path)
+    assert str(info.value) == message
+
+
+def test_rules_check_cli_reports_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path, line, _ = _latin1_copy(
+        tmp_path, "document-types.yaml", "label: Fotocopy KTP", b"label: Fotocopy KTP d\xe9pan"
+    )
+    env = {**os.environ, "LOKET_HOME": str(tmp_path), "LOKET_RULES": str(path.parent)}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "loket"), "rules", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"{path}:{line}: not UTF-8 (byte 0xe9" in done.stderr
+
+
+def test_a_character_yaml_refuses_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = _rules_copy(tmp_path) / "document-types.yaml"
+    line = _replace(path, "label: Fotocopy KTP", "label: Fotocopy KTP\x07")
+    (message,) = check_file(path)
+    assert message.startswith(f"{path}:{line}: ") and "— fix:" in message
