@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import select
 
-from flows.containment import application_failed
+from flows.containment import application_failed, start_application
 from loket import register
 from loket.config import Settings, load_settings
 from loket.db import open_database
@@ -147,8 +147,13 @@ def check_batch(reg_nos: list[str], settings: Settings, batch: str | None = None
     """
     logger = get_run_logger()
     db = open_database(settings.db_url)
-    futures = {r: check_application_task.submit(r, settings) for r in reg_nos}
     verdicts: dict[str, str] = {}
+    futures = {}
+    for reg_no in reg_nos:
+        if start_application(settings, db, reg_no, "check"):
+            futures[reg_no] = check_application_task.submit(reg_no, settings)
+        else:
+            verdicts[reg_no] = "parked"
     for reg_no, future in futures.items():
         try:
             verdicts[reg_no] = future.result()["verdict"]

@@ -25,6 +25,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.containment import accept_contained, start_application
 from loket import intake, register
 from loket.classify import load_rules
 from loket.config import load_settings
@@ -96,16 +97,17 @@ def coordinate(stable_seconds: float | None = None, lock_wait_seconds: float = 6
     db = open_database(settings.db_url)
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
         ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
-        accepted = [
-            intake.accept(sub, settings, db, prefix=settings.registration_prefix) for sub in ready
-        ]
+        accepted = [accept_contained(sub, settings, db) for sub in ready]
         started = {}
         for reg_no in intake.pending(db):
             earlier = _runs_of(reg_no)
             if any(r.state is not None and not r.state.is_final() for r in earlier):
                 continue  # waiting for a worker or being processed
-            # none yet, or every earlier one crashed/failed: a new run; the key makes two
-            # coordinators that race here create only one
+            # none yet, or every earlier one crashed/failed: a new run (parked after three
+            # that never got through); the key makes two coordinators that race here create
+            # only one
+            if not start_application(settings, db, reg_no, "read"):
+                continue
             run = run_deployment(
                 PROCESS_DEPLOYMENT,
                 parameters={"reg_no": reg_no},

@@ -21,7 +21,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.containment import application_failed, raise_if_office_fault
+from flows.containment import (
+    accept_contained,
+    application_failed,
+    raise_if_office_fault,
+    start_application,
+)
 from loket import faults, intake, register
 from loket.classify import load_rules
 from loket.config import Settings, load_settings
@@ -46,20 +51,11 @@ def _settings(inbox: str | None, outbox: str | None, stable_seconds: float | Non
 def accept_submission(sub: Submission, settings: Settings) -> intake.Accepted:
     """Archive, probe and register one submission; whatever goes wrong with it stays with it
     (recorded with an error id, parked after three failures) unless the office is broken."""
-    db = open_database(settings.db_url)
+    result = accept_contained(sub, settings, open_database(settings.db_url))
     logger = get_run_logger()
-    try:
-        result = intake.accept(sub, settings, db, prefix=settings.registration_prefix)
-    except Exception as exc:
-        raise_if_office_fault(exc)
-        failure = faults.record(
-            db, exc, stage="accept", source=sub.name, key=intake.version_key(sub)
-        )
-        if failure.parked:
-            intake.write_park_notice(settings, sub.name, failure)
-        logger.error("%s: %s / %s", sub.name, failure.alasan, failure.reason)
-        outcome = "parked" if failure.parked else "failed"
-        return intake.Accepted(sub.name, outcome, message=f"{failure.alasan} / {failure.reason}")
+    if result.outcome in ("failed", "parked"):
+        logger.error("%s: %s", sub.name, result.message)
+        return result
     for problem in result.problems:
         logger.warning("quarantined %s/%s: %s", sub.name, problem.relpath, problem.english)
     logger.info("%s: %s %s", sub.name, result.outcome, result.reg_no or "")
@@ -173,9 +169,11 @@ def _check_and_start(settings: Settings) -> dict[str, str]:
     for reg_no, future in started.items():
         try:
             future.result()
-        except Exception as exc:  # the approval is started again by `loket serve`'s reattach
+        except Exception as exc:  # recorded with an error id; the other files go on
             raise_if_office_fault(exc)
-            get_run_logger().error("%s: approval chain not started: %s", reg_no, exc)
+            db = open_database(settings.db_url)
+            failure = faults.record(db, exc, stage="approval", source=reg_no, reg_no=reg_no)
+            get_run_logger().error("%s: approval chain not started (%s)", reg_no, failure.error_id)
     return verdicts
 
 
@@ -193,6 +191,9 @@ class _Readings:
         """Every application waiting to be read (taken now, or left by an earlier run)."""
         for reg_no in intake.pending(self.db):
             if reg_no in self.futures or reg_no in self.failed:
+                continue
+            if not start_application(self.settings, self.db, reg_no, "read"):
+                self.failed[reg_no] = "parked"
                 continue
             try:
                 refs = intake.page_refs(self.db, self.settings, reg_no)
@@ -219,7 +220,7 @@ class _Readings:
                 results = future.result()
                 folders[reg_no] = assemble_application(reg_no, results, self.settings)
             except Exception as exc:
-                self.fail(reg_no, "assemble", exc)
+                self.fail(reg_no, "read", exc)
                 continue
             cached += sum(r.cached for r in results)
         return folders, cached
@@ -236,11 +237,10 @@ def _accept_ready(
         logger.info("%s: still changing, left for the next run", sub.name)
     accepted = []
     for sub in ready:
-        if faults.is_parked(db, sub.name, intake.version_key(sub)):
-            logger.warning("%s: parked after repeated failures; `loket retry`", sub.name)
-            accepted.append(intake.Accepted(sub.name, "parked", message="parked"))
-            continue
-        accepted.append(accept_submission(sub, settings))
+        result = accept_submission(sub, settings)
+        if result.outcome == "empty_reported":
+            continue  # an empty folder, reported by an earlier run
+        accepted.append(result)
         if accepted[-1].reg_no and accepted[-1].outcome in ("registered", "resumed"):
             readings.start()
     return accepted, [s.name for s in waiting]

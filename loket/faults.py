@@ -17,6 +17,7 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -89,23 +90,58 @@ class Failure:
         return f"Failed at stage {self.stage} ({self.error_id}); {state}."
 
 
-def _events(session: Session, *, source: str | None, reg_no: str | None) -> list[dict]:
-    """The failure/retry events of one item since its last retry, oldest first."""
-    query = select(register.IntakeEvent).where(register.IntakeEvent.kind.in_(("failed", "retry")))
+ATTEMPT, FAILED, RETRY = "attempt", "failed", "retry"
+#: Events that say an item got through a stage, closing its attempts there.
+DONE = {"accepted": "accept", "processed": "read", "checked": "check"}
+
+
+def _item_events(session: Session, *, source: str, reg_no: str | None) -> list[Any]:
+    query = select(register.IntakeEvent).where(
+        register.IntakeEvent.kind.in_((ATTEMPT, RETRY, PARKED, *DONE))
+    )
     if reg_no is not None:
         query = query.where(register.IntakeEvent.reg_no == reg_no)
     else:
-        query = query.where(
-            register.IntakeEvent.source == source, register.IntakeEvent.reg_no.is_(None)
+        query = query.where(register.IntakeEvent.source == source)
+    return list(session.scalars(query.order_by(register.IntakeEvent.id)))
+
+
+def _open_attempts(
+    session: Session, *, stage: str, source: str, reg_no: str | None, key: str
+) -> tuple[int, bool]:
+    """(attempts at ``stage`` since the item last got through it or was retried, whether it
+    is parked there). An attempt that failed, crashed the process or hung counts alike."""
+    attempts, parked = 0, False
+    for row in _item_events(session, source=source, reg_no=reg_no):
+        detail = json.loads(row.detail or "{}") if row.kind != "processed" else {}
+        if row.kind == RETRY or DONE.get(row.kind) == stage:
+            attempts, parked = 0, False
+        elif detail.get("stage") == stage and detail.get("key", "") == key:
+            attempts += row.kind == ATTEMPT
+            parked = parked or row.kind == PARKED
+    return attempts, parked
+
+
+def begin(
+    db: sessionmaker[Session], *, stage: str, source: str, reg_no: str | None = None, key: str = ""
+) -> int:
+    """Log the start of an attempt at ``stage``; return how many earlier attempts there
+    ended without getting through (failed, or the process died or hung). The caller parks
+    the item instead of trying once that reaches :data:`MAX_ATTEMPTS`."""
+    with db.begin() as session:
+        earlier, _parked = _open_attempts(
+            session, stage=stage, source=source, reg_no=reg_no, key=key
         )
-    rows = session.scalars(query.order_by(register.IntakeEvent.id)).all()
-    found: list[dict] = []
-    for row in rows:
-        if row.kind == "retry":
-            found = []
-        else:
-            found.append(json.loads(row.detail or "{}"))
-    return found
+        register.log(session, ATTEMPT, source, reg_no, {"stage": stage, "key": key})
+    return earlier
+
+
+def done(db: sessionmaker[Session], *, stage: str, source: str, detail: object = None) -> None:
+    """Log that a submission got through ``stage`` (applications log ``processed`` and
+    ``checked`` themselves)."""
+    kind = next(k for k, v in DONE.items() if v == stage)
+    with db.begin() as session:
+        register.log(session, kind, source, None, detail)
 
 
 def record(
@@ -117,33 +153,56 @@ def record(
     reg_no: str | None = None,
     key: str = "",
 ) -> Failure:
-    """Record one failure of an application (``reg_no``) or of a submission not registered
-    (``source``, with ``key`` saying which version of it: a changed submission starts
-    afresh); park the application on its :data:`MAX_ATTEMPTS`-th failure."""
+    """Record a failure of the attempt :func:`begin` started, for an application
+    (``reg_no``) or a submission not registered (``source``, ``key`` saying which version of
+    it: a changed submission starts afresh); park the item on its :data:`MAX_ATTEMPTS`-th."""
     error_id = new_error_id()
     error = describe(exc)
     log.error("%s: %s failed at %s (%s)", source, reg_no or "-", stage, error_id, exc_info=exc)
+    detail = {"stage": stage, "error_id": error_id, "error": error, "key": key}
     with db.begin() as session:
-        earlier = [
-            e for e in _events(session, source=source, reg_no=reg_no) if e.get("key", "") == key
-        ]
-        attempts = len(earlier) + 1
+        register.log(session, FAILED, source, reg_no, detail)
+    return _maybe_park(db, stage=stage, source=source, reg_no=reg_no, key=key, detail=detail)
+
+
+def park_if_exhausted(
+    db: sessionmaker[Session], *, stage: str, source: str, reg_no: str | None, key: str = ""
+) -> Failure | None:
+    """Park an item whose last :data:`MAX_ATTEMPTS` attempts at ``stage`` ended without a
+    result and without a recorded failure (the process was killed, crashed or hung)."""
+    with db() as session:
+        attempts, parked = _open_attempts(
+            session, stage=stage, source=source, reg_no=reg_no, key=key
+        )
+    if parked or attempts < MAX_ATTEMPTS:
+        return None
+    detail = {
+        "stage": stage, "error_id": new_error_id(), "key": key,
+        "error": f"{attempts} percobaan tanpa hasil / attempts without a result (crash or hang)",
+    }  # fmt: skip
+    log.error("%s: %s parked at %s: %s", source, reg_no or "-", stage, detail["error"])
+    return _maybe_park(db, stage=stage, source=source, reg_no=reg_no, key=key, detail=detail)
+
+
+def _maybe_park(
+    db: sessionmaker[Session], *, stage: str, source: str, reg_no: str | None, key: str,
+    detail: dict[str, str],
+) -> Failure:  # fmt: skip
+    with db.begin() as session:
+        attempts, _ = _open_attempts(session, stage=stage, source=source, reg_no=reg_no, key=key)
         parked = attempts >= MAX_ATTEMPTS
-        detail = {"stage": stage, "error_id": error_id, "error": error, "key": key}
-        register.log(session, "failed", source, reg_no, detail)
         if parked:
             register.log(session, PARKED, source, reg_no, detail)
             app = register.get(session, reg_no) if reg_no else None
             if app is not None:
                 app.status = PARKED
-    return Failure(error_id, stage, error, attempts, parked)
+    return Failure(detail["error_id"], stage, detail["error"], attempts, parked)
 
 
-def is_parked(db: sessionmaker[Session], source: str, key: str) -> bool:
-    """Whether the submission ``source`` in the version ``key`` is parked."""
+def is_parked(db: sessionmaker[Session], source: str, key: str, stage: str = "accept") -> bool:
+    """Whether the submission ``source`` in the version ``key`` is parked at ``stage``."""
     with db() as session:
-        earlier = _events(session, source=source, reg_no=None)
-    return sum(1 for e in earlier if e.get("key", "") == key) >= MAX_ATTEMPTS
+        return _open_attempts(session, stage=stage, source=source, reg_no=None, key=key)[1]
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,13 @@ SINGLE_FILE_SUFFIXES = (".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".png")
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".gitkeep"}
 
 
+def shown(name: str) -> str:
+    """A name as people, the register and reason files see it: bytes that are not UTF-8 (a
+    Latin-1 or CP437 name from an unzipped Windows folder) shown as U+FFFD. The file itself
+    is still reached through its real path (``InboxFile.path``, ``Submission.path``)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def is_temporary(name: str) -> bool:
     """Names that copy tools, editors and OSes use for incomplete or private files."""
     low = name.lower()
@@ -81,13 +88,13 @@ def _walk(root: Path) -> tuple[list[InboxFile], list[InboxFile], list[Problem]]:
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError as exc:
-            rel = current.relative_to(root).as_posix() or "."
+            rel = shown(current.relative_to(root).as_posix() or ".")
             problems.append(Problem(rel, "unreadable", exc.strerror or str(exc)))
             continue
         for entry in entries:
-            rel = Path(entry.path).relative_to(root).as_posix()
+            rel = shown(Path(entry.path).relative_to(root).as_posix())
             if entry.is_symlink():
-                problems.append(Problem(rel, "symlink", os.readlink(entry.path)))
+                problems.append(Problem(rel, "symlink", shown(os.readlink(entry.path))))
                 continue
             try:
                 st = entry.stat(follow_symlinks=False)
@@ -129,33 +136,29 @@ def scan(inbox: Path) -> list[Submission]:
     for entry in sorted(os.scandir(inbox), key=lambda e: e.name):
         if is_temporary(entry.name):
             continue
-        path = Path(entry.path)
+        path, name = Path(entry.path), shown(entry.name)
         if entry.is_symlink():
-            problem = Problem(entry.name, "symlink", os.readlink(entry.path))
-            subs.append(Submission(entry.name, path, False, (), (problem,)))
+            problem = Problem(name, "symlink", shown(os.readlink(entry.path)))
+            subs.append(Submission(name, path, False, (), (problem,)))
         elif entry.is_dir(follow_symlinks=False):
             files, temps, problems = _walk(path)
             if not (files or problems or temps):  # empty: reported once it stays so
-                problems = [Problem(entry.name, "empty_folder")]
+                problems = [Problem(name, "empty_folder")]
             if files or problems:
                 mtime = entry.stat(follow_symlinks=False).st_mtime_ns
                 subs.append(
-                    Submission(
-                        entry.name, path, True, tuple(files), tuple(problems), tuple(temps), mtime
-                    )
+                    Submission(name, path, True, tuple(files), tuple(problems), tuple(temps), mtime)
                 )
         elif entry.is_file(follow_symlinks=False):
             st = entry.stat(follow_symlinks=False)
-            item = InboxFile(path, entry.name, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
+            item = InboxFile(path, name, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
             problems = ()
-            if not entry.name.lower().endswith(SINGLE_FILE_SUFFIXES):
-                problems = (Problem(entry.name, "unsupported", Path(entry.name).suffix or "-"),)
-            subs.append(Submission(entry.name, path, False, (item,), problems))
+            if not name.lower().endswith(SINGLE_FILE_SUFFIXES):
+                problems = (Problem(name, "unsupported", Path(name).suffix or "-"),)
+            subs.append(Submission(name, path, False, (item,), problems))
         else:  # a FIFO, socket or device dropped into the inbox: reported, never opened
             kind = _kind_of(entry.stat(follow_symlinks=False).st_mode)
-            subs.append(
-                Submission(entry.name, path, False, (), (Problem(entry.name, "not_regular", kind),))
-            )
+            subs.append(Submission(name, path, False, (), (Problem(name, "not_regular", kind),)))
     return subs
 
 

@@ -52,27 +52,31 @@ class Accepted:
     """What happened to one submission."""
 
     source: str
-    outcome: str  # registered | resumed | duplicate | quarantined | deferred
+    # registered | resumed | duplicate | quarantined | deferred | empty_reported (an empty
+    # folder reported before) | failed | parked (see loket.faults)
+    outcome: str
     reg_no: str | None = None
     problems: list[Problem] = field(default_factory=list)
     message: str = ""
 
 
 def _remove_from_inbox(sub: Submission, settings: Settings, shas: dict[str, str]) -> None:
-    """Delete inbox files whose verified copy is in the archive; then empty folders."""
+    """Delete inbox files whose verified copy is in the archive, each only if it is still the
+    file scanned; then the submission's empty folders. No link below the inbox is followed."""
+    inbox = settings.inbox_dir
     for f in sub.files:
         sha = shas.get(f.relpath)
         if sha and archive.verify(settings.archive_dir, sha):
-            try:  # below the inbox no link is followed: only the file scanned goes
-                safefs.unlink_beneath(settings.inbox_dir, f.path.relative_to(settings.inbox_dir))
-            except FileNotFoundError:
+            try:
+                rel = f.path.relative_to(inbox)
+                if f.ino:
+                    safefs.unlink_if_same(inbox, rel, f.identity)
+                else:
+                    safefs.unlink_beneath(inbox, rel)
+            except OSError:  # gone, or a read-only folder: recognised next time as taken
                 continue
-            except OSError:  # read-only folder: left in place, recognised next time as taken
-                continue
-    if sub.is_dir:
-        for dirpath, _dirs, _files in sorted(os.walk(sub.path), key=lambda t: -len(t[0])):
-            with contextlib.suppress(OSError):
-                os.rmdir(dirpath)  # only succeeds when empty
+    if sub.is_dir and not is_empty_folder(sub):
+        safefs.remove_empty_folders(inbox, sub.path.name)
 
 
 #: Problems of inbox entries that hold no content of their own: removed once reported.
@@ -80,13 +84,44 @@ CONTENTLESS = ("symlink", "not_regular")
 
 
 def _quarantine_problems(settings: Settings, sub: Submission, problems: list[Problem]) -> None:
-    items = [(p, (sub.path / p.relpath) if sub.is_dir else sub.path) for p in problems]
+    real = {f.relpath: f.path for f in sub.files}  # names as shown -> paths as they are
+    items = [
+        (p, real.get(p.relpath) or ((sub.path / p.relpath) if sub.is_dir else sub.path))
+        for p in problems
+    ]
     quarantine_all(settings.quarantine_dir, sub.name, items, inbox=settings.inbox_dir)  # type: ignore[arg-type]
     for problem, original in items:
         if problem.code in CONTENTLESS:
             # a link (its target untouched) or a FIFO/device node, named in the reason
             with contextlib.suppress(OSError):
                 safefs.unlink_beneath(settings.inbox_dir, original.relative_to(settings.inbox_dir))
+
+
+def is_empty_folder(sub: Submission) -> bool:
+    """A submission folder with nothing in it (reported once, see accept)."""
+    return sub.is_dir and not sub.files and [p.code for p in sub.problems] == ["empty_folder"]
+
+
+def _report_empty_folder(
+    sub: Submission, settings: Settings, db: sessionmaker[Session]
+) -> Accepted:
+    """An empty submission folder is reported once (per folder modification time) and left
+    where it is: someone may be about to fill it."""
+    stamp = str(sub.folder_mtime_ns)
+    with db.begin() as session:
+        seen = session.scalars(
+            select(register.IntakeEvent.id).where(
+                register.IntakeEvent.kind == "empty_folder",
+                register.IntakeEvent.source == sub.name,
+                register.IntakeEvent.detail == json.dumps(stamp),
+            )
+        ).first()
+        if seen is None:
+            register.log(session, "empty_folder", sub.name, None, stamp)
+    if seen is not None:
+        return Accepted(sub.name, "empty_reported")
+    _quarantine_problems(settings, sub, list(sub.problems))
+    return Accepted(sub.name, "quarantined", problems=list(sub.problems))
 
 
 def accept(
@@ -96,6 +131,8 @@ def accept(
 
     A file whose content was registered before as usable is not probed again (its kind and
     page count are in the register): a submission dropped twice costs little."""
+    if is_empty_folder(sub):
+        return _report_empty_folder(sub, settings, db)
     records: list[register.FileRecord] = []
     shas: dict[str, str] = {}
     sizes: dict[str, int] = {}

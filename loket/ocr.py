@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -248,6 +249,16 @@ UPRIGHT_CONFIDENCE = 60.0
 MIN_WORDS_FOR_OSD = 6
 
 
+def _left(deadline: float | None, timeout: float | None) -> float | None:
+    """Seconds left of a page's time limit (all its readings share it); raises when none."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise tesseract.OcrTimeout(f"the page took longer than {timeout:g} s")
+    return left
+
+
 #: Pages narrower or lower than this many pixels hold no readable text; they are not OCR'd
 #: (the image filters and tesseract need a few pixels to work on).
 MIN_SIDE = 16
@@ -268,18 +279,19 @@ def read_page(
     page is read as it lies, and only a poor reading (an upside-down page) asks OSD and reads
     again. A page that still reads as lying on its side (vertical lines, which tesseract
     follows, sometimes only in part) is read again upright. Pass ``rotation`` when it is
-    known (e.g. from faces on a photo sheet). Each tesseract reading is limited to
-    ``timeout`` seconds (:class:`loket.tesseract.OcrTimeout`).
+    known (e.g. from faces on a photo sheet). All readings of the page together are limited
+    to ``timeout`` seconds (:class:`loket.tesseract.OcrTimeout`).
     """
     gray = to_gray(image)
     if min(gray.shape[:2], default=0) < MIN_SIDE:
         return PageText(text="", rotation=0, skew=0.0, source="ocr", ink=ink_coverage(gray))
+    deadline = None if timeout is None else time.monotonic() + timeout
 
     def attempt(turn: int) -> tuple[Reading, float, float]:
         upright = rotate_upright(gray, turn)
         angle = estimate_skew(upright)
         bw = binarize(deskew(upright, angle))
-        return ocr_text(bw, psm, lang, timeout), angle, ink_coverage(upright)
+        return ocr_text(bw, psm, lang, _left(deadline, timeout)), angle, ink_coverage(upright)
 
     if rotation is None and text_direction(gray) == "sideways":
         side = detect_orientation(gray)

@@ -313,13 +313,18 @@ def _flatten(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def _to_8bit(values: Any) -> Any:
-    """Grey values of any range scaled to 0-255 (16-bit scans use up to 0-65535)."""
-    data = np.nan_to_num(values.astype(np.float64))
-    low, high = min(0.0, float(data.min())), float(data.max())
-    if high <= 255 and low >= 0:
-        return data.astype(np.uint8)
-    return ((data - low) * (255.0 / max(high - low, 1e-9))).clip(0, 255).astype(np.uint8)
+def _to_8bit(values: Any, rows: int = 256) -> Any:
+    """Grey values of any range scaled to 0-255 (16-bit scans use up to 0-65535), a band of
+    ``rows`` at a time: a 120-megapixel 16-bit page never has a float copy of itself."""
+    low, high = min(0.0, float(np.nanmin(values))), float(np.nanmax(values))
+    if high <= 255 and low >= 0 and values.dtype != np.float32:
+        return values.astype(np.uint8)
+    scale = 255.0 / max(high - low, 1e-9) if high > 255 or low < 0 else 1.0
+    out = np.empty(values.shape, dtype=np.uint8)
+    for top in range(0, values.shape[0], rows):
+        band = np.nan_to_num(values[top : top + rows].astype(np.float32))
+        out[top : top + rows] = ((band - low) * scale).clip(0, 255)
+    return out
 
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")

@@ -116,6 +116,18 @@ class Unusable(Exception):
 
 
 REASON_SUFFIX = ".alasan.txt"
+INDEX = "karantina.json"
+#: Added to an inbox name that could pass for one of the quarantine's own files (a reason
+#: file, the index) or for a name this rule made, so an inbox file never overwrites them.
+ESCAPE_SUFFIX = ".berkas"
+
+
+def _escaped(name: str) -> str:
+    """``name`` as written in the quarantine: one-to-one, and never ending in
+    :data:`REASON_SUFFIX` nor equal to :data:`INDEX`."""
+    if name == INDEX or name.endswith((REASON_SUFFIX, ESCAPE_SUFFIX)):
+        return name + ESCAPE_SUFFIX
+    return name
 
 
 def _copy_original(dir_fd: int, name: str, original: Path, inbox: Path | None) -> str:
@@ -172,7 +184,8 @@ def _copy_and_reason(
     folder without following or making a link (a symlink is never copied: its target is
     named in the reason). A name too long for the file system is shortened with a hash."""
     folder = safefs.safe_parts(submission)
-    *subdirs, leaf = safefs.safe_parts(problem.relpath)
+    *subdirs, leaf = [_escaped(p) for p in safefs.safe_parts(problem.relpath)]
+    subdirs = [safefs.fit_name(d) for d in subdirs]
     name = safefs.fit_name(leaf, reserve=len(REASON_SUFFIX))
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     with safefs.directory(quarantine_dir, [*folder, *subdirs], create=True) as fd:
@@ -198,15 +211,20 @@ def _append_index(quarantine_dir: Path, submission: str, new: list[dict[str, str
     with safefs.directory(quarantine_dir, folder, create=True) as fd:
         entries = []
         try:
-            src = safefs.open_regular(fd, "karantina.json")
+            src = safefs.open_regular(fd, INDEX)
         except FileNotFoundError:
             pass
         else:
             with os.fdopen(src, "rb") as fh:
-                entries = json.loads(fh.read().decode("utf-8"))
+                try:
+                    entries = json.loads(fh.read().decode("utf-8"))
+                except ValueError:  # damaged (a crash mid-write on an old version): the
+                    entries = []  # reason files beside it still say everything
+            if not isinstance(entries, list):
+                entries = []
         entries += new
         data = json.dumps(entries, ensure_ascii=False, indent=2).encode("utf-8")
-        safefs.write_bytes(fd, "karantina.json", data)
+        safefs.write_bytes(fd, INDEX, data)
 
 
 def quarantine_copy(

@@ -21,6 +21,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import secrets
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -60,6 +61,8 @@ def safe_parts(relpath: str | Sequence[str]) -> list[str]:
     raw = relpath.split("/") if isinstance(relpath, str) else relpath
     parts = []
     for part in raw:
+        if "/" in part:
+            raise ValueError(f"a path component holds a separator: {part!r}")
         clean = part.replace("\x00", "")
         if clean in ("", ".", ".."):
             continue
@@ -127,7 +130,7 @@ def write_bytes(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644) -> No
     """Write ``name`` in ``dir_fd`` atomically (a temporary name, then rename over it),
     never through a link: the temporary is created exclusively and the rename replaces a
     link planted at ``name`` rather than following it."""
-    tmp = fit_name(f".{name}.{os.getpid()}.tmp")
+    tmp = fit_name(f".{name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, _NEW_FLAGS, mode, dir_fd=dir_fd)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -151,7 +154,7 @@ def write_text(base: Path, relpath: str | Sequence[str], text: str) -> Path:
 def copy_fd(src_fd: int, dir_fd: int, name: str, *, mode: int = 0o640) -> int:
     """Copy an open file into ``dir_fd/name`` (created exclusively, atomically renamed into
     place, never through a link); returns the bytes copied."""
-    tmp = fit_name(f".{name}.{os.getpid()}.tmp")
+    tmp = fit_name(f".{name}.{secrets.token_hex(6)}.tmp")
     out = os.open(tmp, _NEW_FLAGS, mode, dir_fd=dir_fd)
     copied = 0
     try:
@@ -165,6 +168,46 @@ def copy_fd(src_fd: int, dir_fd: int, name: str, *, mode: int = 0o640) -> int:
             os.unlink(tmp, dir_fd=dir_fd)
         raise
     return copied
+
+
+def unlink_if_same(base: Path, relpath: Path | str, identity: tuple[int, int, int, int]) -> bool:
+    """Remove ``base/relpath`` only if it is still the file with ``identity`` (device,
+    inode, size, mtime): a file swapped in after it was archived is never removed unread.
+    Returns whether it was removed."""
+    parts = Path(relpath).parts
+    with directory(base, parts[:-1]) as fd:
+        try:
+            handle = open_regular(fd, parts[-1])
+        except UnsafePath:
+            return False
+        try:
+            st = os.fstat(handle)
+        finally:
+            os.close(handle)
+        if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != identity:
+            return False
+        os.unlink(parts[-1], dir_fd=fd)
+        return True
+
+
+def remove_empty_folders(base: Path, name: str) -> None:
+    """Remove the folder ``base/name`` and every empty folder below it, bottom up, without
+    following a link (a folder swapped for a link is left, its target untouched); folders
+    that still hold something stay."""
+    with directory(base, []) as base_fd:
+        try:
+            top = _open_dir(base_fd, name, create=False)
+        except (UnsafePath, FileNotFoundError):
+            return
+        try:
+            for _root, dirs, _files, root_fd in os.fwalk(".", topdown=False, dir_fd=top):
+                for folder in dirs:
+                    with contextlib.suppress(OSError):
+                        os.rmdir(folder, dir_fd=root_fd)  # only succeeds when empty
+        finally:
+            os.close(top)
+        with contextlib.suppress(OSError):
+            os.rmdir(name, dir_fd=base_fd)
 
 
 def unlink_beneath(base: Path, relpath: Path | str) -> None:

@@ -139,7 +139,7 @@ def tsv(
         _set_image(api, array)
         try:
             if timeout and not api.Recognize(timeout=max(1, int(timeout * 1000))):
-                raise OcrTimeout(f"tesseract did not finish within {timeout:g} s")
+                raise OcrTimeout(f"tesseract stopped before finishing (limit {timeout:.3g} s)")
             return str(api.GetTSVText(0))
         finally:
             api.Clear()  # the page's image and results: tens of MiB held until the next page

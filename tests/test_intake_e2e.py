@@ -159,8 +159,11 @@ def test_bad_files_are_quarantined_with_reasons(run) -> None:  # type: ignore[no
     expected = {c for _n, _w, c in badfiles.CATALOGUE.values() if c}
     assert {e["code"] for e in index} == expected
     assert (quarantine / "rusak.pdf" / "rusak.pdf").exists()
+    # a link is never re-created in the outbox: its reason names the target, left untouched
     link = quarantine / "tautan.pdf" / "tautan.pdf"
-    assert link.is_symlink() and (home / "di-luar.pdf").exists()  # the target is untouched
+    assert not link.exists() and not link.is_symlink()
+    assert "di-luar.pdf" in (quarantine / "tautan.pdf" / "tautan.pdf.alasan.txt").read_text()
+    assert (home / "di-luar.pdf").exists()
 
 
 def test_same_pages_are_not_ocrd_twice(run) -> None:  # type: ignore[no-untyped-def]

@@ -259,7 +259,8 @@ def test_names_too_long_for_the_file_system_are_shortened(office) -> None:  # ty
 
 
 def test_an_empty_submission_folder_is_reported_once(office) -> None:  # type: ignore[no-untyped-def]
-    """Was: an empty folder left no trace anywhere."""
+    """Was: an empty folder left no trace anywhere. It is reported once and left in place
+    (someone may be about to fill it); filled later, it is taken as any submission."""
     from loket import register
     from loket.db import open_database
 
@@ -269,11 +270,111 @@ def test_an_empty_submission_folder_is_reported_once(office) -> None:  # type: i
     assert accepted["kosong"].outcome == "quarantined"
     reason = home / "outbox" / "_quarantine" / "kosong" / "kosong.alasan.txt"
     assert "kosong" in reason.read_text("utf-8").lower() and "empty" in reason.read_text("utf-8")
-    assert not (home / "inbox" / "kosong").exists()
+    assert process(settings)["accepted"]["kosong"].outcome == "empty_reported"
     with open_database(settings.db_url)() as session:
         events = session.query(register.IntakeEvent).filter_by(source="kosong").all()
-    assert [e.kind for e in events] == ["quarantined"]
-    assert "kosong" not in process(settings)["accepted"]
+    assert [e.kind for e in events] == ["empty_folder"]
+    (home / "inbox" / "kosong" / "scan.jpg").write_bytes(small_scan("Halaman isi"))
+    assert process(settings)["accepted"]["kosong"].outcome == "registered"
+
+
+def test_a_file_name_that_is_not_utf8_is_taken(office, prefect_server: None) -> None:  # type: ignore[no-untyped-def]
+    """A Latin-1 name from an unzipped Windows folder (found by review: UnicodeEncodeError in
+    every run) is taken and shown with U+FFFD; the original is archived as it is."""
+    from flows.intake import intake_flow
+
+    home, _settings = office
+    raw = home / "inbox" / os.fsdecode(b"pemohon-\xe9")
+    raw.mkdir()
+    (raw / os.fsdecode(b"ijazah-\xe9.jpg")).write_bytes(small_scan("Halaman ijazah"))
+    (home / "inbox" / os.fsdecode(b"surat-\xe9.txt")).write_text("bukan gambar")
+    (home / "inbox" / "baik.jpg").write_bytes(small_scan("Halaman baik"))
+    summary = intake_flow(check=False)
+    outcomes = {s["source"]: s["outcome"] for s in summary["submissions"]}
+    assert outcomes == {
+        "pemohon-\ufffd": "registered", "surat-\ufffd.txt": "quarantined", "baik.jpg": "registered"
+    }  # fmt: skip
+    assert len(summary["processed"]) == 2 and not summary["failed"]
+    assert not raw.exists()
+    kept = home / "outbox" / "_quarantine" / "surat-\ufffd.txt" / "surat-\ufffd.txt"
+    assert kept.read_text() == "bukan gambar"
+
+
+def test_a_folder_swapped_for_a_link_while_being_cleared_is_not_followed(office) -> None:  # type: ignore[no-untyped-def]
+    """Found by review: os.walk followed a submission folder swapped for a link after the
+    archive step and removed the empty folders of its target."""
+    from loket import archive, intake
+
+    home, settings = office
+    outside = home.parent / "penting"
+    (outside / "kosong1" / "kosong2").mkdir(parents=True)
+    evil = home / "inbox" / "evil"
+    evil.mkdir()
+    (evil / "scan.jpg").write_bytes(small_scan("Halaman evil"))
+    real_verify = archive.verify
+    swapped = []
+
+    def verify_then_swap(archive_dir: Path, digest: str) -> bool:
+        if not swapped:  # between the archive copy and the clearing of the inbox
+            swapped.append(True)
+            evil.rename(home / "inbox" / ".disingkirkan")
+            os.symlink(outside, evil)
+        return real_verify(archive_dir, digest)
+
+    intake.archive.verify = verify_then_swap  # type: ignore[assignment]
+    try:
+        process(settings)
+    finally:
+        intake.archive.verify = real_verify  # type: ignore[assignment]
+    assert (outside / "kosong1" / "kosong2").is_dir()
+
+
+def test_inbox_names_never_overwrite_the_quarantine_s_own_files(office) -> None:  # type: ignore[no-untyped-def]
+    """Found by review: an inbox file named karantina.json replaced the index, one named
+    x.txt.alasan.txt the reason of x.txt."""
+    home, settings = office
+    folder = home / "inbox" / "nama"
+    folder.mkdir()
+    (folder / "scan.jpg").write_bytes(small_scan("Halaman nama"))
+    (folder / "karantina.json").write_text('[{"file": "palsu"}]')
+    (folder / "x.txt").write_text("x")
+    (folder / "x.txt.alasan.txt").write_text("alasan palsu")
+    (folder / "x.txt.alasan.txt.berkas").write_text("berkas")
+    accepted = process(settings)["accepted"]["nama"]
+    assert len(accepted.problems) == 4
+    quarantine = home / "outbox" / "_quarantine" / "nama"
+    index = json.loads((quarantine / "karantina.json").read_text("utf-8"))
+    assert sorted(e["file"] for e in index) == sorted(
+        ["karantina.json", "x.txt", "x.txt.alasan.txt", "x.txt.alasan.txt.berkas"]
+    )
+    assert "Berkas / file: x.txt\n" in (quarantine / "x.txt.alasan.txt").read_text("utf-8")
+    assert (quarantine / "karantina.json.berkas").read_text() == '[{"file": "palsu"}]'
+    assert (quarantine / "x.txt.alasan.txt.berkas").read_text() == "alasan palsu"
+    assert (quarantine / "x.txt.alasan.txt.berkas.berkas").read_text() == "berkas"
+
+
+def test_an_application_whose_runs_die_is_parked_on_the_next(office, prefect_server: None) -> None:  # type: ignore[no-untyped-def]
+    """Three runs killed while reading an application (a decoder crash, a hang, kill -9)
+    leave three attempts without a result: the next run parks it instead of trying a
+    fourth time, and reads the new submission."""
+    from flows.intake import intake_flow
+    from loket import faults, intake
+    from loket.db import open_database
+    from loket.inbox import stable_submissions
+
+    home, settings = office
+    (home / "inbox" / "mati.jpg").write_bytes(small_scan("Halaman mati"))
+    db = open_database(settings.db_url)
+    (sub,) = stable_submissions(settings.inbox_dir, 0)[0]
+    reg_no = intake.accept(sub, settings, db, prefix="SIKR").reg_no
+    for _killed_run in range(3):
+        faults.begin(db, stage="read", source="mati.jpg", reg_no=reg_no)
+    (home / "inbox" / "baru.jpg").write_bytes(small_scan("Halaman baru"))
+    summary = intake_flow(check=False)
+    assert summary["failed"] == {reg_no: "parked"}
+    assert list(summary["processed"]) != [reg_no] and len(summary["processed"]) == 1
+    assert [p.reg_no for p in faults.parked_items(db)] == [reg_no]
+    assert "tanpa hasil" in (home / "outbox" / "_parkir" / f"{reg_no}.alasan.txt").read_text()
 
 
 def test_degenerate_images_and_pdfs_are_read_or_quarantined(office) -> None:  # type: ignore[no-untyped-def]
