@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import select
 
-from flows.containment import application_failed, start_application
+from flows.containment import application_failed, start_application, suspect_application
 from loket import register
 from loket.config import Settings, load_settings
 from loket.db import open_database
@@ -149,11 +149,15 @@ def check_batch(reg_nos: list[str], settings: Settings, batch: str | None = None
     db = open_database(settings.db_url)
     verdicts: dict[str, str] = {}
     futures = {}
-    for reg_no in reg_nos:
-        if start_application(settings, db, reg_no, "check"):
-            futures[reg_no] = check_application_task.submit(reg_no, settings)
-        else:
+    # one a run died on is checked alone first, so that a death can be pinned on it
+    suspects = [r for r in reg_nos if suspect_application(db, r, "check")]
+    for reg_no in suspects + [r for r in reg_nos if r not in suspects]:
+        if not start_application(settings, db, reg_no, "check", alone=reg_no in suspects):
             verdicts[reg_no] = "parked"
+            continue
+        futures[reg_no] = check_application_task.submit(reg_no, settings)
+        if reg_no in suspects:
+            futures[reg_no].wait()
     for reg_no, future in futures.items():
         try:
             verdicts[reg_no] = future.result()["verdict"]

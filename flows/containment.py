@@ -34,18 +34,29 @@ def _source_of(db: sessionmaker[Session], reg_no: str) -> str:
 
 
 def start_application(
-    settings: Settings, db: sessionmaker[Session], reg_no: str, stage: str
+    settings: Settings, db: sessionmaker[Session], reg_no: str, stage: str, *, alone: bool = False
 ) -> bool:
-    """Log an attempt at ``stage`` of one application; False (and the application parked,
-    with a notice) when its last three attempts there never got through."""
+    """Log an attempt at ``stage`` of one application (``alone``: nothing else is worked on
+    meanwhile); False, and the application parked with a notice, when its earlier attempts
+    there reached the limit."""
     source = _source_of(db, reg_no)
-    if faults.begin(db, stage=stage, source=source, reg_no=reg_no) < faults.MAX_ATTEMPTS:
-        return True
     failure = faults.park_if_exhausted(db, stage=stage, source=source, reg_no=reg_no)
     if failure is not None:
         intake.write_park_notice(settings, reg_no, failure)
         log.error("%s: %s / %s", reg_no, failure.alasan, failure.reason)
-    return False
+        return False
+    faults.begin(db, stage=stage, source=source, reg_no=reg_no, alone=alone)
+    return True
+
+
+def suspect_application(db: sessionmaker[Session], reg_no: str, stage: str) -> bool:
+    """Whether a run died while ``reg_no`` was being worked on at ``stage``."""
+    return faults.suspect(db, stage=stage, source=_source_of(db, reg_no), reg_no=reg_no)
+
+
+def suspect_submission(db: sessionmaker[Session], sub: Submission) -> bool:
+    """Whether a run died while this version of ``sub`` was being taken."""
+    return faults.suspect(db, stage="accept", source=sub.name, key=intake.version_key(sub))
 
 
 def application_failed(
@@ -62,7 +73,7 @@ def application_failed(
 
 
 def accept_contained(
-    sub: Submission, settings: Settings, db: sessionmaker[Session]
+    sub: Submission, settings: Settings, db: sessionmaker[Session], *, alone: bool = False
 ) -> intake.Accepted:
     """:func:`loket.intake.accept` for one submission, its failures kept to it: a parked
     version is left alone, a failing one recorded and parked on its third attempt."""
@@ -71,13 +82,9 @@ def accept_contained(
     key = intake.version_key(sub)
     if faults.is_parked(db, sub.name, key):
         return intake.Accepted(sub.name, "parked", message="parked: loket retry")
-    earlier = faults.begin(db, stage="accept", source=sub.name, key=key)
-    failure = None
-    if earlier >= faults.MAX_ATTEMPTS:
-        failure = faults.park_if_exhausted(
-            db, stage="accept", source=sub.name, reg_no=None, key=key
-        )
-    else:
+    failure = faults.park_if_exhausted(db, stage="accept", source=sub.name, reg_no=None, key=key)
+    if failure is None:
+        faults.begin(db, stage="accept", source=sub.name, key=key, alone=alone)
         try:
             result = intake.accept(sub, settings, db, prefix=settings.registration_prefix)
         except Exception as exc:
@@ -86,8 +93,6 @@ def accept_contained(
         else:
             faults.done(db, stage="accept", source=sub.name, detail={"outcome": result.outcome})
             return result
-    if failure is None:  # parked meanwhile by another run
-        return intake.Accepted(sub.name, "parked", message="parked: loket retry")
     if failure.parked:
         intake.write_park_notice(settings, sub.name, failure)
     outcome = "parked" if failure.parked else "failed"

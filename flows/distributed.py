@@ -106,7 +106,7 @@ def coordinate(stable_seconds: float | None = None, lock_wait_seconds: float = 6
             # none yet, or every earlier one crashed/failed: a new run (parked after three
             # that never got through); the key makes two coordinators that race here create
             # only one
-            if not start_application(settings, db, reg_no, "read"):
+            if not start_application(settings, db, reg_no, "read", alone=True):  # one per run
                 continue
             run = run_deployment(
                 PROCESS_DEPLOYMENT,

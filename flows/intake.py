@@ -26,6 +26,8 @@ from flows.containment import (
     application_failed,
     raise_if_office_fault,
     start_application,
+    suspect_application,
+    suspect_submission,
 )
 from loket import faults, intake, register
 from loket.classify import load_rules
@@ -48,10 +50,10 @@ def _settings(inbox: str | None, outbox: str | None, stable_seconds: float | Non
 
 
 @task(name="accept-submission", cache_policy=NO_CACHE, retries=0)
-def accept_submission(sub: Submission, settings: Settings) -> intake.Accepted:
+def accept_submission(sub: Submission, settings: Settings, alone: bool = False) -> intake.Accepted:
     """Archive, probe and register one submission; whatever goes wrong with it stays with it
     (recorded with an error id, parked after three failures) unless the office is broken."""
-    result = accept_contained(sub, settings, open_database(settings.db_url))
+    result = accept_contained(sub, settings, open_database(settings.db_url), alone=alone)
     logger = get_run_logger()
     if result.outcome in ("failed", "parked"):
         logger.error("%s: %s", sub.name, result.message)
@@ -179,71 +181,88 @@ def _check_and_start(settings: Settings) -> dict[str, str]:
 
 class _Readings:
     """The applications whose pages this run reads: each started once, each failure kept to
-    its application."""
+    its application. One a run died on is read alone first, so that a death can be pinned
+    on it (see :func:`loket.faults.tally`)."""
 
     def __init__(self, settings: Settings, db: Any, psm: int, progress: _Progress) -> None:
         self.settings, self.db, self.psm, self.progress = settings, db, psm, progress
         self.futures: dict[str, PrefectFuture[list[intake.PageResult]]] = {}
         self.refs: dict[str, list[PageRef]] = {}
         self.failed: dict[str, str] = {}
+        self.folders: dict[str, str] = {}
+        self.cached = 0
+
+    def read_suspects(self) -> None:
+        """Each application a run died on, read and assembled alone, one after another."""
+        for reg_no in intake.pending(self.db):
+            if suspect_application(self.db, reg_no, "read") and self._submit(reg_no, alone=True):
+                self._assemble(reg_no)
 
     def start(self) -> None:
         """Every application waiting to be read (taken now, or left by an earlier run)."""
         for reg_no in intake.pending(self.db):
-            if reg_no in self.futures or reg_no in self.failed:
-                continue
-            if not start_application(self.settings, self.db, reg_no, "read"):
-                self.failed[reg_no] = "parked"
-                continue
-            try:
-                refs = intake.page_refs(self.db, self.settings, reg_no)
-            except Exception as exc:
-                self.fail(reg_no, "read", exc)
-                continue
-            self.refs[reg_no] = refs
-            self.progress.add(len(refs))
-            self.futures[reg_no] = read_pages.submit(
-                reg_no, refs, str(self.settings.cache_dir), self.psm, self.settings.workers,
-                self.settings.page_timeout,
-            )  # fmt: skip
+            if reg_no not in self.futures and reg_no not in self.failed:
+                self._submit(reg_no, alone=False)
 
-    def fail(self, reg_no: str, stage: str, exc: BaseException) -> None:
-        failure = application_failed(self.settings, self.db, reg_no, stage, exc)
+    def _submit(self, reg_no: str, *, alone: bool) -> bool:
+        if not start_application(self.settings, self.db, reg_no, "read", alone=alone):
+            self.failed[reg_no] = "parked"
+            return False
+        try:
+            refs = intake.page_refs(self.db, self.settings, reg_no)
+        except Exception as exc:
+            self._fail(reg_no, exc)
+            return False
+        self.refs[reg_no] = refs
+        self.progress.add(len(refs))
+        self.futures[reg_no] = read_pages.submit(
+            reg_no, refs, str(self.settings.cache_dir), self.psm, self.settings.workers,
+            self.settings.page_timeout,
+        )  # fmt: skip
+        return True
+
+    def _fail(self, reg_no: str, exc: BaseException) -> None:
+        failure = application_failed(self.settings, self.db, reg_no, "read", exc)
         self.failed[reg_no] = "parked" if failure.parked else failure.error_id
 
-    def finish(self) -> tuple[dict[str, str], int]:
-        """Assemble every application read: (registration number -> folder, pages cached)."""
-        folders: dict[str, str] = {}
-        cached = 0
-        for reg_no, future in self.futures.items():
-            try:
-                results = future.result()
-                folders[reg_no] = assemble_application(reg_no, results, self.settings)
-            except Exception as exc:
-                self.fail(reg_no, "read", exc)
-                continue
-            cached += sum(r.cached for r in results)
-        return folders, cached
+    def _assemble(self, reg_no: str) -> None:
+        try:
+            results = self.futures[reg_no].result()
+            self.folders[reg_no] = assemble_application(reg_no, results, self.settings)
+        except Exception as exc:
+            self._fail(reg_no, exc)
+            return
+        self.cached += sum(r.cached for r in results)
+
+    def finish(self) -> None:
+        """Assemble every application read and not assembled yet."""
+        for reg_no in self.futures:
+            if reg_no not in self.folders and reg_no not in self.failed:
+                self._assemble(reg_no)
 
 
 def _accept_ready(
     settings: Settings, db: Any, readings: _Readings
 ) -> tuple[list[intake.Accepted], list[str]]:
     """Take every ready submission, one at a time (duplicates are told apart in order),
-    reading pages meanwhile; a parked submission is left alone until it changes."""
+    reading pages meanwhile; a parked submission is left alone until it changes. First, each
+    submission a run died on is taken alone, and each application a run died on read alone."""
     logger = get_run_logger()
     ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
     for sub in waiting:
         logger.info("%s: still changing, left for the next run", sub.name)
-    accepted = []
+    suspects = [sub for sub in ready if suspect_submission(db, sub)]
+    accepted = [accept_submission(sub, settings, alone=True) for sub in suspects]
+    readings.read_suspects()
+    readings.start()
     for sub in ready:
-        result = accept_submission(sub, settings)
-        if result.outcome == "empty_reported":
-            continue  # an empty folder, reported by an earlier run
-        accepted.append(result)
+        if sub in suspects:
+            continue
+        accepted.append(accept_submission(sub, settings))
         if accepted[-1].reg_no and accepted[-1].outcome in ("registered", "resumed"):
             readings.start()
-    return accepted, [s.name for s in waiting]
+    # an empty folder reported by an earlier run is not news
+    return [a for a in accepted if a.outcome != "empty_reported"], [s.name for s in waiting]
 
 
 def _run(settings: Settings, psm: int) -> dict[str, object]:
@@ -251,10 +270,10 @@ def _run(settings: Settings, psm: int) -> dict[str, object]:
     _progress = progress = _Progress()
     db = open_database(settings.db_url)
     readings = _Readings(settings, db, psm, progress)
-    readings.start()
     accepted, waiting = _accept_ready(settings, db, readings)
     readings.start()
-    folders, cached = readings.finish()
+    readings.finish()
+    folders, cached = readings.folders, readings.cached
     total = sum(len(v) for v in readings.refs.values())
     summary = {
         "submissions": [asdict(a) | {"problems": [p.line() for p in a.problems]} for a in accepted],

@@ -97,7 +97,7 @@ DONE = {"accepted": "accept", "processed": "read", "checked": "check"}
 
 def _item_events(session: Session, *, source: str, reg_no: str | None) -> list[Any]:
     query = select(register.IntakeEvent).where(
-        register.IntakeEvent.kind.in_((ATTEMPT, RETRY, PARKED, *DONE))
+        register.IntakeEvent.kind.in_((ATTEMPT, FAILED, RETRY, PARKED, *DONE))
     )
     if reg_no is not None:
         query = query.where(register.IntakeEvent.reg_no == reg_no)
@@ -106,34 +106,72 @@ def _item_events(session: Session, *, source: str, reg_no: str | None) -> list[A
     return list(session.scalars(query.order_by(register.IntakeEvent.id)))
 
 
-def _open_attempts(
-    session: Session, *, stage: str, source: str, reg_no: str | None, key: str
-) -> tuple[int, bool]:
-    """(attempts at ``stage`` since the item last got through it or was retried, whether it
-    is parked there). An attempt that failed, crashed the process or hung counts alike."""
-    attempts, parked = 0, False
+@dataclass
+class Tally:
+    """An item's record at one stage since it last got through it or was retried."""
+
+    failures: int = 0  # attempts that raised and were recorded
+    deaths: int = 0  # attempts made alone that never ended: the process died or hung on it
+    parked: bool = False
+    unfinished: bool = False  # its last attempt never ended (a run died while it was open)
+
+    @property
+    def attempts(self) -> int:
+        return self.failures + self.deaths
+
+
+def tally(
+    session: Session, *, stage: str, source: str, reg_no: str | None = None, key: str = ""
+) -> Tally:
+    """Count an item's failures at ``stage``. A run that dies (killed, a decoder crash, a
+    hang ended by a restart) leaves its attempts open; such an attempt counts against the
+    item only when it was made *alone* (see :func:`begin`): a run dying while many items
+    were open says nothing about any one of them."""
+    found, last_open = Tally(), None
     for row in _item_events(session, source=source, reg_no=reg_no):
         detail = json.loads(row.detail or "{}") if row.kind != "processed" else {}
         if row.kind == RETRY or DONE.get(row.kind) == stage:
-            attempts, parked = 0, False
-        elif detail.get("stage") == stage and detail.get("key", "") == key:
-            attempts += row.kind == ATTEMPT
-            parked = parked or row.kind == PARKED
-    return attempts, parked
+            found, last_open = Tally(), None
+        elif detail.get("stage") != stage or detail.get("key", "") != key:
+            continue
+        elif row.kind == ATTEMPT:
+            found.deaths += bool(last_open and last_open.get("alone"))
+            last_open = detail
+        elif row.kind == FAILED:
+            found.failures, last_open = found.failures + 1, None
+        elif row.kind == PARKED:
+            found.parked = True
+    found.deaths += bool(last_open and last_open.get("alone"))
+    found.unfinished = last_open is not None
+    return found
 
 
 def begin(
-    db: sessionmaker[Session], *, stage: str, source: str, reg_no: str | None = None, key: str = ""
-) -> int:
-    """Log the start of an attempt at ``stage``; return how many earlier attempts there
-    ended without getting through (failed, or the process died or hung). The caller parks
-    the item instead of trying once that reaches :data:`MAX_ATTEMPTS`."""
+    db: sessionmaker[Session],
+    *,
+    stage: str,
+    source: str,
+    reg_no: str | None = None,
+    key: str = "",
+    alone: bool = False,
+) -> Tally:
+    """Log the start of an attempt at ``stage`` (``alone``: nothing else is being worked on
+    in this process meanwhile) and return the item's record before it. The caller parks
+    the item instead of trying once ``attempts`` reaches :data:`MAX_ATTEMPTS`."""
     with db.begin() as session:
-        earlier, _parked = _open_attempts(
-            session, stage=stage, source=source, reg_no=reg_no, key=key
-        )
-        register.log(session, ATTEMPT, source, reg_no, {"stage": stage, "key": key})
-    return earlier
+        before = tally(session, stage=stage, source=source, reg_no=reg_no, key=key)
+        detail = {"stage": stage, "key": key, "alone": alone}
+        register.log(session, ATTEMPT, source, reg_no, detail)
+    return before
+
+
+def suspect(
+    db: sessionmaker[Session], *, stage: str, source: str, reg_no: str | None = None, key: str = ""
+) -> bool:
+    """Whether the item's last attempt at ``stage`` never ended: a run died while it was
+    being worked on. A suspect is worked on alone, so that a death can be pinned on it."""
+    with db() as session:
+        return tally(session, stage=stage, source=source, reg_no=reg_no, key=key).unfinished
 
 
 def done(db: sessionmaker[Session], *, stage: str, source: str, detail: object = None) -> None:
@@ -168,17 +206,16 @@ def record(
 def park_if_exhausted(
     db: sessionmaker[Session], *, stage: str, source: str, reg_no: str | None, key: str = ""
 ) -> Failure | None:
-    """Park an item whose last :data:`MAX_ATTEMPTS` attempts at ``stage`` ended without a
-    result and without a recorded failure (the process was killed, crashed or hung)."""
+    """Park an item whose attempts at ``stage`` reached :data:`MAX_ATTEMPTS` (failures, and
+    runs that died while it was being worked on alone); None if not (yet)."""
     with db() as session:
-        attempts, parked = _open_attempts(
-            session, stage=stage, source=source, reg_no=reg_no, key=key
-        )
-    if parked or attempts < MAX_ATTEMPTS:
+        found = tally(session, stage=stage, source=source, reg_no=reg_no, key=key)
+    if found.parked or found.attempts < MAX_ATTEMPTS:
         return None
     detail = {
         "stage": stage, "error_id": new_error_id(), "key": key,
-        "error": f"{attempts} percobaan tanpa hasil / attempts without a result (crash or hang)",
+        "error": f"{found.failures} gagal, {found.deaths} kali proses mati tanpa hasil / "
+        f"{found.failures} failed, the process died {found.deaths} times on it",
     }  # fmt: skip
     log.error("%s: %s parked at %s: %s", source, reg_no or "-", stage, detail["error"])
     return _maybe_park(db, stage=stage, source=source, reg_no=reg_no, key=key, detail=detail)
@@ -189,20 +226,20 @@ def _maybe_park(
     detail: dict[str, str],
 ) -> Failure:  # fmt: skip
     with db.begin() as session:
-        attempts, _ = _open_attempts(session, stage=stage, source=source, reg_no=reg_no, key=key)
-        parked = attempts >= MAX_ATTEMPTS
-        if parked:
+        found = tally(session, stage=stage, source=source, reg_no=reg_no, key=key)
+        parked = found.attempts >= MAX_ATTEMPTS
+        if parked and not found.parked:
             register.log(session, PARKED, source, reg_no, detail)
             app = register.get(session, reg_no) if reg_no else None
             if app is not None:
                 app.status = PARKED
-    return Failure(detail["error_id"], stage, detail["error"], attempts, parked)
+    return Failure(detail["error_id"], stage, detail["error"], found.attempts, parked)
 
 
 def is_parked(db: sessionmaker[Session], source: str, key: str, stage: str = "accept") -> bool:
     """Whether the submission ``source`` in the version ``key`` is parked at ``stage``."""
     with db() as session:
-        return _open_attempts(session, stage=stage, source=source, reg_no=None, key=key)[1]
+        return tally(session, stage=stage, source=source, key=key).parked
 
 
 @dataclass(frozen=True)

@@ -50,3 +50,33 @@ def settings(home: Path):  # type: ignore[no-untyped-def]
     from loket.config import load_settings
 
     return load_settings()
+
+
+# The repository's own folders that a test might write to by mistake (a test that forgot to
+# set LOKET_HOME, a path escaping its temporary home): compared before and after the session.
+_GUARDED = ("inbox", "outbox", "var", "rules", "templates")
+
+
+def _snapshot() -> dict[str, tuple[int, int]]:
+    found: dict[str, tuple[int, int]] = {}
+    for name in _GUARDED:
+        for dirpath, dirnames, filenames in os.walk(REPO / name):
+            dirnames[:] = [d for d in dirnames if d not in ("prefect", "__pycache__")]
+            for entry in filenames:
+                path = Path(dirpath) / entry
+                st = path.lstat()
+                found[str(path.relative_to(REPO))] = (st.st_size, st.st_mtime_ns)
+    return found
+
+
+_BEFORE = _snapshot()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No test writes outside the folders it was given (issue #14): the repository's inbox,
+    outbox, var, rules and templates are as they were before the session."""
+    after = _snapshot()
+    changed = sorted(k for k in set(_BEFORE) | set(after) if _BEFORE.get(k) != after.get(k))
+    if changed:
+        print(f"\nwritten outside the tests' own folders: {changed[:20]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

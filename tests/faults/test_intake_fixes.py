@@ -73,14 +73,14 @@ def test_read_only_inbox_folder_does_not_fail_the_run(office, monkeypatch) -> No
     (home / "inbox" / "baca" / "scan.jpg").write_bytes(small_scan("hanya baca"))
     from loket import safefs
 
-    real_unlink = safefs.unlink_beneath
+    real_unlink = safefs.unlink_if_same
 
-    def refuse(base: Path, relpath: Path | str) -> None:
+    def refuse(base: Path, relpath: Path | str, identity: tuple[int, int, int, int]) -> bool:
         if Path(relpath).parent.name == "baca":
             raise PermissionError(errno.EACCES, "Permission denied", str(relpath))
-        real_unlink(base, relpath)
+        return real_unlink(base, relpath, identity)
 
-    monkeypatch.setattr(safefs, "unlink_beneath", refuse)
+    monkeypatch.setattr(safefs, "unlink_if_same", refuse)
     first = process(settings)["accepted"]["baca"]
     again = process(settings)["accepted"]["baca"]
     assert first.outcome == "registered" and again.outcome == "resumed"

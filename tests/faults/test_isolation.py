@@ -354,27 +354,31 @@ def test_inbox_names_never_overwrite_the_quarantine_s_own_files(office) -> None:
 
 
 def test_an_application_whose_runs_die_is_parked_on_the_next(office, prefect_server: None) -> None:  # type: ignore[no-untyped-def]
-    """Three runs killed while reading an application (a decoder crash, a hang, kill -9)
-    leave three attempts without a result: the next run parks it instead of trying a
-    fourth time, and reads the new submission."""
+    """Runs that die while an application is being read (a decoder crash, a hang ended by a
+    restart, kill -9) leave its attempt open. Dying among others proves nothing: it is then
+    read alone, first. Three deaths while it was read alone park it; the run goes on."""
     from flows.intake import intake_flow
     from loket import faults, intake
     from loket.db import open_database
     from loket.inbox import stable_submissions
 
     home, settings = office
-    (home / "inbox" / "mati.jpg").write_bytes(small_scan("Halaman mati"))
     db = open_database(settings.db_url)
-    (sub,) = stable_submissions(settings.inbox_dir, 0)[0]
-    reg_no = intake.accept(sub, settings, db, prefix="SIKR").reg_no
-    for _killed_run in range(3):
-        faults.begin(db, stage="read", source="mati.jpg", reg_no=reg_no)
+    for name in ("mati.jpg", "korban.jpg"):
+        (home / "inbox" / name).write_bytes(small_scan(f"Halaman {name}"))
+    ready = stable_submissions(settings.inbox_dir, 0)[0]
+    reg = {s.name: intake.accept(s, settings, db, prefix="SIKR").reg_no for s in ready}
+    for _killed_run in range(4):  # killed while reading both, among other work
+        faults.begin(db, stage="read", source="korban.jpg", reg_no=reg["korban.jpg"])
+    for _killed_run in range(3):  # killed while reading it alone
+        faults.begin(db, stage="read", source="mati.jpg", reg_no=reg["mati.jpg"], alone=True)
     (home / "inbox" / "baru.jpg").write_bytes(small_scan("Halaman baru"))
     summary = intake_flow(check=False)
-    assert summary["failed"] == {reg_no: "parked"}
-    assert list(summary["processed"]) != [reg_no] and len(summary["processed"]) == 1
-    assert [p.reg_no for p in faults.parked_items(db)] == [reg_no]
-    assert "tanpa hasil" in (home / "outbox" / "_parkir" / f"{reg_no}.alasan.txt").read_text()
+    assert summary["failed"] == {reg["mati.jpg"]: "parked"}
+    assert reg["korban.jpg"] in summary["processed"] and len(summary["processed"]) == 2
+    assert [p.reg_no for p in faults.parked_items(db)] == [reg["mati.jpg"]]
+    notice = (home / "outbox" / "_parkir" / f"{reg['mati.jpg']}.alasan.txt").read_text()
+    assert "proses mati" in notice
 
 
 def test_degenerate_images_and_pdfs_are_read_or_quarantined(office) -> None:  # type: ignore[no-untyped-def]
