@@ -301,3 +301,11 @@ def write_survey(path: Path, rows: Sequence[dict[str, object]]) -> Path:
             for row in rows:
                 writer.writerow({h: row.get(h, "") for h in header})
     return path
+
+
+@pytest.fixture
+def rules(c_home: Home):  # type: ignore[no-untyped-def]
+    """The complaint rules of the test office (rules/complaints.yaml)."""
+    from loket import complaints
+
+    return complaints.load_rules(c_home.rules / "complaints.yaml")

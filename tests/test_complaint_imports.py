@@ -34,15 +34,11 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     c_session,
     cli,
     make_eml,
+    rules,
     write_sms_csv,
 )
 
 WIB = cp.WIB
-
-
-@pytest.fixture
-def rules(c_home: Home) -> cp.ComplaintRules:
-    return cp.load_rules(c_home.rules / "complaints.yaml")
 
 
 def _run(cli, *args: str, code: int = 0) -> str:  # type: ignore[no-untyped-def]

@@ -25,15 +25,11 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     c_home,
     c_session,
     make_eml,
+    rules,
     write_sms_csv,
 )
 
 WIB = cp.WIB
-
-
-@pytest.fixture
-def rules(c_home: Home) -> cp.ComplaintRules:
-    return cp.load_rules(c_home.rules / "complaints.yaml")
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from tests.faults.helpers import make_home
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +17,17 @@ def api_url(prefect_server: None) -> str:
     url = PREFECT_API_URL.value()
     assert url, "the Prefect test harness did not set an API URL"
     return str(url)
+
+
+@pytest.fixture
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """(home, settings) of a fresh office under ``tmp_path/kantor`` with the repository's
+    rules; submissions are taken at once (no stability wait)."""
+    home = make_home(tmp_path / "kantor")
+    monkeypatch.setenv("LOKET_HOME", str(home))
+    monkeypatch.setenv("LOKET_STABLE_SECONDS", "0")
+    for key in ("LOKET_RULES", "LOKET_DATABASE_URL", "LOKET_INBOX", "LOKET_OUTBOX", "LOKET_VAR"):
+        monkeypatch.delenv(key, raising=False)
+    from loket.config import load_settings
+
+    return home, load_settings()

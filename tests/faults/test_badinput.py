@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests import badfiles
-from tests.faults.helpers import make_home, process, sha, small_scan
+from tests.faults.helpers import process, sha, small_scan
 
 SITUATIONS = (
     "symlink_out_of_inbox", "path_traversal_names", "odd_names", "deep_nesting",
@@ -31,18 +31,6 @@ DEPTH = 40
 
 def test_at_least_twenty_kinds() -> None:
     assert len(badfiles.CATALOGUE) + len(SITUATIONS) >= 20
-
-
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    home = make_home(tmp_path / "kantor")
-    monkeypatch.setenv("LOKET_HOME", str(home))
-    monkeypatch.setenv("LOKET_STABLE_SECONDS", "0")
-    for key in ("LOKET_RULES", "LOKET_DATABASE_URL", "LOKET_INBOX", "LOKET_OUTBOX", "LOKET_VAR"):
-        monkeypatch.delenv(key, raising=False)
-    from loket.config import load_settings
-
-    return home, load_settings()
 
 
 def _pages(home: Path, reg_no: str) -> dict:

@@ -9,19 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.helpers import make_home, process, small_scan
-
-
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    home = make_home(tmp_path / "kantor")
-    monkeypatch.setenv("LOKET_HOME", str(home))
-    monkeypatch.setenv("LOKET_STABLE_SECONDS", "0")
-    for key in ("LOKET_RULES", "LOKET_DATABASE_URL", "LOKET_INBOX", "LOKET_OUTBOX", "LOKET_VAR"):
-        monkeypatch.delenv(key, raising=False)
-    from loket.config import load_settings
-
-    return home, load_settings()
+from tests.faults.helpers import process, small_scan
 
 
 def _count_apps(settings) -> int:  # type: ignore[no-untyped-def]

@@ -16,25 +16,12 @@ import subprocess
 import threading
 from pathlib import Path
 
-import pytest
 from PIL import Image
 
 from tests.degenerate import DEGENERATE, WORD
 from tests.faults.helpers import PY, clean_env, make_home, process, sha, small_scan
 
 LOKET = str(Path(PY).with_name("loket"))
-
-
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    home = make_home(tmp_path / "kantor")
-    monkeypatch.setenv("LOKET_HOME", str(home))
-    monkeypatch.setenv("LOKET_STABLE_SECONDS", "0")
-    for key in ("LOKET_RULES", "LOKET_DATABASE_URL", "LOKET_INBOX", "LOKET_OUTBOX", "LOKET_VAR"):
-        monkeypatch.delenv(key, raising=False)
-    from loket.config import load_settings
-
-    return home, load_settings()
 
 
 def _links_under(*folders: Path) -> list[Path]:
