@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows import readers
 from flows.containment import (
     accept_contained,
     application_failed,
@@ -83,36 +83,21 @@ class _Progress:
                 progress_hook(self.done, self.total)
 
 
-_readers: ThreadPoolExecutor | None = None
-_readers_lock = threading.Lock()
 _progress = _Progress()
-
-
-def _page_readers(workers: int) -> ThreadPoolExecutor:
-    """The run's page readers (``ocr_workers`` threads, default one per CPU)."""
-    global _readers
-    with _readers_lock:
-        if _readers is None or _readers._max_workers != workers:
-            if _readers is not None:
-                _readers.shutdown(wait=False)
-            _readers = ThreadPoolExecutor(workers, thread_name_prefix="page-reader")
-        return _readers
 
 
 @task(name="read-pages", cache_policy=NO_CACHE)
 def read_pages(
     reg_no: str, refs: list[PageRef], cache_dir: str, psm: int, workers: int, timeout: float
 ) -> list[intake.PageResult]:
-    """Every page of one application (text layer or OCR, faces), in page order."""
+    """Every page of one application (text layer or OCR, faces), in page order; a page that
+    hangs gives a page error (see :mod:`flows.readers`)."""
     cache = OcrCache(Path(cache_dir))
 
     def one(ref: PageRef) -> intake.PageResult:
-        try:
-            return intake.read(ref, cache, psm=psm, timeout=timeout)
-        finally:
-            _progress.step()
+        return intake.read(ref, cache, psm=psm, timeout=timeout)
 
-    return list(_page_readers(workers).map(one, refs))
+    return readers.read_all(refs, one, workers, timeout, on_page=_progress.step)
 
 
 @task(name="assemble-application", cache_policy=NO_CACHE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -91,8 +92,22 @@ def intake(
         progress.stop()
     if as_json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
-        return
-    _print_summary(summary)
+    else:
+        _print_summary(summary)
+    _exit_past_hung_readers()
+
+
+def _exit_past_hung_readers() -> None:
+    """A page reader that hung was left behind (flows/readers.py); Python would wait for it
+    forever at exit, so the process ends here, its output flushed."""
+    from flows import readers
+
+    if readers.abandoned():
+        err.print(f"[yellow]{readers.abandoned()} pembaca halaman macet ditinggalkan / "
+                  "hung page reader(s) left behind[/yellow]")  # fmt: skip
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _intake_failed(exc: Exception) -> None:

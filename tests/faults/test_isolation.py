@@ -5,7 +5,8 @@ tests/test_rules_safety.py, tests/test_complaint_imports.py and
 tests/test_spreadsheet_injection.py): a 1×1 image beside a good submission through the real
 `loket intake` twice; a poisoned application parked after three failures while later
 submissions go through; links and swapped files; names too long; empty folders; degenerate
-images and PDFs; a page past its time limit; an office that is really broken.
+images and PDFs; a page past its time limit, a decoder that never returns; runs that die;
+an office that is really broken.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import json
 import os
 import subprocess
 import threading
+import time
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from tests.degenerate import DEGENERATE, WORD
@@ -424,3 +427,47 @@ def test_a_page_past_its_time_limit_is_reported_and_the_rest_goes_on(office) -> 
     first = doc["pages"][0]  # type: ignore[index]
     assert first["error_id"] == slow.error_id and "tidak dapat dibaca" in first["alasan"]
     assert OcrCache(settings.cache_dir).get(page_key(refs[0].sha256, 0, 3)) is None  # not cached
+
+
+def test_a_page_that_hangs_in_its_decoder_does_not_hold_the_run(
+    office, monkeypatch: pytest.MonkeyPatch, prefect_server: None
+) -> None:  # type: ignore[no-untyped-def]
+    """A decoder cannot be interrupted from Python (simulated: rendering one page never
+    returns): past three times the page's time limit the page is given up with an error id,
+    the application's other pages and the other submissions are read, and the run ends."""
+    from flows import readers
+    from flows.intake import intake_flow
+    from loket import intake
+
+    home, _settings = office
+    monkeypatch.setenv("LOKET_PAGE_TIMEOUT", "1")
+    (home / "inbox" / "macet").mkdir()
+    for name in ("a.jpg", "b-macet.jpg", "c.jpg"):
+        (home / "inbox" / "macet" / name).write_bytes(small_scan(f"Halaman {name}"))
+    (home / "inbox" / "lain.jpg").write_bytes(small_scan("Halaman lain"))
+    release = threading.Event()
+    render = intake.render
+
+    def hanging_render(ref, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if ref.relpath == "b-macet.jpg":
+            release.wait(120)  # a decoder that never returns (released when the test ends)
+        return render(ref, *args, **kwargs)
+
+    monkeypatch.setattr(intake, "render", hanging_render)
+    before = readers.abandoned()
+    try:
+        started = time.monotonic()
+        summary = intake_flow(check=False)
+        took = time.monotonic() - started
+    finally:
+        release.set()
+    assert took < 60 and readers.abandoned() == before + 1
+    assert len(summary["processed"]) == 2 and not summary["failed"]
+    (folder,) = [f for f in summary["processed"].values() if "lain" not in
+                 json.loads((Path(f) / "pages.json").read_text("utf-8"))["source"]]  # fmt: skip
+    pages = json.loads((Path(folder) / "pages.json").read_text("utf-8"))["pages"]
+    by_file = {p["file"]: p for p in pages}
+    assert by_file["b-macet.jpg"]["error"].startswith("PageHang") and by_file["b-macet.jpg"][
+        "error_id"
+    ].startswith("E-")
+    assert "error" not in by_file["a.jpg"] and "error" not in by_file["c.jpg"]
