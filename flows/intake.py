@@ -156,11 +156,13 @@ def _check_and_start(settings: Settings) -> dict[str, str]:
     for reg_no, future in started.items():
         try:
             future.result()
-        except Exception as exc:  # recorded with an error id; the other files go on
+        except Exception as exc:  # logged with an error id; the other files go on
             raise_if_office_fault(exc)
-            db = open_database(settings.db_url)
-            failure = faults.record(db, exc, stage="approval", source=reg_no, reg_no=reg_no)
-            get_run_logger().error("%s: approval chain not started (%s)", reg_no, failure.error_id)
+            error_id = faults.new_error_id()
+            get_run_logger().error(
+                "%s: approval chain not started (%s): %s", reg_no, error_id, faults.describe(exc),
+                exc_info=exc,
+            )  # fmt: skip
     return verdicts
 
 
