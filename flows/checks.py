@@ -18,9 +18,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import select
 
-from flows.containment import application_failed, start_application, suspect_application
 from loket import register
 from loket.config import Settings, load_settings
+from loket.containment import application_failed, start_application, suspect_application
 from loket.db import open_database
 from loket.intake import LOCAL_TZ, page_refs
 from loket.pages import render

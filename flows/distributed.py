@@ -25,10 +25,10 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.containment import accept_contained, start_application
 from loket import intake, register
 from loket.classify import load_rules
 from loket.config import load_settings
+from loket.containment import accept_contained, start_application
 from loket.db import open_database
 from loket.inbox import stable_submissions
 from loket.ocr import OcrCache

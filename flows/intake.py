@@ -21,7 +21,10 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import readers
-from flows.containment import (
+from loket import faults, intake, register
+from loket.classify import load_rules
+from loket.config import Settings, load_settings
+from loket.containment import (
     accept_contained,
     application_failed,
     raise_if_office_fault,
@@ -29,9 +32,6 @@ from flows.containment import (
     suspect_application,
     suspect_submission,
 )
-from loket import faults, intake, register
-from loket.classify import load_rules
-from loket.config import Settings, load_settings
 from loket.db import open_database
 from loket.inbox import Submission, stable_submissions
 from loket.ocr import OcrCache

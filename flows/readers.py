@@ -3,7 +3,7 @@ holding them.
 
 Pages are read on a shared pool of threads, one per CPU (``ocr_workers``), each with its
 own loaded tesseract. tesseract itself stops at the page's time limit
-(:data:`loket.intake.PAGE_TIMEOUT`), but a decoder (PDFium, Pillow) cannot be interrupted
+(:data:`loket.config.PAGE_TIMEOUT`), but a decoder (PDFium, Pillow) cannot be interrupted
 from Python. A page still being read :data:`HANG_FACTOR` times its time limit after it
 started is therefore declared hung: it gets a page error with an id, its thread is left
 behind (Python cannot end a thread) in a pool that takes no more work, and the pages not

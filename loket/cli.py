@@ -114,10 +114,8 @@ def _intake_failed(exc: Exception) -> None:
     """Exit non-zero: 3 when the office itself is broken (database, disk, rules), which no
     input causes; 2 for anything else (another run holds the inbox, a defect)."""
     from loket.faults import office_fault
-    from loket.rulesfile import RulesError
 
-    why = office_fault(exc) or (f"aturan tidak valid / rules invalid: {exc}" if isinstance(
-        exc, RulesError) else None)  # fmt: skip
+    why = office_fault(exc)
     if why:
         err.print(
             "[red]Kantor tidak dapat bekerja / the office cannot work:[/red] "

@@ -25,7 +25,6 @@ import hashlib
 import html
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
@@ -37,6 +36,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from loket import safefs
 from loket.complaints import (
     WIB,
     Complaint,
@@ -47,6 +47,7 @@ from loket.complaints import (
     StoredFile,
     add_complaint,
 )
+from loket.faults import describe
 from loket.officials import Official
 
 EML_MAX_BYTES = 25 * 1024 * 1024
@@ -218,7 +219,7 @@ class Recorder:
             return
         except Exception as exc:  # one input must not stop the import
             session.rollback()
-            self.refuse(where, Refused(Reason.not_stored, detail=_describe(exc)))
+            self.refuse(where, Refused(Reason.not_stored, detail=describe(exc)))
             return
         self.result.created.append(complaint)
 
@@ -228,32 +229,25 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _describe(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {shorten(text, 300)}" if text else type(exc).__name__
-
-
 def read_limited(path: Path, max_bytes: int, *, follow_symlinks: bool = False) -> bytes:
     """The bytes of the regular file ``path``, refused when larger than ``max_bytes``.
 
-    The file is opened without blocking (a FIFO cannot hang the import) and, unless
-    ``follow_symlinks``, a symbolic link is refused rather than followed.
+    Opened through :mod:`loket.safefs`: without blocking (a FIFO cannot hang the import)
+    and, unless ``follow_symlinks``, refusing a symbolic link rather than following it.
     """
-    if not follow_symlinks and path.is_symlink():
-        raise Refused(Reason.symlink)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-    if not follow_symlinks:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
+    if follow_symlinks:
+        path = path.resolve()
     try:
-        fd = os.open(path, flags)
+        with safefs.directory(path.parent, []) as folder:
+            fd = safefs.open_regular(folder, path.name)
+    except safefs.UnsafePath as exc:
+        raise Refused(Reason.symlink if path.is_symlink() else Reason.not_a_file) from exc
     except OSError as exc:
         raise Refused(Reason.unreadable, detail=exc.strerror or str(exc)) from exc
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused(Reason.not_a_file)
-        if info.st_size > max_bytes:
-            raise Refused(Reason.too_large, size=info.st_size, limit=max_bytes)
+        size = os.fstat(fh.fileno()).st_size
+        if size > max_bytes:
+            raise Refused(Reason.too_large, size=size, limit=max_bytes)
         try:
             data = fh.read(max_bytes + 1)
         except OSError as exc:
@@ -444,7 +438,7 @@ def _read_eml(path: Path, max_bytes: int) -> tuple[bytes, ParsedEmail]:
     except Refused:
         raise
     except Exception as exc:  # the parser's own failure on a broken file
-        raise Refused(Reason.unreadable, detail=_describe(exc)) from exc
+        raise Refused(Reason.unreadable, detail=describe(exc)) from exc
     if not parsed.sender_email and not parsed.text and not parsed.attachments:
         raise Refused(Reason.no_content)
     return data, parsed

@@ -20,6 +20,10 @@ def _root() -> Path:
     return Path(os.environ.get("LOKET_HOME", Path.cwd())).resolve()
 
 
+#: Seconds tesseract may spend on all readings of one page (a normal page takes 0.5-3 s).
+PAGE_TIMEOUT = 90.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where loket keeps its files and how intake behaves."""
@@ -37,7 +41,7 @@ class Settings:
     max_pdf_pages: int = 2000
     #: Seconds tesseract may spend on one reading of one page before the page is reported
     #: unreadable (a normal page takes 0.5-3 s).
-    page_timeout: float = 90.0
+    page_timeout: float = PAGE_TIMEOUT
     service: str = "izin-kerja-radiografer"
     registration_prefix: str = "SIKR"
     #: Prefect API of an existing server (scale-out); empty: ``loket serve`` starts its own.

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket import register
+from loket.rulesfile import RulesError
 
 log = logging.getLogger("loket.faults")
 
@@ -43,6 +44,8 @@ def office_fault(exc: BaseException) -> str | None:
     """Why ``exc`` is a fault of the office rather than of one input, or None."""
     if isinstance(exc, OfficeBroken):
         return str(exc)
+    if isinstance(exc, RulesError):
+        return f"aturan tidak valid / rules invalid: {exc}"
     if isinstance(exc, OperationalError | DBAPIError) and not _is_integrity(exc):
         return f"basis data tidak dapat dipakai / database unusable: {exc.orig or exc}"
     if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
@@ -65,8 +68,10 @@ def new_error_id() -> str:
 
 def describe(exc: BaseException) -> str:
     """One line naming the error, bounded (an exception text may quote outside data)."""
-    text = f"{type(exc).__name__}: {exc}".replace("\n", " ")
-    return text if len(text) <= 300 else text[:297] + "..."
+    text = " ".join(str(exc).split())
+    if len(text) > 300:
+        text = text[:299] + "…"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -154,15 +159,12 @@ def begin(
     reg_no: str | None = None,
     key: str = "",
     alone: bool = False,
-) -> Tally:
+) -> None:
     """Log the start of an attempt at ``stage`` (``alone``: nothing else is being worked on
-    in this process meanwhile) and return the item's record before it. The caller parks
-    the item instead of trying once ``attempts`` reaches :data:`MAX_ATTEMPTS`."""
+    in this process meanwhile). Call :func:`park_if_exhausted` first: an item whose
+    attempts reached :data:`MAX_ATTEMPTS` is parked, not tried."""
     with db.begin() as session:
-        before = tally(session, stage=stage, source=source, reg_no=reg_no, key=key)
-        detail = {"stage": stage, "key": key, "alone": alone}
-        register.log(session, ATTEMPT, source, reg_no, detail)
-    return before
+        register.log(session, ATTEMPT, source, reg_no, {"stage": stage, "key": key, "alone": alone})
 
 
 def suspect(
@@ -256,13 +258,13 @@ def parked_items(db: sessionmaker[Session]) -> list[Parked]:
     with db() as session:
         rows = session.scalars(
             select(register.IntakeEvent)
-            .where(register.IntakeEvent.kind.in_((PARKED, "retry")))
+            .where(register.IntakeEvent.kind.in_((PARKED, RETRY)))
             .order_by(register.IntakeEvent.id)
         ).all()
     items: dict[tuple[str, str | None], Parked] = {}
     for row in rows:
         ident = (row.source, row.reg_no)
-        if row.kind == "retry":
+        if row.kind == RETRY:
             items.pop(ident, None)
             continue
         detail = json.loads(row.detail or "{}")
@@ -280,7 +282,7 @@ def retry(db: sessionmaker[Session], item: str) -> Parked | None:
     for found in parked_items(db):
         if item in (found.reg_no, found.source):
             with db.begin() as session:
-                register.log(session, "retry", found.source, found.reg_no, {"of": found.error_id})
+                register.log(session, RETRY, found.source, found.reg_no, {"of": found.error_id})
                 app = register.get(session, found.reg_no) if found.reg_no else None
                 if app is not None and app.status == PARKED:
                     app.status = "received"

@@ -30,7 +30,7 @@ from loket.classify import (
     group,
     letters,
 )
-from loket.config import Settings
+from loket.config import PAGE_TIMEOUT, Settings
 from loket.inbox import Submission
 from loket.ocr import OcrCache, PageText, page_key, read_page, to_gray
 from loket.pages import PageRef, probe, render, text_layer
@@ -367,10 +367,6 @@ class PageResult:
     @property
     def faces(self) -> int:
         return self.text.faces if self.text else 0
-
-
-#: Seconds tesseract may spend on one reading of a page (a normal page takes 0.5-3 s).
-PAGE_TIMEOUT = 90.0
 
 
 def read(

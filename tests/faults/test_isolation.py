@@ -76,6 +76,27 @@ def test_a_broken_office_exits_non_zero_and_says_so(tmp_path: Path, api_url: str
     assert (home / "inbox" / "scan.jpg").exists()  # nothing taken, nothing lost
 
 
+def test_rules_that_could_hang_the_office_stop_intake_before_anything_is_taken(
+    tmp_path: Path, api_url: str
+) -> None:
+    """A catastrophic pattern in the rules (`(\\w+\\s?)+$`) is the office's fault, not an
+    input's: `loket intake` refuses to start, exit 3, naming the file and line; the
+    submission stays in the inbox untouched."""
+    home = make_home(tmp_path / "kantor")
+    rules = home / "rules" / "document-types.yaml"
+    text = rules.read_text("utf-8")
+    slow = '{regex: "perpanjangan|permohonan baru", weight: 1}'
+    assert slow in text
+    rules.write_text(text.replace(slow, '{regex: "(\\\\w+\\\\s?)+$", weight: 1}'), "utf-8")
+    (home / "inbox" / "scan.jpg").write_bytes(small_scan("Halaman"))
+    before = sha(home / "inbox" / "scan.jpg")
+    run = _intake(home, api_url)
+    assert run.returncode == 3, run.stderr[-2000:]
+    assert "the office cannot work" in run.stderr and "document-types.yaml:" in run.stderr
+    assert sha(home / "inbox" / "scan.jpg") == before
+    assert not (home / "var" / "archive").exists()
+
+
 def test_a_poisoned_application_is_parked_and_never_blocks_later_submissions(
     office, prefect_server: None
 ) -> None:  # type: ignore[no-untyped-def]

@@ -1,10 +1,13 @@
-"""Failures of one input kept to that input, for the flows (see :mod:`loket.faults`).
+"""Failures of one input kept to that input: the steps the flows run, contained (see
+:mod:`loket.faults`).
 
 Every attempt at a stage of one submission or application is logged before it starts
-(:func:`loket.faults.begin`); a failure is recorded with an error id; an item whose last three
-attempts at a stage failed, or never finished (the process was killed, crashed or hung), is
-parked and left alone until an officer retries it. The run goes on. A fault of the office
-itself (database, disk) is raised as :class:`loket.faults.OfficeBroken` instead.
+(:func:`loket.faults.begin`); a failure is recorded with an error id; an item a run died on
+is worked on alone, first; an item that failed three times, counting runs that died while it
+was alone, is parked and left alone until an officer retries it. The run goes on. A fault of
+the office itself (database, disk, rules) is raised as :class:`loket.faults.OfficeBroken`.
+No Prefect here: ``flows/intake.py``, ``flows/checks.py`` and ``flows/distributed.py`` call
+these steps.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from loket import faults, intake, register
 from loket.config import Settings
 from loket.inbox import Submission
 
-log = logging.getLogger("loket.flows")
+log = logging.getLogger("loket.containment")
 
 
 def raise_if_office_fault(exc: BaseException) -> None:
