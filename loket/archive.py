@@ -49,10 +49,7 @@ def _open_source(source: Path, base: Path | None) -> int:
     """A read handle on ``source``: no link followed (anywhere below ``base``, when given),
     no blocking on a FIFO, nothing but a regular file."""
     try:
-        if base is not None and source.is_relative_to(base):
-            return safefs.open_beneath(base, source.relative_to(base))
-        with safefs.directory(source.parent, []) as parent:
-            return safefs.open_regular(parent, source.name)
+        return safefs.open_file(source, base)
     except safefs.UnsafePath as exc:
         raise ArchiveError(f"{source} is no longer the regular file scanned: {exc}") from exc
 

@@ -238,8 +238,7 @@ def read_limited(path: Path, max_bytes: int, *, follow_symlinks: bool = False) -
     if follow_symlinks:
         path = path.resolve()
     try:
-        with safefs.directory(path.parent, []) as folder:
-            fd = safefs.open_regular(folder, path.name)
+        fd = safefs.open_file(path)
     except safefs.UnsafePath as exc:
         raise Refused(Reason.symlink if path.is_symlink() else Reason.not_a_file) from exc
     except OSError as exc:

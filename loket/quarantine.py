@@ -137,11 +137,7 @@ def _copy_original(dir_fd: int, name: str, original: Path, inbox: Path | None) -
     the copy gets its content and times only (the mode comes from the umask, never from the
     inbox copy)."""
     try:
-        if inbox is not None and original.is_relative_to(inbox):
-            src = safefs.open_beneath(inbox, original.relative_to(inbox))
-        else:
-            with safefs.directory(original.parent, []) as parent:
-                src = safefs.open_regular(parent, original.name)
+        src = safefs.open_file(original, inbox)
     except FileNotFoundError:
         return ""
     except OSError as exc:  # a link, a FIFO, unreadable: the reason is written, nothing copied

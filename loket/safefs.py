@@ -126,6 +126,15 @@ def open_beneath(base: Path, relpath: Path | str) -> int:
         return open_regular(fd, parts[-1])
 
 
+def open_file(path: Path, base: Path | None = None) -> int:
+    """A read handle on the regular file ``path``: below ``base`` (when ``path`` lies there)
+    no component may be a link, elsewhere the file itself may not (see :func:`open_regular`)."""
+    if base is not None and path.is_relative_to(base):
+        return open_beneath(base, path.relative_to(base))
+    with directory(path.parent, []) as parent:
+        return open_regular(parent, path.name)
+
+
 def write_bytes(dir_fd: int, name: str, data: bytes, *, mode: int = 0o644) -> None:
     """Write ``name`` in ``dir_fd`` atomically (a temporary name, then rename over it),
     never through a link: the temporary is created exclusively and the rename replaces a
