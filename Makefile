@@ -37,11 +37,11 @@ demo: install
 	@mkdir -p inbox outbox
 	@if [ -z "$$(ls -A inbox | grep -v .gitkeep)" ]; then \
 		echo "Generating $(DEMO_COUNT) sample applications into inbox/ ..."; \
-		$(BIN)/python -m tests.synthetic inbox --count $(DEMO_COUNT) --seed 2026 \
+		$(BIN)/python -m samples inbox --count $(DEMO_COUNT) --seed 2026 \
 			--truth var/demo-truth.json; \
 	fi
 	$(BIN)/loket intake --stable-seconds 0
-	$(BIN)/python -m tests.demo_journey
+	$(BIN)/python -m samples.journey
 	@echo
 	@echo "Results in outbox/: <registration number>/pages.json, checklist.json/.pdf,"
 	@echo "surat-pengembalian.docx (incomplete files), draft/permit .docx/.pdf, kartu-kendali.pdf;"

@@ -25,7 +25,7 @@ def main() -> None:
     args = parser.parse_args()
 
     home = isolated_home("classify")
-    from tests.synthetic import generate_corpus
+    from samples import generate_corpus
 
     t0 = time.perf_counter()
     truths = generate_corpus(

@@ -27,7 +27,7 @@ def isolated_home(prefix: str) -> Path:
 
 def warm_prefect() -> float:
     """Start Prefect's ephemeral server with a trivial flow; return the seconds it took."""
-    from loket.config import apply_prefect_defaults
+    from flows.runtime import apply_prefect_defaults
 
     apply_prefect_defaults()
     from prefect import flow

@@ -32,7 +32,7 @@ from common import REPO, isolated_home, warm_prefect
 
 def page_images(inbox: Path, out: Path) -> list[Path]:
     """Every page of every submission as a PGM file (what raw tesseract is given)."""
-    from loket.pages import PageRef, probe, render
+    from loket.intake.pages import PageRef, probe, render
 
     images = []
     files = [p for p in sorted(inbox.rglob("*")) if p.is_file()]
@@ -112,7 +112,7 @@ def main() -> None:
     args = parser.parse_args()
 
     home = isolated_home("bench")
-    from tests.synthetic import generate_corpus
+    from samples import generate_corpus
 
     generate_corpus(home / "inbox", args.count, args.seed)
     keep = home / "inbox-copy"
@@ -158,7 +158,7 @@ def main() -> None:
     (home / "var" / "loket.db").unlink()
     for suffix in ("-wal", "-shm"):
         Path(f"{home / 'var' / 'loket.db'}{suffix}").unlink(missing_ok=True)
-    from loket import db as loket_db
+    from loket.common import db as loket_db
 
     loket_db._factory.cache_clear()
     shutil.rmtree(home / "outbox")

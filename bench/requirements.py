@@ -35,10 +35,10 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from loket import intake  # noqa: E402
-from loket.classify import load_rules  # noqa: E402
-from loket.ocr import OcrCache  # noqa: E402
-from loket.pages import PDFIUM_LOCK, PageRef, render, sniff  # noqa: E402
+from loket.intake import steps as intake  # noqa: E402
+from loket.intake.classify import load_rules  # noqa: E402
+from loket.intake.ocr import OcrCache  # noqa: E402
+from loket.intake.pages import PDFIUM_LOCK, PageRef, render, sniff  # noqa: E402
 
 APPLICANT_FIELDS = (
     "name",
@@ -88,7 +88,7 @@ def _read(args: tuple[PageRef, str]) -> intake.PageResult:
 
 
 def _generate(args: tuple[str, dict[str, Any]]) -> dict[str, Any]:
-    from tests.synthetic import generate_application
+    from samples import generate_application
 
     out, item = args
     return generate_application(
@@ -103,7 +103,7 @@ def _generate(args: tuple[str, dict[str, Any]]) -> dict[str, Any]:
 
 def build_corpus(work: Path, count: int, seed: int, workers: int) -> list[dict[str, Any]]:
     """Generate (once) and read (once, cached) the corpus; return truths with pages docs."""
-    from tests.synthetic import corpus_plan
+    from samples import corpus_plan
 
     inbox = work / "corpus"
     truth_dir = work / "truth"
@@ -156,7 +156,7 @@ def oracle(doc: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
 def unavailable(truth: dict[str, Any], rules_path: Path) -> set[str]:
     """Applicant fields none of whose source documents is the applicant's own in this
     application (all missing, or another person's): nobody could read them."""
-    from loket.requirements import load_service_rules
+    from loket.requirements.engine import load_service_rules
 
     rules = load_service_rules(rules_path)
     gone = {d.removeprefix("missing_") for d in truth["defects"] if d.startswith("missing_")}
@@ -189,7 +189,7 @@ def compare(truth: dict[str, Any], checklist: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(truths: list[dict[str, Any]], rules_path: Path, use_oracle: bool) -> dict[str, Any]:
-    from loket.requirements import check_application
+    from loket.requirements.engine import check_application
 
     rows = []
     t0 = time.monotonic()

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def _chain_and_calendar():  # type: ignore[no-untyped-def]
-    from loket.calendar import office_calendar
-    from loket.chain import load_chain
+    from loket.approval.chain import load_chain
+    from loket.calendar.office_calendar import office_calendar
 
     chain = load_chain(ROOT / "rules" / "alur-persetujuan.yaml").for_service(
         "izin-kerja-radiografer"
@@ -48,8 +48,8 @@ def measure(kind: str, db: str, period: str, cutoff: str) -> None:
     import pandas as pd
     from sqlalchemy.orm import Session
 
-    from loket.db import make_engine
-    from loket.sla_report import compute, load_history, parse_period
+    from loket.common.db import make_engine
+    from loket.sla.report import compute, load_history, parse_period
 
     chain, cal = _chain_and_calendar()
     cal.working_minutes(datetime(2025, 1, 2, tzinfo=UTC), datetime(2025, 1, 3, tzinfo=UTC))
@@ -75,7 +75,7 @@ def measure(kind: str, db: str, period: str, cutoff: str) -> None:
             "cpu_s": round(time.process_time() - c0, 3),
         }
         if kind == "render":
-            from loket.sla_render import render_charts, render_xlsx
+            from loket.sla.render import render_charts, render_xlsx
 
             folder = Path(tempfile.mkdtemp(prefix="sla-render-"))
             t3 = time.perf_counter()
@@ -130,8 +130,8 @@ def main() -> None:
         measure(*args.measure)
         return
 
-    from loket.db import make_engine, migrate
-    from loket.sla_synth import generate
+    from loket.common.db import make_engine, migrate
+    from samples.sla_history import generate
 
     chain, cal = _chain_and_calendar()
     y = args.year

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         os.environ["PREFECT_API_URL"] = api
         from flows.approval import start_approvals
-        from loket.approval import Desk
+        from loket.approval.desk import Desk
         from tests.approval_prefect import wait_paused
 
         desk = Desk.load()

@@ -1,12 +1,17 @@
 """Prefect flows and deployments of loket.
 
 Importing this package applies loket's Prefect defaults (see
-:func:`loket.config.apply_prefect_defaults`) before any flow module imports Prefect, and masks
-personal data (NIK, phone numbers) in every log record (:mod:`loket.logmask`).
+:func:`flows.runtime.apply_prefect_defaults`) before any flow module imports Prefect, and masks
+personal data (NIK, phone numbers) in every log record (:mod:`loket.common.logmask`). A broken
+``loket.toml`` is left to the command that loads it, so that it is reported, not raised at import.
 """
 
-from loket.config import apply_prefect_defaults
-from loket.logmask import install as install_log_masking
+from flows.runtime import apply_prefect_defaults
+from loket.common.logmask import install as install_log_masking
+from loket.common.settings import ConfigError
 
-apply_prefect_defaults()
+try:
+    apply_prefect_defaults()
+except ConfigError:
+    pass  # the command that loads the settings reports the error (and exits); nothing runs here
 install_log_masking()

@@ -1,6 +1,6 @@
 """The approval flow: the Prefect view of one file waiting at the desks (SOP steps 3-8).
 
-Thin shell over :mod:`loket.approval`, whose database tables are the source of truth. One
+Thin shell over :mod:`loket.approval.desk`, whose database tables are the source of truth. One
 flow run per application, created from the ``persetujuan-izin`` deployment (served by
 ``loket serve``): it reads the open task from the database and *suspends* with a key per task
 (``tugas-<task id>-<n>``) and no timeout, waiting for an official's input — the form in the
@@ -28,9 +28,10 @@ from prefect.input import RunInput
 from prefect.runtime import flow_run as current_run
 from pydantic import Field
 
-from loket import approval, notify
-from loket.approval import APPROVE, Desk, Outcome, Waiting
-from loket.approval_models import READY
+from loket.approval import desk as approval
+from loket.approval import notify
+from loket.approval.desk import APPROVE, Desk, Outcome, Waiting
+from loket.approval.models import READY
 
 FLOW_NAME = "persetujuan-izin"
 DEPLOYMENT = "persetujuan-izin"
@@ -320,7 +321,7 @@ def serve_forever() -> None:  # pragma: no cover - a long-running process
     """Serve the approval deployment (and re-attach waiting files first)."""
     from prefect import serve
 
-    from loket.config import apply_prefect_defaults
+    from flows.runtime import apply_prefect_defaults
 
     apply_prefect_defaults()
     deps = deployments()

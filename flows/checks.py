@@ -1,8 +1,9 @@
 """Requirement checks as Prefect tasks: one per application, one data-quality report per batch.
 
-Thin shell over :mod:`loket.requirements` (the engine), :mod:`loket.checklist` (writers) and
-:mod:`loket.quality` (great-expectations). The intake flow calls :func:`check_batch` on the
-applications it assembled; ``check_flow`` runs the same on its own (re-checks, tests).
+Thin shell over :mod:`loket.requirements.engine` (the engine), :mod:`loket.requirements.checklist`
+(writers) and :mod:`loket.requirements.quality` (great-expectations). The intake flow calls
+:func:`check_batch` on the applications it assembled; ``check_flow`` runs the same on its own
+(re-checks, tests).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import select
 
-from loket import register
-from loket.config import Settings, load_settings
-from loket.containment import application_failed, start_application, suspect_application
-from loket.db import open_database
-from loket.intake import LOCAL_TZ, page_refs
-from loket.pages import render
+from loket.common.db import open_database
+from loket.common.settings import Settings, load_settings
+from loket.intake import register
+from loket.intake.containment import application_failed, start_application, suspect_application
+from loket.intake.pages import render
+from loket.intake.steps import LOCAL_TZ, page_refs
 
 DATA_DOCS = "_data-docs"
 
@@ -41,8 +42,8 @@ def received_date(value: datetime) -> date:
 @task(name="check-application", cache_policy=NO_CACHE)
 def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
     """Check one processed application: checklist.json/.pdf, return letter, register verdict."""
-    from loket.checklist import write_outputs
-    from loket.requirements import check_application_details
+    from loket.requirements.checklist import write_outputs
+    from loket.requirements.engine import check_application_details
 
     db = open_database(settings.db_url)
     folder = settings.outbox_dir / reg_no
@@ -93,8 +94,8 @@ def quality_report_task(
 ) -> list[str]:
     """great-expectations over the applicant fields of a batch; Data Docs under
     ``outbox/_data-docs/<batch>/index.html`` (one site per service when a batch mixes them)."""
-    from loket.quality import write_data_docs
-    from loket.requirements import load_service_rules, quality_row
+    from loket.requirements.engine import load_service_rules, quality_row
+    from loket.requirements.quality import write_data_docs
 
     if not reg_nos:
         return []

@@ -25,14 +25,15 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from loket import intake, register
-from loket.classify import load_rules
-from loket.config import load_settings
-from loket.containment import accept_contained, start_application
-from loket.db import open_database
-from loket.inbox import stable_submissions
-from loket.ocr import OcrCache
-from loket.pages import PageRef
+from loket.common.db import open_database
+from loket.common.settings import load_settings
+from loket.intake import register
+from loket.intake import steps as intake
+from loket.intake.classify import load_rules
+from loket.intake.containment import accept_contained, start_application
+from loket.intake.inbox import stable_submissions
+from loket.intake.ocr import OcrCache
+from loket.intake.pages import PageRef
 
 PROCESS_FLOW = "proses-permohonan"
 PROCESS_DEPLOYMENT = f"{PROCESS_FLOW}/{PROCESS_FLOW}"

@@ -1,5 +1,5 @@
-"""Delivery guarantees on a schedule (Prefect shell over :mod:`loket.delivery` and
-:mod:`loket.notify`).
+"""Delivery guarantees on a schedule (Prefect shell over :mod:`loket.approval.delivery` and
+:mod:`loket.approval.notify`).
 
 - ``pemeriksaan-jaminan-harian`` (07:00 WIB daily): the uncollected-permit letters (once per
   permit), a retry of every queued message, and a re-attach of waiting approval runs;
@@ -16,9 +16,9 @@ from prefect import flow, get_run_logger
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
-from loket import notify
-from loket.approval import Desk
-from loket.delivery import issue_uncollected_letters
+from loket.approval import notify
+from loket.approval.delivery import issue_uncollected_letters
+from loket.approval.desk import Desk
 
 TIMEZONE = "Asia/Jakarta"
 DAILY_CRON = "0 7 * * *"

@@ -1,6 +1,6 @@
 """The intake flow: inbox -> archive + register -> pages read in parallel -> pages.json.
 
-A thin Prefect shell over :mod:`loket.intake`. One flow run handles every submission that is
+A thin Prefect shell over :mod:`loket.intake.steps`. One flow run handles every submission that is
 ready; each application's pages are read by one task, on page readers shared by the whole
 run: as many threads as the machine has cores, each with its own single-threaded tesseract.
 (One Prefect task per page cost the ephemeral server ~45 ms of CPU per page, 7 % of the OCR.)
@@ -21,10 +21,12 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import readers
-from loket import faults, intake, register
-from loket.classify import load_rules
-from loket.config import Settings, load_settings
-from loket.containment import (
+from loket.common.db import open_database
+from loket.common.settings import Settings, load_settings
+from loket.intake import faults, register
+from loket.intake import steps as intake
+from loket.intake.classify import load_rules
+from loket.intake.containment import (
     accept_contained,
     application_failed,
     raise_if_office_fault,
@@ -32,10 +34,9 @@ from loket.containment import (
     suspect_application,
     suspect_submission,
 )
-from loket.db import open_database
-from loket.inbox import Submission, stable_submissions
-from loket.ocr import OcrCache
-from loket.pages import PageRef
+from loket.intake.inbox import Submission, stable_submissions
+from loket.intake.ocr import OcrCache
+from loket.intake.pages import PageRef
 
 #: Set by the CLI to draw a progress bar: called with (pages done, pages total).
 progress_hook: Callable[[int, int], None] | None = None
@@ -169,7 +170,7 @@ def _check_and_start(settings: Settings) -> dict[str, str]:
 class _Readings:
     """The applications whose pages this run reads: each started once, each failure kept to
     its application. One a run died on is read alone first, so that a death can be pinned
-    on it (see :func:`loket.faults.tally`)."""
+    on it (see :func:`loket.intake.faults.tally`)."""
 
     def __init__(self, settings: Settings, db: Any, psm: int, progress: _Progress) -> None:
         self.settings, self.db, self.psm, self.progress = settings, db, psm, progress

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from prefect.deployments.runner import RunnerDeployment
 
-from loket.config import Settings, load_settings
-from loket.inbox import scan
+from loket.common.settings import Settings, load_settings
+from loket.intake.inbox import scan
 
 INTAKE_DEPLOYMENT = "intake/intake"
 log = logging.getLogger("loket.serve")

@@ -3,7 +3,7 @@ holding them.
 
 Pages are read on a shared pool of threads, one per CPU (``ocr_workers``), each with its
 own loaded tesseract. tesseract itself stops at the page's time limit
-(:data:`loket.config.PAGE_TIMEOUT`), but a decoder (PDFium, Pillow) cannot be interrupted
+(:data:`loket.common.settings.PAGE_TIMEOUT`), but a decoder (PDFium, Pillow) cannot be interrupted
 from Python. A page still being read :data:`HANG_FACTOR` times its time limit after it
 started is therefore declared hung: it gets a page error with an id, its thread is left
 behind (Python cannot end a thread) in a pool that takes no more work, and the pages not
@@ -20,8 +20,9 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from loket import faults, intake
-from loket.pages import PageRef
+from loket.intake import faults
+from loket.intake import steps as intake
+from loket.intake.pages import PageRef
 
 log = logging.getLogger("loket.flows.readers")
 

@@ -1,4 +1,4 @@
-"""Scheduled reports (Prefect shell). The work is done by loket.complaint_report.
+"""Scheduled reports (Prefect shell). The work is done by loket.complaints.report.
 
 ``monthly_complaint_report`` drafts the previous month's Laporan Pengaduan Pelayanan Publik
 on the first day of each month; the Sekretaris then approves or returns it with
@@ -12,8 +12,8 @@ from prefect import flow, get_run_logger, task
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
-from loket.complaint_report import draft_month, previous_month
-from loket.config import load_settings
+from loket.common.settings import load_settings
+from loket.complaints.report import draft_month, previous_month
 
 MONTHLY_CRON = "0 7 1 * *"  # 07:00 WIB on the first day of the month
 TIMEZONE = "Asia/Jakarta"

@@ -1,5 +1,5 @@
-"""SLA monitoring and SLA reports on a schedule (Prefect shell over :mod:`loket.escalation`
-and :mod:`loket.sla_render`).
+"""SLA monitoring and SLA reports on a schedule (Prefect shell over :mod:`loket.sla.escalation`
+and :mod:`loket.sla.render`).
 
 - ``pemantauan-sla`` (every ``interval_minutes`` of ``rules/sla.yaml``, default 15; override
   with ``LOKET_SLA_INTERVAL_MINUTES``): late steps and files nearing/past 2 working days are
@@ -22,11 +22,11 @@ from prefect import flow, get_run_logger
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Interval
 
-from loket.approval_models import as_utc, utcnow
-from loket.calendar import office_calendar
-from loket.config import load_settings
-from loket.escalation import SLA_RULES, escalate, load_sla_rules
-from loket.sla_report import WIB, previous_month, previous_week
+from loket.approval.models import as_utc, utcnow
+from loket.calendar.office_calendar import office_calendar
+from loket.common.settings import load_settings
+from loket.sla.escalation import SLA_RULES, escalate, load_sla_rules
+from loket.sla.report import WIB, previous_month, previous_week
 
 TIMEZONE = "Asia/Jakarta"
 REPORT_CRON = "0 7 * * *"  # daily 07:00 WIB; acts on the first working day only
@@ -59,7 +59,7 @@ def first_working_day_of_week(day: date) -> date | None:
 @flow(name="pemantauan-sla")
 def sla_monitor(now: datetime | None = None) -> dict[str, object]:
     """Escalate late steps and files (each threshold once)."""
-    from loket.approval import Desk
+    from loket.approval.desk import Desk
 
     desk = Desk.load(pdf=False)
     sent = escalate(desk, now)
@@ -72,7 +72,7 @@ def sla_monitor(now: datetime | None = None) -> dict[str, object]:
 
 
 def _report(period: str, now: datetime, pdf: bool) -> dict[str, object]:
-    from loket.sla_render import write_report
+    from loket.sla.render import write_report
 
     report, files = write_report(load_settings(), period, cutoff=now, pdf=pdf)
     return {

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from loket.doctemplates import (
+from loket.documents.doctemplates import (
     _new_document,
     _para,
     kop_surat,

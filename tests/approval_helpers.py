@@ -84,8 +84,8 @@ def make_application(
     db_url: str | None = None,
 ) -> str:
     """A registered, processed, complete application with checklist.json and pages.json."""
-    from loket import register
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.intake import register
 
     rng = random.Random(seed)
     female = rng.random() < 0.5

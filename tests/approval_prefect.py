@@ -93,7 +93,7 @@ def run_state(run_id: str):  # type: ignore[no-untyped-def]
 def wait_paused(desk, reg_no: str, timeout: float = 90, log: Path | None = None) -> str:  # type: ignore[no-untyped-def]
     """Wait until the flow run of ``reg_no`` is suspended on the key of the open task;
     returns the run id."""
-    from loket import approval
+    from loket.approval import desk as approval
 
     def ready() -> str | None:
         waiting = approval.waiting_for(desk, reg_no)

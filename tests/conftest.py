@@ -47,7 +47,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def settings(home: Path):  # type: ignore[no-untyped-def]
-    from loket.config import load_settings
+    from loket.common.settings import load_settings
 
     return load_settings()
 

@@ -153,8 +153,8 @@ def c_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 @pytest.fixture
 def c_session(c_home: Home) -> Iterator[object]:
     """A session on the home's SQLite database, migrated by Alembic."""
-    from loket.config import load_settings
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.common.settings import load_settings
 
     factory = open_database(load_settings().db_url)
     with factory() as session:
@@ -180,7 +180,7 @@ def cli() -> object:
     """A tiny typer app mounting the three sub-apps as loket/cli.py will."""
     import typer
 
-    from loket.complaints_cli import complaint_app, complaints_app, skm_app
+    from loket.cli.complaints import complaint_app, complaints_app, skm_app
 
     app = typer.Typer()
     app.add_typer(complaint_app, name="complaint")
@@ -306,6 +306,6 @@ def write_survey(path: Path, rows: Sequence[dict[str, object]]) -> Path:
 @pytest.fixture
 def rules(c_home: Home):  # type: ignore[no-untyped-def]
     """The complaint rules of the test office (rules/complaints.yaml)."""
-    from loket import complaints
+    from loket.complaints import book as complaints
 
     return complaints.load_rules(c_home.rules / "complaints.yaml")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from tests.synthetic.common import tgl
+from samples.common import tgl
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ def truth_pages(
 ) -> Iterator[tuple[Image.Image, dict[str, Any]]]:
     """(greyscale page image, page truth) of every page of the submission ``truth`` describes
     (a folder or a single file under ``out_dir``, as ``generate_application`` wrote it)."""
-    from loket.pages import PageRef, probe, render
+    from loket.intake.pages import PageRef, probe, render
 
     folder = out_dir / truth["source"]
     base = folder if folder.is_dir() else out_dir

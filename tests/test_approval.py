@@ -34,7 +34,7 @@ def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 
 @pytest.fixture
 def desk(ahome: Home):  # type: ignore[no-untyped-def]
-    from loket.approval import Desk
+    from loket.approval.desk import Desk
 
     return Desk.load(pdf=False)
 
@@ -42,7 +42,7 @@ def desk(ahome: Home):  # type: ignore[no-untyped-def]
 def _cli():  # type: ignore[no-untyped-def]
     import typer
 
-    from loket.approval_cli import mount
+    from loket.cli.approval import mount
 
     app = typer.Typer()
     mount(app)
@@ -50,7 +50,7 @@ def _cli():  # type: ignore[no-untyped-def]
 
 
 def _through(desk, reg_no: str, people, roles: list[str]) -> None:  # type: ignore[no-untyped-def]
-    from loket.approval import act
+    from loket.approval.desk import act
 
     for role in roles:
         act(desk, reg_no, people[role], APPROVE)
@@ -67,8 +67,8 @@ CHAIN = [
 
 
 def test_rules_files_check(ahome: Home) -> None:
-    from loket.chain import Action, load_chain
-    from loket.rulesets import check_file
+    from loket.approval.chain import Action, load_chain
+    from loket.office.rulesets import check_file
 
     repo = Path(__file__).resolve().parent.parent / "rules"
     for name in ("alur-persetujuan.yaml", "notifikasi.yaml"):
@@ -107,7 +107,7 @@ def test_rules_files_check(ahome: Home) -> None:
 
 
 def test_contact_from_letter_and_ktp() -> None:
-    from loket.permit import find_address, find_phone
+    from loket.approval.permit import find_address, find_phone
 
     doc = {
         "pages": [
@@ -146,7 +146,7 @@ def test_contact_from_letter_and_ktp() -> None:
 
 
 def test_start_requires_a_complete_checklist(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket.approval import ApprovalError, start
+    from loket.approval.desk import ApprovalError, start
 
     reg_no = make_application(desk.settings, seed=1)
     path = desk.folder(reg_no) / "checklist.json"
@@ -164,15 +164,15 @@ def test_start_requires_a_complete_checklist(ahome: Home, desk) -> None:  # type
         p.name for p in packet.iterdir()
     }
     with desk.db() as session:
-        from loket import control_card
+        from loket.approval import control_card
 
         entries = control_card.entries(session, reg_no)
     assert [(e.sop_step, e.action) for e in entries] == [(1, "penerimaan"), (2, "pemeriksaan")]
 
 
 def test_wrong_role_is_refused_recorded_and_changes_nothing(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket import control_card
-    from loket.approval import Refused, act, attempts_of, open_task, start
+    from loket.approval import control_card
+    from loket.approval.desk import Refused, act, attempts_of, open_task, start
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=2)
@@ -208,8 +208,8 @@ def test_wrong_role_is_refused_recorded_and_changes_nothing(ahome: Home, desk) -
 
 
 def test_delegate_acts_as_plh_and_is_recorded(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket import control_card
-    from loket.approval import act, get, start
+    from loket.approval import control_card
+    from loket.approval.desk import act, get, start
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=3)
@@ -235,8 +235,8 @@ def test_delegate_acts_as_plh_and_is_recorded(ahome: Home, desk) -> None:  # typ
 
 
 def test_return_and_resume(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket import control_card
-    from loket.approval import (
+    from loket.approval import control_card
+    from loket.approval.desk import (
         ApprovalError,
         act,
         list_tasks,
@@ -305,7 +305,7 @@ def test_return_and_resume(ahome: Home, desk) -> None:  # type: ignore[no-untype
 
 
 def _number_all(db, chain, reg_nos: list[str]) -> tuple[list[str], float]:  # type: ignore[no-untyped-def]
-    from loket.numbering import assign_number, with_retries
+    from loket.approval.numbering import assign_number, with_retries
 
     barrier = threading.Barrier(len(reg_nos))
     numbers: list[str] = []
@@ -347,7 +347,7 @@ def _check_consecutive(numbers: list[str], n: int) -> None:
 
 
 def test_fifty_concurrent_numberings_sqlite(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket.approval_models import Permit
+    from loket.approval.models import Permit
 
     chain = desk.chain("izin-kerja-radiografer")
     numbers, seconds = _number_all(desk.db, chain, [f"SIKR-2026-{i:06d}" for i in range(1, 51)])
@@ -444,8 +444,8 @@ def postgres_url() -> Iterator[str]:
 def test_fifty_concurrent_numberings_postgres(ahome: Home, postgres_url: str) -> None:
     from sqlalchemy.orm import sessionmaker
 
-    from loket.chain import load_chain
-    from loket.db import make_engine, migrate
+    from loket.approval.chain import load_chain
+    from loket.common.db import make_engine, migrate
 
     engine = make_engine(postgres_url)
     migrate(engine)  # every migration, 0003 included, on PostgreSQL
@@ -458,9 +458,9 @@ def test_fifty_concurrent_numberings_postgres(ahome: Home, postgres_url: str) ->
 
 
 def test_tampered_card_is_detected(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket import control_card
-    from loket.approval import start
-    from loket.approval_models import CardEntry
+    from loket.approval import control_card
+    from loket.approval.desk import start
+    from loket.approval.models import CardEntry
 
     p = ahome.people
     regs = [make_application(desk.settings, seed=s) for s in (5, 6, 7)]
@@ -502,9 +502,9 @@ def test_tampered_card_is_detected(ahome: Home, desk) -> None:  # type: ignore[n
 
 
 def test_notifications_retry_and_missing_phone(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket import notify
-    from loket.approval import get, start
-    from loket.approval_models import Notification
+    from loket.approval import notify
+    from loket.approval.desk import get, start
+    from loket.approval.models import Notification
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=8)
@@ -548,7 +548,7 @@ def test_notifications_retry_and_missing_phone(ahome: Home, desk) -> None:  # ty
         row = session.scalars(select(Notification).where(Notification.reg_no == silent)).one()
         assert row.status == notify.NO_PHONE
     assert notify.dispatch(desk.db, files, desk.notify_rules) == []
-    from loket.complaints import collect_control_card
+    from loket.complaints.book import collect_control_card
 
     with desk.db() as session:  # the card as a complaint collects it
         card = collect_control_card(session, silent)
@@ -562,7 +562,7 @@ def test_notifications_retry_and_missing_phone(ahome: Home, desk) -> None:  # ty
 def test_http_channel_posts_and_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     import httpx
 
-    from loket import notify
+    from loket.approval import notify
 
     cfg = notify.HttpChannel(
         kind="http",
@@ -589,9 +589,9 @@ def test_http_channel_posts_and_raises(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_uncollected_letter_generated_exactly_once(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 
-    from loket.approval import collected, start
-    from loket.approval_models import DeliveryLetter
-    from loket.delivery import issue_uncollected_letters
+    from loket.approval.delivery import issue_uncollected_letters
+    from loket.approval.desk import collected, start
+    from loket.approval.models import DeliveryLetter
 
     p = ahome.people
     done = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
@@ -603,7 +603,7 @@ def test_uncollected_letter_generated_exactly_once(ahome: Home, desk) -> None:  
     waiting, fetched, recent = regs
     collected(desk, fetched, p["front_office"], receiver="Kuasa: Budi (surat kuasa)")
     with desk.db.begin() as session:  # `recent` was completed 20 days later
-        from loket.approval_models import Approval
+        from loket.approval.models import Approval
 
         session.execute(
             update(Approval)
@@ -646,7 +646,7 @@ def test_uncollected_letter_generated_exactly_once(ahome: Home, desk) -> None:  
 
 
 def test_cli_tasks_approve_return_card_collected(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket.approval import start
+    from loket.approval.desk import start
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=14)
@@ -686,8 +686,8 @@ def test_cli_tasks_approve_return_card_collected(ahome: Home, desk) -> None:  # 
 def test_review_packet_has_page_thumbnails(ahome: Home, desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PIL import Image, ImageDraw
 
-    from loket import archive, register
-    from loket.approval import act, start
+    from loket.approval.desk import act, start
+    from loket.intake import archive, register
 
     reg_no = make_application(desk.settings, seed=15)
     pages = []
@@ -741,7 +741,7 @@ def test_a_stale_input_on_the_wait_key_gets_a_fresh_key(
     from types import SimpleNamespace
 
     import flows.approval as fa
-    from loket.approval import start, waiting_for
+    from loket.approval.desk import start, waiting_for
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=5)

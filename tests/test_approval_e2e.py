@@ -51,7 +51,7 @@ def served(
 def _cli():  # type: ignore[no-untyped-def]
     import typer
 
-    from loket.approval_cli import mount
+    from loket.cli.approval import mount
 
     app = typer.Typer()
     mount(app)
@@ -76,8 +76,9 @@ def _ui(run_id: str, nip: str, decision: str, task_id: int, note: str = "") -> N
 
 def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> None:
     from flows.approval import start_approvals
-    from loket import approval, control_card
-    from loket.approval import Desk
+    from loket.approval import control_card
+    from loket.approval import desk as approval
+    from loket.approval.desk import Desk
 
     home, log = served
     p = home.people
@@ -212,8 +213,8 @@ def test_lost_or_stale_runs_are_reattached(served: tuple[Home, Path]) -> None:
     from prefect import get_client
 
     from flows.approval import reattach, start_approvals
-    from loket import approval
-    from loket.approval import Desk
+    from loket.approval import desk as approval
+    from loket.approval.desk import Desk
 
     home, log = served
     p = home.people
@@ -245,8 +246,8 @@ def test_daily_guarantee_check_flow_and_deployments(served: tuple[Home, Path]) -
     from flows import approval as approval_flows
     from flows import guarantees
     from flows.approval import start_approvals
-    from loket import approval
-    from loket.approval import Desk
+    from loket.approval import desk as approval
+    from loket.approval.desk import Desk
 
     home, _ = served
     p = home.people

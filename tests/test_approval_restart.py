@@ -75,9 +75,9 @@ def test_pending_approval_survives_restarts(
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.approval import start_approvals
-    from loket import approval
-    from loket.approval import Desk
-    from loket.approval_cli import mount
+    from loket.approval import desk as approval
+    from loket.approval.desk import Desk
+    from loket.cli.approval import mount
 
     home = make_home(tmp_path / "home", monkeypatch)
     port = _free_port()

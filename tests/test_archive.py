@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from loket import archive
+from loket.intake import archive
 
 
 def test_store_copies_verifies_and_leaves_source(tmp_path: Path) -> None:

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import loket.calendar as calmod
-from loket.calendar import (
+import loket.calendar.office_calendar as calmod
+from loket.calendar.office_calendar import (
     CalendarError,
     OfficeHours,
     WorkCalendar,
@@ -29,7 +29,7 @@ from loket.calendar import (
     load_calendar,
     office_calendar,
 )
-from loket.rulesfile import RulesError
+from loket.common.rulesfile import RulesError
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "rules" / "calendar"
@@ -328,7 +328,7 @@ def test_out_of_range_years(cal: WorkCalendar) -> None:
 
 
 def test_repository_files_are_valid() -> None:
-    from loket.rulesets import check_file, schema_for
+    from loket.office.rulesets import check_file, schema_for
 
     for path in sorted(RULES.glob("*.yaml")):
         assert schema_for(path) is not None, path
@@ -416,7 +416,7 @@ def test_office_calendar_reloads_when_a_file_changes(tmp_path: Path) -> None:
 def test_complaint_deadlines_use_the_office_calendar(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from loket import complaints as cp
+    from loket.complaints import book as cp
 
     rules = tmp_path / "rules"
     write(
@@ -517,13 +517,13 @@ def test_due_beyond_the_compiled_years(cal: WorkCalendar) -> None:
 
 @pytest.fixture(autouse=True)
 def _wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    from loket import calendar_cli
+    from loket.cli import calendar as calendar_cli
 
     monkeypatch.setattr(calendar_cli.console, "width", 240)
 
 
 def _run(*args: str) -> object:
-    from loket.calendar_cli import calendar_app
+    from loket.cli.calendar import calendar_app
 
     return CliRunner().invoke(calendar_app, [*args, "--calendar-dir", str(RULES)])
 
@@ -553,7 +553,7 @@ def test_cli_holidays_lists_sources_and_warns_on_stderr() -> None:
 
 
 def test_cli_reports_a_broken_rules_file(tmp_path: Path) -> None:
-    from loket.calendar_cli import calendar_app
+    from loket.cli.calendar import calendar_app
 
     folder = tmp_path / "calendar"
     write(folder, "2026.yaml", "year: 2026\nadded:\n  - date: 2026-13-01\n")

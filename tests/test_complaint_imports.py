@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-import loket.complaint_intake as ci
-import loket.complaint_sms as sms
-from loket import complaints as cp
+import loket.complaints.importing as ci
+import loket.complaints.sms as sms
+from loket.complaints import book as cp
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -51,8 +51,8 @@ def _run(cli, *args: str, code: int = 0) -> str:  # type: ignore[no-untyped-def]
 
 def _stored(c_home: Home) -> list[cp.Complaint]:
     """Every complaint committed to the home's database, read by a fresh session."""
-    from loket.config import load_settings
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.common.settings import load_settings
 
     with open_database(load_settings().db_url)() as session:
         return list(session.scalars(select(cp.Complaint).order_by(cp.Complaint.id)))

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from loket import complaints as cp
-from loket.complaint_intake import import_eml_folder
-from loket.complaint_reply import draft_reply
-from loket.complaint_sms import import_sms_csv, parse_sms_time
-from loket.officials import NotAuthorized, Role, authorize, load_officials
-from loket.rulesfile import RulesError
+from loket.approval.officials import NotAuthorized, Role, authorize, load_officials
+from loket.common.rulesfile import RulesError
+from loket.complaints import book as cp
+from loket.complaints.importing import import_eml_folder
+from loket.complaints.reply import draft_reply
+from loket.complaints.sms import import_sms_csv, parse_sms_time
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     REPO,
     Home,
@@ -170,7 +170,7 @@ def test_calendar_days_deadline(rules: cp.ComplaintRules) -> None:
 
 
 def test_add_numbers_and_control_card(c_home: Home, c_session, rules) -> None:
-    from loket import register
+    from loket.intake import register
 
     app = register.register(
         c_session,
@@ -538,7 +538,7 @@ def test_reply_letter_for_letters_and_fax(
 
 
 def test_website_without_email_falls_back(c_home: Home, c_session, rules, officials) -> None:
-    from loket.complaint_reply import reply_kind
+    from loket.complaints.reply import reply_kind
 
     c = _answered(c_home, c_session, rules, officials, channel="website", phone="0812")
     assert reply_kind(rules, c) == "catatan"

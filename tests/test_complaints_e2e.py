@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
-from loket import complaints as cp
+from loket.complaints import book as cp
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -50,7 +50,7 @@ def test_migration_0002_up_and_down(tmp_path: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from loket.db import MIGRATIONS, make_engine, migrate
+    from loket.common.db import MIGRATIONS, make_engine, migrate
 
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     migrate(engine)

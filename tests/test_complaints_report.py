@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from loket import complaint_report as rep
-from loket import complaints as cp
-from loket.officials import load_officials
+from loket.approval.officials import load_officials
+from loket.complaints import book as cp
+from loket.complaints import report as rep
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,

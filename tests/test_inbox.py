@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loket.inbox import is_temporary, scan, stable_submissions
+from loket.intake.inbox import is_temporary, scan, stable_submissions
 
 
 def _write(path: Path, data: bytes = b"x", age: float = 0.0) -> Path:
@@ -114,7 +114,7 @@ def test_zero_delay_takes_everything(tmp_path: Path) -> None:
 
 
 def test_one_intake_at_a_time(settings) -> None:  # type: ignore[no-untyped-def]
-    from loket.intake import Busy, exclusive
+    from loket.intake.steps import Busy, exclusive
 
     with exclusive(settings), pytest.raises(Busy), exclusive(settings, wait_seconds=0.6):
         pass

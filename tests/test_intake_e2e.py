@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from samples import generate_application
 from tests import badfiles
-from tests.synthetic import generate_application
 
 pytestmark = pytest.mark.e2e
 
@@ -135,7 +135,7 @@ def test_text_layer_is_used_for_digital_pdfs(run) -> None:  # type: ignore[no-un
 
 
 def test_originals_are_archived_unaltered(run) -> None:  # type: ignore[no-untyped-def]
-    from loket import archive
+    from loket.intake import archive
 
     home, _, originals, _ = run
     for relpath, digest in originals.items():
@@ -190,7 +190,7 @@ def test_same_pages_are_not_ocrd_twice(run) -> None:  # type: ignore[no-untyped-
 def test_status_command(run) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    from loket.cli import app
+    from loket.cli.main import app
 
     _, _, _, summary = run
     reg_no = outcome(summary, "app-rusak")["reg_no"]
@@ -226,7 +226,7 @@ def test_ocr_workers_size_the_page_readers(run, monkeypatch: pytest.MonkeyPatch)
     import threading
 
     from flows.intake import intake_flow
-    from loket import intake
+    from loket.intake import steps as intake
 
     home = run[0]
     readers: set[str] = set()

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from samples import generate_application
 from tests.approval_helpers import REPO, Home, make_home
 from tests.approval_prefect import run_state, start_runner, stop, wait_for, wait_paused
-from tests.synthetic import generate_application
 
 pytestmark = pytest.mark.e2e
 
@@ -87,10 +87,11 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
     from pypdf import PdfReader
 
     from flows.intake import intake_flow
-    from loket import approval, control_card
-    from loket.approval import Desk
-    from loket.approval_cli import mount
-    from loket.intake import LOCAL_TZ
+    from loket.approval import control_card
+    from loket.approval import desk as approval
+    from loket.approval.desk import Desk
+    from loket.cli.approval import mount
+    from loket.intake.steps import LOCAL_TZ
 
     home, log = office
     p = home.people

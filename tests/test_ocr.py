@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from loket.ocr import (
+from loket.intake.ocr import (
     OcrCache,
     PageText,
     deskew,
@@ -85,7 +85,7 @@ def test_text_direction_is_unclear_without_text() -> None:
 def test_a_sideways_page_is_read_once(rotation: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The glyphs show a page lying on its side before any reading: OSD picks the side and
     the page is read once, upright (a sideways reading first would double the cost)."""
-    from loket import tesseract
+    from loket.intake import tesseract
 
     readings: list[tuple[int, int]] = []
     real = tesseract.tsv

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from loket.pages import PageRef, probe, render, sniff, text_layer
-from loket.quarantine import REASONS, Unusable
+from loket.intake.pages import PageRef, probe, render, sniff, text_layer
+from loket.intake.quarantine import REASONS, Unusable
 from tests import badfiles
 
 LIMITS = {"max_bytes": 50 * 2**20, "max_pixels": 120_000_000, "max_pages": 500}
@@ -78,7 +78,7 @@ def test_text_layer_is_used_only_when_real(tmp_path: Path) -> None:
 def test_huge_pdfs_are_probed_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Above the parse limit a PDF is never loaded whole: its JavaScript is still found, and
     compressed image data that happens to contain '/JS' is not mistaken for it."""
-    import loket.pages as pages
+    import loket.intake.pages as pages
 
     monkeypatch.setattr(pages, "PDF_PARSE_LIMIT", 100)
     js, scan = tmp_path / "js.pdf", tmp_path / "scan.pdf"
@@ -171,7 +171,7 @@ def test_every_pdfium_call_holds_the_lock(tmp_path: Path, monkeypatch: pytest.Mo
     open documents only while holding ``PDFIUM_LOCK``."""
     import pypdfium2 as pdfium
 
-    import loket.pages as pages
+    import loket.intake.pages as pages
 
     opened: list[bool] = []
     real = pdfium.PdfDocument

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from loket.photos import find_photos_upright, photo_regions
+from loket.intake.photos import find_photos_upright, photo_regions
+from samples import generate_application
 from tests.scans import truth_pages
-from tests.synthetic import generate_application
 
 SEEDS = (3101, 3102, 3103, 3104, 3105, 3106)
 
@@ -97,7 +97,7 @@ def test_a_face_decides_only_where_the_text_does_not() -> None:
     """rules/document-types.yaml: a sheet with faces and no document text is a pas foto; a
     KTP copy read poorly (too little text for the threshold) is still a KTP, its own photo
     backing the text up; without a face that weak text stays 'other'."""
-    from loket.classify import classify, load_rules
+    from loket.intake.classify import classify, load_rules
 
     rules = load_rules(Path(__file__).resolve().parent.parent / "rules" / "document-types.yaml")
     assert classify("Pas foto 3 x 4 (2 lembar)", rules, faces=2).doc_type == "pas_foto"
@@ -109,7 +109,7 @@ def test_a_face_decides_only_where_the_text_does_not() -> None:
 def test_a_page_search_keeps_no_cascade(sheets) -> None:  # type: ignore[no-untyped-def]
     """The face cascade holds ~20 MiB of scale buffers after a search: a page reader keeps
     none between pages, and the searches of one page share one cascade."""
-    import loket.photos as photos
+    import loket.intake.photos as photos
 
     loads = 0
     real = photos._load_cascade

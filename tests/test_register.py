@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from loket import register
-from loket.db import make_engine, migrate, open_database
+from loket.common.db import make_engine, migrate, open_database
+from loket.intake import register
 
 
 def _files(*shas: str) -> list[register.FileRecord]:

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from loket import identity as ident
-from loket.extract import FieldSpec, PageText, extract, find_dates, parse_date
-from loket.requirements import check_application, load_service_rules
-from loket.rulesets import check_file, schema_for
-from loket.rulesfile import RulesError
-from loket.stamps import HueRange, InkRule, find_ink, find_phrases
+from loket.common.rulesfile import RulesError
+from loket.office.rulesets import check_file, schema_for
+from loket.requirements import identity as ident
+from loket.requirements.engine import check_application, load_service_rules
+from loket.requirements.extract import FieldSpec, PageText, extract, find_dates, parse_date
+from loket.requirements.stamps import HueRange, InkRule, find_ink, find_phrases
 from tests import requirement_texts as T
 
 REPO = Path(__file__).resolve().parent.parent
@@ -465,7 +465,7 @@ def test_missing_ktp_falls_back_to_the_documents_name() -> None:
 # A second service: same engine, other rules
 # --------------------------------------------------------------------------------------------
 def _nurse_application(body: str = "PPNI", valid: date | None = None) -> dict:
-    from loket.classify import classify, load_rules
+    from loket.intake.classify import classify, load_rules
 
     p = T.Person(
         name="Ahmad Fauzi",
@@ -544,8 +544,8 @@ def test_second_service_rejects_the_radiographers_body_and_expired_str() -> None
 # great-expectations gate
 # --------------------------------------------------------------------------------------------
 def test_quality_gate_feeds_the_checklist_and_writes_data_docs(tmp_path: Path) -> None:
-    from loket.quality import validate_rows, write_data_docs
-    from loket.requirements import quality_row
+    from loket.requirements.engine import quality_row
+    from loket.requirements.quality import validate_rows, write_data_docs
 
     rules = load_service_rules(RULES)
     good = run(T.application())
@@ -575,7 +575,7 @@ def test_quality_gate_feeds_the_checklist_and_writes_data_docs(tmp_path: Path) -
 def test_outputs_checklist_pdf_and_return_letter(tmp_path: Path) -> None:
     from docx import Document
 
-    from loket.checklist import describe, write_outputs
+    from loket.requirements.checklist import describe, write_outputs
 
     rules = load_service_rules(RULES)
     checklist = run(T.application(photos=1, drop=("ijazah",)))
@@ -622,7 +622,7 @@ def test_outputs_checklist_pdf_and_return_letter(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_committed_template_opens_in_libreoffice(tmp_path: Path) -> None:
-    from loket.officedocs import to_pdf
+    from loket.documents.officedocs import to_pdf
 
     template = REPO / "templates" / "surat-pengembalian.docx"
     copy = tmp_path / template.name

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.synthetic import DEFECTS, generate_application
+from samples import DEFECTS, generate_application
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ def test_plan_covers_every_defect_kind() -> None:
 def run(
     tmp_path_factory: pytest.TempPathFactory, prefect_server: None
 ) -> Iterator[tuple[Path, dict[str, dict[str, Any]], dict[str, str]]]:
-    from loket.intake import LOCAL_TZ
+    from loket.intake.steps import LOCAL_TZ
 
     home = tmp_path_factory.mktemp("home")
     inbox = home / "inbox"
@@ -144,9 +144,9 @@ def test_applicant_fields(run, name: str) -> None:  # type: ignore[no-untyped-de
 def test_outputs_and_register(run) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 
-    from loket import register
-    from loket.config import load_settings
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.common.settings import load_settings
+    from loket.intake import register
 
     home, _truths, by_source = run
     db = open_database(load_settings().db_url)

@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 import yaml
 
-from loket.classify import load_rules
-from loket.requirements import load_service_rules
-from loket.rulesets import check_file, rules_files
-from loket.rulesfile import RulesError
+from loket.common.rulesfile import RulesError
+from loket.intake.classify import load_rules
+from loket.office.rulesets import check_file, rules_files
+from loket.requirements.engine import load_service_rules
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "rules"
@@ -97,7 +97,7 @@ def test_loading_rules_for_intake_refuses_a_catastrophic_pattern(tmp_path: Path)
 
 @pytest.mark.parametrize("pattern", [CATASTROPHIC, r"(a+)+$", r"(\d+)*x", r"(.*a){12}"])
 def test_the_probe_catches_catastrophic_patterns(pattern: str) -> None:
-    from loket.saferegex import probe
+    from loket.common.saferegex import probe
 
     started = time.perf_counter()
     problem = probe(pattern)
@@ -129,7 +129,7 @@ def _shipped_patterns() -> set[str]:
 
 
 def test_every_shipped_pattern_passes_the_probe() -> None:
-    from loket.saferegex import probe
+    from loket.common.saferegex import probe
 
     patterns = _shipped_patterns()
     assert len(patterns) > 30
@@ -142,18 +142,18 @@ def test_every_shipped_pattern_passes_the_probe() -> None:
 def test_a_slow_match_gives_up_as_no_match_and_is_logged_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from loket.saferegex import SafePattern, compile_rule
+    from loket.common.saferegex import SafePattern, compile_rule
 
     rx = SafePattern(r"(a|aa)+$", timeout=0.2)  # exponential; the probe would refuse it
     line = "a" * 5000 + "!"
-    caplog.set_level(logging.WARNING, logger="loket.saferegex")
+    caplog.set_level(logging.WARNING, logger="loket.common.saferegex")
     started = time.perf_counter()
     assert rx.search(line) is None
     assert rx.fullmatch(line) is None
     assert rx.finditer(line) == []
     assert rx.sub("x", line) == line
     assert time.perf_counter() - started < 2
-    warnings = [r for r in caplog.records if r.name == "loket.saferegex"]
+    warnings = [r for r in caplog.records if r.name == "loket.common.saferegex"]
     assert len(warnings) == 1 and "(a|aa)+$" in warnings[0].getMessage()
     assert compile_rule(r"(\d+)", timeout=0.2).sub(r"<\1>", "no 12") == "no <12>"
 
@@ -161,8 +161,8 @@ def test_a_slow_match_gives_up_as_no_match_and_is_logged_once(
 # Runs in a child process: the unprotected `re` would hold the GIL for hours.
 _INTAKE_ON_A_HOSTILE_LINE = """
 import time
-from loket.classify import ClassificationRules, DocType, Pattern, score
-from loket.extract import FieldSpec, PageText, extract
+from loket.intake.classify import ClassificationRules, DocType, Pattern, score
+from loket.requirements.extract import FieldSpec, PageText, extract
 
 line = "Nama " + "a" * 5000 + "!"
 bad = r"(\\w+\\s?)+$"

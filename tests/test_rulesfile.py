@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from loket.classify import ClassificationRules, load_rules
-from loket.cli import app
-from loket.rulesfile import RulesError, load_model
+from loket.cli.main import app
+from loket.common.rulesfile import RulesError, load_model
+from loket.intake.classify import ClassificationRules, load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 GOOD = REPO / "rules" / "document-types.yaml"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from loket import skm
+from loket.survey import skm
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -251,7 +251,7 @@ def _poor_probabilities() -> list[tuple[float, ...]]:
 def test_yearly_report_with_follow_up_plan(c_home: Home, c_session, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from loket.officials import load_officials
+    from loket.approval.officials import load_officials
 
     rows = make_survey(120, 21, probabilities=_poor_probabilities())
     expected_bad = _bad_rows(rows)
@@ -368,7 +368,7 @@ def test_element_chart_png_is_a_real_image(tmp_path: Path) -> None:
 
 
 def _report_files(c_home: Home, c_session, tmp_path: Path, *, pdf: bool) -> list[Path]:
-    from loket.officials import load_officials
+    from loket.approval.officials import load_officials
 
     skm.import_survey(c_session, write_survey(tmp_path / "s.csv", make_survey(60, 8)), year=2026)
     c_session.commit()
@@ -446,7 +446,7 @@ def test_committed_skm_template_is_the_builders_output(tmp_path: Path) -> None:
     """templates/laporan_skm_tahunan.docx must be rebuilt when build_skm_report changes."""
     import zipfile
 
-    from loket.doctemplates import SKM_REPORT, build_skm_report
+    from loket.documents.doctemplates import SKM_REPORT, build_skm_report
     from tests.conftest_complaints import REPO
 
     built = build_skm_report(tmp_path / SKM_REPORT)
@@ -482,7 +482,7 @@ def test_report_pdf_shows_the_chart(c_home: Home, c_session, tmp_path: Path) -> 
 
 
 def test_report_without_poor_elements_has_no_plan(c_home: Home, c_session, tmp_path: Path) -> None:
-    from loket.officials import load_officials
+    from loket.approval.officials import load_officials
 
     rng = random.Random(3)
     rows = [{f"U{j}": rng.choice((3, 4, 4)) for j in range(1, 10)} for _ in range(60)]
@@ -502,7 +502,7 @@ def test_report_without_poor_elements_has_no_plan(c_home: Home, c_session, tmp_p
 
 
 def test_report_without_data_is_refused(c_home: Home, c_session) -> None:
-    from loket.officials import load_officials
+    from loket.approval.officials import load_officials
 
     with pytest.raises(skm.SkmError, match="belum ada data"):
         skm.report_data(
@@ -514,7 +514,7 @@ def test_report_without_data_is_refused(c_home: Home, c_session) -> None:
 
 
 def test_skm_rules_errors_name_the_line(tmp_path: Path) -> None:
-    from loket.rulesfile import RulesError
+    from loket.common.rulesfile import RulesError
 
     path = tmp_path / "skm.yaml"
     path.write_text("service: X\npopulation: banyak\n", encoding="utf-8")
@@ -527,7 +527,7 @@ def test_compute_command_prints_the_table(tmp_path: Path) -> None:
     import typer
     from typer.testing import CliRunner
 
-    from loket.complaints_cli import skm_app
+    from loket.cli.complaints import skm_app
 
     rows = make_survey(30, 9)
     rows[4]["U3"] = 7  # out of range: reported and left out

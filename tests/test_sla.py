@@ -53,10 +53,10 @@ def _q(values: list[float], q: float) -> float:
 @pytest.fixture(scope="module")
 def history(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A migrated database with ~3 months of generated history."""
-    from loket.calendar import office_calendar
-    from loket.chain import load_chain
-    from loket.db import make_engine, migrate
-    from loket.sla_synth import generate
+    from loket.approval.chain import load_chain
+    from loket.calendar.office_calendar import office_calendar
+    from loket.common.db import make_engine, migrate
+    from samples.sla_history import generate
     from tests.approval_helpers import REPO
 
     root = tmp_path_factory.mktemp("sla")
@@ -77,12 +77,12 @@ def test_monthly_report_matches_independent_recomputation(history, monkeypatch) 
     from openpyxl import load_workbook
     from sqlalchemy.orm import Session
 
-    from loket.approval_models import Approval, CardEntry, Permit, as_utc
-    from loket.calendar import office_calendar
-    from loket.config import Settings
-    from loket.db import make_engine
-    from loket.register import Application
-    from loket.sla_render import write_report
+    from loket.approval.models import Approval, CardEntry, Permit, as_utc
+    from loket.calendar.office_calendar import office_calendar
+    from loket.common.db import make_engine
+    from loket.common.settings import Settings
+    from loket.intake.register import Application
+    from loket.sla.render import write_report
     from tests.approval_helpers import REPO
 
     root, db, now = history
@@ -196,10 +196,10 @@ def test_monthly_report_matches_independent_recomputation(history, monkeypatch) 
 def test_weekly_and_yearly_periods(history) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy.orm import Session
 
-    from loket.calendar import office_calendar
-    from loket.chain import load_chain
-    from loket.db import make_engine
-    from loket.sla_report import compute, load_history, parse_period
+    from loket.approval.chain import load_chain
+    from loket.calendar.office_calendar import office_calendar
+    from loket.common.db import make_engine
+    from loket.sla.report import compute, load_history, parse_period
     from tests.approval_helpers import REPO
 
     _root, db, now = history
@@ -269,11 +269,11 @@ def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def
     from openpyxl import load_workbook
     from sqlalchemy.orm import Session
 
-    from loket.calendar import office_calendar
-    from loket.chain import load_chain
-    from loket.db import make_engine
-    from loket.sla_render import on_time_text, render, render_xlsx, summary_rows
-    from loket.sla_report import compute, load_history, parse_period
+    from loket.approval.chain import load_chain
+    from loket.calendar.office_calendar import office_calendar
+    from loket.common.db import make_engine
+    from loket.sla.render import on_time_text, render, render_xlsx, summary_rows
+    from loket.sla.report import compute, load_history, parse_period
     from tests.approval_helpers import REPO
 
     _root, db, now = history
@@ -330,10 +330,10 @@ def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def
 def _issue_one(ahome: Home, received: datetime):  # type: ignore[no-untyped-def]
     """One application received ``received`` (Monday 16 November 2026, 09:00 WIB) taken
     through the whole chain to numbering by 10:05; this month's report at 11:00."""
-    from loket import register
-    from loket.approval import Desk, act, start
-    from loket.calendar import office_calendar
-    from loket.sla_report import compute, load_history, parse_period
+    from loket.approval.desk import Desk, act, start
+    from loket.calendar.office_calendar import office_calendar
+    from loket.intake import register
+    from loket.sla.report import compute, load_history, parse_period
 
     desk = Desk.load(pdf=False)
     t0 = wib(2026, 11, 16, 9)
@@ -369,17 +369,18 @@ def test_issued_permit_is_measured(ahome: Home) -> None:
 def test_issued_permit_is_measured_when_received_at_is_office_local(ahome: Home) -> None:
     """As ``loket intake`` registers an application: received_at in WIB (same instant).
     SQLite keeps no time zone; stored as its WIB wall clock it came back 7 hours late, and
-    the demo's SLA report said "tepat waktu nan %" (fixed by loket.db.UtcDateTime)."""
-    from loket.sla_report import WIB
+    the demo's SLA report said "tepat waktu nan %" (fixed by loket.common.db.UtcDateTime)."""
+    from loket.sla.report import WIB
 
     _assert_one_issued_on_time(_issue_one(ahome, wib(2026, 11, 16, 9).astimezone(WIB)))
 
 
 def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
-    from loket import control_card, register
-    from loket.approval import Desk, act, start, write_card
-    from loket.approval_models import CardEntry, Notification
-    from loket.escalation import (
+    from loket.approval import control_card
+    from loket.approval.desk import Desk, act, start, write_card
+    from loket.approval.models import CardEntry, Notification
+    from loket.intake import register
+    from loket.sla.escalation import (
         FILE_NEARING,
         FILE_OVERDUE,
         STEP_HOLDER,
@@ -451,8 +452,8 @@ def test_escalation_pauses_while_with_the_applicant(ahome: Home) -> None:
     """A return to the applicant stops the file's clock until the file comes back."""
     import pandas as pd
 
-    from loket.calendar import office_calendar
-    from loket.sla import RETURN_TO_APPLICANT, clock_minutes
+    from loket.calendar.office_calendar import office_calendar
+    from loket.sla.tracking import RETURN_TO_APPLICANT, clock_minutes
 
     cal = office_calendar(ahome.rules / "calendar")
     t0 = wib(2026, 11, 16, 8)
@@ -498,7 +499,7 @@ def test_deployments_and_first_working_day(ahome: Home, monkeypatch: pytest.Monk
     # 1 January is a holiday: the first working day of 2026 is later
     first = sla.first_working_day_of_month(date(2026, 1, 20))
     assert first is not None and first > date(2026, 1, 1)
-    from loket.calendar import office_calendar
+    from loket.calendar.office_calendar import office_calendar
 
     cal = office_calendar(ahome.rules / "calendar")
     assert cal.is_working_day(first)
@@ -510,7 +511,7 @@ def test_cli_report_and_escalate(ahome: Home, history) -> None:  # type: ignore[
     import typer
     from typer.testing import CliRunner
 
-    from loket.sla_cli import report_app, sla_app
+    from loket.cli.sla import report_app, sla_app
 
     app = typer.Typer()
     app.add_typer(report_app, name="report")
@@ -531,8 +532,8 @@ def test_cli_report_and_escalate(ahome: Home, history) -> None:  # type: ignore[
 
 
 def test_rules_check_knows_sla_yaml(ahome: Home) -> None:
-    import loket.sla_cli  # noqa: F401  (registers the schema)
-    from loket.rulesets import check_file
+    import loket.cli.sla  # noqa: F401  (registers the schema)
+    from loket.office.rulesets import check_file
 
     assert check_file(ahome.rules / "sla.yaml") == []
     bad = ahome.rules / "sla.yaml"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from loket import complaints as cp
+from loket.complaints import book as cp
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -75,7 +75,7 @@ def _assert_text_only(path: Path, expected: set[str]) -> None:
 
 
 def _add_hostile_complaints(c_home: Home, session) -> list[cp.Complaint]:  # type: ignore[no-untyped-def]
-    from loket.officials import load_officials
+    from loket.approval.officials import load_officials
 
     rules = cp.load_rules(c_home.rules / "complaints.yaml")
     officer = load_officials(c_home.rules / "officials.yaml").by_nip(
@@ -108,8 +108,8 @@ def _add_hostile_complaints(c_home: Home, session) -> list[cp.Complaint]:  # typ
 
 def _complaint_report(c_home: Home, session) -> tuple[Path, set[str]]:  # type: ignore[no-untyped-def]
     """The XLSX of ``loket complaints report --month 2026-11`` and the texts it must hold."""
-    from loket import complaint_report as rep
-    from loket.config import load_settings
+    from loket.common.settings import load_settings
+    from loket.complaints import report as rep
 
     made = _add_hostile_complaints(c_home, session)
     _version, files = rep.draft_month(load_settings(), "2026-11", pdf=False)
@@ -156,7 +156,7 @@ def _calc_sheet_as_csv(binary: str, xlsx: Path, sheet: int) -> list[list[str]]:
 
 
 def test_libreoffice_shows_the_text_not_a_computed_value(c_home: Home, c_session) -> None:
-    from loket.officedocs import soffice_binary
+    from loket.documents.officedocs import soffice_binary
 
     binary = soffice_binary()
     if binary is None:
@@ -179,12 +179,12 @@ def test_libreoffice_shows_the_text_not_a_computed_value(c_home: Home, c_session
 def test_sla_report_xlsx_holds_official_names_as_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from loket.calendar import office_calendar
-    from loket.chain import load_chain
-    from loket.config import Settings
-    from loket.db import make_engine, migrate
-    from loket.sla_render import write_report
-    from loket.sla_synth import generate
+    from loket.approval.chain import load_chain
+    from loket.calendar.office_calendar import office_calendar
+    from loket.common.db import make_engine, migrate
+    from loket.common.settings import Settings
+    from loket.sla.render import write_report
+    from samples.sla_history import generate
     from tests.approval_helpers import REPO
 
     db = tmp_path / "var" / "loket.db"
@@ -218,8 +218,8 @@ def test_sla_report_xlsx_holds_official_names_as_text(
 
 
 def test_skm_report_xlsx_holds_survey_text_as_text(c_home: Home, c_session, tmp_path: Path) -> None:
-    from loket import skm
-    from loket.officials import load_officials
+    from loket.approval.officials import load_officials
+    from loket.survey import skm
 
     rows = make_survey(40, 3)
     for i, payload in enumerate(PAYLOADS):
@@ -251,7 +251,7 @@ def test_skm_report_xlsx_holds_survey_text_as_text(c_home: Home, c_session, tmp_
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_csv_field_from_outside_gets_a_leading_apostrophe(payload: str) -> None:
-    from loket.cells import csv_field
+    from loket.documents.cells import csv_field
 
     assert csv_field(payload) == "'" + payload
     buffer = io.StringIO()
@@ -262,7 +262,7 @@ def test_csv_field_from_outside_gets_a_leading_apostrophe(payload: str) -> None:
 
 @pytest.mark.parametrize("value", ["Budi", "0812 3456", "", "a=b", "'=1"])
 def test_csv_field_leaves_ordinary_text_and_numbers_alone(value: str) -> None:
-    from loket.cells import csv_field
+    from loket.documents.cells import csv_field
 
     assert csv_field(value) == value
     assert csv_field(7) == 7 and csv_field(None) is None

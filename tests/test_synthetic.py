@@ -1,4 +1,4 @@
-"""The synthetic application generator (tests/synthetic): structure, truth, determinism.
+"""The synthetic application generator (samples): structure, truth, determinism.
 
 Fast: no tesseract; pages are rendered at low dpi.
 """
@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.synthetic import (
+from samples import (
     DEFECTS,
     DOC_TYPES,
     PACKAGINGS,
@@ -27,9 +27,9 @@ from tests.synthetic import (
     generate_corpus,
     make_applicant,
 )
-from tests.synthetic.__main__ import main as cli_main
-from tests.synthetic.applicant import KECAMATAN
-from tests.synthetic.photos import count_faces, face_cascade
+from samples.__main__ import main as cli_main
+from samples.applicant import KECAMATAN
+from samples.photos import count_faces, face_cascade
 
 DPI = 100
 

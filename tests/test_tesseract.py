@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from loket import tesseract
-from loket.ocr import read_page
+from loket.intake import tesseract
+from loket.intake.ocr import read_page
+from samples import generate_application
 from tests.scans import truth_pages
-from tests.synthetic import generate_application
 from tests.test_ocr import letter_page
 
 

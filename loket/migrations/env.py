@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the connection handed over by :func:`loket.db.migrate`,
+"""Alembic environment: runs against the connection handed over by :func:`loket.common.db.migrate`,
 or against ``LOKET_DATABASE_URL`` when called from the ``alembic`` command line."""
 
 from __future__ import annotations
@@ -6,12 +6,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import loket.approval_models  # registers its tables (so do the next three lines)
-import loket.complaints
-import loket.register
-import loket.sla_models  # noqa: F401  (registers its tables)
-from loket.config import load_settings
-from loket.db import Base, make_engine
+import loket.approval.models  # registers its tables (so do the next three lines)
+import loket.complaints.book
+import loket.intake.register
+import loket.sla.models  # noqa: F401  (registers its tables)
+from loket.common.db import Base, make_engine
+from loket.common.settings import load_settings
 
 config = context.config
 target_metadata = Base.metadata

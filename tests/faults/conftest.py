@@ -28,6 +28,6 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-
     monkeypatch.setenv("LOKET_STABLE_SECONDS", "0")
     for key in ("LOKET_RULES", "LOKET_DATABASE_URL", "LOKET_INBOX", "LOKET_OUTBOX", "LOKET_VAR"):
         monkeypatch.delenv(key, raising=False)
-    from loket.config import load_settings
+    from loket.common.settings import load_settings
 
     return home, load_settings()

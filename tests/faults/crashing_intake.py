@@ -13,7 +13,8 @@ import os
 import time
 from pathlib import Path
 
-from loket import archive, intake, register
+from loket.intake import archive, register
+from loket.intake import steps as intake
 
 MARKERS = Path(os.environ["LOKET_FAULT_MARKERS"])
 TARGET = os.environ.get("LOKET_FAULT_PHASE", "")

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from loket import approval
+from loket.approval import desk as approval
 
 MARKERS = Path(os.environ["LOKET_FAULT_MARKERS"])
 TARGET = os.environ.get("LOKET_FAULT_PHASE", "")

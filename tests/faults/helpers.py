@@ -40,7 +40,7 @@ def sha(path: Path) -> str:
 def copy_rules(dest: Path) -> Path:
     """The repository's rules, minus files whose schema is not registered yet (work in
     progress of other issues would otherwise make serve refuse to start)."""
-    from loket.rulesets import schema_for
+    from loket.office.rulesets import schema_for
 
     shutil.copytree(REPO / "rules", dest)
     for path in dest.rglob("*.y*ml"):
@@ -119,11 +119,12 @@ def process(settings: object) -> dict[str, object]:
     """The intake steps of ``flows/intake.py`` without Prefect (fast, for the bad-input suite):
     accept every ready submission, then read, assemble and finish every pending application.
     A failing finish (disk full) is recorded and the others go on."""
-    from loket import intake, register
-    from loket.classify import load_rules
-    from loket.db import open_database
-    from loket.inbox import stable_submissions
-    from loket.ocr import OcrCache
+    from loket.common.db import open_database
+    from loket.intake import register
+    from loket.intake import steps as intake
+    from loket.intake.classify import load_rules
+    from loket.intake.inbox import stable_submissions
+    from loket.intake.ocr import OcrCache
 
     db = open_database(settings.db_url)  # type: ignore[attr-defined]
     ready, _waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)  # type: ignore[attr-defined]

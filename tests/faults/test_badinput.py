@@ -53,7 +53,7 @@ def _two_hundred_pages(path: Path) -> None:
 
 
 def test_catalogue_and_situations(office, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from loket import archive
+    from loket.intake import archive
 
     home, settings = office
     inbox, quarantine = home / "inbox", home / "outbox" / "_quarantine"
@@ -177,7 +177,7 @@ def test_catalogue_and_situations(office, monkeypatch: pytest.MonkeyPatch) -> No
     assert sorted(p.name for p in home.iterdir()) == [
         "inbox", "outbox", "rahasia.pdf", "rules", "var"
     ]  # fmt: skip
-    from loket.quarantine import Problem, quarantine_copy
+    from loket.intake.quarantine import Problem, quarantine_copy
 
     reason = quarantine_copy(quarantine, "../../x", Problem("../../y.pdf", "empty"), None)
     assert reason.resolve().is_relative_to(quarantine.resolve())

@@ -45,8 +45,8 @@ def burst_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_burst_exactly_once(burst_home: Path, prefect_server: None) -> None:
     from flows.intake import intake_flow
-    from loket import register
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.intake import register
 
     home = burst_home
     inbox = home / "inbox"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from loket.config import ConfigError, load_settings
+from loket.common.settings import ConfigError, load_settings
 
 
 @pytest.fixture

@@ -76,8 +76,8 @@ def _run(
 
 
 def test_crash_anywhere_then_restart(tmp_path: Path, api_url: str) -> None:
-    from loket import archive, faults, register
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.intake import archive, faults, register
 
     rng = random.Random(7)
     home = make_home(tmp_path / "kantor")

@@ -46,8 +46,8 @@ def test_mutation_corpus_through_the_real_intake(
     prefect_server: None,
 ) -> None:
     from flows.intake import intake_flow
-    from loket import archive
-    from loket.config import load_settings
+    from loket.common.settings import load_settings
+    from loket.intake import archive
 
     home = make_home(tmp_path / "kantor")
     monkeypatch.setenv("LOKET_HOME", str(home))
@@ -117,10 +117,10 @@ def images(draw: st.DrawFn) -> bytes:
 def test_any_image_is_read_or_refused_with_a_reason(data: bytes, tmp_path: Path) -> None:
     """Probe, render and OCR never raise on any image: a file is refused with a known
     reason, or each of its pages gives a text or a page error with an id."""
-    from loket.intake import read
-    from loket.ocr import OcrCache
-    from loket.pages import PageRef, probe
-    from loket.quarantine import REASONS, Unusable
+    from loket.intake.ocr import OcrCache
+    from loket.intake.pages import PageRef, probe
+    from loket.intake.quarantine import REASONS, Unusable
+    from loket.intake.steps import read
 
     digest = hashlib.sha256(data).hexdigest()
     path = tmp_path / digest

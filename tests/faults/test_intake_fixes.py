@@ -15,8 +15,8 @@ from tests.faults.helpers import process, small_scan
 def _count_apps(settings) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
-    from loket import register
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.intake import register
 
     with open_database(settings.db_url)() as session:
         return int(session.scalar(select(func.count(register.Application.id))) or 0)
@@ -27,7 +27,7 @@ def test_crash_while_clearing_a_folder_is_not_a_second_application(
 ) -> None:  # type: ignore[no-untyped-def]
     """Bug: killed after removing some files of a registered folder, the rest came back as a
     new application (fingerprint of fewer files). Also for the rest of a duplicate."""
-    from loket import intake
+    from loket.intake import steps as intake
 
     home, settings = office
     for name in ("pemohon", "pemohon-lagi"):
@@ -59,7 +59,7 @@ def test_read_only_inbox_folder_does_not_fail_the_run(office, monkeypatch) -> No
     home, settings = office
     (home / "inbox" / "baca").mkdir()
     (home / "inbox" / "baca" / "scan.jpg").write_bytes(small_scan("hanya baca"))
-    from loket import safefs
+    from loket.common import safefs
 
     real_unlink = safefs.unlink_if_same
 
@@ -78,7 +78,7 @@ def test_read_only_inbox_folder_does_not_fail_the_run(office, monkeypatch) -> No
 
 def test_quarantine_copies_are_not_world_readable(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Bug: shutil.copy2 copied the inbox file's mode (0644) into quarantine."""
-    from loket.quarantine import Problem, quarantine_copy
+    from loket.intake.quarantine import Problem, quarantine_copy
 
     _home, settings = office
     src = tmp_path / "x.pdf"
@@ -98,7 +98,7 @@ def test_quarantine_index_written_once_per_submission(office, tmp_path: Path) ->
     """Bug: karantina.json was re-read and rewritten per file: O(n²), 34 s for 2,000 files."""
     import time
 
-    from loket.quarantine import Problem, quarantine_all
+    from loket.intake.quarantine import Problem, quarantine_all
 
     _home, settings = office
     src = tmp_path / "n.txt"
@@ -112,7 +112,7 @@ def test_quarantine_index_written_once_per_submission(office, tmp_path: Path) ->
 
 
 def test_disk_full_leaves_no_half_written_pages_json(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from loket import intake
+    from loket.intake import steps as intake
 
     real = Path.write_text
 
@@ -130,7 +130,7 @@ def test_disk_full_leaves_no_half_written_pages_json(tmp_path: Path, monkeypatch
 def test_names_starting_with_two_dots_are_taken_not_hidden() -> None:
     """Bug: '..\\\\..\\\\x.pdf' (a traversal attempt from a Windows share) started with a dot
     and was ignored for ever, its submission never taken or quarantined."""
-    from loket.inbox import is_temporary
+    from loket.intake.inbox import is_temporary
 
     assert not is_temporary("..\\..\\keluar.pdf")
     assert is_temporary(".~lock.doc#") and is_temporary(".DS_Store")

@@ -106,9 +106,9 @@ def test_a_poisoned_application_is_parked_and_never_blocks_later_submissions(
     from typer.testing import CliRunner
 
     from flows.intake import intake_flow
-    from loket import register
-    from loket.cli import app
-    from loket.db import open_database
+    from loket.cli.main import app
+    from loket.common.db import open_database
+    from loket.intake import register
 
     home, settings = office
     (home / "inbox" / "racun.jpg").write_bytes(small_scan("Halaman racun"))
@@ -188,9 +188,10 @@ def test_a_link_left_in_the_quarantine_is_not_written_through(office, prefect_se
 def test_a_file_swapped_after_the_scan_is_never_archived(office) -> None:  # type: ignore[no-untyped-def]
     """Was: scan() checked with lstat, archive.store opened with open(), following a link
     swapped in meanwhile (any readable file was archived) or blocking on a FIFO."""
-    from loket import archive, intake
-    from loket.db import open_database
-    from loket.inbox import stable_submissions
+    from loket.common.db import open_database
+    from loket.intake import archive
+    from loket.intake import steps as intake
+    from loket.intake.inbox import stable_submissions
 
     home, settings = office
     secret = home.parent / "rahasia.txt"
@@ -272,8 +273,8 @@ def test_names_too_long_for_the_file_system_are_shortened(office) -> None:  # ty
 def test_an_empty_submission_folder_is_reported_once(office) -> None:  # type: ignore[no-untyped-def]
     """Was: an empty folder left no trace anywhere. It is reported once and left in place
     (someone may be about to fill it); filled later, it is taken as any submission."""
-    from loket import register
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.intake import register
 
     home, settings = office
     (home / "inbox" / "kosong").mkdir()
@@ -314,7 +315,8 @@ def test_a_file_name_that_is_not_utf8_is_taken(office, prefect_server: None) -> 
 def test_a_folder_swapped_for_a_link_while_being_cleared_is_not_followed(office) -> None:  # type: ignore[no-untyped-def]
     """Found by review: os.walk followed a submission folder swapped for a link after the
     archive step and removed the empty folders of its target."""
-    from loket import archive, intake
+    from loket.intake import archive
+    from loket.intake import steps as intake
 
     home, settings = office
     outside = home.parent / "penting"
@@ -369,9 +371,10 @@ def test_an_application_whose_runs_die_is_parked_on_the_next(office, prefect_ser
     restart, kill -9) leave its attempt open. Dying among others proves nothing: it is then
     read alone, first. Three deaths while it was read alone park it; the run goes on."""
     from flows.intake import intake_flow
-    from loket import faults, intake
-    from loket.db import open_database
-    from loket.inbox import stable_submissions
+    from loket.common.db import open_database
+    from loket.intake import faults
+    from loket.intake import steps as intake
+    from loket.intake.inbox import stable_submissions
 
     home, settings = office
     db = open_database(settings.db_url)
@@ -421,17 +424,18 @@ def test_degenerate_images_and_pdfs_are_read_or_quarantined(office) -> None:  # 
 def test_a_page_past_its_time_limit_is_reported_and_the_rest_goes_on(office) -> None:  # type: ignore[no-untyped-def]
     """tesseract stopped at the page's time limit: that page carries an error id and a
     reason, the application's other pages are read."""
-    from loket import intake, register
-    from loket.classify import load_rules
-    from loket.db import open_database
-    from loket.ocr import OcrCache, page_key
+    from loket.common.db import open_database
+    from loket.intake import register
+    from loket.intake import steps as intake
+    from loket.intake.classify import load_rules
+    from loket.intake.ocr import OcrCache, page_key
 
     home, settings = office
     (home / "inbox" / "lambat").mkdir()
     (home / "inbox" / "lambat" / "a.jpg").write_bytes(small_scan("Halaman a"))
     (home / "inbox" / "lambat" / "b.jpg").write_bytes(small_scan("Halaman b"))
     db = open_database(settings.db_url)
-    from loket.inbox import stable_submissions
+    from loket.intake.inbox import stable_submissions
 
     (sub,) = stable_submissions(settings.inbox_dir, 0)[0]
     reg_no = intake.accept(sub, settings, db, prefix="SIKR").reg_no
@@ -458,7 +462,7 @@ def test_a_page_that_hangs_in_its_decoder_does_not_hold_the_run(
     the application's other pages and the other submissions are read, and the run ends."""
     from flows import readers
     from flows.intake import intake_flow
-    from loket import intake
+    from loket.intake import steps as intake
 
     home, _settings = office
     monkeypatch.setenv("LOKET_PAGE_TIMEOUT", "1")

@@ -53,8 +53,8 @@ def _run(home: Home, nip: str, regs: list[str], rng: random.Random, phase: str =
 
 
 def test_numbering_survives_kill_9(ahome: Home) -> None:
-    from loket.approval import APPROVE, Desk, act, start
-    from loket.approval_models import READY, Approval, Permit
+    from loket.approval.desk import APPROVE, Desk, act, start
+    from loket.approval.models import READY, Approval, Permit
 
     desk = Desk.load(pdf=False)
     p = ahome.people

@@ -52,8 +52,8 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
 
 
 def test_two_workers_one_postgres(tmp_path: Path, postgres_url: str) -> None:  # noqa: F811
-    from loket import register
-    from loket.db import open_database
+    from loket.common.db import open_database
+    from loket.intake import register
 
     _psql(postgres_url, "CREATE DATABASE prefect")
     q = parse_qs(urlparse(postgres_url).query)

@@ -16,7 +16,7 @@ PHONE = "081234567890"
 
 
 def test_mask_unit() -> None:
-    from loket.logmask import mask
+    from loket.common.logmask import mask
 
     text = mask(f"NIK {NIK}, telp {PHONE} / +62 812-3456-7890, reg SIKR-2026-000012")
     assert NIK not in text and PHONE not in text and "3456-7890" not in text
@@ -84,8 +84,8 @@ def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 def test_every_approval_action_names_its_official(ahome: Home) -> None:
     from sqlalchemy import select
 
-    from loket import approval_models as m
-    from loket.approval import APPROVE, Desk, Refused, act, start
+    from loket.approval import models as m
+    from loket.approval.desk import APPROVE, Desk, Refused, act, start
 
     desk = Desk.load(pdf=False)
     p = ahome.people
@@ -104,7 +104,7 @@ def test_every_approval_action_names_its_official(ahome: Home) -> None:
 
 
 def test_loopback_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from loket.config import load_settings
+    from loket.common.settings import load_settings
 
     monkeypatch.setenv("LOKET_HOME", str(tmp_path))
     monkeypatch.delenv("LOKET_SERVER_HOST", raising=False)

@@ -24,7 +24,7 @@ def _serve(home: Path, port: int, out: Path | None = None) -> subprocess.Popen[s
                     LOKET_STABLE_SECONDS="1")  # fmt: skip
     target = out.open("w") if out else subprocess.PIPE
     return subprocess.Popen(
-        [PY, "-m", "loket.serve_cli", "serve"], env=env, cwd=home,
+        [PY, "-m", "loket.cli.serve", "serve"], env=env, cwd=home,
         stdout=target, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
 

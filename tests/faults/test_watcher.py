@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from loket.config import load_settings
+from loket.common.settings import load_settings
 
 
 def _watch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, watch: str, poll: float):  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""The office's working-day calendar: office hours, holidays, cuti bersama, closures."""

@@ -1,0 +1,1 @@
+"""The ``loket`` command line: the only package that knows Typer and Rich."""

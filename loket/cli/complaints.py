@@ -1,0 +1,765 @@
+"""CLI for the complaint register, the monthly complaint report and the SKM survey.
+
+Mounted by ``loket/cli.py``::
+
+    app.add_typer(complaint_app, name="complaint")
+    app.add_typer(complaints_app, name="complaints")
+    app.add_typer(skm_app, name="skm")
+
+Who acts is given with ``--nip`` (or the ``LOKET_NIP`` environment variable) and looked up in
+``rules/officials.yaml``. Messages to officers are in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from loket.approval.officials import ROLE_LABELS, Official, OfficialsFile, Role, load_officials
+from loket.common.db import open_database
+from loket.common.rulesfile import RulesError
+from loket.common.settings import Settings, load_settings
+from loket.complaints import report
+from loket.complaints.book import (
+    STATUS_LABELS,
+    WEIGHTS,
+    WIB,
+    Complaint,
+    ComplaintError,
+    ComplaintRules,
+    NewComplaint,
+    add_complaint,
+    answer,
+    confirm_weight,
+    coordinate,
+    get_complaint,
+    is_overdue,
+    list_complaints,
+    load_rules,
+    month_bounds,
+    routing,
+    suggest_type,
+    suggest_weight,
+    to_wib,
+)
+from loket.complaints.importing import ImportResult, import_eml_folder
+from loket.complaints.reply import draft_reply, reply_kind, who_answers
+from loket.complaints.sms import import_sms_csv
+from loket.documents.officedocs import PdfError, tanggal_jam
+from loket.survey import skm
+
+complaint_app = typer.Typer(
+    help="Complaint register (pengaduan, saran, masukan): intake, routing, answers.",
+    no_args_is_help=True,
+)
+complaints_app = typer.Typer(
+    help="Monthly complaint report: draft, approve or return (Sekretaris).",
+    no_args_is_help=True,
+)
+skm_app = typer.Typer(
+    help="Community satisfaction survey (SKM, PermenPANRB 14/2017): import and yearly report.",
+    no_args_is_help=True,
+)
+
+console = Console()
+err = Console(stderr=True)
+
+NipOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--nip", envvar="LOKET_NIP", help="NIP of the officer acting (rules/officials.yaml)."
+    ),
+]
+NoPdf = Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF (LibreOffice) conversion.")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]Gagal:[/] {message}")
+    return typer.Exit(code)
+
+
+class Ctx:
+    def __init__(self) -> None:
+        self.settings: Settings = load_settings()
+        try:
+            self.rules: ComplaintRules = load_rules(self.settings.rules_dir / "complaints.yaml")
+            self.officials: OfficialsFile = load_officials(
+                self.settings.rules_dir / "officials.yaml"
+            )
+        except RulesError as exc:
+            raise _fail(str(exc), 2) from exc
+        self.factory = open_database(self.settings.db_url)
+
+    @property
+    def store(self) -> Path:
+        return self.settings.var_dir / "complaints"
+
+    def official(self, nip: str | None, *, required: bool = True) -> Official | None:
+        if not nip:
+            if required:
+                raise _fail("NIP petugas wajib diisi (--nip atau LOKET_NIP).")
+            return None
+        found = self.officials.by_nip(nip)
+        if found is None:
+            raise _fail(f"NIP {nip} tidak terdaftar di rules/officials.yaml.")
+        return found
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.factory() as session:
+            try:
+                yield session
+            except ComplaintError as exc:
+                session.rollback()
+                raise _fail(str(exc)) from exc
+            except PdfError as exc:
+                session.rollback()
+                raise _fail(f"{exc} (gunakan --no-pdf untuk melewati PDF)") from exc
+
+    def complaint(self, session: Session, ref: str) -> Complaint:
+        found = get_complaint(session, ref)
+        if found is None:
+            raise _fail(f"pengaduan {ref} tidak ditemukan.")
+        return found
+
+
+def _parse_time(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, fmt).replace(tzinfo=WIB)
+        except ValueError:
+            continue
+    raise _fail(f"waktu {raw!r} tidak dikenali; tulis YYYY-MM-DD HH:MM (WIB)")
+
+
+# ---------------------------------------------------------------------------------------
+# complaint
+
+
+@complaint_app.command("add")
+def add_cmd(
+    channel: Annotated[
+        str | None, typer.Option(help="surat|email|website|telepon|fax|sms|tatap_muka")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Complainant's name.")] = None,
+    phone: Annotated[str | None, typer.Option(help="Complainant's phone.")] = None,
+    email: Annotated[str | None, typer.Option(help="Complainant's e-mail.")] = None,
+    address: Annotated[str | None, typer.Option(help="Complainant's postal address.")] = None,
+    subject: Annotated[str | None, typer.Option(help="Subject (perihal).")] = None,
+    text: Annotated[str | None, typer.Option(help="Complaint text.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="pengaduan|saran|masukan")] = None,
+    weight: Annotated[str | None, typer.Option(help="ringan|sedang|berat (confirmed).")] = None,
+    reg_no: Annotated[str | None, typer.Option(help="Related registration number.")] = None,
+    received: Annotated[str | None, typer.Option(help="Received at, YYYY-MM-DD HH:MM WIB.")] = None,
+    nip: NipOpt = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
+) -> None:
+    """Record a complaint received by letter, phone, fax, SMS or face to face."""
+    ctx = Ctx()
+    handler = ctx.official(nip, required=False)
+    ask = not no_input
+
+    def need(value: str | None, label: str, default: str | None = None) -> str:
+        if value:
+            return value
+        if not ask:
+            raise _fail(f"{label} wajib diisi.")
+        return str(typer.prompt(label, default=default))
+
+    def maybe(value: str | None, label: str) -> str | None:
+        if value is not None or not ask:
+            return value
+        answer_ = typer.prompt(
+            f"{label} (kosongkan bila tidak ada)", default="", show_default=False
+        )
+        return answer_.strip() or None
+
+    channel = need(channel, f"Media pengaduan ({'/'.join(ctx.rules.channels)})", "tatap_muka")
+    if channel not in ctx.rules.channels:
+        raise _fail(f"media {channel!r} tidak dikenal; pilih: {', '.join(ctx.rules.channels)}")
+    name = need(name, "Nama pengadu")
+    phone = maybe(phone, "Telepon/HP")
+    email = maybe(email, "E-mail")
+    address = maybe(address, "Alamat")
+    subject = need(subject, "Perihal")
+    text = need(text, "Isi pengaduan/saran/masukan")
+    reg_no = maybe(reg_no, "Nomor registrasi permohonan terkait")
+    body = f"{subject}\n{text}"
+    if kind is None and ask:
+        kind = str(
+            typer.prompt(
+                f"Jenis ({'/'.join(ctx.rules.types)})", default=suggest_type(ctx.rules, body).value
+            )
+        )
+    hint = suggest_weight(ctx.rules, body)
+    if weight is None and ask:
+        console.print(f"Saran bobot: [bold]{ctx.rules.weight_label(hint.value)}[/] ({hint.reason})")
+        weight = str(typer.prompt(f"Bobot ({'/'.join(WEIGHTS)})", default=hint.value))
+    with ctx.session() as session:
+        complaint = add_complaint(
+            session,
+            ctx.rules,
+            NewComplaint(
+                channel=channel,
+                complainant_name=name,
+                phone=phone,
+                email=email,
+                address=address,
+                subject=subject,
+                text=text,
+                type=kind,
+                weight=weight,
+                related_reg_no=reg_no.upper() if reg_no else None,
+                received_at=_parse_time(received),
+                handler=handler,
+                source="loket complaint add",
+            ),
+            store=ctx.store,
+            reg_prefix=ctx.settings.registration_prefix,
+        )
+        session.commit()
+        _print_summary(ctx, complaint)
+
+
+def _print_summary(ctx: Ctx, c: Complaint) -> None:
+    rules = ctx.rules
+    console.print(f"[bold green]Tercatat[/] {c.number} \u2014 {c.subject}")
+    console.print(
+        f"  Bobot: {rules.weight_label(c.weight) if c.weight else '(belum dikonfirmasi)'}"
+        f"; saran sistem: {rules.weight_label(c.weight_suggested)} ({c.weight_reason})"
+    )
+    console.print(f"  Penanganan: {who_answers(rules, c.weight or c.weight_suggested)}")
+    console.print(f"  Batas waktu jawaban: {tanggal_jam(to_wib(c.due_at))}")
+    if c.related_reg_no:
+        console.print(f"  Kartu kendali {c.related_reg_no} dilampirkan.")
+
+
+def _pending(ctx: Ctx, c: Complaint) -> str:
+    if c.status == "dijawab":
+        return "-"
+    if not c.weight:
+        return "konfirmasi bobot"
+    missing = [s.label for s in routing(ctx.rules, c) if s.done is None]
+    return ("koordinasi: " + "; ".join(missing)) if missing else "siap dijawab"
+
+
+@complaint_app.command("list")
+def list_cmd(
+    month: Annotated[str | None, typer.Option(help="Only complaints received in YYYY-MM.")] = None,
+    status: Annotated[str | None, typer.Option(help="baru|diproses|dijawab")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue complaints.")] = False,
+) -> None:
+    """The complaint register (Buku Pengaduan)."""
+    ctx = Ctx()
+    start = end = None
+    if month:
+        try:
+            start, end = month_bounds(month)
+        except ComplaintError as exc:
+            raise _fail(str(exc)) from exc
+    with ctx.session() as session:
+        items = list_complaints(session, start=start, end=end, status=status)
+        if overdue:
+            items = [c for c in items if is_overdue(c)]
+        table = Table(title="Buku Pengaduan", show_lines=False)
+        for col in (
+            "Nomor",
+            "Diterima",
+            "Media",
+            "Pengadu",
+            "Perihal",
+            "Jenis",
+            "Bobot",
+            "Status",
+            "Batas Waktu",
+            "Tindakan berikut",
+        ):
+            table.add_column(col)
+        for c in items:
+            late = is_overdue(c)
+            table.add_row(
+                c.number,
+                to_wib(c.received_at).strftime("%d-%m-%Y %H.%M"),
+                ctx.rules.channel_label(c.channel),
+                c.complainant_name,
+                c.subject[:40],
+                ctx.rules.type_label(c.type),
+                ctx.rules.weight_label(c.weight)
+                if c.weight
+                else f"{ctx.rules.weight_label(c.weight_suggested)}?",
+                STATUS_LABELS.get(c.status, c.status),
+                ("[red]" if late else "")
+                + to_wib(c.due_at).strftime("%d-%m-%Y")
+                + (" TERLAMBAT[/]" if late else ""),
+                _pending(ctx, c),
+            )
+        console.print(table)
+        console.print(f"{len(items)} pengaduan.")
+
+
+@complaint_app.command("show")
+def show_cmd(
+    ref: Annotated[str, typer.Argument(help="Complaint number, e.g. PGD-2026-000001.")],
+) -> None:
+    """Everything about one complaint: routing, steps, attachments, control card."""
+    ctx = Ctx()
+    rules = ctx.rules
+    with ctx.session() as session:
+        c = ctx.complaint(session, ref)
+        console.print(f"[bold]{c.number}[/] \u2014 {c.subject}")
+        rows = [
+            (
+                "Diterima",
+                f"{tanggal_jam(to_wib(c.received_at))} melalui {rules.channel_label(c.channel)}",
+            ),
+            ("Pengadu", c.complainant_name),
+            (
+                "Kontak",
+                ", ".join(
+                    x
+                    for x in (c.complainant_phone, c.complainant_email, c.complainant_address)
+                    if x
+                )
+                or "-",
+            ),
+            ("Jenis", rules.type_label(c.type)),
+            (
+                "Bobot",
+                (rules.weight_label(c.weight) if c.weight else "(belum dikonfirmasi)")
+                + f"; saran sistem {rules.weight_label(c.weight_suggested)} ({c.weight_reason})",
+            ),
+            ("Penanganan", who_answers(rules, c.weight or c.weight_suggested)),
+            ("Jawaban melalui", reply_kind(rules, c)),
+            ("Permohonan terkait", c.related_reg_no or "-"),
+            ("Petugas", c.handler_name or "-"),
+            (
+                "Status",
+                STATUS_LABELS.get(c.status, c.status)
+                + (" \u2014 TERLAMBAT" if is_overdue(c) else ""),
+            ),
+            ("Batas waktu", tanggal_jam(to_wib(c.due_at))),
+        ]
+        for k, v in rows:
+            console.print(f"  {k:<20} {v}")
+        console.print(f"\n[bold]Isi[/]\n{c.text}\n")
+        route = routing(rules, c)
+        if route:
+            console.print("[bold]Koordinasi yang wajib[/]")
+            for i, step in enumerate(route, 1):
+                mark = (
+                    f"[green]\u2713[/] {step.done.party_name or ''} "
+                    f"({tanggal_jam(to_wib(step.done.at))}): {step.done.note}"
+                    if step.done
+                    else "[yellow]belum[/]"
+                )
+                console.print(f"  {i}. {step.label}: {mark}")
+        console.print("[bold]Riwayat[/]")
+        for s in c.steps:
+            who = f" oleh {s.by_name}" if s.by_name else ""
+            role = f" [{ROLE_LABELS.get(Role(s.role), s.role)}]" if s.role else ""
+            party = f" dengan {s.party_name}" if s.party_name else ""
+            console.print(
+                f"  {tanggal_jam(to_wib(s.at))} {s.kind}{role}{party}{who}: {s.note or ''}"
+            )
+        if c.attachments:
+            console.print("[bold]Lampiran[/]")
+            for a in c.attachments:
+                console.print(
+                    f"  {a.kind:<14} {a.filename} ({a.size} bytes) {ctx.store / a.relpath}"
+                )
+        if c.answer:
+            console.print(
+                f"\n[bold]Jawaban[/] ({tanggal_jam(to_wib(c.answered_at))}, "
+                f"{c.answered_by_name})\n{c.answer}"
+            )
+
+
+@complaint_app.command("confirm")
+def confirm_cmd(
+    ref: Annotated[str, typer.Argument(help="Complaint number.")],
+    weight: Annotated[str, typer.Option(help="ringan|sedang|berat")],
+    nip: NipOpt = None,
+) -> None:
+    """Confirm or change the weight of a complaint (the deadline follows)."""
+    ctx = Ctx()
+    by = ctx.official(nip)
+    assert by is not None
+    with ctx.session() as session:
+        c = ctx.complaint(session, ref)
+        confirm_weight(session, ctx.rules, c, weight, by)
+        session.commit()
+        console.print(
+            f"{c.number}: bobot {ctx.rules.weight_label(weight)}; "
+            f"{who_answers(ctx.rules, weight)}; batas {tanggal_jam(to_wib(c.due_at))}"
+        )
+
+
+@complaint_app.command("coordinate")
+def coordinate_cmd(
+    ref: Annotated[str, typer.Argument(help="Complaint number.")],
+    role: Annotated[
+        str,
+        typer.Option(
+            help="Role coordinated with, e.g. kepala_bidang, kepala_dinas, sekretaris_daerah."
+        ),
+    ],
+    note: Annotated[str, typer.Option(help="Result of the coordination.")],
+    with_nip: Annotated[
+        str | None, typer.Option("--with", help="NIP of the person coordinated with.")
+    ] = None,
+    with_name: Annotated[str | None, typer.Option(help="Name, when not in officials.yaml.")] = None,
+    nip: NipOpt = None,
+) -> None:
+    """Record one coordination step (sedang/berat complaints)."""
+    ctx = Ctx()
+    by = ctx.official(nip)
+    assert by is not None
+    try:
+        role_ = Role(role)
+    except ValueError as exc:
+        raise _fail(
+            f"peran {role!r} tidak dikenal; pilih: {', '.join(r.value for r in Role)}"
+        ) from exc
+    party = ctx.official(with_nip) if with_nip else None
+    if party is None and not with_name:
+        holders = ctx.officials.with_role(role_)
+        party = holders[0] if len(holders) == 1 else None
+        if party is None:
+            raise _fail("sebutkan pihak yang diajak koordinasi: --with NIP atau --with-name.")
+    with ctx.session() as session:
+        c = ctx.complaint(session, ref)
+        coordinate(session, c, role=role_, by=by, note=note, party=party, party_name=with_name)
+        session.commit()
+        left = [s.label for s in routing(ctx.rules, c) if s.done is None]
+        console.print(
+            f"{c.number}: koordinasi dengan {ROLE_LABELS[role_]} dicatat. "
+            + (f"Masih perlu: {'; '.join(left)}." if left else "Siap dijawab.")
+        )
+
+
+@complaint_app.command("answer")
+def answer_cmd(
+    ref: Annotated[str, typer.Argument(help="Complaint number.")],
+    text: Annotated[str | None, typer.Option(help="The answer.")] = None,
+    file: Annotated[Path | None, typer.Option(help="Read the answer from a text file.")] = None,
+    nip: NipOpt = None,
+    no_pdf: NoPdf = False,
+) -> None:
+    """Record the answer and draft the reply through the complaint's channel."""
+    ctx = Ctx()
+    by = ctx.official(nip)
+    assert by is not None
+    if file is not None:
+        text = file.read_text(encoding="utf-8")
+    if not text:
+        text = typer.prompt("Jawaban")
+    with ctx.session() as session:
+        c = ctx.complaint(session, ref)
+        answer(session, ctx.rules, c, text, by=by)
+        files = draft_reply(
+            session,
+            ctx.rules,
+            ctx.officials,
+            c,
+            store=ctx.store,
+            outbox=ctx.settings.outbox_dir,
+            pdf=not no_pdf,
+        )
+        session.commit()
+        console.print(f"{c.number} dijawab. Draf balasan ({reply_kind(ctx.rules, c)}):")
+        for f in files:
+            console.print(f"  {f}")
+
+
+@complaint_app.command("import-eml")
+def import_eml_cmd(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(help="Drop folder of .eml files (default inbox/pengaduan-email)."),
+    ] = None,
+    nip: NipOpt = None,
+) -> None:
+    """Register the e-mails of a drop folder as complaints (attachments kept).
+
+    Each message is committed on its own; a file over 25 MiB or that is not an e-mail stays in
+    the folder and is listed with its reason.
+    """
+    ctx = Ctx()
+    handler = ctx.official(nip, required=False)
+    folder = folder or ctx.settings.inbox_dir / "pengaduan-email"
+    if not folder.is_dir():
+        raise _fail(f"folder {folder} tidak ada.")
+    with ctx.session() as session:
+        result = import_eml_folder(
+            session,
+            ctx.rules,
+            folder,
+            store=ctx.store,
+            reg_prefix=ctx.settings.registration_prefix,
+            handler=handler,
+        )
+        _import_summary(ctx, result)
+
+
+@complaint_app.command("import-sms")
+def import_sms_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV export of received SMS.")],
+    nip: NipOpt = None,
+) -> None:
+    """Register the SMS of a CSV export as complaints; bad rows are listed by row number.
+
+    Each row is committed on its own; a row with a field over 10,000 characters, a malformed
+    row or an invalid one is refused with its reason and every other row is imported.
+    """
+    ctx = Ctx()
+    handler = ctx.official(nip, required=False)
+    if not file.is_file():
+        raise _fail(f"berkas {file} tidak ada.")
+    with ctx.session() as session:
+        result = import_sms_csv(
+            session,
+            ctx.rules,
+            file,
+            store=ctx.store,
+            reg_prefix=ctx.settings.registration_prefix,
+            handler=handler,
+        )
+        _import_summary(ctx, result)
+    if result.errors and not result.created:
+        raise typer.Exit(1)
+
+
+def _import_summary(ctx: Ctx, result: ImportResult) -> None:
+    """Each complaint recorded, each input skipped or refused with its reason, then totals."""
+    for c in result.created:
+        console.print(
+            f"[green]Tercatat[/] {c.number} {escape(c.complainant_name)}: {escape(c.subject)} "
+            f"(saran bobot {ctx.rules.weight_label(c.weight_suggested)})"
+        )
+    for where, why in result.skipped:
+        console.print(f"[dim]Dilewati / skipped[/] {escape(where)}: {escape(why)}")
+    for where, what in result.errors:
+        err.print(f"[red]Ditolak / rejected[/] {escape(where)}: {escape(what)}")
+    console.print(
+        f"Ringkasan / summary: {len(result.created)} tercatat / imported, "
+        f"{len(result.errors)} ditolak / rejected, {len(result.skipped)} dilewati / skipped "
+        f"({result.duplicates} sudah diimpor / already imported)."
+    )
+    if result.created:
+        console.print(
+            "Bobot hasil impor masih saran: konfirmasi dengan "
+            "`loket complaint confirm NOMOR --weight ...`."
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# complaints report
+
+
+MonthOpt = Annotated[str, typer.Option("--month", help="Report month, YYYY-MM.")]
+
+
+@complaints_app.command("report")
+def report_cmd(month: MonthOpt, nip: NipOpt = None, no_pdf: NoPdf = False) -> None:
+    """Draft the monthly complaint report for the Sekretaris to review."""
+    ctx = Ctx()
+    ctx.official(nip, required=False)
+    try:
+        version, files = report.draft_month(ctx.settings, month, maker_nip=nip, pdf=not no_pdf)
+    except ComplaintError as exc:
+        raise _fail(str(exc)) from exc
+    except PdfError as exc:
+        raise _fail(f"{exc} (gunakan --no-pdf)") from exc
+    console.print(
+        f"Draf laporan pengaduan {month} versi {version} (menunggu persetujuan Sekretaris):"
+    )
+    for f in files:
+        console.print(f"  {f}")
+
+
+def _review(month: str, nip: str | None, action: str, note: str | None, pdf: bool) -> None:
+    ctx = Ctx()
+    if not nip:
+        raise _fail("NIP wajib diisi (--nip atau LOKET_NIP).")
+    with ctx.session() as session:
+        try:
+            outcome = report.review(
+                session,
+                ctx.officials,
+                month,
+                nip,
+                action,
+                outbox=ctx.settings.outbox_dir,
+                note=note,
+                pdf=pdf,
+            )
+        finally:
+            session.commit()  # the attempt is recorded whatever the outcome
+    if not outcome.allowed:
+        raise _fail(outcome.message, 3)
+    console.print(outcome.message)
+    for f in outcome.files or []:
+        console.print(f"  {f}")
+
+
+@complaints_app.command("approve")
+def approve_cmd(month: MonthOpt, nip: NipOpt = None, no_pdf: NoPdf = False) -> None:
+    """Approve the latest draft (Sekretaris or Plh.); it goes to outbox/reports/YYYY-MM/."""
+    _review(month, nip, "approve", None, not no_pdf)
+
+
+@complaints_app.command("return")
+def return_cmd(
+    month: MonthOpt,
+    note: Annotated[str, typer.Option(help="What must be corrected.")],
+    nip: NipOpt = None,
+) -> None:
+    """Return the latest draft for correction with a note (Sekretaris or Plh.)."""
+    _review(month, nip, "return", note, False)
+
+
+@complaints_app.command("status")
+def status_cmd(month: MonthOpt) -> None:
+    """Versions of a month's report and every review attempt."""
+    ctx = Ctx()
+    with ctx.session() as session:
+        for r in report.versions(session, month):
+            console.print(
+                f"versi {r.version}: {r.status}"
+                + (f" \u2014 {r.reviewed_as} {r.reviewed_by_name}" if r.reviewed_by_name else "")
+                + (f": {r.review_note}" if r.review_note else "")
+            )
+        for a in report.attempts(session, month):
+            mark = "diizinkan" if a.allowed else "DITOLAK"
+            console.print(
+                f"  {to_wib(a.at):%Y-%m-%d %H.%M} {a.action} NIP {a.actor_nip} "
+                f"{a.actor_name or ''}: {mark} \u2014 {a.message}"
+            )
+
+
+# ---------------------------------------------------------------------------------------
+# skm
+
+
+@skm_app.command("import")
+def skm_import_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX, one row per respondent, U1..U9.")],
+    year: Annotated[int | None, typer.Option(help="Year for rows without a date.")] = None,
+) -> None:
+    """Import survey responses; bad rows are reported by row number and excluded."""
+    ctx = Ctx()
+    if not file.is_file():
+        raise _fail(f"berkas {file} tidak ada.")
+    with ctx.factory() as session:
+        try:
+            record, survey = skm.import_survey(session, file, year=year)
+        except skm.SkmError as exc:
+            raise _fail(str(exc)) from exc
+        session.commit()
+    for p in survey.problems:
+        err.print(f"[yellow]Baris {p.row} dikeluarkan:[/] {p.message}")
+    console.print(
+        f"{file.name}: {record.accepted} responden sah diimpor, {record.rejected} baris "
+        "dikeluarkan."
+    )
+
+
+@skm_app.command("compute")
+def skm_compute_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX, one row per respondent, U1..U9.")],
+    population: Annotated[
+        int | None, typer.Option(help="Service users in the period (for the minimum sample).")
+    ] = None,
+) -> None:
+    """Print the SKM table of a response file (nothing is stored): NRR per element, weighted
+    NRR, IKM and grades; bad rows reported by row number and left out."""
+    if not file.is_file():
+        raise _fail(f"berkas {file} tidak ada.")
+    try:
+        survey = skm.read_survey(file)
+    except skm.SkmError as exc:
+        raise _fail(str(exc)) from exc
+    for p in survey.problems:
+        err.print(f"[yellow]Baris {p.row} dikeluarkan:[/] {p.message}")
+    if not survey.respondents:
+        raise _fail("tidak ada baris jawaban yang sah.")
+    result = skm.compute([r.answers for r in survey.respondents])
+    table = Table(title=f"SKM {file.name}: {result.respondents} responden")
+    for col in ("Unsur", "Nama unsur", "Jumlah nilai", "NRR", "NRR tertimbang", "Nilai", "Mutu"):
+        table.add_column(col)
+    for e in result.elements:
+        table.add_row(
+            e.code,
+            e.name,
+            str(e.total),
+            f"{skm.round2(e.nrr)}",
+            f"{float(e.weighted):.4f}",
+            f"{skm.round2(e.index)}",
+            f"{e.grade.letter} ({e.grade.label})",
+        )
+    console.print(table)
+    console.print(
+        f"IKM = {result.ikm_published} — mutu {result.grade.letter} ({result.grade.label})"
+    )
+    if population:
+        need = skm.minimum_sample(population)
+        if result.respondents < need:
+            err.print(
+                f"[yellow]Peringatan:[/] {result.respondents} responden kurang dari sampel "
+                f"minimum {need} untuk populasi {population} (Krejcie–Morgan)."
+            )
+        else:
+            console.print(f"Sampel minimum {need} untuk populasi {population}: terpenuhi.")
+    for e in result.poor_elements:
+        console.print(f"Perlu rencana tindak lanjut: {e.code} {e.name} ({e.grade.label})")
+
+
+@skm_app.command("report")
+def skm_report_cmd(
+    year: Annotated[int | None, typer.Option(help="Survey year (default: this year).")] = None,
+    population: Annotated[
+        int | None, typer.Option(help="Service users in the year (for the minimum sample).")
+    ] = None,
+    no_pdf: NoPdf = False,
+) -> None:
+    """Write the yearly SKM report (DOCX/PDF + XLSX) under outbox/reports/YYYY/."""
+    ctx = Ctx()
+    year = year or datetime.now(WIB).year
+    try:
+        rules = skm.load_rules(ctx.settings.rules_dir / "skm.yaml")
+    except RulesError as exc:
+        raise _fail(str(exc), 2) from exc
+    with ctx.factory() as session:
+        try:
+            data, files = skm.write_report(
+                session,
+                year,
+                rules=rules,
+                officials=ctx.officials,
+                outbox=ctx.settings.outbox_dir,
+                population=population,
+                pdf=not no_pdf,
+            )
+        except skm.SkmError as exc:
+            raise _fail(str(exc)) from exc
+        except PdfError as exc:
+            raise _fail(f"{exc} (gunakan --no-pdf)") from exc
+    console.print(
+        f"IKM {year}: {data['ikm']} \u2014 mutu {data['mutu']} ({data['kinerja']}); "
+        f"{data['responden']} responden."
+    )
+    if data["peringatan_sampel"]:
+        err.print(f"[yellow]{data['peringatan_sampel']}[/]")
+    for f in files:
+        console.print(f"  {f}")

@@ -1,0 +1,239 @@
+"""The ``loket`` command line (typer + rich). Thin: parses, calls loket/flows, prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="loket",
+    help="Permit-office automation for DPMPTSP Kota Pekanbaru.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+rules_app = typer.Typer(help="Check declarative rules files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+def _mount_subcommands() -> None:
+    from loket.cli.calendar import calendar_app
+    from loket.cli.complaints import complaint_app, complaints_app, skm_app
+
+    app.add_typer(complaint_app, name="complaint")
+    app.add_typer(complaints_app, name="complaints")
+    app.add_typer(skm_app, name="skm")
+    app.add_typer(calendar_app, name="calendar")
+    from loket.cli.approval import mount as mount_approval
+    from loket.cli.sla import report_app, sla_app
+
+    mount_approval(app)
+    from loket.cli.serve import mount as mount_serve
+
+    mount_serve(app)
+    app.add_typer(report_app, name="report")
+    app.add_typer(sla_app, name="sla")
+
+
+_mount_subcommands()
+
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+@app.command()
+def intake(
+    inbox: Annotated[Path | None, typer.Option(help="Inbox folder (default ./inbox).")] = None,
+    outbox: Annotated[Path | None, typer.Option(help="Outbox folder (default ./outbox).")] = None,
+    stable_seconds: Annotated[
+        float | None,
+        typer.Option(help="Seconds a submission must stay unchanged before it is taken."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+) -> None:
+    """Run the intake flow once over every submission waiting in the inbox, then exit."""
+    from flows import intake as intake_flows
+
+    progress = None
+    if console.is_terminal and not as_json:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        bar = progress.add_task("Halaman dibaca / pages read", total=None)
+
+        def hook(done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total)
+
+        intake_flows.progress_hook = hook
+        progress.start()
+    try:
+        summary = intake_flows.intake_flow(
+            inbox=str(inbox) if inbox else None,
+            outbox=str(outbox) if outbox else None,
+            stable_seconds=stable_seconds,
+        )
+    except Exception as exc:
+        if progress:
+            progress.stop()
+        _intake_failed(exc)
+    if progress:
+        progress.stop()
+    if as_json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary)
+    _exit_past_hung_readers()
+
+
+def _exit_past_hung_readers() -> None:
+    """A page reader that hung was left behind (flows/readers.py); Python would wait for it
+    forever at exit, so the process ends here, its output flushed."""
+    from flows import readers
+
+    if readers.abandoned():
+        err.print(f"[yellow]{readers.abandoned()} pembaca halaman macet ditinggalkan / "
+                  "hung page reader(s) left behind[/yellow]")  # fmt: skip
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
+def _intake_failed(exc: Exception) -> None:
+    """Exit non-zero: 3 when the office itself is broken (database, disk, rules), which no
+    input causes; 2 for anything else (another run holds the inbox, a defect)."""
+    from loket.intake.faults import office_fault
+
+    why = office_fault(exc)
+    if why:
+        err.print(
+            "[red]Kantor tidak dapat bekerja / the office cannot work:[/red] "
+            f"{why}", markup=True, highlight=False,
+        )  # fmt: skip
+        raise typer.Exit(3) from exc
+    err.print(f"[red]intake failed:[/red] {type(exc).__name__}: {exc}", highlight=False)
+    raise typer.Exit(2) from exc
+
+
+def _print_summary(summary: dict) -> None:
+    table = Table(title="Intake")
+    verdicts = summary.get("verdicts", {})
+    for col in ("submission", "outcome", "registration no.", "quarantined files", "verdict"):
+        table.add_column(col)
+    for sub in summary["submissions"]:
+        table.add_row(
+            sub["source"],
+            sub["outcome"],
+            sub["reg_no"] or "-",
+            str(len(sub["problems"])),
+            verdicts.get(sub["reg_no"], "-") if sub["reg_no"] else "-",
+        )
+    console.print(table)
+    for sub in summary["submissions"]:
+        for line in sub["problems"]:
+            err.print(f"[yellow]karantina / quarantined:[/yellow] {sub['source']}/{line}")
+    for reg_no, state in summary.get("failed", {}).items():
+        err.print(f"[red]gagal / failed:[/red] {reg_no}: {state} (loket parked)")
+    if summary["waiting"]:
+        console.print(f"Still being copied (next run): {', '.join(summary['waiting'])}")
+    console.print(
+        f"{len(summary['processed'])} application(s), {summary['pages']} page(s) "
+        f"({summary['pages_cached']} from cache). Results: {summary['outbox']}"
+    )
+
+
+@rules_app.command("check")
+def rules_check(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Rules files (default: every file in rules/).")
+    ] = None,
+) -> None:
+    """Validate rules files against their schema; print file:line: problem for each mistake."""
+    from loket.office.rulesets import check_file, rules_files
+
+    targets = files or rules_files()
+    failed = 0
+    for path in targets:
+        problems = check_file(path)
+        if problems:
+            failed += 1
+            for line in problems:
+                err.print(line, markup=False, highlight=False)
+        else:
+            console.print(f"{path}: ok", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def parked() -> None:
+    """List what intake has parked after repeated failures (retry with `loket retry`)."""
+    from loket.common.db import open_database
+    from loket.common.settings import load_settings
+    from loket.intake.faults import parked_items
+
+    items = parked_items(open_database(load_settings().db_url))
+    table = Table(title="Diparkir / parked")
+    for col in ("item", "registration no.", "stage", "error id", "error"):
+        table.add_column(col)
+    for item in items:
+        table.add_row(item.source, item.reg_no or "-", item.stage, item.error_id, item.error)
+    console.print(table if items else "Tidak ada yang diparkir / nothing is parked.")
+
+
+@app.command()
+def retry(
+    item: Annotated[str, typer.Argument(help="Registration number or submission name.")],
+) -> None:
+    """Give a parked application or submission three more tries at the next intake."""
+    from loket.common.db import open_database
+    from loket.common.settings import load_settings
+    from loket.intake.faults import retry as retry_item
+
+    found = retry_item(open_database(load_settings().db_url), item)
+    if found is None:
+        err.print(f"tidak ada yang diparkir dengan nama {item} / nothing parked as {item}")
+        raise typer.Exit(1)
+    console.print(f"{item}: dicoba lagi pada intake berikutnya / retried at the next intake")
+
+
+@app.command()
+def status(reg_no: Annotated[str, typer.Argument(help="Registration number.")]) -> None:
+    """Print what the register knows about one application."""
+    from loket.common.db import open_database
+    from loket.common.settings import load_settings
+    from loket.intake import register
+
+    settings = load_settings()
+    db = open_database(settings.db_url)
+    with db() as session:
+        application = register.get(session, reg_no)
+        if application is None:
+            err.print(f"no application {reg_no}")
+            raise typer.Exit(1)
+        console.print(f"[bold]{application.reg_no}[/bold]  {application.source}")
+        console.print(f"received: {application.received_at:%Y-%m-%d %H:%M}")
+        console.print(f"status:   {application.status}   verdict: {application.verdict or '-'}")
+        console.print(f"pages:    {application.pages}  {application.summary or ''}")
+        for f in application.files:
+            mark = "" if f.status == "ok" else f"  [yellow]{f.status}: {f.reason}[/yellow]"
+            console.print(f"  {f.relpath}  {f.kind or '?'} {f.page_count}p  {f.sha256[:12]}{mark}")
+    if application.verdict:
+        from loket.requirements.checklist import describe
+
+        console.print(describe(reg_no, settings), markup=False, highlight=False)
+
+
+def main() -> None:  # pragma: no cover
+    sys.exit(app())

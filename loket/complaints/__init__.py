@@ -1,0 +1,1 @@
+"""The complaint register (Buku Pengaduan): intake from every channel, replies, monthly report."""

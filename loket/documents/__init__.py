@@ -1,0 +1,1 @@
+"""Office documents: Indonesian dates, DOCX from templates, PDF via LibreOffice, XLSX."""

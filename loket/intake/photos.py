@@ -1,0 +1,221 @@
+"""Passport photos: found as photo-shaped prints with a face in them, not as text.
+
+Two signals, both cheap: the photo prints themselves (solid 3x4 cm rectangles darker than
+the paper, their coloured background, on bare paper) and faces (OpenCV's bundled Haar
+cascade). A face in a 3x4 photo is small on a whole A4 page, and the cascade
+run over the page misses some; inside a print it is looked for at a size the cascade reads
+well, in each quarter turn, which also tells which way up the sheet lies.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import cv2
+import numpy as np
+from PIL import Image
+
+_local = threading.local()
+
+
+def _load_cascade() -> cv2.CascadeClassifier:
+    path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
+    cascade = cv2.CascadeClassifier(path)
+    if cascade.empty():
+        raise RuntimeError(f"cannot load the face cascade {path}")
+    return cascade
+
+
+def _cascade() -> cv2.CascadeClassifier:
+    """The face cascade of this thread's page search (see :func:`_page_cascade`), or a fresh
+    one for a call outside a page search."""
+    cascade: cv2.CascadeClassifier | None = getattr(_local, "cascade", None)
+    return cascade if cascade is not None else _load_cascade()
+
+
+@contextmanager
+def _page_cascade() -> Iterator[None]:
+    """One face cascade per thread for the searches of one page, dropped afterwards.
+
+    OpenCV's cascade is not safe to share between threads (concurrent detectMultiScale calls
+    silently find nothing), and after a search it holds ~20 MiB of scale buffers: one kept
+    per page reader was the largest single item at the memory peak of a 200-page intake
+    (measured with memray). Loading one takes ~7 ms, and few pages are searched for faces.
+    """
+    if getattr(_local, "cascade", None) is not None:
+        yield  # a search inside a search: the outer one's cascade serves
+        return
+    _local.cascade = _load_cascade()
+    try:
+        yield
+    finally:
+        _local.cascade = None
+
+
+Box = tuple[int, int, int, int]
+
+
+def find_faces(image: Image.Image | np.ndarray, rotation: int = 0) -> list[Box]:
+    """Face boxes (x, y, w, h) in a page downscaled to 900 px, upright per ``rotation``.
+
+    A 3x4 cm passport photo then shows a face of about 60 px: plenty for the cascade."""
+    gray = np.asarray(image.convert("L")) if isinstance(image, Image.Image) else image
+    if rotation:
+        from loket.intake.ocr import rotate_upright
+
+        gray = rotate_upright(gray, rotation)
+    scale = min(1.0, 900 / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    # No histogram equalisation: on a mostly white sheet it flattens the face itself and the
+    # cascade then finds nothing (measured on synthetic pas foto pages).
+    if max(gray.shape) >= 1500:  # a whole page: faces of passport and ID photos, 10-32 mm
+        px_per_mm = max(small.shape) / 297
+        min_side, max_side = int(10 * px_per_mm), int(32 * px_per_mm)
+    else:  # a photo scanned on its own
+        min_side, max_side = max(24, int(min(small.shape) * 0.15)), max(small.shape)
+    boxes = _cascade().detectMultiScale(
+        small,
+        scaleFactor=1.1,
+        minNeighbors=7,
+        minSize=(min_side, min_side),
+        maxSize=(max_side, max_side),
+    )
+    return _dedupe([tuple(int(v) for v in b) for b in boxes])  # type: ignore[misc]
+
+
+def _dedupe(boxes: list[Box]) -> list[Box]:
+    """Drop boxes whose centre lies inside a larger kept box (nested detections)."""
+    kept: list[Box] = []
+    for box in sorted(boxes, key=lambda b: -b[2] * b[3]):
+        cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+        if not any(k[0] <= cx <= k[0] + k[2] and k[1] <= cy <= k[1] + k[3] for k in kept):
+            kept.append(box)
+    return kept
+
+
+def find_faces_upright(
+    image: Image.Image | np.ndarray, preferred: int = 0, *, try_all: bool = False
+) -> tuple[list[Box], int]:
+    """Faces and the quarter turn that shows them upright.
+
+    Photo sheets carry too little text for OSD, so the faces themselves tell the page's
+    rotation: the turn with the most faces wins, ties going to ``preferred``. The other
+    turns are tried only when ``preferred`` shows no face, or when ``try_all``.
+    """
+    gray = np.asarray(image.convert("L")) if isinstance(image, Image.Image) else image
+    with _page_cascade():
+        best: tuple[list[Box], int] = (find_faces(gray, preferred), preferred)
+        if best[0] and not try_all:
+            return best
+        for rotation in (0, 90, 180, 270):
+            if rotation == preferred:
+                continue
+            boxes = find_faces(gray, rotation)
+            if len(boxes) > len(best[0]):
+                best = (boxes, rotation)
+    return best
+
+
+#: Resolution at which photo prints are looked for on a page.
+_REGION_PX_PER_MM = 3.0
+#: Pas foto 3x4 prints (the standard asks for 3x4 cm): short side 3 cm, long side 4 cm, with
+#: margins for the cut, a white border and the scan; nearly solid; and standing on bare
+#: paper: a photo inside an ID card (a KTP copy) has the card's print and text around it.
+_SHORT_MM, _LONG_MM, _RATIO, _SOLIDITY = (27.0, 38.0), (36.0, 50.0), (1.1, 1.6), 0.8
+_RING_MM, _RING_MAX_INK = (2.0, 6.0), 0.05
+
+
+def photo_regions(gray: np.ndarray) -> list[Box]:
+    """Boxes (x, y, w, h, in ``gray``'s pixels) of photo-sized solid prints on a whole page
+    (A4 assumed for the scale); none on a smaller image, which is a photo scanned alone."""
+    if max(gray.shape) < 1500:
+        return []
+    scale = _REGION_PX_PER_MM / (max(gray.shape) / 297.0)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small, 90))
+    ink = (small < paper - 45).astype(np.uint8)
+    mask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes: list[Box] = []
+    for contour in contours:
+        (_cx, _cy), (w, h), _angle = cv2.minAreaRect(contour)
+        if not w or not h:
+            continue
+        short, long_ = sorted((w / _REGION_PX_PER_MM, h / _REGION_PX_PER_MM))
+        if not (
+            _SHORT_MM[0] <= short <= _SHORT_MM[1]
+            and _LONG_MM[0] <= long_ <= _LONG_MM[1]
+            and _RATIO[0] <= long_ / short <= _RATIO[1]
+            and cv2.contourArea(contour) / (w * h) >= _SOLIDITY
+        ):
+            continue
+        x, y, bw, bh = cv2.boundingRect(contour)
+        if _ring_ink(ink, (x, y, bw, bh)) > _RING_MAX_INK:
+            continue
+        boxes.append((int(x / scale), int(y / scale), int(bw / scale), int(bh / scale)))
+    return boxes
+
+
+def _ring_ink(ink: np.ndarray, box: Box) -> float:
+    """Share of inked pixels in the band 2-6 mm around ``box`` (in ``ink``'s pixels)."""
+    x, y, w, h = box
+    near, far = (round(mm * _REGION_PX_PER_MM) for mm in _RING_MM)
+    height, width = ink.shape
+    top, left = max(0, y - far), max(0, x - far)
+    outer = ink[top : min(height, y + h + far), left : min(width, x + w + far)]
+    inside = np.zeros(outer.shape, bool)
+    inside[
+        max(0, y - near - top) : y + h + near - top, max(0, x - near - left) : x + w + near - left
+    ] = True
+    band = outer[~inside]
+    return float(band.mean()) if band.size else 0.0
+
+
+def face_strength(crop: np.ndarray, rotation: int) -> int:
+    """How strongly the cascade sees a face filling a photo print turned upright by
+    ``rotation`` (its neighbour count; 0 = no face)."""
+    from loket.intake.ocr import rotate_upright
+
+    upright = rotate_upright(crop, rotation) if rotation else crop
+    k = 240 / min(upright.shape)
+    big = cv2.resize(
+        upright, None, fx=k, fy=k, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR
+    )
+    side = min(big.shape)
+    boxes, neighbours = _cascade().detectMultiScale2(
+        big,
+        scaleFactor=1.08,
+        minNeighbors=4,
+        minSize=(int(side * 0.3), int(side * 0.3)),
+        maxSize=(int(side * 0.95), int(side * 0.95)),
+    )
+    return int(max(neighbours)) if len(boxes) else 0
+
+
+def find_photos_upright(
+    image: Image.Image | np.ndarray, preferred: int = 0
+) -> tuple[list[Box], int]:
+    """Passport photos on a page and the quarter turn that shows them upright.
+
+    Photo prints with a face in them (the turn most prints show their face in wins, ties
+    going to ``preferred``); on a page without such prints, the whole-page face search
+    (:func:`find_faces_upright`), e.g. for a photo on a white ground or scanned alone.
+    """
+    gray = np.asarray(image.convert("L")) if isinstance(image, Image.Image) else image
+    prints: list[Box] = []
+    votes: Counter[int] = Counter()
+    with _page_cascade():
+        for x, y, w, h in photo_regions(gray):
+            crop = gray[y : y + h, x : x + w]
+            strength = {turn: face_strength(crop, turn) for turn in (0, 90, 180, 270)}
+            best = max(strength, key=lambda t: (strength[t], t == preferred))
+            if strength[best]:
+                prints.append((x, y, w, h))
+                votes[best] += 1
+        if not prints:
+            return find_faces_upright(gray, preferred)
+    top = max(votes.values())
+    return prints, preferred if votes[preferred] == top else votes.most_common(1)[0][0]

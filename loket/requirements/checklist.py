@@ -1,0 +1,397 @@
+"""Writers of a checked application: ``checklist.json`` (the contract), ``checklist.pdf``
+for the front office (Bahasa Indonesia, one line per requirement with ✓/✗, the reason and
+the page) and, when incomplete, ``surat-pengembalian.docx`` — the return letter of
+DPMPTSP Kota Pekanbaru, rendered with docxtpl from ``templates/surat-pengembalian.docx``
+(built by ``templates/build_templates.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from loket.documents.officedocs import OFFICE, ROMAWI, render_docx, tanggal, templates_dir
+from loket.requirements.engine import ServiceRules
+
+CHECKLIST_JSON = "checklist.json"
+CHECKLIST_PDF = "checklist.pdf"
+RETURN_LETTER = "surat-pengembalian.docx"
+
+STATUS_ID = {
+    "ok": "Memenuhi",
+    "missing": "Tidak ada",
+    "invalid": "Tidak memenuhi",
+    "not_required": "Tidak diperlukan",
+}
+MARK = {"ok": "✓", "missing": "✗", "invalid": "✗", "not_required": "–"}
+TYPE_ID = {"new": "Baru", "renewal": "Perpanjangan"}
+VERDICT_ID = {
+    "complete": "LENGKAP — berkas diteruskan untuk diproses",
+    "incomplete": "TIDAK LENGKAP — berkas dikembalikan kepada pemohon",
+}
+FIELD_ID = {
+    "name": "Nama",
+    "nik": "NIK",
+    "birth_place": "Tempat lahir",
+    "birth_date": "Tanggal lahir",
+    "str_number": "Nomor STR",
+    "str_valid_until": "STR berlaku sampai",
+    "workplace": "Tempat kerja",
+}
+_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def _tgl(value: str | None) -> str:
+    if not value:
+        return "-"
+    if value == "lifetime":
+        return "seumur hidup"
+    try:
+        return tanggal(date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _pages(item: dict[str, Any]) -> str:
+    seen: list[str] = []
+    for e in item.get("evidence", []):
+        ref = f"{e.get('file')} hlm. {e.get('page')}"
+        if ref not in seen:
+            seen.append(ref)
+    return "; ".join(seen[:2]) or "-"
+
+
+def _labels(rules: ServiceRules) -> dict[str, str]:
+    return {r.id: r.label for r in rules.requirements}
+
+
+def write_json(path: Path, data: object) -> None:
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------------------------
+# PDF for the front office
+# --------------------------------------------------------------------------------------------
+def write_pdf(
+    path: Path,
+    checklist: dict[str, Any],
+    rules: ServiceRules,
+    *,
+    reg_no: str,
+    received: date,
+) -> Path:
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(18, 15, 15)
+    pdf.set_auto_page_break(True, margin=15)
+    unicode_font = (_FONT_DIR / "DejaVuSans.ttf").is_file()
+    if unicode_font:
+        pdf.add_font("DejaVu", "", str(_FONT_DIR / "DejaVuSans.ttf"))
+        pdf.add_font("DejaVu", "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
+        family = "DejaVu"
+    else:  # core font: no ✓/✗ glyphs
+        family = "Helvetica"
+
+    def text(s: str) -> str:
+        if unicode_font:
+            return s
+        s = s.replace("✓", "V").replace("✗", "X").replace("–", "-").replace("—", "-")
+        return s.encode("latin-1", "replace").decode("latin-1")
+
+    pdf.add_page()
+    pdf.set_font(family, "B", 12)
+    for line in (OFFICE["pemerintah"], OFFICE["dinas"]):
+        pdf.cell(0, 6, text(line), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(family, "", 8.5)
+    pdf.cell(
+        0,
+        4.5,
+        text(f"{OFFICE['alamat']} — {OFFICE['telepon']}"),
+        align="C",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    y = pdf.get_y() + 1.5
+    pdf.set_line_width(0.8)
+    pdf.line(18, y, 195, y)
+    pdf.set_line_width(0.2)
+    pdf.ln(5)
+    pdf.set_font(family, "B", 12)
+    pdf.cell(
+        0,
+        6,
+        text("DAFTAR PERIKSA KELENGKAPAN BERKAS PERMOHONAN"),
+        align="C",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_font(family, "", 10)
+    pdf.cell(0, 5, text(rules.label), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+
+    a = checklist.get("applicant", {})
+    info = [
+        ("Nomor registrasi", reg_no),
+        ("Berkas", checklist.get("source", "")),
+        ("Tanggal diterima", tanggal(received)),
+        ("Jenis permohonan", TYPE_ID.get(checklist.get("application_type", ""), "-")),
+    ] + [
+        (FIELD_ID.get(k, k), _tgl(v) if "date" in k or "until" in k else (v or "-"))
+        for k, v in a.items()
+    ]
+    for k, v in info:
+        pdf.set_font(family, "", 9.5)
+        pdf.cell(42, 5, text(k))
+        pdf.cell(4, 5, ":")
+        pdf.multi_cell(0, 5, text(str(v)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+
+    widths = (8, 50, 9, 80, 30)
+    heads = ("No", "Persyaratan", "", "Keterangan", "Halaman")
+    pdf.set_font(family, "B", 9)
+    pdf.set_fill_color(217, 226, 243)
+    for w, h in zip(widths, heads, strict=True):
+        pdf.cell(w, 7, text(h), border=1, align="C", fill=True)
+    pdf.ln()
+    labels = _labels(rules)
+    pdf.set_font(family, "", 8.5)
+    for i, item in enumerate(checklist["requirements"], start=1):
+        status = item["status"]
+        reason = " ".join(item.get("reasons", [])) or STATUS_ID[status]
+        if status != "ok":
+            reason = f"{STATUS_ID[status]}: {reason}"
+        cells = (str(i), labels.get(item["id"], item["id"]), MARK[status], reason, _pages(item))
+        heights = [
+            len(pdf.multi_cell(w, 4.2, text(c), dry_run=True, output="LINES"))
+            for w, c in zip(widths, cells, strict=True)
+        ]
+        row_h = max(heights) * 4.2 + 1.5
+        if pdf.get_y() + row_h > pdf.h - 15:
+            pdf.add_page()
+        x0, y0 = pdf.get_x(), pdf.get_y()
+        for j, (w, c) in enumerate(zip(widths, cells, strict=True)):
+            pdf.set_xy(x0 + sum(widths[:j]), y0)
+            pdf.rect(pdf.get_x(), y0, w, row_h)
+            if j == 2:
+                pdf.set_font(family, "B", 11)
+                pdf.set_text_color(
+                    *(
+                        (0, 128, 0)
+                        if status == "ok"
+                        else (192, 0, 0)
+                        if status in ("missing", "invalid")
+                        else (90, 90, 90)
+                    )
+                )
+                pdf.multi_cell(w, row_h, text(c), align="C")
+                pdf.set_text_color(0, 0, 0)
+                pdf.set_font(family, "", 8.5)
+            else:
+                pdf.multi_cell(w, 4.2, text(c), align="C" if j == 0 else "L")
+        pdf.set_xy(x0, y0 + row_h)
+    pdf.ln(4)
+    pdf.set_font(family, "B", 10.5)
+    pdf.multi_cell(
+        0,
+        6,
+        text(f"Kesimpulan: {VERDICT_ID[checklist['verdict']]}"),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_font(family, "", 8)
+    pdf.multi_cell(
+        0,
+        4,
+        text(
+            "Daftar periksa ini dibuat otomatis dari hasil pemindaian berkas; petugas Front "
+            "Office memeriksa dan memparaf sebelum berkas diteruskan atau dikembalikan. "
+            "✓ memenuhi, ✗ tidak ada / tidak memenuhi, – tidak diperlukan."
+        ),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.ln(8)
+    pdf.set_font(family, "", 9.5)
+    pdf.cell(110)
+    pdf.multi_cell(
+        0,
+        5,
+        text(
+            f"{OFFICE['kota']}, {tanggal(received)}\nPetugas Front Office,"
+            "\n\n\n\n(................................)"
+        ),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Return letter
+# --------------------------------------------------------------------------------------------
+def letter_context(
+    checklist: dict[str, Any],
+    rules: ServiceRules,
+    *,
+    reg_no: str,
+    received: date,
+    today: date,
+    address: str | None = None,
+) -> dict[str, Any]:
+    """The docxtpl context of the return letter."""
+    labels = _labels(rules)
+    items = [r for r in checklist["requirements"] if r["status"] in ("missing", "invalid")]
+    daftar = [
+        {
+            "no": str(i),
+            "dokumen": labels.get(r["id"], r["id"]),
+            "alasan": (
+                " ".join(r.get("reasons", []))
+                or ("Tidak dilampirkan." if r["status"] == "missing" else "Tidak memenuhi.")
+            ),
+        }
+        for i, r in enumerate(items, start=1)
+    ]
+    letter = rules.letter
+    number = letter.number.format(
+        reg_no=reg_no,
+        roman_month=ROMAWI[today.month - 1],
+        month=f"{today.month:02d}",
+        year=today.year,
+    )
+    name = (checklist.get("applicant") or {}).get("name") or "Pemohon"
+    return {
+        "kota": letter.city,
+        "tanggal_surat": tanggal(today),
+        "nomor_surat": number,
+        "lampiran": "1 (satu) berkas",
+        "perihal": letter.subject,
+        "nama": name,
+        "alamat": address or "",
+        "tempat": letter.city,
+        "layanan": letter.service_phrase,
+        "reg_no": reg_no,
+        "tanggal_terima": tanggal(received),
+        "daftar": daftar,
+        "jumlah": f"{len(daftar)} ({_terbilang(len(daftar))})",
+        "penandatangan_atas_nama": letter.signatory.on_behalf,
+        "penandatangan_jabatan": letter.signatory.position,
+        "penandatangan_nama": letter.signatory.name,
+        "penandatangan_nip": letter.signatory.nip,
+    }
+
+
+def _terbilang(n: int) -> str:
+    words = [
+        "nol",
+        "satu",
+        "dua",
+        "tiga",
+        "empat",
+        "lima",
+        "enam",
+        "tujuh",
+        "delapan",
+        "sembilan",
+        "sepuluh",
+        "sebelas",
+    ]
+    return words[n] if n < len(words) else str(n)
+
+
+def write_letter(
+    path: Path,
+    checklist: dict[str, Any],
+    rules: ServiceRules,
+    *,
+    reg_no: str,
+    received: date,
+    today: date | None = None,
+    address: str | None = None,
+    template_dir: Path | None = None,
+) -> Path:
+    context = letter_context(
+        checklist,
+        rules,
+        reg_no=reg_no,
+        received=received,
+        today=today or date.today(),
+        address=address,
+    )
+    template = (template_dir or templates_dir()) / rules.letter.template
+    return render_docx(template, context, path)
+
+
+def write_outputs(
+    folder: Path,
+    checklist: dict[str, Any],
+    rules: ServiceRules,
+    *,
+    reg_no: str,
+    received: date,
+    today: date | None = None,
+    address: str | None = None,
+    template_dir: Path | None = None,
+) -> dict[str, Path]:
+    """Write checklist.json, checklist.pdf and (when incomplete) the return letter."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {"json": folder / CHECKLIST_JSON}
+    write_json(written["json"], checklist)
+    written["pdf"] = write_pdf(
+        folder / CHECKLIST_PDF, checklist, rules, reg_no=reg_no, received=received
+    )
+    letter = folder / RETURN_LETTER
+    if checklist["verdict"] == "incomplete":
+        written["letter"] = write_letter(
+            letter,
+            checklist,
+            rules,
+            reg_no=reg_no,
+            received=received,
+            today=today,
+            address=address,
+            template_dir=template_dir,
+        )
+    else:
+        letter.unlink(missing_ok=True)  # a re-check after completion withdraws the letter
+    return written
+
+
+# --------------------------------------------------------------------------------------------
+# For `loket status`
+# --------------------------------------------------------------------------------------------
+def describe(reg_no: str, settings: Any) -> str:
+    """The checklist of one application as text lines (Bahasa Indonesia), for the CLI."""
+    path = Path(settings.outbox_dir) / reg_no / CHECKLIST_JSON
+    if not path.is_file():
+        return f"{reg_no}: belum diperiksa (tidak ada {CHECKLIST_JSON})."
+    data = json.loads(path.read_text(encoding="utf-8"))
+    lines = [
+        f"{reg_no}  {data.get('source', '')}",
+        f"Layanan: {data.get('service')}  Jenis: "
+        f"{TYPE_ID.get(data.get('application_type', ''), '-')}  "
+        f"Kesimpulan: {VERDICT_ID.get(data.get('verdict', ''), data.get('verdict'))}",
+    ]
+    for k, v in (data.get("applicant") or {}).items():
+        lines.append(f"  {FIELD_ID.get(k, k)}: {v if v is not None else '-'}")
+    for item in data.get("requirements", []):
+        status = item["status"]
+        reasons = " ".join(item.get("reasons", []))
+        lines.append(f"  {MARK[status]} {item['id']}: {STATUS_ID[status]}. {reasons}".rstrip())
+        if status in ("missing", "invalid"):
+            pages = _pages(item)
+            if pages != "-":
+                lines.append(f"      ({pages})")
+    for name in (CHECKLIST_PDF, RETURN_LETTER):
+        if (path.parent / name).is_file():
+            lines.append(f"  berkas: {path.parent / name}")
+    return "\n".join(lines)

@@ -1,0 +1,159 @@
+"""Data-quality gate over the extracted applicant fields, with great-expectations.
+
+The expectations are the rules file's (``quality.expectations``: a great-expectations
+expectation name in snake case, its keyword arguments, the requirement a failure makes
+invalid and the Indonesian reason). One row per application; failures come back per
+registration number. great-expectations is imported lazily (5-8 s) and run in an ephemeral
+context with analytics and progress bars off; it makes no network calls.
+
+``write_data_docs`` renders the Data Docs HTML of a batch (``index.html`` under a folder).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from loket.requirements.engine import QualityRule
+
+KEY = "registration_number"
+_LOCK = threading.Lock()  # great-expectations contexts are not meant for concurrent use
+
+
+def _gx() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    return gx
+
+
+def expectation_class(name: str) -> Any:
+    """The great-expectations class for a snake-case expectation name."""
+    gx = _gx()
+    camel = "".join(part.capitalize() for part in name.split("_"))
+    cls = getattr(gx.expectations, camel, None)
+    if cls is None:
+        raise ValueError(f"great-expectations has no expectation {name!r}")
+    return cls
+
+
+def _context(docs_dir: Path | None = None) -> Any:
+    gx = _gx()
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    ctx = gx.get_context(mode="ephemeral")
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        ctx.add_data_docs_site(
+            site_name="loket",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    return ctx
+
+
+def _frame(rows: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    for col in frame.columns:
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
+def _suite(gx: Any, rule: QualityRule, columns: set[str]) -> tuple[Any, list[int]]:
+    suite = gx.ExpectationSuite(name=rule.suite)
+    used = []
+    for i, exp in enumerate(rule.expectations):
+        cols = [v for k, v in exp.kwargs.items() if k.startswith("column")]
+        if any(c not in columns for c in cols):
+            continue  # the rules name a column this service does not extract
+        suite.add_expectation(
+            expectation_class(exp.expectation)(**exp.kwargs, meta={"loket_index": i})
+        )
+        used.append(i)
+    return suite, used
+
+
+def _run(rows: list[dict[str, Any]], rule: QualityRule, docs_dir: Path | None) -> Any:
+    gx = _gx()
+    ctx = _context(docs_dir)
+    frame = _frame(rows)
+    source = ctx.data_sources.add_pandas("applicants")
+    asset = source.add_dataframe_asset("applicant_fields")
+    batch = asset.add_batch_definition_whole_dataframe("batch")
+    suite, _used = _suite(gx, rule, set(frame.columns))
+    suite = ctx.suites.add(suite)
+    vd = ctx.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{rule.suite}-validation", data=batch, suite=suite)
+    )
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [KEY]}
+    if docs_dir is None:
+        return vd.run(batch_parameters={"dataframe": frame}, result_format=result_format)
+    checkpoint = ctx.checkpoints.add(
+        gx.Checkpoint(
+            name=f"{rule.suite}-checkpoint",
+            validation_definitions=[vd],
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["loket"])],
+            result_format=result_format,
+        )
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    return next(iter(result.run_results.values()))
+
+
+def _failures(result: Any, rule: QualityRule, keys: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
+    for r in result.results:
+        if r.success:
+            continue
+        idx = (r.expectation_config.meta or {}).get("loket_index")
+        if idx is None:
+            continue
+        exp = rule.expectations[int(idx)]
+        columns = [v for k, v in exp.kwargs.items() if k.startswith("column")]
+        failed = r.result.get("unexpected_index_list") or []
+        hit = {str(row.get(KEY)) for row in failed if isinstance(row, dict)}
+        if not failed and r.exception_info and r.exception_info.get("raised_exception"):
+            hit = set(keys)  # the expectation could not run: every row is in doubt
+        for key in hit:
+            out.setdefault(key, []).append(
+                {
+                    "requirement": exp.requirement,
+                    "reason": exp.reason,
+                    "expectation": exp.expectation,
+                    "columns": columns,
+                }
+            )
+    return out
+
+
+def validate_rows(
+    rows: list[dict[str, Any]], rule: QualityRule, docs_dir: Path | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Failed expectations per registration number (``rows[i]["registration_number"]``).
+
+    With ``docs_dir`` the Data Docs site of this validation is written there too.
+    """
+    if not rows or not rule.expectations:
+        return {}
+    keys = [str(r.get(KEY)) for r in rows]
+    with _LOCK:
+        result = _run(rows, rule, docs_dir)
+    return _failures(result, rule, keys)
+
+
+def write_data_docs(rows: list[dict[str, Any]], rule: QualityRule, folder: Path) -> Path:
+    """Validate a batch and write its Data Docs under ``folder``; the index page's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    validate_rows(rows, rule, docs_dir=folder)
+    return folder / "index.html"

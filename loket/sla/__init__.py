@@ -1,0 +1,1 @@
+"""Service-level tracking: the file's clock, live escalation, weekly and monthly SLA reports."""

@@ -1,0 +1,1 @@
+"""The yearly satisfaction survey (Survei Kepuasan Masyarakat, SKM)."""
