@@ -38,8 +38,8 @@ from loket.intake.inbox import Submission, stable_submissions
 from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageRef
 
-#: Set by the CLI to draw a progress bar: called with (pages done, pages total).
-progress_hook: Callable[[int, int], None] | None = None
+#: Called with (pages done, pages total) as pages are read: the CLI draws its progress bar.
+ProgressCallback = Callable[[int, int], None]
 
 
 def _settings(inbox: str | None, outbox: str | None, stable_seconds: float | None) -> Settings:
@@ -66,30 +66,34 @@ def accept_submission(sub: Submission, settings: Settings, alone: bool = False) 
 
 
 class _Progress:
-    """Pages read so far in this run, of those known so far, reported to ``progress_hook``."""
+    """Pages read so far in this run, of those known so far, reported to ``callback``."""
 
-    def __init__(self) -> None:
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self.callback = callback
         self.total, self.done, self.lock = 0, 0, threading.Lock()
 
     def add(self, pages: int) -> None:
         with self.lock:
             self.total += pages
-            if progress_hook:
-                progress_hook(self.done, self.total)
+            if self.callback:
+                self.callback(self.done, self.total)
 
     def step(self) -> None:
         with self.lock:
             self.done += 1
-            if progress_hook:
-                progress_hook(self.done, self.total)
-
-
-_progress = _Progress()
+            if self.callback:
+                self.callback(self.done, self.total)
 
 
 @task(name="read-pages", cache_policy=NO_CACHE)
 def read_pages(
-    reg_no: str, refs: list[PageRef], cache_dir: str, psm: int, workers: int, timeout: float
+    reg_no: str,
+    refs: list[PageRef],
+    cache_dir: str,
+    psm: int,
+    workers: int,
+    timeout: float,
+    on_page: Callable[[], None] | None = None,
 ) -> list[intake.PageResult]:
     """Every page of one application (text layer or OCR, faces), in page order; a page that
     hangs gives a page error (see :mod:`flows.readers`)."""
@@ -98,7 +102,7 @@ def read_pages(
     def one(ref: PageRef) -> intake.PageResult:
         return intake.read(ref, cache, psm=psm, timeout=timeout)
 
-    return readers.read_all(refs, one, workers, timeout, on_page=_progress.step)
+    return readers.read_all(refs, one, workers, timeout, on_page=on_page or (lambda: None))
 
 
 @task(name="assemble-application", cache_policy=NO_CACHE)
@@ -126,16 +130,18 @@ def intake_flow(
     psm: int = 3,
     lock_wait_seconds: float = 600.0,
     check: bool = True,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, object]:
     """Take every ready submission in the inbox through archive, register, OCR and sorting.
 
     One run at a time per inbox: a second run waits up to ``lock_wait_seconds`` for the
-    first, then fails with a clear message.
+    first, then fails with a clear message. ``progress`` is called with (pages done, pages
+    total) as pages are read.
     """
     settings = _settings(inbox, outbox, stable_seconds)
     load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)  # fail early on bad rules
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
-        summary = _run(settings, psm)
+        summary = _run(settings, psm, progress)
         if check:
             summary["verdicts"] = _check_and_start(settings)
         return summary
@@ -205,7 +211,7 @@ class _Readings:
         self.progress.add(len(refs))
         self.futures[reg_no] = read_pages.submit(
             reg_no, refs, str(self.settings.cache_dir), self.psm, self.settings.workers,
-            self.settings.page_timeout,
+            self.settings.page_timeout, self.progress.step,
         )  # fmt: skip
         return True
 
@@ -253,9 +259,8 @@ def _accept_ready(
     return [a for a in accepted if a.outcome != "empty_reported"], [s.name for s in waiting]
 
 
-def _run(settings: Settings, psm: int) -> dict[str, object]:
-    global _progress
-    _progress = progress = _Progress()
+def _run(settings: Settings, psm: int, callback: ProgressCallback | None) -> dict[str, object]:
+    progress = _Progress(callback)
     db = open_database(settings.db_url)
     readings = _Readings(settings, db, psm, progress)
     accepted, waiting = _accept_ready(settings, db, readings)

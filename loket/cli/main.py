@@ -60,7 +60,7 @@ def intake(
     """Run the intake flow once over every submission waiting in the inbox, then exit."""
     from flows import intake as intake_flows
 
-    progress = None
+    progress, hook = None, None
     if console.is_terminal and not as_json:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -76,13 +76,13 @@ def intake(
         def hook(done: int, total: int) -> None:
             progress.update(bar, completed=done, total=total)
 
-        intake_flows.progress_hook = hook
         progress.start()
     try:
         summary = intake_flows.intake_flow(
             inbox=str(inbox) if inbox else None,
             outbox=str(outbox) if outbox else None,
             stable_seconds=stable_seconds,
+            progress=hook,
         )
     except Exception as exc:
         if progress:
