@@ -10,7 +10,7 @@ from PIL import Image
 
 from .applicant import Applicant
 from .common import LETTER_FAMILIES, add_workdays
-from .draw import Block, Flow, Page
+from .layout import Block, Flow, Page
 
 
 @dataclass

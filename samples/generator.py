@@ -31,17 +31,13 @@ from .defects import (
     expected_requirements,
 )
 from .docbase import Ctx, Document
-from .letters import (
-    rekomendasi_dinkes,
-    rekomendasi_organisasi_profesi,
-    surat_izin_asli,
-    surat_keterangan_sehat,
-    surat_permohonan,
-    surat_pernyataan_tempat_kerja,
-)
+from .letters import surat_permohonan
 from .others import blank_doc, other_doc
 from .packaging import PACKAGINGS, ScannedPage, check_free, write
+from .permits import surat_izin_asli
+from .recommendations import rekomendasi_dinkes, rekomendasi_organisasi_profesi
 from .scan import ScannerProfile, scan
+from .statements import surat_keterangan_sehat, surat_pernyataan_tempat_kerja
 from .textpdf import render_letter_pdf
 
 RENDERERS = {

@@ -9,20 +9,8 @@ from PIL import Image
 
 from .common import SERIF, font, terbilang, tgl, tgl_num
 from .docbase import Ctx, DocPage, Document
-from .draw import (
-    INK,
-    KV,
-    Items,
-    Page,
-    Rule,
-    Sign,
-    Space,
-    Text,
-    apply_ink,
-    kop,
-    round_stamp,
-    wrap,
-)
+from .draw import INK, apply_ink, round_stamp
+from .layout import KV, Items, Page, Rule, Sign, Space, Text, kop, wrap
 from .scan import blank_page, photocopy
 
 NEWS_SUBJECTS = (

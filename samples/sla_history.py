@@ -24,7 +24,7 @@ import pandas as pd
 
 from loket.approval.chain import ServiceChain
 from loket.approval.officials import ROLE_LABELS, Role
-from loket.calendar.office_calendar import WorkCalendar
+from loket.calendar.work_calendar import WorkCalendar
 from loket.sla.tracking import CHECK, RETURN_TO_APPLICANT
 
 SERVICE = "izin-kerja-radiografer"

@@ -12,7 +12,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from .common import font_path
-from .draw import KV, Block, Items, Rule, Sign, Signs, Space, Text, materai, signature_image
+from .draw import materai, signature_image
+from .layout import KV, Block, Items, Rule, Sign, Signs, Space, Text
 
 PT_MM = 25.4 / 72.0
 
