@@ -49,7 +49,9 @@ def measure(kind: str, db: str, period: str, cutoff: str) -> None:
     from sqlalchemy.orm import Session
 
     from loket.common.db import make_engine
-    from loket.sla.report import compute, load_history, parse_period
+    from loket.sla.figures import compute
+    from loket.sla.loading import load_history
+    from loket.sla.periods import parse_period
 
     chain, cal = _chain_and_calendar()
     cal.working_minutes(datetime(2025, 1, 2, tzinfo=UTC), datetime(2025, 1, 3, tzinfo=UTC))
@@ -75,7 +77,8 @@ def measure(kind: str, db: str, period: str, cutoff: str) -> None:
             "cpu_s": round(time.process_time() - c0, 3),
         }
         if kind == "render":
-            from loket.sla.render import render_charts, render_xlsx
+            from loket.sla.charts import render_charts
+            from loket.sla.workbook import render_xlsx
 
             folder = Path(tempfile.mkdtemp(prefix="sla-render-"))
             t3 = time.perf_counter()

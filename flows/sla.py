@@ -26,7 +26,7 @@ from loket.approval.models import as_utc, utcnow
 from loket.calendar.office_calendar import office_calendar
 from loket.common.settings import load_settings
 from loket.sla.escalation import SLA_RULES, escalate, load_sla_rules
-from loket.sla.report import WIB, previous_month, previous_week
+from loket.sla.periods import WIB, previous_month, previous_week
 
 TIMEZONE = "Asia/Jakarta"
 REPORT_CRON = "0 7 * * *"  # daily 07:00 WIB; acts on the first working day only
@@ -72,7 +72,7 @@ def sla_monitor(now: datetime | None = None) -> dict[str, object]:
 
 
 def _report(period: str, now: datetime, pdf: bool) -> dict[str, object]:
-    from loket.sla.render import write_report
+    from loket.sla.report import write_report
 
     report, files = write_report(load_settings(), period, cutoff=now, pdf=pdf)
     return {

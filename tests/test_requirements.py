@@ -635,7 +635,7 @@ def test_template_is_reproducible(tmp_path: Path) -> None:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(
-        "build_templates", REPO / "templates" / "build_templates.py"
+        "return_letter", REPO / "templates" / "build" / "return_letter.py"
     )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

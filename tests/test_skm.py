@@ -446,7 +446,8 @@ def test_committed_skm_template_is_the_builders_output(tmp_path: Path) -> None:
     """templates/laporan_skm_tahunan.docx must be rebuilt when build_skm_report changes."""
     import zipfile
 
-    from loket.documents.doctemplates import SKM_REPORT, build_skm_report
+    from loket.documents.templates import SKM_REPORT
+    from templates.build.skm import build_skm_report
     from tests.conftest_complaints import REPO
 
     built = build_skm_report(tmp_path / SKM_REPORT)

@@ -82,7 +82,7 @@ def test_monthly_report_matches_independent_recomputation(history, monkeypatch) 
     from loket.common.db import make_engine
     from loket.common.settings import Settings
     from loket.intake.register import Application
-    from loket.sla.render import write_report
+    from loket.sla.report import write_report
     from tests.approval_helpers import REPO
 
     root, db, now = history
@@ -199,7 +199,9 @@ def test_weekly_and_yearly_periods(history) -> None:  # type: ignore[no-untyped-
     from loket.approval.chain import load_chain
     from loket.calendar.office_calendar import office_calendar
     from loket.common.db import make_engine
-    from loket.sla.report import compute, load_history, parse_period
+    from loket.sla.figures import compute
+    from loket.sla.loading import load_history
+    from loket.sla.periods import parse_period
     from tests.approval_helpers import REPO
 
     _root, db, now = history
@@ -272,8 +274,12 @@ def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def
     from loket.approval.chain import load_chain
     from loket.calendar.office_calendar import office_calendar
     from loket.common.db import make_engine
-    from loket.sla.render import on_time_text, render, render_xlsx, summary_rows
-    from loket.sla.report import compute, load_history, parse_period
+    from loket.sla.figures import compute
+    from loket.sla.loading import load_history
+    from loket.sla.periods import parse_period
+    from loket.sla.report import render
+    from loket.sla.wording import on_time_text, summary_rows
+    from loket.sla.workbook import render_xlsx
     from tests.approval_helpers import REPO
 
     _root, db, now = history
@@ -333,7 +339,9 @@ def _issue_one(ahome: Home, received: datetime):  # type: ignore[no-untyped-def]
     from loket.approval.desk import Desk, act, start
     from loket.calendar.office_calendar import office_calendar
     from loket.intake import register
-    from loket.sla.report import compute, load_history, parse_period
+    from loket.sla.figures import compute
+    from loket.sla.loading import load_history
+    from loket.sla.periods import parse_period
 
     desk = Desk.load(pdf=False)
     t0 = wib(2026, 11, 16, 9)
@@ -370,7 +378,7 @@ def test_issued_permit_is_measured_when_received_at_is_office_local(ahome: Home)
     """As ``loket intake`` registers an application: received_at in WIB (same instant).
     SQLite keeps no time zone; stored as its WIB wall clock it came back 7 hours late, and
     the demo's SLA report said "tepat waktu nan %" (fixed by loket.common.db.UtcDateTime)."""
-    from loket.sla.report import WIB
+    from loket.sla.periods import WIB
 
     _assert_one_issued_on_time(_issue_one(ahome, wib(2026, 11, 16, 9).astimezone(WIB)))
 

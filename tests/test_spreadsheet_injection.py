@@ -183,7 +183,7 @@ def test_sla_report_xlsx_holds_official_names_as_text(
     from loket.calendar.office_calendar import office_calendar
     from loket.common.db import make_engine, migrate
     from loket.common.settings import Settings
-    from loket.sla.render import write_report
+    from loket.sla.report import write_report
     from samples.sla_history import generate
     from tests.approval_helpers import REPO
 

@@ -17,7 +17,7 @@ from loket.approval.chain import ServiceChain
 from loket.approval.notify import normalize_phone
 from loket.approval.officials import Official
 from loket.documents.officedocs import OFFICE, render_docx, tanggal, templates_dir, to_pdf
-from loket.documents.permit_templates import CARD, PERMIT, UNCOLLECTED_LETTER
+from loket.documents.templates import CARD, PERMIT, UNCOLLECTED_LETTER
 
 WIB = ZoneInfo("Asia/Jakarta")
 

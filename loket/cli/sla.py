@@ -24,7 +24,7 @@ from rich.table import Table
 from loket.approval.models import as_utc
 from loket.documents.officedocs import tanggal_jam
 from loket.office import rulesets
-from loket.sla.report import WIB, PeriodError, parse_period
+from loket.sla.periods import WIB, PeriodError, parse_period
 
 report_app = typer.Typer(
     help="Laporan untuk pimpinan / management reports (SLA).", no_args_is_help=True
@@ -80,7 +80,8 @@ def report_sla(
 ) -> None:
     """Laporan capaian waktu pelayanan (SLA): XLSX + PDF di outbox/reports/<periode>/."""
     from loket.common.settings import load_settings
-    from loket.sla.render import measured, on_time_text, write_report
+    from loket.sla.report import write_report
+    from loket.sla.wording import measured, on_time_text
 
     given = [p for p in (month, week, year) if p]
     if len(given) != 1:

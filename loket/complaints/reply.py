@@ -28,7 +28,7 @@ from loket.complaints.book import (
     to_wib,
     utcnow,
 )
-from loket.documents.doctemplates import REPLY_LETTER
+from loket.documents.templates import REPLY_LETTER
 from loket.documents.officedocs import (
     OFFICE,
     ROMAWI,

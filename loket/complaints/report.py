@@ -43,7 +43,7 @@ from loket.complaints.book import (
     to_wib,
     utcnow,
 )
-from loket.documents.doctemplates import MONTHLY_REPORT
+from loket.documents.templates import MONTHLY_REPORT
 from loket.documents.officedocs import (
     BULAN,
     OFFICE,

@@ -81,8 +81,7 @@ def render_docx(template: Path, context: dict[str, object], out: Path) -> Path:
 
     if not template.is_file():
         raise FileNotFoundError(
-            f"template {template} not found (build it: python -m "
-            "loket.documents.doctemplates templates/)"
+            f"template {template} not found (build it: python -m templates.build templates/)"
         )
     doc = DocxTemplate(str(template))
     doc.render(context, autoescape=True)

@@ -1,0 +1,29 @@
+"""``python -m templates.build [folder]``: build every template into ``folder`` (default: the
+``templates/`` folder of this checkout) and print the paths."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from templates.build import complaints, permits, return_letter, skm
+
+
+def build_all(folder: Path) -> list[Path]:
+    """Every docxtpl template of the office in ``folder`` (overwrites)."""
+    return [
+        *complaints.build_all(folder),
+        *skm.build_all(folder),
+        *permits.build_all(folder),
+        *return_letter.build_all(folder),
+    ]
+
+
+def main(argv: list[str]) -> None:
+    target = Path(argv[0]) if argv else Path(__file__).resolve().parents[1]
+    for path in build_all(target):
+        print(path)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
