@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 def _chain_and_calendar():  # type: ignore[no-untyped-def]
     from loket.approval.chain import load_chain
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
 
     chain = load_chain(ROOT / "rules" / "alur-persetujuan.yaml").for_service(
         "izin-kerja-radiografer"

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from common import REPO
 
-from loket.calendar.office_calendar import load_calendar
+from loket.calendar.loading import load_calendar
 
 MILLION = 1_000_000
 

@@ -23,7 +23,7 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Interval
 
 from loket.approval.models import as_utc, utcnow
-from loket.calendar.office_calendar import office_calendar
+from loket.calendar.loading import office_calendar
 from loket.common.settings import load_settings
 from loket.sla.escalation import SLA_RULES, escalate, load_sla_rules
 from loket.sla.periods import WIB, previous_month, previous_week

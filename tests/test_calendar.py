@@ -1,4 +1,4 @@
-"""The working-day calendar (loket/calendar.py): hand-computed cases, overrides, warnings,
+"""The working-day calendar (loket/calendar/): hand-computed cases, overrides, warnings,
 rules-file errors, and the vectorised path against the simple loop.
 
 Office hours in rules/calendar/office-hours.yaml: Monday-Friday 07:30-16:00 WIB, so one
@@ -20,15 +20,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import loket.calendar.office_calendar as calmod
-from loket.calendar.office_calendar import (
-    CalendarError,
-    OfficeHours,
-    WorkCalendar,
-    YearOverrides,
-    load_calendar,
-    office_calendar,
-)
+import loket.calendar.holidays as calendar_holidays
+from loket.calendar.loading import load_calendar, office_calendar
+from loket.calendar.schema import OfficeHours, YearOverrides
+from loket.calendar.work_calendar import CalendarError, WorkCalendar
 from loket.common.rulesfile import RulesError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -153,14 +148,14 @@ def test_2025_override_wins_over_the_package(
     cal: WorkCalendar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # an older package without the mid-year decree of 7 Aug 2025
-    real = calmod.package_days
+    real = calendar_holidays.package_days
 
     def old_package(year: int):  # type: ignore[no-untyped-def]
         days = dict(real(year))
         days.pop(date(2025, 8, 18), None)
         return days
 
-    monkeypatch.setattr(calmod, "package_days", old_package)
+    monkeypatch.setattr(calendar_holidays, "package_days", old_package)
     with_file = load_calendar(RULES)
     without = WorkCalendar(OfficeHours())
     # Fri 15 Aug 2025 12:00 (240 min); Sun 17 Aug; Mon 18 Aug cuti bersama by the override

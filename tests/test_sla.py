@@ -54,7 +54,7 @@ def _q(values: list[float], q: float) -> float:
 def history(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A migrated database with ~3 months of generated history."""
     from loket.approval.chain import load_chain
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
     from loket.common.db import make_engine, migrate
     from samples.sla_history import generate
     from tests.approval_helpers import REPO
@@ -78,7 +78,7 @@ def test_monthly_report_matches_independent_recomputation(history, monkeypatch) 
     from sqlalchemy.orm import Session
 
     from loket.approval.models import Approval, CardEntry, Permit, as_utc
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
     from loket.common.db import make_engine
     from loket.common.settings import Settings
     from loket.intake.register import Application
@@ -197,7 +197,7 @@ def test_weekly_and_yearly_periods(history) -> None:  # type: ignore[no-untyped-
     from sqlalchemy.orm import Session
 
     from loket.approval.chain import load_chain
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
     from loket.common.db import make_engine
     from loket.sla.figures import compute
     from loket.sla.loading import load_history
@@ -272,7 +272,7 @@ def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def
     from sqlalchemy.orm import Session
 
     from loket.approval.chain import load_chain
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
     from loket.common.db import make_engine
     from loket.sla.figures import compute
     from loket.sla.loading import load_history
@@ -337,7 +337,7 @@ def _issue_one(ahome: Home, received: datetime):  # type: ignore[no-untyped-def]
     """One application received ``received`` (Monday 16 November 2026, 09:00 WIB) taken
     through the whole chain to numbering by 10:05; this month's report at 11:00."""
     from loket.approval.desk import Desk, act, start
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
     from loket.intake import register
     from loket.sla.figures import compute
     from loket.sla.loading import load_history
@@ -460,7 +460,7 @@ def test_escalation_pauses_while_with_the_applicant(ahome: Home) -> None:
     """A return to the applicant stops the file's clock until the file comes back."""
     import pandas as pd
 
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
     from loket.sla.tracking import RETURN_TO_APPLICANT, clock_minutes
 
     cal = office_calendar(ahome.rules / "calendar")
@@ -507,7 +507,7 @@ def test_deployments_and_first_working_day(ahome: Home, monkeypatch: pytest.Monk
     # 1 January is a holiday: the first working day of 2026 is later
     first = sla.first_working_day_of_month(date(2026, 1, 20))
     assert first is not None and first > date(2026, 1, 1)
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
 
     cal = office_calendar(ahome.rules / "calendar")
     assert cal.is_working_day(first)

@@ -180,7 +180,7 @@ def test_sla_report_xlsx_holds_official_names_as_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from loket.approval.chain import load_chain
-    from loket.calendar.office_calendar import office_calendar
+    from loket.calendar.loading import office_calendar
     from loket.common.db import make_engine, migrate
     from loket.common.settings import Settings
     from loket.sla.report import write_report

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from loket.approval.officials import ROLE_LABELS, Role
-from loket.calendar.office_calendar import office_calendar
+from loket.calendar.loading import office_calendar
 from loket.common.rulesfile import load_model
 
 CHAIN_RULES = "alur-persetujuan.yaml"

@@ -20,16 +20,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from loket.calendar.office_calendar import (
-    HARI,
-    KIND_LABELS,
-    SOURCE_LABELS,
-    WEEKDAYS,
-    CalendarError,
-    CalendarWarning,
-    WorkCalendar,
-    load_calendar,
-)
+from loket.calendar.holidays import KIND_LABELS, SOURCE_LABELS, CalendarWarning, Closure
+from loket.calendar.loading import load_calendar
+from loket.calendar.schema import HARI, WEEKDAYS, HoursPeriod
+from loket.calendar.work_calendar import CalendarError, WorkCalendar
 from loket.common.rulesfile import RulesError
 from loket.documents.officedocs import angka, tanggal
 
@@ -189,22 +183,8 @@ def between_command(
     )
 
 
-@calendar_app.command("holidays")
-def holidays_command(
-    year: Annotated[
-        int | None, typer.Option("--year", "--tahun", help="Tahun / year (default: this year).")
-    ] = None,
-    calendar_dir: CalendarDir = None,
-) -> None:
-    """Hari libur dan hari kantor tutup, dengan sumbernya / closures with their source."""
-    calendar = _calendar(calendar_dir)
-    year = year or datetime.now(calendar.tz).year
-    try:
-        closures = calendar.closures(year, include_opened=True)
-        warnings = calendar.warnings(year)
-    except CalendarError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(1) from None
+def _closures_table(year: int, closures: list[Closure]) -> Table:
+    """The year's closures, with their kind, source and decree, one row each."""
     table = Table(title=f"Hari libur dan kantor tutup / closures {year}", show_lines=False)
     table.add_column("Tanggal / date", no_wrap=True)
     table.add_column("Hari", no_wrap=True)
@@ -231,13 +211,10 @@ def holidays_command(
             c.decree or "",
             style=style,
         )
-    console.print(table)
-    closed = [c for c in closures if c.closed and c.date.weekday() < 5]
-    console.print(
-        f"{len(closed)} hari kerja (Senin–Jumat) tutup / weekdays closed; "
-        "* = akhir pekan / weekend",
-        highlight=False,
-    )
+    return table
+
+
+def _print_office_hours(calendar: WorkCalendar) -> None:
     week = calendar.hours.week
     hours = "; ".join(
         f"{HARI[i]} "
@@ -250,7 +227,10 @@ def holidays_command(
         f"1 hari kerja / working day = {calendar.day_minutes} menit / min",
         highlight=False,
     )
-    for period in calendar.hours_periods(year):
+
+
+def _print_special_hours(periods: Iterable[HoursPeriod]) -> None:
+    for period in periods:
         detail = "; ".join(
             f"{HARI[WEEKDAYS.index(day)]} "
             + (
@@ -264,4 +244,31 @@ def holidays_command(
             + (f" ({period.decree})" if period.decree else ""),
             highlight=False,
         )
+
+
+@calendar_app.command("holidays")
+def holidays_command(
+    year: Annotated[
+        int | None, typer.Option("--year", "--tahun", help="Tahun / year (default: this year).")
+    ] = None,
+    calendar_dir: CalendarDir = None,
+) -> None:
+    """Hari libur dan hari kantor tutup, dengan sumbernya / closures with their source."""
+    calendar = _calendar(calendar_dir)
+    year = year or datetime.now(calendar.tz).year
+    try:
+        closures = calendar.closures(year, include_opened=True)
+        warnings = calendar.warnings(year)
+    except CalendarError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+    console.print(_closures_table(year, closures))
+    closed = [c for c in closures if c.closed and c.date.weekday() < 5]
+    console.print(
+        f"{len(closed)} hari kerja (Senin–Jumat) tutup / weekdays closed; "
+        "* = akhir pekan / weekend",
+        highlight=False,
+    )
+    _print_office_hours(calendar)
+    _print_special_hours(calendar.hours_periods(year))
     _warn(warnings)

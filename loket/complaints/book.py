@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from loket.approval.officials import ROLE_LABELS, Official, Role
-from loket.calendar.office_calendar import office_calendar
+from loket.calendar.loading import office_calendar
 from loket.common.db import Base, UtcDateTime
 from loket.common.rulesfile import load_model
 from loket.common.saferegex import SafePattern, compile_rule

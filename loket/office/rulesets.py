@@ -47,7 +47,7 @@ resolvers.append(_service_requirements)
 
 def _calendar_files(path: Path) -> type[BaseModel] | None:
     """``rules/calendar/office-hours.yaml`` and ``rules/calendar/YYYY.yaml``."""
-    from loket.calendar.office_calendar import schema_for_file
+    from loket.calendar.schema import schema_for_file
 
     return schema_for_file(path)
 

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from loket.approval.chain import Action, ServiceChain
-from loket.calendar.office_calendar import WorkCalendar
+from loket.calendar.work_calendar import WorkCalendar
 
 #: card action of the front-office completeness check (SOP step 2): the clock starts here
 CHECK = "pemeriksaan"
