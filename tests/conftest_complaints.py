@@ -180,7 +180,9 @@ def cli() -> object:
     """A tiny typer app mounting the three sub-apps as loket/cli.py will."""
     import typer
 
-    from loket.cli.complaints import complaint_app, complaints_app, skm_app
+    from loket.cli.complaints import complaint_app
+    from loket.cli.complaints_report import complaints_app
+    from loket.cli.survey import skm_app
 
     app = typer.Typer()
     app.add_typer(complaint_app, name="complaint")
@@ -306,6 +308,6 @@ def write_survey(path: Path, rows: Sequence[dict[str, object]]) -> Path:
 @pytest.fixture
 def rules(c_home: Home):  # type: ignore[no-untyped-def]
     """The complaint rules of the test office (rules/complaints.yaml)."""
-    from loket.complaints import book as complaints
+    from loket.complaints.rules import load_rules
 
-    return complaints.load_rules(c_home.rules / "complaints.yaml")
+    return load_rules(c_home.rules / "complaints.yaml")

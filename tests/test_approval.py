@@ -548,7 +548,7 @@ def test_notifications_retry_and_missing_phone(ahome: Home, desk) -> None:  # ty
         row = session.scalars(select(Notification).where(Notification.reg_no == silent)).one()
         assert row.status == notify.NO_PHONE
     assert notify.dispatch(desk.db, files, desk.notify_rules) == []
-    from loket.complaints.book import collect_control_card
+    from loket.complaints.control_card import collect_control_card
 
     with desk.db() as session:  # the card as a complaint collects it
         card = collect_control_card(session, silent)

@@ -411,7 +411,8 @@ def test_office_calendar_reloads_when_a_file_changes(tmp_path: Path) -> None:
 def test_complaint_deadlines_use_the_office_calendar(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from loket.complaints import book as cp
+    from loket.complaints.deadlines import add_days, is_working_day
+    from loket.complaints.rules import Deadline
 
     rules = tmp_path / "rules"
     write(
@@ -420,9 +421,9 @@ def test_complaint_deadlines_use_the_office_calendar(
         "year: 2026\nadded:\n  - {date: 2026-11-30, name: Tutup, kind: kantor, reason: x}\n",
     )
     monkeypatch.setenv("LOKET_RULES", str(rules))
-    assert not cp.is_working_day(date(2026, 11, 30))
+    assert not is_working_day(date(2026, 11, 30))
     # Fri 27 Nov + 1 working day: Mon 30 Nov closed by the office -> Tue 1 Dec
-    assert cp.add_days(date(2026, 11, 27), cp.Deadline(days=1)) == date(2026, 12, 1)
+    assert add_days(date(2026, 11, 27), Deadline(days=1)) == date(2026, 12, 1)
 
 
 # ---------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ from typer.testing import CliRunner
 
 import loket.complaints.importing as ci
 import loket.complaints.sms as sms
-from loket.complaints import book as cp
+from loket.complaints.models import Complaint
+from loket.complaints.times import WIB
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -38,8 +39,6 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     write_sms_csv,
 )
 
-WIB = cp.WIB
-
 
 def _run(cli, *args: str, code: int = 0) -> str:  # type: ignore[no-untyped-def]
     """Run the CLI in-process; the output (stdout and stderr) with its whitespace collapsed."""
@@ -49,13 +48,13 @@ def _run(cli, *args: str, code: int = 0) -> str:  # type: ignore[no-untyped-def]
     return " ".join(res.output.split())
 
 
-def _stored(c_home: Home) -> list[cp.Complaint]:
+def _stored(c_home: Home) -> list[Complaint]:
     """Every complaint committed to the home's database, read by a fresh session."""
     from loket.common.db import open_database
     from loket.common.settings import load_settings
 
     with open_database(load_settings().db_url)() as session:
-        return list(session.scalars(select(cp.Complaint).order_by(cp.Complaint.id)))
+        return list(session.scalars(select(Complaint).order_by(Complaint.id)))
 
 
 def _sms(phone: str, minute: int, body: str, kind: str = "1") -> dict[str, str]:

@@ -15,10 +15,24 @@ import pytest
 
 from loket.approval.officials import NotAuthorized, Role, authorize, load_officials
 from loket.common.rulesfile import RulesError
-from loket.complaints import book as cp
+from loket.complaints.book import (
+    NewComplaint,
+    add_complaint,
+    answer,
+    confirm_weight,
+    coordinate,
+    routing,
+)
+from loket.complaints.control_card import collect_control_card
+from loket.complaints.deadlines import due_at, is_overdue
+from loket.complaints.errors import ComplaintError
 from loket.complaints.importing import import_eml_folder
+from loket.complaints.models import STATUS_ANSWERED, STATUS_IN_PROGRESS, STATUS_NEW, Complaint
 from loket.complaints.reply import draft_reply
+from loket.complaints.rules import ComplaintRules, Deadline, load_rules
 from loket.complaints.sms import import_sms_csv, parse_sms_time
+from loket.complaints.suggestions import find_reg_no, suggest_type, suggest_weight
+from loket.complaints.times import WIB, to_wib
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     REPO,
     Home,
@@ -29,15 +43,13 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     write_sms_csv,
 )
 
-WIB = cp.WIB
-
 
 @pytest.fixture
 def officials(c_home: Home):  # type: ignore[no-untyped-def]
     return load_officials(c_home.rules / "officials.yaml")
 
 
-def _new(**kw: object) -> cp.NewComplaint:
+def _new(**kw: object) -> NewComplaint:
     base: dict[str, object] = {
         "channel": "tatap_muka",
         "complainant_name": "Pengadu Uji",
@@ -46,7 +58,7 @@ def _new(**kw: object) -> cp.NewComplaint:
         "received_at": datetime(2026, 11, 2, 9, 0, tzinfo=WIB),
     }
     base.update(kw)
-    return cp.NewComplaint(**base)  # type: ignore[arg-type]
+    return NewComplaint(**base)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------
@@ -54,7 +66,7 @@ def _new(**kw: object) -> cp.NewComplaint:
 
 
 def test_repository_rules_load() -> None:
-    rules = cp.load_rules(REPO / "rules" / "complaints.yaml")
+    rules = load_rules(REPO / "rules" / "complaints.yaml")
     assert set(rules.weights) == {"ringan", "sedang", "berat"}
     assert rules.weights["sedang"].coordination == [[Role.kepala_bidang], [Role.kepala_dinas]]
     assert rules.channels["email"].reply == "email"
@@ -73,7 +85,7 @@ def test_broken_complaint_rules_name_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "complaints.yaml"
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(RulesError) as err:
-        cp.load_rules(path)
+        load_rules(path)
     assert f"complaints.yaml:{line}: weights.sedang.deadline.days" in str(err.value)
 
 
@@ -82,7 +94,7 @@ def test_unknown_role_in_routing_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "complaints.yaml"
     path.write_text(text.replace("- [kepala_bidang]", "- [walikota]"), encoding="utf-8")
     with pytest.raises(RulesError, match="coordination"):
-        cp.load_rules(path)
+        load_rules(path)
 
 
 def test_officials_file_checks(tmp_path: Path) -> None:
@@ -117,51 +129,51 @@ def test_authorize_holder_delegate_and_refusal(c_home: Home, officials) -> None:
 # suggestions
 
 
-def test_weight_suggestion(rules: cp.ComplaintRules) -> None:
-    heavy = cp.suggest_weight(rules, "Izin saya terlambat dan saya dimintai uang oleh calo")
+def test_weight_suggestion(rules: ComplaintRules) -> None:
+    heavy = suggest_weight(rules, "Izin saya terlambat dan saya dimintai uang oleh calo")
     assert heavy.value == "berat"
     assert "dimintai uang" in heavy.matched and "calo" in heavy.matched
-    medium = cp.suggest_weight(rules, "Ada keterlambatan penerbitan izin")
+    medium = suggest_weight(rules, "Ada keterlambatan penerbitan izin")
     assert medium.value == "sedang" and medium.matched == ["keterlambatan"]
-    light = cp.suggest_weight(rules, "Mohon informasi jam layanan")
+    light = suggest_weight(rules, "Mohon informasi jam layanan")
     assert light.value == "ringan" and light.matched
-    none = cp.suggest_weight(rules, "Terima kasih atas pelayanannya")
+    none = suggest_weight(rules, "Terima kasih atas pelayanannya")
     assert none.value == rules.default_weight and none.matched == []
     # whole words: "calon" is not "calo", "palsunya" is not "palsu"
-    assert cp.suggest_weight(rules, "Saya calon pemohon baru").value != "berat"
+    assert suggest_weight(rules, "Saya calon pemohon baru").value != "berat"
 
 
-def test_type_suggestion(rules: cp.ComplaintRules) -> None:
-    assert cp.suggest_type(rules, "Saran saya sebaiknya ada antrian online").value == "saran"
-    assert cp.suggest_type(rules, "Sekadar masukan untuk loket").value == "masukan"
-    assert cp.suggest_type(rules, "Izin saya belum selesai").value == "pengaduan"
+def test_type_suggestion(rules: ComplaintRules) -> None:
+    assert suggest_type(rules, "Saran saya sebaiknya ada antrian online").value == "saran"
+    assert suggest_type(rules, "Sekadar masukan untuk loket").value == "masukan"
+    assert suggest_type(rules, "Izin saya belum selesai").value == "pengaduan"
 
 
 def test_find_registration_number() -> None:
-    assert cp.find_reg_no("Permohonan sikr-2026-000123 belum selesai", "SIKR") == "SIKR-2026-000123"
-    assert cp.find_reg_no("nomor SIKR/2026/000045.", "SIKR") == "SIKR-2026-000045"
-    assert cp.find_reg_no("nomor SIKR-2026-0001234", "SIKR") is None
-    assert cp.find_reg_no("tidak ada nomor", "SIKR") is None
+    assert find_reg_no("Permohonan sikr-2026-000123 belum selesai", "SIKR") == "SIKR-2026-000123"
+    assert find_reg_no("nomor SIKR/2026/000045.", "SIKR") == "SIKR-2026-000045"
+    assert find_reg_no("nomor SIKR-2026-0001234", "SIKR") is None
+    assert find_reg_no("tidak ada nomor", "SIKR") is None
 
 
 # ---------------------------------------------------------------------------------------
 # deadlines
 
 
-def test_deadline_skips_weekend_holidays_and_cuti_bersama(rules: cp.ComplaintRules) -> None:
+def test_deadline_skips_weekend_holidays_and_cuti_bersama(rules: ComplaintRules) -> None:
     # Tue 17 March 2026; 18 Mar cuti bersama Nyepi, 19 Nyepi, 20 cuti bersama Idul Fitri,
     # 21-22 weekend/Idul Fitri, 23-24 cuti bersama: working days 25, 26, 27 March.
     received = datetime(2026, 3, 17, 10, 0, tzinfo=WIB)
-    due = cp.due_at(rules, "ringan", received).astimezone(WIB)
+    due = due_at(rules, "ringan", received).astimezone(WIB)
     assert (due.date().isoformat(), due.hour, due.minute) == ("2026-03-27", 23, 59)
     # Fri 27 Nov 2026 + 7 working days: Mon 30 Nov, Dec 1, 2, 3, 4, 7, 8
-    due = cp.due_at(rules, "sedang", datetime(2026, 11, 27, 16, 0, tzinfo=WIB))
+    due = due_at(rules, "sedang", datetime(2026, 11, 27, 16, 0, tzinfo=WIB))
     assert due.astimezone(WIB).date().isoformat() == "2026-12-08"
 
 
-def test_calendar_days_deadline(rules: cp.ComplaintRules) -> None:
-    rules.weights["ringan"].deadline = cp.Deadline(days=3, working_days=False)
-    due = cp.due_at(rules, "ringan", datetime(2026, 3, 17, 10, 0, tzinfo=WIB))
+def test_calendar_days_deadline(rules: ComplaintRules) -> None:
+    rules.weights["ringan"].deadline = Deadline(days=3, working_days=False)
+    due = due_at(rules, "ringan", datetime(2026, 3, 17, 10, 0, tzinfo=WIB))
     assert due.astimezone(WIB).date().isoformat() == "2026-03-20"
 
 
@@ -182,20 +194,18 @@ def test_add_numbers_and_control_card(c_home: Home, c_session, rules) -> None:
     )
     register.log(c_session, "processed", "inbox/berkas-a", app.reg_no, {"pages": 3})
     store = c_home.var / "complaints"
-    first = cp.add_complaint(
+    first = add_complaint(
         c_session,
         rules,
         _new(text=f"Permohonan {app.reg_no} saya terlambat, belum selesai"),
         store=store,
     )
-    second = cp.add_complaint(
-        c_session, rules, _new(related_reg_no="SIKR-2026-999999"), store=store
-    )
+    second = add_complaint(c_session, rules, _new(related_reg_no="SIKR-2026-999999"), store=store)
     c_session.commit()
     assert (first.number, second.number) == ("PGD-2026-000001", "PGD-2026-000002")
     assert first.related_reg_no == app.reg_no
     assert first.weight is None and first.weight_suggested == "sedang"
-    assert first.status == cp.STATUS_NEW
+    assert first.status == STATUS_NEW
     card_att = next(a for a in first.attachments if a.kind == "kartu_kendali")
     card = json.loads((store / card_att.relpath).read_text(encoding="utf-8"))
     assert card["found"] is True
@@ -203,40 +213,40 @@ def test_add_numbers_and_control_card(c_home: Home, c_session, rules) -> None:
     assert [e["kind"] for e in card["events"]] == ["registered", "processed"]
     missing = next(a for a in second.attachments if a.kind == "kartu_kendali")
     assert json.loads((store / missing.relpath).read_text())["found"] is False
-    direct = cp.collect_control_card(c_session, app.reg_no)
+    direct = collect_control_card(c_session, app.reg_no)
     assert direct.found and len(direct.events) == 2
 
 
 def test_unknown_channel_or_weight_refused(c_home: Home, c_session, rules) -> None:
     store = c_home.var / "complaints"
-    with pytest.raises(cp.ComplaintError, match="media"):
-        cp.add_complaint(c_session, rules, _new(channel="merpati"), store=store)
-    with pytest.raises(cp.ComplaintError, match="bobot"):
-        cp.add_complaint(c_session, rules, _new(weight="parah"), store=store)
+    with pytest.raises(ComplaintError, match="media"):
+        add_complaint(c_session, rules, _new(channel="merpati"), store=store)
+    with pytest.raises(ComplaintError, match="bobot"):
+        add_complaint(c_session, rules, _new(weight="parah"), store=store)
 
 
 def test_routing_sedang_requires_both_steps(c_home: Home, c_session, rules, officials) -> None:
     p = c_home.people
     officer = officials.by_nip(p["petugas_pengaduan"])
-    c = cp.add_complaint(
+    c = add_complaint(
         c_session,
         rules,
         _new(text="Izin tidak jelas dan berbelit-belit"),
         store=c_home.var / "complaints",
     )
-    with pytest.raises(cp.ComplaintError, match="belum dikonfirmasi"):
-        cp.answer(c_session, rules, c, "Jawaban", by=officer)
-    cp.confirm_weight(c_session, rules, c, "sedang", officer)
-    assert c.status == cp.STATUS_IN_PROGRESS
-    route = cp.routing(rules, c)
+    with pytest.raises(ComplaintError, match="belum dikonfirmasi"):
+        answer(c_session, rules, c, "Jawaban", by=officer)
+    confirm_weight(c_session, rules, c, "sedang", officer)
+    assert c.status == STATUS_IN_PROGRESS
+    route = routing(rules, c)
     assert [s.roles for s in route] == [[Role.kepala_bidang], [Role.kepala_dinas]]
     assert all(s.done is None for s in route)
-    with pytest.raises(cp.ComplaintError, match="Kepala Bidang; Kepala Dinas"):
-        cp.answer(c_session, rules, c, "Jawaban", by=officer)
+    with pytest.raises(ComplaintError, match="Kepala Bidang; Kepala Dinas"):
+        answer(c_session, rules, c, "Jawaban", by=officer)
     kadis = officials.by_nip(p["kepala_dinas"])
-    with pytest.raises(cp.ComplaintError, match="bukan Kepala Bidang"):
-        cp.coordinate(c_session, c, role="kepala_bidang", by=officer, note="x", party=kadis)
-    cp.coordinate(
+    with pytest.raises(ComplaintError, match="bukan Kepala Bidang"):
+        coordinate(c_session, c, role="kepala_bidang", by=officer, note="x", party=kadis)
+    coordinate(
         c_session,
         c,
         role="kepala_bidang",
@@ -244,29 +254,29 @@ def test_routing_sedang_requires_both_steps(c_home: Home, c_session, rules, offi
         note="Diperiksa",
         party=officials.by_nip(p["kepala_bidang"]),
     )
-    with pytest.raises(cp.ComplaintError, match="Kepala Dinas"):
-        cp.answer(c_session, rules, c, "Jawaban", by=officer)
-    cp.coordinate(c_session, c, role="kepala_dinas", by=officer, note="Setuju", party=kadis)
-    assert all(s.done is not None for s in cp.routing(rules, c))
-    cp.answer(c_session, rules, c, "Izin Saudara selesai hari ini.", by=officer)
-    assert c.status == cp.STATUS_ANSWERED and c.answered_by_nip == officer.nip
+    with pytest.raises(ComplaintError, match="Kepala Dinas"):
+        answer(c_session, rules, c, "Jawaban", by=officer)
+    coordinate(c_session, c, role="kepala_dinas", by=officer, note="Setuju", party=kadis)
+    assert all(s.done is not None for s in routing(rules, c))
+    answer(c_session, rules, c, "Izin Saudara selesai hari ini.", by=officer)
+    assert c.status == STATUS_ANSWERED and c.answered_by_nip == officer.nip
     assert [s.kind for s in c.steps] == ["diterima", "bobot", "koordinasi", "koordinasi", "jawaban"]
-    with pytest.raises(cp.ComplaintError, match="sudah dijawab"):
-        cp.confirm_weight(c_session, rules, c, "ringan", officer)
+    with pytest.raises(ComplaintError, match="sudah dijawab"):
+        confirm_weight(c_session, rules, c, "ringan", officer)
 
 
 def test_routing_berat_either_assistant_or_sekda(c_home: Home, c_session, rules, officials) -> None:
     p = c_home.people
     officer = officials.by_nip(p["petugas_pengaduan"])
-    c = cp.add_complaint(
+    c = add_complaint(
         c_session,
         rules,
         _new(text="Ada pungli", weight="berat", handler=officer),
         store=c_home.var / "complaints",
     )
-    assert c.status == cp.STATUS_IN_PROGRESS and c.weight_confirmed_by == officer.nip
-    cp.coordinate(c_session, c, role="kepala_dinas", by=officer, note="Dibahas")
-    cp.coordinate(
+    assert c.status == STATUS_IN_PROGRESS and c.weight_confirmed_by == officer.nip
+    coordinate(c_session, c, role="kepala_dinas", by=officer, note="Dibahas")
+    coordinate(
         c_session,
         c,
         role="asisten_walikota",
@@ -274,26 +284,26 @@ def test_routing_berat_either_assistant_or_sekda(c_home: Home, c_session, rules,
         note="Diteruskan",
         party_name="Asisten I Setdako",
     )
-    cp.answer(c_session, rules, c, "Ditindaklanjuti Inspektorat.", by=officer)
-    assert c.status == cp.STATUS_ANSWERED
+    answer(c_session, rules, c, "Ditindaklanjuti Inspektorat.", by=officer)
+    assert c.status == STATUS_ANSWERED
 
 
 def test_ringan_answered_directly_and_overdue(c_home: Home, c_session, rules, officials) -> None:
     officer = officials.by_nip(c_home.people["petugas_pengaduan"])
     received = datetime(2026, 11, 2, 9, 0, tzinfo=WIB)  # Monday; 3 working days -> Thu 5th
-    c = cp.add_complaint(
+    c = add_complaint(
         c_session,
         rules,
         _new(weight="ringan", received_at=received),
         store=c_home.var / "complaints",
     )
-    assert cp.routing(rules, c) == []
+    assert routing(rules, c) == []
     before = datetime(2026, 11, 5, 23, 0, tzinfo=WIB)
     after = datetime(2026, 11, 6, 0, 1, tzinfo=WIB)
-    assert not cp.is_overdue(c, before)
-    assert cp.is_overdue(c, after)
-    cp.answer(c_session, rules, c, "Sudah dijawab", by=officer, at=before)
-    assert not cp.is_overdue(c, after + timedelta(days=30))
+    assert not is_overdue(c, before)
+    assert is_overdue(c, after)
+    answer(c_session, rules, c, "Sudah dijawab", by=officer, at=before)
+    assert not is_overdue(c, after + timedelta(days=30))
 
 
 # ---------------------------------------------------------------------------------------
@@ -336,7 +346,7 @@ def test_eml_drop_folder(c_home: Home, c_session, rules) -> None:
     assert (a.complainant_name, a.complainant_email) == ("Rina Lestari", "rina@contoh.test")
     assert a.channel == "email" and a.related_reg_no == "SIKR-2026-000077"
     assert a.weight_suggested == "sedang" and a.weight is None
-    assert cp.to_wib(a.received_at) == datetime(2026, 11, 4, 8, 30, tzinfo=WIB)
+    assert to_wib(a.received_at) == datetime(2026, 11, 4, 8, 30, tzinfo=WIB)
     kinds = sorted((x.kind, x.filename) for x in a.attachments)
     assert kinds == [
         ("kartu_kendali", "kartu-kendali-SIKR-2026-000077.json"),
@@ -397,7 +407,7 @@ def test_sms_csv_import(c_home: Home, c_session, rules, tmp_path: Path) -> None:
     assert result.created[0].related_reg_no == "SIKR-2026-000010"
     assert [w for w, _ in result.skipped] == ["sms.csv:4"]
     assert [w for w, _ in result.errors] == ["sms.csv:5", "sms.csv:6"]
-    assert cp.to_wib(result.created[1].received_at) == datetime(2026, 11, 3, 10, 0, tzinfo=WIB)
+    assert to_wib(result.created[1].received_at) == datetime(2026, 11, 3, 10, 0, tzinfo=WIB)
     assert result.created[2].received_at.replace(tzinfo=UTC) == datetime(
         2026, 11, 5, 1, 0, tzinfo=UTC
     )
@@ -444,15 +454,15 @@ def test_parse_sms_time_variants() -> None:
 # replies through the channel
 
 
-def _answered(c_home: Home, session, rules, officials, **kw: object) -> cp.Complaint:
+def _answered(c_home: Home, session, rules, officials, **kw: object) -> Complaint:
     officer = officials.by_nip(c_home.people["petugas_pengaduan"])
-    c = cp.add_complaint(
+    c = add_complaint(
         session,
         rules,
         _new(weight="ringan", handler=officer, **kw),
         store=c_home.var / "complaints",
     )
-    cp.answer(session, rules, c, "Baris pertama jawaban.\nBaris kedua.", by=officer)
+    answer(session, rules, c, "Baris pertama jawaban.\nBaris kedua.", by=officer)
     return c
 
 

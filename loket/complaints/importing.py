@@ -38,17 +38,12 @@ from sqlalchemy.orm import Session
 
 from loket.approval.officials import Official
 from loket.common import safefs
-from loket.complaints.book import (
-    WIB,
-    Complaint,
-    ComplaintError,
-    ComplaintRules,
-    DuplicateComplaint,
-    NewComplaint,
-    StoredFile,
-    add_complaint,
-)
-from loket.intake.faults import describe
+from loket.common.errors import describe_error
+from loket.complaints.book import NewComplaint, StoredFile, add_complaint
+from loket.complaints.errors import ComplaintError, DuplicateComplaint
+from loket.complaints.models import Complaint
+from loket.complaints.rules import ComplaintRules
+from loket.complaints.times import WIB
 
 EML_MAX_BYTES = 25 * 1024 * 1024
 """Largest ``.eml`` file imported (the usual mail-server limit for a message)."""
@@ -219,7 +214,7 @@ class Recorder:
             return
         except Exception as exc:  # one input must not stop the import
             session.rollback()
-            self.refuse(where, Refused(Reason.not_stored, detail=describe(exc)))
+            self.refuse(where, Refused(Reason.not_stored, detail=describe_error(exc)))
             return
         self.result.created.append(complaint)
 
@@ -437,7 +432,7 @@ def _read_eml(path: Path, max_bytes: int) -> tuple[bytes, ParsedEmail]:
     except Refused:
         raise
     except Exception as exc:  # the parser's own failure on a broken file
-        raise Refused(Reason.unreadable, detail=describe(exc)) from exc
+        raise Refused(Reason.unreadable, detail=describe_error(exc)) from exc
     if not parsed.sender_email and not parsed.text and not parsed.attachments:
         raise Refused(Reason.no_content)
     return data, parsed

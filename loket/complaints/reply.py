@@ -19,16 +19,11 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import ROLE_LABELS, OfficialsFile, Role
-from loket.complaints.book import (
-    Complaint,
-    ComplaintError,
-    ComplaintRules,
-    StoredFile,
-    store_file,
-    to_wib,
-    utcnow,
-)
-from loket.documents.templates import REPLY_LETTER
+from loket.complaints.book import StoredFile, store_file
+from loket.complaints.errors import ComplaintError
+from loket.complaints.models import Complaint
+from loket.complaints.rules import ComplaintRules
+from loket.complaints.times import to_wib, utcnow
 from loket.documents.officedocs import (
     OFFICE,
     ROMAWI,
@@ -39,6 +34,7 @@ from loket.documents.officedocs import (
     templates_dir,
     to_pdf,
 )
+from loket.documents.templates import REPLY_LETTER
 
 OFFICE_EMAIL = OFFICE["email"]
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import Official
-from loket.complaints.book import WIB, ComplaintRules, NewComplaint
+from loket.complaints.book import NewComplaint
 from loket.complaints.importing import (
     ImportResult,
     Reason,
@@ -44,6 +44,8 @@ from loket.complaints.importing import (
     read_limited,
     shorten,
 )
+from loket.complaints.rules import ComplaintRules
+from loket.complaints.times import WIB
 
 SMS_CSV_MAX_BYTES = 64 * 1024 * 1024
 """Largest SMS export read; it also bounds the csv module's field size limit."""

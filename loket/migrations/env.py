@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 import loket.approval.models  # registers its tables (so do the next three lines)
-import loket.complaints.book
+import loket.complaints.models
 import loket.intake.register
 import loket.sla.models  # noqa: F401  (registers its tables)
 from loket.common.db import Base, make_engine

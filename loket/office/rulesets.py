@@ -18,7 +18,7 @@ def _schemas() -> dict[str, type[BaseModel]]:
     from loket.complaints.book import ComplaintRules
     from loket.intake.classify import ClassificationRules
     from loket.sla.escalation import SlaRules
-    from loket.survey.skm import SkmRules
+    from loket.survey.rules import SkmRules
 
     return {
         "document-types.yaml": ClassificationRules,
