@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
@@ -21,7 +21,23 @@ from loket.calendar.tables import EPOCH, ROW, US_PER_DAY, US_PER_MIN, WorkTable
 if TYPE_CHECKING:
     import pandas as pd
 
-    from loket.calendar.work_calendar import WorkCalendar
+
+class TabledCalendar(Protocol):
+    """What the computations here need of a :class:`~loket.calendar.work_calendar.WorkCalendar`
+    (a protocol, so that this module does not import the one that calls it)."""
+
+    day_minutes: int
+
+    @property
+    def tz(self) -> tzinfo: ...
+
+    def compiled_table(self, first_year: int, last_year: int) -> WorkTable: ...
+
+    def extend_table(self, table: WorkTable, target_us: int) -> WorkTable: ...
+
+    def warnings(
+        self, first_year: int, last_year: int | None = None
+    ) -> tuple[CalendarWarning, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,7 @@ def _fill(table: WorkTable, us: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def _table_for_us(
-    calendar: WorkCalendar, *arrays: tuple[np.ndarray, np.ndarray]
+    calendar: TabledCalendar, *arrays: tuple[np.ndarray, np.ndarray]
 ) -> tuple[WorkTable, int, int]:
     lo, hi = None, None
     for us, mask in arrays:
@@ -98,7 +114,7 @@ def _working_us_many(table: WorkTable, us: np.ndarray) -> np.ndarray:
 
 
 def working_time_many(
-    calendar: WorkCalendar, starts: Any, ends: Any, *, naive: Literal["local", "utc"] = "local"
+    calendar: TabledCalendar, starts: Any, ends: Any, *, naive: Literal["local", "utc"] = "local"
 ) -> WorkingTimes:
     """See :meth:`loket.calendar.work_calendar.WorkCalendar.working_time_many`."""
     a, ma = _local_us(calendar.tz, starts, naive)
@@ -114,7 +130,7 @@ def working_time_many(
 
 
 def due_many(
-    calendar: WorkCalendar,
+    calendar: TabledCalendar,
     starts: Any,
     days: float | np.ndarray = 0,
     *,

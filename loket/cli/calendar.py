@@ -1,6 +1,6 @@
 """CLI of the office's working-day calendar: when is it due, how much working time, closures.
 
-Mounted by ``loket/cli.py``::
+Mounted by ``loket/cli/main.py``::
 
     app.add_typer(calendar_app, name="calendar")
 
