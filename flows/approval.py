@@ -28,10 +28,14 @@ from prefect.input import RunInput
 from prefect.runtime import flow_run as current_run
 from pydantic import Field
 
-from loket.approval import desk as approval
 from loket.approval import notify
-from loket.approval.desk import APPROVE, Desk, Outcome, Waiting
+from loket.approval.acts import act
+from loket.approval.desk import APPROVE, Desk, Outcome, get, permit_of
 from loket.approval.models import READY
+from loket.approval.packets import packet_dir
+from loket.approval.refusal import ApprovalError, Refused, refuse
+from loket.approval.start import start
+from loket.approval.waiting import Waiting, in_progress, set_flow_run, waiting_for
 
 FLOW_NAME = "persetujuan-izin"
 DEPLOYMENT = "persetujuan-izin"
@@ -55,7 +59,7 @@ class Keputusan(RunInput):
 
 def describe(w: Waiting, desk: Desk) -> str:
     """The Markdown shown above the form."""
-    packet = approval.packet_dir(desk, w.step.role.value, w.reg_no)
+    packet = packet_dir(desk, w.step.role.value, w.reg_no)
     lines = [
         f"### {w.step.title}",
         f"**{w.reg_no}** \u2014 pemohon **{w.applicant}**",
@@ -105,15 +109,15 @@ def approval_flow(reg_no: str) -> dict[str, object]:
     desk = Desk.load()
     me = str(current_run.id)
     with desk.db() as session:
-        appr = approval.get(session, reg_no)
+        appr = get(session, reg_no)
         owner = appr.flow_run_id if appr else None
     if _alive(owner, other_than=me):
         logger.warning("%s is already handled by flow run %s; this run stops", reg_no, owner)
         return {"reg_no": reg_no, "handled_by": owner}
     if owner != me:
-        approval.set_flow_run(desk, reg_no, me)
+        set_flow_run(desk, reg_no, me)
     while True:
-        waiting = approval.waiting_for(desk, reg_no)
+        waiting = waiting_for(desk, reg_no)
         if waiting is None:
             break
         form = Keputusan.with_initial_data(
@@ -122,7 +126,7 @@ def approval_flow(reg_no: str) -> dict[str, object]:
         logger.info("%s: waiting for %s (%s)", reg_no, waiting.step.role_label, waiting.key)
         decision = suspend_flow_run(wait_for_input=form, key=waiting.key, timeout=None)
         try:
-            out = approval.act(
+            out = act(
                 desk,
                 reg_no,
                 decision.nip,
@@ -133,9 +137,9 @@ def approval_flow(reg_no: str) -> dict[str, object]:
                 task_id=decision.tugas,
             )
             logger.info(out.message)
-        except (approval.Refused, approval.ApprovalError) as exc:
+        except (Refused, ApprovalError) as exc:
             logger.warning("refused: %s", exc)
-            again = approval.waiting_for(desk, reg_no)
+            again = waiting_for(desk, reg_no)
             if again is not None and again.key == waiting.key:
                 # Prefect hands a re-run the input stored under a key, so every consumed
                 # input must move the key on. act() records a refusal on this wait's task,
@@ -143,7 +147,7 @@ def approval_flow(reg_no: str) -> dict[str, object]:
                 # meanwhile (a resume that raced with this run's move to the next desk),
                 # would be read again for ever: noted against the open task instead
                 stale = decision.tugas != waiting.task_id
-                approval.refuse(
+                refuse(
                     desk,
                     reg_no,
                     waiting.task_id,
@@ -157,7 +161,7 @@ def approval_flow(reg_no: str) -> dict[str, object]:
                 )
     sent = send_notifications(reg_no)
     with desk.db() as session:
-        permit = approval.permit_of(session, reg_no)
+        permit = permit_of(session, reg_no)
     return {"reg_no": reg_no, "number": permit.number if permit else None, "sent": sent}
 
 
@@ -189,7 +193,7 @@ def create_run(desk: Desk, reg_no: str) -> str | None:
         )
     except ObjectNotFound:
         return None
-    approval.set_flow_run(desk, reg_no, str(run.id))
+    set_flow_run(desk, reg_no, str(run.id))
     return str(run.id)
 
 
@@ -206,8 +210,8 @@ def start_approvals(
     done: list[Outcome] = []
     for reg_no in reg_nos:
         try:
-            done.append(approval.start(desk, reg_no))
-        except approval.ApprovalError as exc:
+            done.append(start(desk, reg_no))
+        except ApprovalError as exc:
             print(f"{reg_no}: not started: {exc}")
             continue
         if runs and server_configured():
@@ -218,7 +222,7 @@ def start_approvals(
 def ensure_run(desk: Desk, reg_no: str) -> str | None:
     """The live flow run of ``reg_no``: the recorded one if alive, else a new one."""
     with desk.db() as session:
-        appr = approval.get(session, reg_no)
+        appr = get(session, reg_no)
         run_id = appr.flow_run_id if appr else None
     if _alive(run_id):
         return run_id
@@ -238,7 +242,7 @@ def resume_after_cli(desk: Desk, out: Outcome, decided: Keputusan | dict, wait: 
     if not server_configured():
         return "tanpa server Prefect: hanya basis data yang diperbarui"
     with desk.db() as session:
-        appr = approval.get(session, out.reg_no)
+        appr = get(session, out.reg_no)
         run_id = appr.flow_run_id if appr else None
     if not run_id:
         return "belum ada flow run untuk berkas ini"
@@ -247,7 +251,7 @@ def resume_after_cli(desk: Desk, out: Outcome, decided: Keputusan | dict, wait: 
     while True:
         run = _read_run(run_id)
         if run is None or run.state is None or run.state.type not in ALIVE:
-            new = create_run(desk, out.reg_no) if approval.waiting_for(desk, out.reg_no) else None
+            new = create_run(desk, out.reg_no) if waiting_for(desk, out.reg_no) else None
             return f"flow run dibuat ulang: {new}" if new else "flow run tidak aktif"
         if run.state.type == StateType.PAUSED:
             key = run.state.state_details.pause_key or ""
@@ -267,8 +271,8 @@ def reattach(desk: Desk | None = None) -> list[str]:
     report: list[str] = []
     if not server_configured():
         return report
-    for reg_no, run_id in approval.in_progress(desk):
-        waiting = approval.waiting_for(desk, reg_no)
+    for reg_no, run_id in in_progress(desk):
+        waiting = waiting_for(desk, reg_no)
         if waiting is None:
             continue
         run = _read_run(run_id) if run_id else None
@@ -282,7 +286,7 @@ def reattach(desk: Desk | None = None) -> list[str]:
                 _wake(run.id, key)
                 report.append(f"{reg_no}: flow run {run.id} dibangunkan ({key} -> {waiting.key})")
     # numbered while its run was not resumed: wake the run so that it finishes (and sends)
-    for reg_no, run_id in approval.in_progress(desk, READY):
+    for reg_no, run_id in in_progress(desk, READY):
         run = _read_run(run_id) if run_id else None
         if run is not None and run.state is not None and run.state.type == StateType.PAUSED:
             _wake(run.id, run.state.state_details.pause_key or "")

@@ -31,7 +31,8 @@ def run(*args: str, check: bool = True) -> str:
 
 
 def main() -> None:
-    from loket.approval.desk import Desk, list_tasks
+    from loket.approval.desk import Desk
+    from loket.approval.tasks import list_tasks
 
     desk = Desk.load()
     holders = {str(o.role): o.nip for o in reversed(desk.officials.officials)}

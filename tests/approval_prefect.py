@@ -94,9 +94,10 @@ def wait_paused(desk, reg_no: str, timeout: float = 90, log: Path | None = None)
     """Wait until the flow run of ``reg_no`` is suspended on the key of the open task;
     returns the run id."""
     from loket.approval import desk as approval
+    from loket.approval.waiting import waiting_for
 
     def ready() -> str | None:
-        waiting = approval.waiting_for(desk, reg_no)
+        waiting = waiting_for(desk, reg_no)
         with desk.db() as session:
             appr = approval.get(session, reg_no)
             run_id = appr.flow_run_id if appr else None

@@ -50,7 +50,7 @@ def _cli():  # type: ignore[no-untyped-def]
 
 
 def _through(desk, reg_no: str, people, roles: list[str]) -> None:  # type: ignore[no-untyped-def]
-    from loket.approval.desk import act
+    from loket.approval.acts import act
 
     for role in roles:
         act(desk, reg_no, people[role], APPROVE)
@@ -146,7 +146,8 @@ def test_contact_from_letter_and_ktp() -> None:
 
 
 def test_start_requires_a_complete_checklist(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket.approval.desk import ApprovalError, start
+    from loket.approval.refusal import ApprovalError
+    from loket.approval.start import start
 
     reg_no = make_application(desk.settings, seed=1)
     path = desk.folder(reg_no) / "checklist.json"
@@ -172,7 +173,10 @@ def test_start_requires_a_complete_checklist(ahome: Home, desk) -> None:  # type
 
 def test_wrong_role_is_refused_recorded_and_changes_nothing(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from loket.approval import control_card
-    from loket.approval.desk import Refused, act, attempts_of, open_task, start
+    from loket.approval.acts import act
+    from loket.approval.desk import attempts_of, open_task
+    from loket.approval.refusal import Refused
+    from loket.approval.start import start
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=2)
@@ -209,7 +213,9 @@ def test_wrong_role_is_refused_recorded_and_changes_nothing(ahome: Home, desk) -
 
 def test_delegate_acts_as_plh_and_is_recorded(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from loket.approval import control_card
-    from loket.approval.desk import act, get, start
+    from loket.approval.acts import act
+    from loket.approval.desk import get
+    from loket.approval.start import start
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=3)
@@ -236,16 +242,12 @@ def test_delegate_acts_as_plh_and_is_recorded(ahome: Home, desk) -> None:  # typ
 
 def test_return_and_resume(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from loket.approval import control_card
-    from loket.approval.desk import (
-        ApprovalError,
-        act,
-        list_tasks,
-        open_task,
-        redraft,
-        standing,
-        start,
-        tasks_of,
-    )
+    from loket.approval.acts import act
+    from loket.approval.desk import open_task, tasks_of
+    from loket.approval.documents import standing
+    from loket.approval.refusal import ApprovalError
+    from loket.approval.start import redraft, start
+    from loket.approval.tasks import list_tasks
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=4)
@@ -441,6 +443,7 @@ def postgres_url() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.mark.e2e
 def test_fifty_concurrent_numberings_postgres(ahome: Home, postgres_url: str) -> None:
     from sqlalchemy.orm import sessionmaker
 
@@ -459,8 +462,8 @@ def test_fifty_concurrent_numberings_postgres(ahome: Home, postgres_url: str) ->
 
 def test_tampered_card_is_detected(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from loket.approval import control_card
-    from loket.approval.desk import start
     from loket.approval.models import CardEntry
+    from loket.approval.start import start
 
     p = ahome.people
     regs = [make_application(desk.settings, seed=s) for s in (5, 6, 7)]
@@ -503,8 +506,9 @@ def test_tampered_card_is_detected(ahome: Home, desk) -> None:  # type: ignore[n
 
 def test_notifications_retry_and_missing_phone(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from loket.approval import notify
-    from loket.approval.desk import get, start
+    from loket.approval.desk import get
     from loket.approval.models import Notification
+    from loket.approval.start import start
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=8)
@@ -589,9 +593,10 @@ def test_http_channel_posts_and_raises(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_uncollected_letter_generated_exactly_once(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 
+    from loket.approval.acts import collected
     from loket.approval.delivery import issue_uncollected_letters
-    from loket.approval.desk import collected, start
     from loket.approval.models import DeliveryLetter
+    from loket.approval.start import start
 
     p = ahome.people
     done = datetime(2026, 10, 20, 2, 0, tzinfo=UTC)
@@ -646,7 +651,7 @@ def test_uncollected_letter_generated_exactly_once(ahome: Home, desk) -> None:  
 
 
 def test_cli_tasks_approve_return_card_collected(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
-    from loket.approval.desk import start
+    from loket.approval.start import start
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=14)
@@ -686,7 +691,8 @@ def test_cli_tasks_approve_return_card_collected(ahome: Home, desk) -> None:  # 
 def test_review_packet_has_page_thumbnails(ahome: Home, desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PIL import Image, ImageDraw
 
-    from loket.approval.desk import act, start
+    from loket.approval.acts import act
+    from loket.approval.start import start
     from loket.intake import archive, register
 
     reg_no = make_application(desk.settings, seed=15)
@@ -741,7 +747,8 @@ def test_a_stale_input_on_the_wait_key_gets_a_fresh_key(
     from types import SimpleNamespace
 
     import flows.approval as fa
-    from loket.approval.desk import start, waiting_for
+    from loket.approval.start import start
+    from loket.approval.waiting import waiting_for
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=5)

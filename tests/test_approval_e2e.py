@@ -79,6 +79,7 @@ def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> N
     from loket.approval import control_card
     from loket.approval import desk as approval
     from loket.approval.desk import Desk
+    from loket.approval.waiting import waiting_for
 
     home, log = served
     p = home.people
@@ -99,17 +100,17 @@ def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> N
     assert r.exit_code == 0 and "dilanjutkan" in r.output, r.output
     run_id = wait_paused(desk, reg_no, log=log)
     # 4. Ahli Muda through the Prefect form: first someone else (refused), then the holder
-    w = approval.waiting_for(desk, reg_no)
+    w = waiting_for(desk, reg_no)
     assert w is not None and w.step.code == "paraf_ahli_muda"
     _ui(run_id, p["kepala_dinas"], "setuju", w.task_id)
-    wait_for(lambda: approval.waiting_for(desk, reg_no).key.endswith("-1"), 60, "a fresh key")
+    wait_for(lambda: waiting_for(desk, reg_no).key.endswith("-1"), 60, "a fresh key")
     wait_paused(desk, reg_no, log=log)
     with desk.db() as session:
         refused = approval.attempts_of(session, reg_no)
     assert [(a.actor_nip, a.channel) for a in refused] == [(p["kepala_dinas"], "prefect")]
     _ui(run_id, p["analis_ahli_muda"], "setuju", w.task_id, "sesuai")
     wait_for(
-        lambda: approval.waiting_for(desk, reg_no).step.code == "paraf_ahli_madya",
+        lambda: waiting_for(desk, reg_no).step.code == "paraf_ahli_madya",
         60,
         "the Madya step",
     )
@@ -130,24 +131,24 @@ def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> N
     )
     assert r.exit_code == 0, r.output
     wait_paused(desk, reg_no, log=log)
-    assert approval.waiting_for(desk, reg_no).incoming_note.startswith("Lengkapi")
+    assert waiting_for(desk, reg_no).incoming_note.startswith("Lengkapi")
     assert run.invoke(cli, ["approve", reg_no, "--as", p["analis_ahli_madya"]]).exit_code == 0
     wait_paused(desk, reg_no, log=log)
-    w = approval.waiting_for(desk, reg_no)
+    w = waiting_for(desk, reg_no)
     assert w.step.code == "paraf_sekretaris"
     _ui(run_id, p["sekretaris"], "setuju", w.task_id)
-    wait_for(lambda: approval.waiting_for(desk, reg_no).step.code == "tanda_tangan", 60, "Kadis")
+    wait_for(lambda: waiting_for(desk, reg_no).step.code == "tanda_tangan", 60, "Kadis")
     wait_paused(desk, reg_no, log=log)
     # 7. signature by the Plh. (the Sekretaris) through the form
-    w = approval.waiting_for(desk, reg_no)
+    w = waiting_for(desk, reg_no)
     _ui(run_id, p["sekretaris"], "setuju", w.task_id, "Kepala Dinas dinas luar kota")
-    wait_for(lambda: approval.waiting_for(desk, reg_no).step.code == "penomoran", 60, "numbering")
+    wait_for(lambda: waiting_for(desk, reg_no).step.code == "penomoran", 60, "numbering")
     wait_paused(desk, reg_no, log=log)
     # 8. the number (CLI); the flow finishes and sends the SMS
     r = run.invoke(cli, ["approve", reg_no, "--as", p["petugas_penomoran"]])
     assert r.exit_code == 0 and "503/DPMPTSP/SIKR/" in r.output, r.output
     wait_for(lambda: run_state(run_id).is_completed(), 90, "the flow run to complete", log=log)
-    assert approval.waiting_for(desk, reg_no) is None
+    assert waiting_for(desk, reg_no) is None
 
     folder = desk.folder(reg_no)
     with desk.db() as session:
@@ -215,6 +216,7 @@ def test_lost_or_stale_runs_are_reattached(served: tuple[Home, Path]) -> None:
     from flows.approval import reattach, start_approvals
     from loket.approval import desk as approval
     from loket.approval.desk import Desk
+    from loket.approval.waiting import waiting_for
 
     home, log = served
     p = home.people
@@ -234,10 +236,10 @@ def test_lost_or_stale_runs_are_reattached(served: tuple[Home, Path]) -> None:
     # a decision recorded while the run was not resumed: reattach wakes it, it moves on
     r = CliRunner().invoke(_cli(), ["approve", reg_no, "--as", p["back_office"], "--no-resume"])
     assert r.exit_code == 0, r.output
-    assert run_state(second).state_details.pause_key != approval.waiting_for(desk, reg_no).key
+    assert run_state(second).state_details.pause_key != waiting_for(desk, reg_no).key
     assert any("dibangunkan" in line for line in reattach(desk))
     assert wait_paused(desk, reg_no, log=log) == second
-    assert approval.waiting_for(desk, reg_no).step.code == "paraf_ahli_muda"
+    assert waiting_for(desk, reg_no).step.code == "paraf_ahli_muda"
 
 
 def test_daily_guarantee_check_flow_and_deployments(served: tuple[Home, Path]) -> None:
@@ -247,6 +249,7 @@ def test_daily_guarantee_check_flow_and_deployments(served: tuple[Home, Path]) -
     from flows import guarantees
     from flows.approval import start_approvals
     from loket.approval import desk as approval
+    from loket.approval.acts import act
     from loket.approval.desk import Desk
 
     home, _ = served
@@ -262,7 +265,7 @@ def test_daily_guarantee_check_flow_and_deployments(served: tuple[Home, Path]) -
         "kepala_dinas",
         "petugas_penomoran",
     ):
-        approval.act(desk, reg_no, p[role], "setuju")
+        act(desk, reg_no, p[role], "setuju")
     with desk.db() as session:
         completed = approval.get(session, reg_no).completed_at
     result = guarantees.daily_guarantee_check(now=completed + timedelta(days=40), pdf=False)

@@ -75,8 +75,8 @@ def test_pending_approval_survives_restarts(
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.approval import start_approvals
-    from loket.approval import desk as approval
     from loket.approval.desk import Desk
+    from loket.approval.waiting import waiting_for
     from loket.cli.approval import mount
 
     home = make_home(tmp_path / "home", monkeypatch)
@@ -95,7 +95,7 @@ def test_pending_approval_survives_restarts(
             reg_no = make_application(desk.settings, seed=201)
             start_approvals([reg_no], desk)
             run_id = wait_paused(desk, reg_no, log=rlog)
-            key = approval.waiting_for(desk, reg_no).key
+            key = waiting_for(desk, reg_no).key
             # the suspended run's process has exited (a runner stopped while a run's process
             # is still alive cancels that run: the second half of this test covers that)
             wait_for(lambda: f"flow run '{run_id}' is paused" in rlog.read_text(), 30, "exit")
@@ -121,7 +121,7 @@ def test_pending_approval_survives_restarts(
             assert r.exit_code == 0, r.output
             assert "dilanjutkan" in r.output or "menunggu langkah berikutnya" in r.output
             assert wait_paused(desk, reg_no, log=rlog) == run_id
-            assert approval.waiting_for(desk, reg_no).step.code == "paraf_ahli_muda"
+            assert waiting_for(desk, reg_no).step.code == "paraf_ahli_muda"
             print(f"\nserver + runner stopped and the server restarted in {restarted:.1f} s")
 
             # loket stopped in the middle of a step (the run is cancelled or left scheduled):
@@ -133,7 +133,7 @@ def test_pending_approval_survives_restarts(
             stop(runner)
             runner = start_runner(env, rlog)
             wait_paused(desk, reg_no, log=rlog)
-            assert approval.waiting_for(desk, reg_no).step.code == "paraf_ahli_madya"
+            assert waiting_for(desk, reg_no).step.code == "paraf_ahli_madya"
     finally:
         if runner is not None:
             stop(runner)

@@ -23,7 +23,7 @@ from samples import generate_application
 from tests.approval_helpers import REPO, Home, make_home
 from tests.approval_prefect import run_state, start_runner, stop, wait_for, wait_paused
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 
 #: the same fully valid application as in test_requirements_e2e.py ("valid-new")
 SEED, PACKAGING = 7101, "jpg_folder"
@@ -90,6 +90,7 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
     from loket.approval import control_card
     from loket.approval import desk as approval
     from loket.approval.desk import Desk
+    from loket.approval.waiting import waiting_for
     from loket.cli.approval import mount
     from loket.intake.steps import LOCAL_TZ
 
@@ -122,13 +123,13 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
 
     def at(code: str) -> int:
         wait_for(
-            lambda: (w := approval.waiting_for(desk, reg_no)) is not None and w.step.code == code,
+            lambda: (w := waiting_for(desk, reg_no)) is not None and w.step.code == code,
             60,
             f"the {code} step",
             log=log,
         )
         assert wait_paused(desk, reg_no, log=log) == run_id  # one flow run all along
-        waiting = approval.waiting_for(desk, reg_no)
+        waiting = waiting_for(desk, reg_no)
         assert waiting is not None
         return waiting.task_id
 

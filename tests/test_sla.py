@@ -336,7 +336,9 @@ def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def
 def _issue_one(ahome: Home, received: datetime):  # type: ignore[no-untyped-def]
     """One application received ``received`` (Monday 16 November 2026, 09:00 WIB) taken
     through the whole chain to numbering by 10:05; this month's report at 11:00."""
-    from loket.approval.desk import Desk, act, start
+    from loket.approval.acts import act
+    from loket.approval.desk import Desk
+    from loket.approval.start import start
     from loket.calendar.loading import office_calendar
     from loket.intake import register
     from loket.sla.figures import compute
@@ -385,8 +387,11 @@ def test_issued_permit_is_measured_when_received_at_is_office_local(ahome: Home)
 
 def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
     from loket.approval import control_card
-    from loket.approval.desk import Desk, act, start, write_card
+    from loket.approval.acts import act
+    from loket.approval.desk import Desk
+    from loket.approval.documents import write_card
     from loket.approval.models import CardEntry, Notification
+    from loket.approval.start import start
     from loket.intake import register
     from loket.sla.escalation import (
         FILE_NEARING,
@@ -549,6 +554,7 @@ def test_rules_check_knows_sla_yaml(ahome: Home) -> None:
     assert any("interval_minutes" in line for line in check_file(bad))
 
 
+@pytest.mark.e2e
 def test_scheduled_report_flows_act_on_first_working_day(ahome: Home, prefect_server) -> None:  # type: ignore[no-untyped-def]
     from flows.sla import monthly_sla_report, sla_monitor, weekly_sla_report
 

@@ -14,11 +14,15 @@ officers are in Bahasa Indonesia.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from loket.approval.desk import Desk
+    from loket.approval.models import CardEntry
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -78,7 +82,7 @@ def tasks(
     ] = None,
 ) -> None:
     """List open review tasks (all, or those of one official)."""
-    from loket.approval.desk import list_tasks
+    from loket.approval.tasks import list_tasks
 
     desk = _desk(pdf=False)
     views = list_tasks(desk, as_nip)
@@ -117,7 +121,8 @@ def _decide(
     to_first: bool,
     resume: bool,
 ) -> None:
-    from loket.approval.desk import ApprovalError, Refused, act
+    from loket.approval.acts import act
+    from loket.approval.refusal import ApprovalError, Refused
 
     desk = _desk()
     try:
@@ -180,8 +185,8 @@ def collected(
     no_pdf: NoPdf = False,
 ) -> None:
     """Record the hand-over of the permit to the applicant (SOP step 9)."""
-    from loket.approval.desk import ApprovalError, Refused
-    from loket.approval.desk import collected as record
+    from loket.approval.acts import collected as record
+    from loket.approval.refusal import ApprovalError, Refused
 
     desk = _desk(pdf=not no_pdf)
     try:
@@ -203,23 +208,12 @@ def card(
     """Print the control card of a file (`loket card REG`), or verify cards
     (`loket card verify [REG]`): an edited or deleted entry is reported."""
     from loket.approval import control_card
-    from loket.approval.desk import ROLE_LABELS, attempts_of, write_card
+    from loket.approval.desk import attempts_of
+    from loket.approval.documents import write_card
 
     desk = _desk(pdf=pdf)
     if target == "verify":
-        with desk.db() as session:
-            report = control_card.verify(session, reg_no)
-        bad = {k: v for k, v in report.items() if v}
-        for k, problems in report.items():
-            if problems:
-                for p in problems:
-                    err.print(f"[red]{k}: {p}[/red]")
-            else:
-                console.print(f"{k}: utuh ({'ok'})")
-        if not report:
-            console.print("Tidak ada kartu kendali.")
-        if bad:
-            raise typer.Exit(1)
+        _verify_cards(desk, reg_no)
         return
     with desk.db() as session:
         entries = control_card.entries(session, target)
@@ -228,6 +222,44 @@ def card(
     if not entries:
         err.print(f"Tidak ada kartu kendali untuk {target}.")
         raise typer.Exit(1)
+    console.print(_card_table(target, entries))
+    for a in refused:
+        console.print(f"[yellow]ditolak {_wib(a.at)}: {a.message}[/yellow]")
+    if problems:
+        for p in problems:
+            err.print(f"[red]RUSAK: {p}[/red]")
+    else:
+        console.print(f"Rantai hash utuh; kode verifikasi {entries[-1].hash[:16]}.")
+    if pdf:
+        for f in write_card(desk, target, pdf=True):
+            console.print(f"  {f}")
+    if problems:
+        raise typer.Exit(1)
+
+
+def _verify_cards(desk: Desk, reg_no: str | None) -> None:
+    """``loket card verify [REG]``: every card's hash chain; exit 1 if one is broken."""
+    from loket.approval import control_card
+
+    with desk.db() as session:
+        report = control_card.verify(session, reg_no)
+    bad = {k: v for k, v in report.items() if v}
+    for k, problems in report.items():
+        if problems:
+            for p in problems:
+                err.print(f"[red]{k}: {p}[/red]")
+        else:
+            console.print(f"{k}: utuh ({'ok'})")
+    if not report:
+        console.print("Tidak ada kartu kendali.")
+    if bad:
+        raise typer.Exit(1)
+
+
+def _card_table(target: str, entries: list[CardEntry]) -> Table:
+    """The entries of one control card as a table."""
+    from loket.approval.officials import ROLE_LABELS
+
     table = Table(title=f"Kartu kendali {target}")
     for col in (
         "#",
@@ -255,19 +287,7 @@ def card(
             + (f"\ncatatan: {e.note}" if e.note else "")
             + (f"\nvia {e.channel}" if e.channel else ""),
         )
-    console.print(table)
-    for a in refused:
-        console.print(f"[yellow]ditolak {_wib(a.at)}: {a.message}[/yellow]")
-    if problems:
-        for p in problems:
-            err.print(f"[red]RUSAK: {p}[/red]")
-    else:
-        console.print(f"Rantai hash utuh; kode verifikasi {entries[-1].hash[:16]}.")
-    if pdf:
-        for f in write_card(desk, target, pdf=True):
-            console.print(f"  {f}")
-    if problems:
-        raise typer.Exit(1)
+    return table
 
 
 # ---------------------------------------------------------------------------------------
@@ -328,7 +348,8 @@ def approval_draft(
     ] = None,
 ) -> None:
     """Back office: correct the draft while the file is at its desk, then render it again."""
-    from loket.approval.desk import ApprovalError, Refused, redraft
+    from loket.approval.refusal import ApprovalError, Refused
+    from loket.approval.start import redraft
 
     corrections = {}
     for item in sets or []:

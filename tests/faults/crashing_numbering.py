@@ -8,7 +8,9 @@ import sys
 import time
 from pathlib import Path
 
+from loket.approval import acts
 from loket.approval import desk as approval
+from loket.approval.refusal import ApprovalError, Refused
 
 MARKERS = Path(os.environ["LOKET_FAULT_MARKERS"])
 TARGET = os.environ.get("LOKET_FAULT_PHASE", "")
@@ -22,7 +24,7 @@ def mark(phase: str) -> None:
         time.sleep(PAUSE)
 
 
-_assign = approval.assign_number
+_assign = acts.assign_number
 
 
 def _assign_marked(session, chain, **kwargs):  # type: ignore[no-untyped-def]
@@ -32,14 +34,14 @@ def _assign_marked(session, chain, **kwargs):  # type: ignore[no-untyped-def]
     return permit
 
 
-approval.assign_number = _assign_marked  # type: ignore[assignment]
+acts.assign_number = _assign_marked  # type: ignore[assignment]
 
 if __name__ == "__main__":
     nip, reg_nos = sys.argv[1], sys.argv[2:]
     desk = approval.Desk.load(pdf=False)
     for reg_no in reg_nos:
         try:
-            approval.act(desk, reg_no, nip, approval.APPROVE)
-        except (approval.ApprovalError, approval.Refused):
+            acts.act(desk, reg_no, nip, approval.APPROVE)
+        except (ApprovalError, Refused):
             continue  # numbered by an earlier (killed) run
         mark("committed")

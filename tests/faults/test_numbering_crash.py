@@ -18,6 +18,8 @@ from sqlalchemy import select
 from tests.approval_helpers import Home, make_application, make_home
 from tests.faults.helpers import PY, REPO, clean_env
 
+pytestmark = pytest.mark.e2e
+
 APPS = 10
 PHASES = ("numbering", "numbered-uncommitted", "committed")
 CHAIN = ["back_office", "analis_ahli_muda", "analis_ahli_madya", "sekretaris", "kepala_dinas"]
@@ -53,8 +55,10 @@ def _run(home: Home, nip: str, regs: list[str], rng: random.Random, phase: str =
 
 
 def test_numbering_survives_kill_9(ahome: Home) -> None:
-    from loket.approval.desk import APPROVE, Desk, act, start
+    from loket.approval.acts import act
+    from loket.approval.desk import APPROVE, Desk
     from loket.approval.models import READY, Approval, Permit
+    from loket.approval.start import start
 
     desk = Desk.load(pdf=False)
     p = ahome.people

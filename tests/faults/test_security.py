@@ -23,6 +23,7 @@ def test_mask_unit() -> None:
     assert "1471********0001" in text and "SIKR-2026-000012" in text
 
 
+@pytest.mark.e2e
 def test_flow_logs_are_masked(prefect_server: None) -> None:
     from prefect import flow, get_client, get_run_logger
 
@@ -85,7 +86,10 @@ def test_every_approval_action_names_its_official(ahome: Home) -> None:
     from sqlalchemy import select
 
     from loket.approval import models as m
-    from loket.approval.desk import APPROVE, Desk, Refused, act, start
+    from loket.approval.acts import act
+    from loket.approval.desk import APPROVE, Desk
+    from loket.approval.refusal import Refused
+    from loket.approval.start import start
 
     desk = Desk.load(pdf=False)
     p = ahome.people

@@ -1,0 +1,234 @@
+"""Entering the chain (SOP steps 1-3) and the back office's draft.
+
+:func:`start` puts a complete application into the chain: the receipt and the front-office
+check become the first entries of the control card, the back office gets its task, and the
+draft and its review packet are made. :func:`redraft` lets the back office correct the draft
+while the file is at its desk.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loket.approval import control_card, notify
+from loket.approval.chain import Norm, Step
+from loket.approval.desk import Desk, Outcome, get, open_task
+from loket.approval.documents import render_draft, write_card
+from loket.approval.models import IN_PROGRESS, Approval, as_utc
+from loket.approval.numbering import with_retries
+from loket.approval.packets import write_packet
+from loket.approval.permit import (
+    EDITABLE,
+    Applicant,
+    applicant,
+    find_address,
+    find_phone,
+    read_json,
+)
+from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
+from loket.approval.tasks import add_task
+from loket.intake import register
+
+
+def _checked_at(session: Session, reg_no: str, fallback: datetime) -> datetime:
+    event = session.scalars(
+        select(register.IntakeEvent)
+        .where(register.IntakeEvent.reg_no == reg_no, register.IntakeEvent.kind == "checked")
+        .order_by(register.IntakeEvent.id.desc())
+    ).first()
+    return as_utc(event.at) if event else fallback
+
+
+def _complete_checklist(folder: Path, reg_no: str) -> dict[str, Any]:
+    """The file's ``checklist.json``; refused unless its verdict is complete."""
+    checklist = read_json(folder / "checklist.json")
+    if checklist is None:
+        raise ApprovalError(f"{reg_no}: checklist.json belum ada di {folder}")
+    if checklist.get("verdict") != "complete":
+        raise ApprovalError(
+            f"{reg_no}: berkas belum lengkap (verdict {checklist.get('verdict')!r}); "
+            "tidak dapat diproses ke pembuatan draf."
+        )
+    return checklist
+
+
+def start(desk: Desk, reg_no: str) -> Outcome:
+    """Put a complete application into the chain (idempotent).
+
+    Records the receipt and the front-office check as the first card entries, opens the
+    back-office task, renders ``draft.docx``/``draft.pdf`` and the review packet.
+    """
+    folder = desk.folder(reg_no)
+    checklist = _complete_checklist(folder, reg_no)
+    pages_doc = read_json(folder / "pages.json")
+    phone = find_phone(pages_doc)
+    address = find_address(pages_doc)
+    with desk.db() as session:
+        app = register.get(session, reg_no)
+        if app is None:
+            raise ApprovalError(f"{reg_no} tidak ada di register permohonan")
+        if app.verdict not in (None, "complete"):
+            raise ApprovalError(f"{reg_no}: register mencatat verdict {app.verdict!r}")
+        existing = _already_started(session, reg_no)
+        if existing is not None:
+            return existing
+        service = app.service
+        received = as_utc(app.received_at)
+        checked = _checked_at(session, reg_no, desk.now())
+    chain = desk.chain(service)
+    person = applicant(checklist, None, address=address, phone=phone)
+    now = desk.now()
+    first = chain.steps[0]
+
+    def work(session: Session) -> int:
+        if get(session, reg_no) is not None:  # started at the same moment elsewhere
+            task = open_task(session, reg_no)
+            return task.id if task else 0
+        session.add(_new_approval(reg_no, service, now, person))
+        session.flush()
+        _front_office_entries(session, reg_no, app.source, received, checked, first, person.phone)
+        task = add_task(session, reg_no, 0, first, now, note=None)
+        return task.id
+
+    task_id = with_retries(desk.db, work)
+    files = render_draft(desk, reg_no)
+    write_packet(desk, reg_no, task_id)
+    write_card(desk, reg_no, pdf=False)
+    return Outcome(
+        reg_no,
+        f"{reg_no}: draf dibuat; menunggu {first.role_label}.",
+        next_task=task_id,
+        next_role=first.role,
+        files=files,
+    )
+
+
+def _already_started(session: Session, reg_no: str) -> Outcome | None:
+    """The outcome of starting a file that is in the chain already (None: it is not)."""
+    if get(session, reg_no) is None:
+        return None
+    t = open_task(session, reg_no)
+    return Outcome(
+        reg_no,
+        f"{reg_no} sudah dalam proses persetujuan.",
+        next_task=t.id if t else None,
+        next_role=t.role if t else None,
+    )
+
+
+def _new_approval(reg_no: str, service: str, now: datetime, person: Applicant) -> Approval:
+    """The approval row of a file entering the chain, with the applicant's contact."""
+    return Approval(
+        reg_no=reg_no,
+        service=service,
+        status=IN_PROGRESS,
+        started_at=now,
+        applicant_name=person.name,
+        phone=person.phone,
+        address=person.address or None,
+    )
+
+
+def _front_office_entries(
+    session: Session,
+    reg_no: str,
+    source: str,
+    received: datetime,
+    checked: datetime,
+    first: Step,
+    phone: str | None,
+) -> None:
+    """The first two card entries (SOP steps 1-2): receipt and the completeness check, done by
+    the intake, handed over to the first desk of the chain."""
+    control_card.append(
+        session,
+        reg_no,
+        control_card.NewEntry(
+            activity="Penerimaan berkas permohonan dan persyaratan",
+            action="penerimaan",
+            role="front_office",
+            actor_name="loket (penerimaan otomatis)",
+            received_at=received,
+            handed_over_at=received,
+            outcome="diterima dan diregistrasi",
+            sop_step=1,
+            norm="3 menit",
+            note=f"sumber: {source}",
+            channel="intake",
+        ),
+    )
+    control_card.append(
+        session,
+        reg_no,
+        control_card.NewEntry(
+            activity="Pemeriksaan kelengkapan berkas",
+            action="pemeriksaan",
+            role="front_office",
+            actor_name="loket (pemeriksaan otomatis)",
+            received_at=received,
+            handed_over_at=max(checked, received),
+            due_at=Norm(minutes=35).due(received),
+            outcome=f"lengkap, diteruskan ke {first.role_label}",
+            handed_to=first.role_label,
+            sop_step=2,
+            norm="35 menit",
+            note=None
+            if phone
+            else "nomor HP pemohon tidak ditemukan di surat "
+            "permohonan: SMS tidak dapat dikirim sebelum nomor dilengkapi",
+            channel="intake",
+        ),
+    )
+
+
+def redraft(
+    desk: Desk,
+    reg_no: str,
+    nip: str,
+    *,
+    bap: str | None = None,
+    corrections: dict[str, str] | None = None,
+) -> Outcome:
+    """The back office fixes the draft (BAP reference, corrected applicant fields) while the
+    file is at its desk; the draft is rendered again."""
+    bad = sorted(set(corrections or {}) - set(EDITABLE))
+    if bad:
+        raise ApprovalError(
+            f"kolom {', '.join(bad)} tidak dapat diubah; pilih: {', '.join(EDITABLE)}"
+        )
+    with desk.db() as session:
+        appr = get(session, reg_no)
+        if appr is None:
+            raise not_in_chain(reg_no)
+        task = open_task(session, reg_no)
+        chain = desk.chain(appr.service)
+    first = chain.steps[0]
+    if task is None or task.step_index != 0:
+        raise ApprovalError(f"{reg_no}: berkas tidak sedang di {first.role_label}; draf terkunci")
+    Attempt(desk, reg_no, nip, None, "draf", "cli").authorize(task.id, first.role)
+
+    def work(session: Session) -> None:
+        appr = get(session, reg_no)
+        assert appr is not None
+        if bap:
+            appr.bap_ref = bap.strip()
+        if corrections:
+            merged = dict(appr.overrides or {})
+            merged.update(corrections)
+            appr.overrides = merged
+            if "phone" in corrections:
+                appr.phone = notify.normalize_phone(corrections["phone"])
+            if "address" in corrections:
+                appr.address = corrections["address"]
+            if "name" in corrections:
+                appr.applicant_name = corrections["name"]
+
+    with_retries(desk.db, work)
+    files = render_draft(desk, reg_no)
+    write_packet(desk, reg_no, task.id)
+    return Outcome(reg_no, f"{reg_no}: draf diperbarui.", files=files)

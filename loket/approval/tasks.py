@@ -1,0 +1,97 @@
+"""Review tasks: opening the task of a step at its desk, and the list of open tasks.
+
+A task (``approval_tasks``) is one step of the chain waiting at the desk of its role, due
+after the step's norm in working time; the list shows each official what they may act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loket.approval.chain import Step
+from loket.approval.desk import Desk, get
+from loket.approval.models import OPEN, ApprovalTask, as_utc, utcnow
+from loket.approval.officials import NotAuthorized, authorize
+from loket.approval.packets import packet_dir
+
+
+def add_task(
+    session: Session, reg_no: str, index: int, step: Step, now: datetime, note: str | None
+) -> ApprovalTask:
+    """Open the task of step ``index`` at its desk, due after the step's norm."""
+    task = ApprovalTask(
+        reg_no=reg_no,
+        step_index=index,
+        step_code=step.code,
+        role=step.role.value,
+        action=step.action.value,
+        status=OPEN,
+        opened_at=now,
+        due_at=step.norm.due(now),
+        incoming_note=note,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    reg_no: str
+    step: Step
+    step_no: int
+    steps: int
+    applicant: str
+    opened_at: datetime
+    due_at: datetime
+    incoming_note: str | None
+    packet: Path | None
+    may_act_as: str | None  # None: the holder; "Plh." for a delegate
+
+    @property
+    def overdue(self) -> bool:
+        return utcnow() > as_utc(self.due_at)
+
+
+def list_tasks(desk: Desk, nip: str | None = None) -> list[TaskView]:
+    """Open tasks, oldest first; with ``nip`` only those this official may act on."""
+    views: list[TaskView] = []
+    with desk.db() as session:
+        rows = session.scalars(
+            select(ApprovalTask).where(ApprovalTask.status == OPEN).order_by(ApprovalTask.opened_at)
+        ).all()
+        for t in rows:
+            appr = get(session, t.reg_no)
+            if appr is None:
+                continue
+            chain = desk.chain(appr.service)
+            step = chain.steps[t.step_index]
+            acting: str | None = None
+            if nip is not None:
+                try:
+                    acting = authorize(desk.officials, nip, step.role).acting
+                except NotAuthorized:
+                    continue
+            packet = packet_dir(desk, t.role, t.reg_no)
+            views.append(
+                TaskView(
+                    id=t.id,
+                    reg_no=t.reg_no,
+                    step=step,
+                    step_no=t.step_index + 1,
+                    steps=len(chain.steps),
+                    applicant=appr.applicant_name or "-",
+                    opened_at=as_utc(t.opened_at),
+                    due_at=as_utc(t.due_at),
+                    incoming_note=t.incoming_note,
+                    packet=packet if packet.is_dir() else None,
+                    may_act_as=acting,
+                )
+            )
+    return views
