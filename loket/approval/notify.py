@@ -359,6 +359,27 @@ def dispatch(
     """Send every due message once; failures are rescheduled with back-off."""
     at = now or utcnow()
     stale = at - timedelta(seconds=CLAIM_SECONDS)
+    results: list[Sent] = []
+    for nid in _due(db, at, stale, limit, reg_no):
+        message = _claim(db, nid, at, stale)
+        if message is None:
+            continue
+        try:
+            receipt = notifier.send(message)
+        except Exception as exc:  # any channel failure: keep the message, retry later
+            detail = f"{type(exc).__name__}: {exc}"[:500]
+            _reschedule(db, nid, rules, at, notifier, detail)
+            results.append(Sent(nid, message.reg_no, False, detail))
+            continue
+        _mark_sent(db, nid, notifier, receipt)
+        results.append(Sent(nid, message.reg_no, True, receipt))
+    return results
+
+
+def _due(
+    db: sessionmaker[Session], at: datetime, stale: datetime, limit: int, reg_no: str | None
+) -> list[int]:
+    """Ids of the messages to send now: pending and due, or claimed by a sender that died."""
     with db() as session:
         query = (
             select(Notification.id)
@@ -373,55 +394,65 @@ def dispatch(
         )
         if reg_no:
             query = query.where(Notification.reg_no == reg_no)
-        due = list(session.scalars(query))
-    results: list[Sent] = []
-    for nid in due:
-        with db.begin() as session:
-            claimed = session.execute(
-                update(Notification)
-                .where(Notification.id == nid)
-                .where(
-                    or_(
-                        Notification.status == PENDING,
-                        (Notification.status == SENDING) & (Notification.claimed_at < stale),
-                    )
+        return list(session.scalars(query))
+
+
+def _claim(db: sessionmaker[Session], nid: int, at: datetime, stale: datetime) -> Outgoing | None:
+    """Claim message ``nid`` for this sender (its own transaction); None if another sender
+    holds it or sent it meanwhile."""
+    with db.begin() as session:
+        claimed = session.execute(
+            update(Notification)
+            .where(Notification.id == nid)
+            .where(
+                or_(
+                    Notification.status == PENDING,
+                    (Notification.status == SENDING) & (Notification.claimed_at < stale),
                 )
-                .values(status=SENDING, claimed_at=at)
-            ).rowcount
-            if not claimed:
-                continue
-            row = session.get(Notification, nid)
-            assert row is not None
-            message = Outgoing(
-                row.id, row.key, row.reg_no, row.kind, row.phone or "", row.text, row.created_at
             )
-        try:
-            receipt = notifier.send(message)
-        except Exception as exc:  # any channel failure: keep the message, retry later
-            detail = f"{type(exc).__name__}: {exc}"[:500]
-            with db.begin() as session:
-                row = session.get(Notification, nid)
-                assert row is not None
-                row.attempts += 1
-                backoff = rules.retry.backoff_minutes
-                wait = backoff[min(row.attempts - 1, len(backoff) - 1)]
-                row.status = PENDING
-                row.next_attempt_at = at + timedelta(minutes=wait)
-                row.last_error = detail
-                row.channel = notifier.name
-            results.append(Sent(nid, message.reg_no, False, detail))
-            continue
-        with db.begin() as session:
-            row = session.get(Notification, nid)
-            assert row is not None
-            row.attempts += 1
-            row.status = SENT
-            row.sent_at = utcnow()
-            row.channel = notifier.name
-            row.receipt = receipt[:1000]
-            row.last_error = None
-        results.append(Sent(nid, message.reg_no, True, receipt))
-    return results
+            .values(status=SENDING, claimed_at=at)
+        ).rowcount
+        if not claimed:
+            return None
+        row = session.get(Notification, nid)
+        assert row is not None
+        return Outgoing(
+            row.id, row.key, row.reg_no, row.kind, row.phone or "", row.text, row.created_at
+        )
+
+
+def _reschedule(
+    db: sessionmaker[Session],
+    nid: int,
+    rules: NotifyRules,
+    at: datetime,
+    notifier: Notifier,
+    detail: str,
+) -> None:
+    """A failed send: count the attempt and try again after the next back-off interval."""
+    with db.begin() as session:
+        row = session.get(Notification, nid)
+        assert row is not None
+        row.attempts += 1
+        backoff = rules.retry.backoff_minutes
+        wait = backoff[min(row.attempts - 1, len(backoff) - 1)]
+        row.status = PENDING
+        row.next_attempt_at = at + timedelta(minutes=wait)
+        row.last_error = detail
+        row.channel = notifier.name
+
+
+def _mark_sent(db: sessionmaker[Session], nid: int, notifier: Notifier, receipt: str) -> None:
+    """A successful send: the message is done, with the channel's receipt."""
+    with db.begin() as session:
+        row = session.get(Notification, nid)
+        assert row is not None
+        row.attempts += 1
+        row.status = SENT
+        row.sent_at = utcnow()
+        row.channel = notifier.name
+        row.receipt = receipt[:1000]
+        row.last_error = None
 
 
 def pending(session: Session) -> list[Notification]:

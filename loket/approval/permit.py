@@ -243,18 +243,7 @@ def permit_context(
     bap_ref: str | None,
     paraf: list[dict[str, str]] | None = None,
 ) -> dict[str, object]:
-    female = _female(person.nik)
-    title = {True: "Sdri.", False: "Sdr."}.get(female, "Sdr./Sdri.")  # type: ignore[arg-type]
-    received_local = received.astimezone(WIB) if received.tzinfo else received
-    memperhatikan = [
-        f"Surat permohonan {title} {person.name} yang diterima tanggal "
-        f"{tanggal(received_local)} (nomor registrasi {reg_no}) beserta persyaratannya yang "
-        "telah diperiksa dan dinyatakan lengkap;"
-    ]
-    if bap_ref:
-        memperhatikan.append(f"Berita Acara Pemeriksaan (BAP) Tim Teknis Nomor {bap_ref}.")
-    else:
-        memperhatikan[-1] = memperhatikan[-1].rstrip(";") + "."
+    memperhatikan = _memperhatikan(person, reg_no=reg_no, received=received, bap_ref=bap_ref)
     until = valid_until(chain, person, issued)
     if person.str_valid_until == "lifetime":
         str_text = "Seumur hidup"
@@ -262,15 +251,7 @@ def permit_context(
         str_text = f"Sampai dengan {tanggal(person.str_valid_until)}"
     else:
         str_text = "-"
-    ketentuan = [
-        f"{chain.product} ini berlaku sampai dengan tanggal {tanggal(until)}"
-        + (" sepanjang STR masih berlaku." if chain.validity.limited_by_str else "."),
-        "Hanya berlaku pada 1 (satu) fasilitas pelayanan kesehatan tersebut di atas.",
-        f"Pemegang {chain.abbreviation} wajib melaksanakan pekerjaan sesuai standar profesi, "
-        "standar pelayanan dan standar prosedur operasional.",
-        "Apabila di kemudian hari terdapat kekeliruan dalam surat izin ini, akan diadakan "
-        "perbaikan sebagaimana mestinya.",
-    ]
+    ketentuan = _ketentuan(chain, until)
     birth = (
         f"{person.birth_place}, {tanggal(person.birth_date)}"
         if person.birth_date
@@ -299,6 +280,39 @@ def permit_context(
         "reg_no": reg_no,
         **_signature(signer),
     }
+
+
+def _memperhatikan(
+    person: Applicant, *, reg_no: str, received: datetime, bap_ref: str | None
+) -> list[str]:
+    """The "Memperhatikan" clauses: the application as received and checked, and the
+    technical team's BAP when there is one."""
+    female = _female(person.nik)
+    title = {True: "Sdri.", False: "Sdr."}.get(female, "Sdr./Sdri.")  # type: ignore[arg-type]
+    received_local = received.astimezone(WIB) if received.tzinfo else received
+    memperhatikan = [
+        f"Surat permohonan {title} {person.name} yang diterima tanggal "
+        f"{tanggal(received_local)} (nomor registrasi {reg_no}) beserta persyaratannya yang "
+        "telah diperiksa dan dinyatakan lengkap;"
+    ]
+    if bap_ref:
+        memperhatikan.append(f"Berita Acara Pemeriksaan (BAP) Tim Teknis Nomor {bap_ref}.")
+    else:
+        memperhatikan[-1] = memperhatikan[-1].rstrip(";") + "."
+    return memperhatikan
+
+
+def _ketentuan(chain: ServiceChain, until: date) -> list[str]:
+    """The conditions of the permit: validity, one workplace, professional standards."""
+    return [
+        f"{chain.product} ini berlaku sampai dengan tanggal {tanggal(until)}"
+        + (" sepanjang STR masih berlaku." if chain.validity.limited_by_str else "."),
+        "Hanya berlaku pada 1 (satu) fasilitas pelayanan kesehatan tersebut di atas.",
+        f"Pemegang {chain.abbreviation} wajib melaksanakan pekerjaan sesuai standar profesi, "
+        "standar pelayanan dan standar prosedur operasional.",
+        "Apabila di kemudian hari terdapat kekeliruan dalam surat izin ini, akan diadakan "
+        "perbaikan sebagaimana mestinya.",
+    ]
 
 
 def render(template: str, context: dict[str, object], out: Path, *, pdf: bool) -> list[Path]:
