@@ -22,8 +22,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import readers
 from loket.common.db import open_database
+from loket.common.errors import describe_error, new_error_id
 from loket.common.settings import Settings, load_settings
-from loket.intake import faults, register
+from loket.intake import register
 from loket.intake import steps as intake
 from loket.intake.classify import load_rules
 from loket.intake.containment import (
@@ -165,9 +166,9 @@ def _check_and_start(settings: Settings) -> dict[str, str]:
             future.result()
         except Exception as exc:  # logged with an error id; the other files go on
             raise_if_office_fault(exc)
-            error_id = faults.new_error_id()
+            error_id = new_error_id()
             get_run_logger().error(
-                "%s: approval chain not started (%s): %s", reg_no, error_id, faults.describe(exc),
+                "%s: approval chain not started (%s): %s", reg_no, error_id, describe_error(exc),
                 exc_info=exc,
             )  # fmt: skip
     return verdicts

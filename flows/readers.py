@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-from loket.intake import faults
+from loket.common.errors import new_error_id
 from loket.intake import steps as intake
 from loket.intake.pages import PageRef
 
@@ -62,7 +62,7 @@ def abandoned() -> int:
 
 
 def _hung(ref: PageRef, limit: float) -> intake.PageResult:
-    error_id = faults.new_error_id()
+    error_id = new_error_id()
     log.error("%s page %d still being read after %.0f s: hung (%s)", ref.relpath, ref.page,
               limit, error_id)  # fmt: skip
     error = f"PageHang: still being read after {limit:.0f} s"

@@ -5,7 +5,7 @@ Every attempt at a stage of one submission or application is logged before it st
 (:func:`loket.intake.faults.begin`); a failure is recorded with an error id; an item a run died on
 is worked on alone, first; an item that failed three times, counting runs that died while it
 was alone, is parked and left alone until an officer retries it. The run goes on. A fault of
-the office itself (database, disk, rules) is raised as :class:`loket.intake.faults.OfficeBroken`.
+the office itself (database, disk, rules) is raised as :class:`loket.common.errors.OfficeBroken`.
 No Prefect here: ``flows/intake.py``, ``flows/checks.py`` and ``flows/distributed.py`` call
 these steps.
 """
@@ -16,6 +16,7 @@ import logging
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from loket.common.errors import OfficeBroken, office_fault
 from loket.common.settings import Settings
 from loket.intake import faults, register
 from loket.intake import steps as intake
@@ -26,9 +27,9 @@ log = logging.getLogger("loket.containment")
 
 def raise_if_office_fault(exc: BaseException) -> None:
     """A fault of the office itself (database, disk) stops the run with what is wrong."""
-    why = faults.office_fault(exc)
+    why = office_fault(exc)
     if why:
-        raise faults.OfficeBroken(why) from exc
+        raise OfficeBroken(why) from exc
 
 
 def _source_of(db: sessionmaker[Session], reg_no: str) -> str:

@@ -7,23 +7,20 @@ failed :data:`MAX_ATTEMPTS` times is *parked*: left alone by later runs until an
 asks for a retry (``loket retry``), so a poisoned item never blocks the office.
 
 Only a fault of the office itself (database unreachable, disk full or read-only, rules
-invalid) stops a run: :func:`office_fault` tells the two apart.
+invalid) stops a run: :func:`loket.common.errors.office_fault` tells the two apart.
 """
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from loket.common.rulesfile import RulesError
+from loket.common.errors import describe_error, new_error_id
 from loket.intake import register
 
 log = logging.getLogger("loket.faults")
@@ -31,47 +28,6 @@ log = logging.getLogger("loket.faults")
 #: Failures after which an item is parked instead of being tried again.
 MAX_ATTEMPTS = 3
 PARKED = "parked"
-
-#: OSError numbers that say the office's storage, not one input, is at fault.
-_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
-
-
-class OfficeBroken(RuntimeError):
-    """The office itself cannot work (database, disk, rules): the run stops and says so."""
-
-
-def office_fault(exc: BaseException) -> str | None:
-    """Why ``exc`` is a fault of the office rather than of one input, or None."""
-    if isinstance(exc, OfficeBroken):
-        return str(exc)
-    if isinstance(exc, RulesError):
-        return f"aturan tidak valid / rules invalid: {exc}"
-    if isinstance(exc, OperationalError | DBAPIError) and not _is_integrity(exc):
-        return f"basis data tidak dapat dipakai / database unusable: {exc.orig or exc}"
-    if isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS:
-        return f"penyimpanan bermasalah / storage failed: {exc.strerror} ({exc.filename or ''})"
-    if isinstance(exc, MemoryError):
-        return "memori habis / out of memory"
-    return None
-
-
-def _is_integrity(exc: DBAPIError) -> bool:
-    from sqlalchemy.exc import IntegrityError
-
-    return isinstance(exc, IntegrityError)
-
-
-def new_error_id() -> str:
-    """A short id that ties an officer's reason text to the log line with the traceback."""
-    return f"E-{secrets.token_hex(4)}"
-
-
-def describe(exc: BaseException) -> str:
-    """One line naming the error, bounded (an exception text may quote outside data)."""
-    text = " ".join(str(exc).split())
-    if len(text) > 300:
-        text = text[:299] + "…"
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 @dataclass(frozen=True)
@@ -197,7 +153,7 @@ def record(
     (``reg_no``) or a submission not registered (``source``, ``key`` saying which version of
     it: a changed submission starts afresh); park the item on its :data:`MAX_ATTEMPTS`-th."""
     error_id = new_error_id()
-    error = describe(exc)
+    error = describe_error(exc)
     log.error("%s: %s failed at %s (%s)", source, reg_no or "-", stage, error_id, exc_info=exc)
     detail = {"stage": stage, "error_id": error_id, "error": error, "key": key}
     with db.begin() as session:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.common import safefs
+from loket.common.errors import describe_error, new_error_id, office_fault
 from loket.common.settings import PAGE_TIMEOUT, Settings
 from loket.intake import archive, faults, register
 from loket.intake.classify import (
@@ -386,11 +387,11 @@ def read(
     try:
         result = _read_page(ref, psm, timeout)
     except Exception as exc:
-        if faults.office_fault(exc):
+        if office_fault(exc):
             raise
-        error_id = faults.new_error_id()
+        error_id = new_error_id()
         log.warning("%s page %d unreadable (%s)", ref.relpath, ref.page, error_id, exc_info=exc)
-        return PageResult(ref, None, False, faults.describe(exc), error_id)
+        return PageResult(ref, None, False, describe_error(exc), error_id)
     cache.put(key, result)
     return PageResult(ref, result, False)
 
