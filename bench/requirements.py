@@ -156,7 +156,7 @@ def oracle(doc: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
 def unavailable(truth: dict[str, Any], rules_path: Path) -> set[str]:
     """Applicant fields none of whose source documents is the applicant's own in this
     application (all missing, or another person's): nobody could read them."""
-    from loket.requirements.engine import load_service_rules
+    from loket.requirements.rules import load_service_rules
 
     rules = load_service_rules(rules_path)
     gone = {d.removeprefix("missing_") for d in truth["defects"] if d.startswith("missing_")}

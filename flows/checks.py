@@ -94,8 +94,8 @@ def quality_report_task(
 ) -> list[str]:
     """great-expectations over the applicant fields of a batch; Data Docs under
     ``outbox/_data-docs/<batch>/index.html`` (one site per service when a batch mixes them)."""
-    from loket.requirements.engine import load_service_rules, quality_row
-    from loket.requirements.quality import write_data_docs
+    from loket.requirements.quality import quality_row, write_data_docs
+    from loket.requirements.rules import load_service_rules
 
     if not reg_nos:
         return []

@@ -16,8 +16,9 @@ from PIL import Image, ImageDraw, ImageFont
 from loket.common.rulesfile import RulesError
 from loket.office.rulesets import check_file, schema_for
 from loket.requirements import identity as ident
-from loket.requirements.engine import check_application, load_service_rules
+from loket.requirements.engine import check_application
 from loket.requirements.extract import FieldSpec, PageText, extract, find_dates, parse_date
+from loket.requirements.rules import load_service_rules
 from loket.requirements.stamps import HueRange, InkRule, find_ink, find_phrases
 from tests import requirement_texts as T
 
@@ -544,8 +545,7 @@ def test_second_service_rejects_the_radiographers_body_and_expired_str() -> None
 # great-expectations gate
 # --------------------------------------------------------------------------------------------
 def test_quality_gate_feeds_the_checklist_and_writes_data_docs(tmp_path: Path) -> None:
-    from loket.requirements.engine import quality_row
-    from loket.requirements.quality import validate_rows, write_data_docs
+    from loket.requirements.quality import quality_row, validate_rows, write_data_docs
 
     rules = load_service_rules(RULES)
     good = run(T.application())

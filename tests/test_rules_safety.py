@@ -24,7 +24,7 @@ import yaml
 from loket.common.rulesfile import RulesError
 from loket.intake.classify import load_rules
 from loket.office.rulesets import check_file, rules_files
-from loket.requirements.engine import load_service_rules
+from loket.requirements.rules import load_service_rules
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = REPO / "rules"

@@ -37,7 +37,7 @@ resolvers: list[Callable[[Path], type[BaseModel] | None]] = []
 
 def _service_requirements(path: Path) -> type[BaseModel] | None:
     """A service's requirement rules (``rules/<service>.yaml`` with ``requirements:``)."""
-    from loket.requirements.engine import resolve_schema
+    from loket.requirements.rules import resolve_schema
 
     return resolve_schema(path)
 

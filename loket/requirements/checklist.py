@@ -8,12 +8,13 @@ DPMPTSP Kota Pekanbaru, rendered with docxtpl from ``templates/surat-pengembalia
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from loket.documents.officedocs import OFFICE, ROMAWI, render_docx, tanggal, templates_dir
-from loket.requirements.engine import ServiceRules
+from loket.requirements.rules import ServiceRules
 
 CHECKLIST_JSON = "checklist.json"
 CHECKLIST_PDF = "checklist.pdf"
@@ -79,20 +80,8 @@ def write_json(path: Path, data: object) -> None:
 # --------------------------------------------------------------------------------------------
 # PDF for the front office
 # --------------------------------------------------------------------------------------------
-def write_pdf(
-    path: Path,
-    checklist: dict[str, Any],
-    rules: ServiceRules,
-    *,
-    reg_no: str,
-    received: date,
-) -> Path:
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
-    pdf = FPDF(format="A4")
-    pdf.set_margins(18, 15, 15)
-    pdf.set_auto_page_break(True, margin=15)
+def _fonts(pdf: Any) -> tuple[str, Callable[[str], str]]:
+    """The font family (DejaVu when installed) and the text filter for it."""
     unicode_font = (_FONT_DIR / "DejaVuSans.ttf").is_file()
     if unicode_font:
         pdf.add_font("DejaVu", "", str(_FONT_DIR / "DejaVuSans.ttf"))
@@ -107,7 +96,13 @@ def write_pdf(
         s = s.replace("✓", "V").replace("✗", "X").replace("–", "-").replace("—", "-")
         return s.encode("latin-1", "replace").decode("latin-1")
 
-    pdf.add_page()
+    return family, text
+
+
+def _heading(pdf: Any, family: str, text: Callable[[str], str], rules: ServiceRules) -> None:
+    """The office's letterhead and the title of the checklist."""
+    from fpdf.enums import XPos, YPos
+
     pdf.set_font(family, "B", 12)
     for line in (OFFICE["pemerintah"], OFFICE["dinas"]):
         pdf.cell(0, 6, text(line), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -138,6 +133,19 @@ def write_pdf(
     pdf.cell(0, 5, text(rules.label), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
 
+
+def _particulars(
+    pdf: Any,
+    family: str,
+    text: Callable[[str], str],
+    checklist: dict[str, Any],
+    *,
+    reg_no: str,
+    received: date,
+) -> None:
+    """The application's particulars and the applicant fields, one line each."""
+    from fpdf.enums import XPos, YPos
+
     a = checklist.get("applicant", {})
     info = [
         ("Nomor registrasi", reg_no),
@@ -155,7 +163,19 @@ def write_pdf(
         pdf.multi_cell(0, 5, text(str(v)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
 
-    widths = (8, 50, 9, 80, 30)
+
+_WIDTHS = (8, 50, 9, 80, 30)
+
+
+def _table(
+    pdf: Any,
+    family: str,
+    text: Callable[[str], str],
+    checklist: dict[str, Any],
+    rules: ServiceRules,
+) -> None:
+    """The requirements table: number, requirement, mark, reason, pages."""
+    widths = _WIDTHS
     heads = ("No", "Persyaratan", "", "Keterangan", "Halaman")
     pdf.set_font(family, "B", 9)
     pdf.set_fill_color(217, 226, 243)
@@ -170,34 +190,54 @@ def write_pdf(
         if status != "ok":
             reason = f"{STATUS_ID[status]}: {reason}"
         cells = (str(i), labels.get(item["id"], item["id"]), MARK[status], reason, _pages(item))
-        heights = [
-            len(pdf.multi_cell(w, 4.2, text(c), dry_run=True, output="LINES"))
-            for w, c in zip(widths, cells, strict=True)
-        ]
-        row_h = max(heights) * 4.2 + 1.5
-        if pdf.get_y() + row_h > pdf.h - 15:
-            pdf.add_page()
-        x0, y0 = pdf.get_x(), pdf.get_y()
-        for j, (w, c) in enumerate(zip(widths, cells, strict=True)):
-            pdf.set_xy(x0 + sum(widths[:j]), y0)
-            pdf.rect(pdf.get_x(), y0, w, row_h)
-            if j == 2:
-                pdf.set_font(family, "B", 11)
-                pdf.set_text_color(
-                    *(
-                        (0, 128, 0)
-                        if status == "ok"
-                        else (192, 0, 0)
-                        if status in ("missing", "invalid")
-                        else (90, 90, 90)
-                    )
+        _table_row(pdf, family, text, cells, status)
+
+
+def _table_row(
+    pdf: Any, family: str, text: Callable[[str], str], cells: tuple[str, ...], status: str
+) -> None:
+    """One row of the table, as high as its tallest cell (on a new page when it does not fit)."""
+    widths = _WIDTHS
+    heights = [
+        len(pdf.multi_cell(w, 4.2, text(c), dry_run=True, output="LINES"))
+        for w, c in zip(widths, cells, strict=True)
+    ]
+    row_h = max(heights) * 4.2 + 1.5
+    if pdf.get_y() + row_h > pdf.h - 15:
+        pdf.add_page()
+    x0, y0 = pdf.get_x(), pdf.get_y()
+    for j, (w, c) in enumerate(zip(widths, cells, strict=True)):
+        pdf.set_xy(x0 + sum(widths[:j]), y0)
+        pdf.rect(pdf.get_x(), y0, w, row_h)
+        if j == 2:
+            pdf.set_font(family, "B", 11)
+            pdf.set_text_color(
+                *(
+                    (0, 128, 0)
+                    if status == "ok"
+                    else (192, 0, 0)
+                    if status in ("missing", "invalid")
+                    else (90, 90, 90)
                 )
-                pdf.multi_cell(w, row_h, text(c), align="C")
-                pdf.set_text_color(0, 0, 0)
-                pdf.set_font(family, "", 8.5)
-            else:
-                pdf.multi_cell(w, 4.2, text(c), align="C" if j == 0 else "L")
-        pdf.set_xy(x0, y0 + row_h)
+            )
+            pdf.multi_cell(w, row_h, text(c), align="C")
+            pdf.set_text_color(0, 0, 0)
+            pdf.set_font(family, "", 8.5)
+        else:
+            pdf.multi_cell(w, 4.2, text(c), align="C" if j == 0 else "L")
+    pdf.set_xy(x0, y0 + row_h)
+
+
+def _closing(
+    pdf: Any,
+    family: str,
+    text: Callable[[str], str],
+    checklist: dict[str, Any],
+    received: date,
+) -> None:
+    """The verdict, the legend and the front-office clerk's signature block."""
+    from fpdf.enums import XPos, YPos
+
     pdf.ln(4)
     pdf.set_font(family, "B", 10.5)
     pdf.multi_cell(
@@ -230,6 +270,27 @@ def write_pdf(
             "\n\n\n\n(................................)"
         ),
     )
+
+
+def write_pdf(
+    path: Path,
+    checklist: dict[str, Any],
+    rules: ServiceRules,
+    *,
+    reg_no: str,
+    received: date,
+) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(18, 15, 15)
+    pdf.set_auto_page_break(True, margin=15)
+    family, text = _fonts(pdf)
+    pdf.add_page()
+    _heading(pdf, family, text, rules)
+    _particulars(pdf, family, text, checklist, reg_no=reg_no, received=received)
+    _table(pdf, family, text, checklist, rules)
+    _closing(pdf, family, text, checklist, received)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
     return path

@@ -6,18 +6,24 @@ invalid and the Indonesian reason). One row per application; failures come back 
 registration number. great-expectations is imported lazily (5-8 s) and run in an ephemeral
 context with analytics and progress bars off; it makes no network calls.
 
+``quality_row`` is an application's row (the applicant fields plus derived columns);
+``apply_quality`` turns its failures into invalid requirements of the checklist.
 ``write_data_docs`` renders the Data Docs HTML of a batch (``index.html`` under a folder).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from loket.requirements.engine import QualityRule
+from loket.requirements import identity as ident
+from loket.requirements.context import Context
+from loket.requirements.results import INVALID, MISSING, NOT_REQUIRED, OK, dedupe_evidence
+from loket.requirements.rules import QualityRule, ServiceRules
 
 KEY = "registration_number"
 _LOCK = threading.Lock()  # great-expectations contexts are not meant for concurrent use
@@ -157,3 +163,61 @@ def write_data_docs(rows: list[dict[str, Any]], rule: QualityRule, folder: Path)
     folder.mkdir(parents=True, exist_ok=True)
     validate_rows(rows, rule, docs_dir=folder)
     return folder / "index.html"
+
+
+# --------------------------------------------------------------------------------------------
+# One application's row, and what its failures do to the checklist
+# --------------------------------------------------------------------------------------------
+def quality_row(checklist: dict[str, Any], rules: ServiceRules, received: date) -> dict[str, Any]:
+    """One row for the data-quality suite: the applicant fields plus derived columns."""
+    a = dict(checklist["applicant"])
+    row: dict[str, Any] = {k: a.get(k) for k in rules.applicant}
+    # derived columns: <date field>_year for every date; from "nik" and "birth_date" the
+    # birth date the NIK encodes and the age on the receipt day
+    for key, value in list(row.items()):
+        if key != "birth_date" and _as_date(value) is not None:
+            row[f"{key}_year"] = _as_date(value).year  # type: ignore[union-attr]
+        elif key != "birth_date" and value in ("lifetime",):
+            row[f"{key}_year"] = None
+    birth = _as_date(a.get("birth_date"))
+    if "nik" in row:
+        nik = a.get("nik")
+        info = ident.nik_info(str(nik), rules.identity.nik.rule(), near=birth) if nik else None
+        row["nik_birth_date"] = (
+            info.birth_date.isoformat() if info is not None and info.birth_date else None
+        )
+    if "birth_date" in row:
+        row["age_years"] = (received - birth).days // 365 if birth is not None else None
+    row["received"] = received.isoformat()
+    return row
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return date.fromisoformat(value)
+    return None
+
+
+def apply_quality(
+    checklist: dict[str, Any], failures: list[dict[str, Any]], ctx: Context | None = None
+) -> None:
+    """Failed expectations make their requirement invalid (a missing one stays missing)."""
+    by_id = {r["id"]: r for r in checklist["requirements"]}
+    evidence = getattr(ctx, "applicant_evidence", {}) if ctx is not None else {}
+    for fail in failures:
+        item = by_id.get(fail["requirement"])
+        if item is None or item["status"] in (MISSING, NOT_REQUIRED):
+            continue
+        if item["status"] == OK:
+            item["status"] = INVALID
+            item["reasons"] = []
+            item["evidence"] = []
+        reason = f"Pemeriksaan mutu data: {fail['reason']}"
+        if reason not in item["reasons"]:
+            item["reasons"].append(reason)
+        for col in fail.get("columns", []):
+            f = evidence.get(col)
+            if f is not None:
+                item["evidence"] = dedupe_evidence([*item["evidence"], f.evidence()])

@@ -1,0 +1,26 @@
+"""The state of one application's evaluation: the rules, its documents, the reference
+identity (the KTP's name, NIK and birth date), whose documents they are, and the ink found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from loket.requirements.documents import Document, ImageFor
+from loket.requirements.extract import Found
+from loket.requirements.results import Outcome
+from loket.requirements.rules import ServiceRules
+
+
+@dataclass
+class Context:
+    rules: ServiceRules
+    docs: dict[str, Document]
+    image_for: ImageFor | None
+    received: date
+    ref_name: str | None = None
+    ref_nik: Found | None = None
+    ref_birth: date | None = None
+    same_person: dict[str, Outcome] = field(default_factory=dict)
+    ink: dict[tuple[str, int], Any] = field(default_factory=dict)  # page -> InkResult | None

@@ -1,0 +1,81 @@
+"""The reference identity everything is compared with: the KTP's name, NIK and birth date
+(rules: ``identity``), or without a readable card the name most documents agree on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from loket.requirements import identity as ident
+from loket.requirements.context import Context
+from loket.requirements.extract import Found
+from loket.requirements.values import values, vote
+
+
+def read_reference(ctx: Context) -> None:
+    """The identity everything is compared with: the KTP's name, NIK and birth date."""
+    rule = ctx.rules.identity
+    card = ctx.docs.get(rule.reference)
+    nrule = rule.nik.rule()
+    if card is not None:
+        births = values(card, f"{rule.birth_field}.date")
+        birth = vote(births)
+        ctx.ref_birth = birth[0] if birth and isinstance(birth[0], date) else None
+        niks = values(card, rule.nik_field)
+        # a NIK agreeing with the card's birth date wins over OCR variants that do not
+        # (including the other 16-digit windows of a line with a digit too many)
+        alternatives = [
+            (w, replace(f, value=w))
+            for _, f in niks
+            for w in f.extra.get("windows", [])  # type: ignore[union-attr]
+        ]
+        good = [
+            (v, f)
+            for v, f in niks + alternatives
+            if not ident.nik_problems(str(v), ctx.ref_birth, nrule)
+        ]
+        pick = vote(good) or vote(niks)
+        ctx.ref_nik = pick[1] if pick else None
+        if ctx.ref_nik is not None and ctx.ref_birth is None:
+            info = ident.nik_info(str(ctx.ref_nik.value), nrule)
+            ctx.ref_birth = info.birth_date
+        names = [(v, f) for v, f in values(card, rule.name_field) if ident.name_tokens(str(v))]
+        if ctx.ref_nik is not None:
+            # the card is the page with the NIK (a family card may be typed "ktp" too)
+            here = (ctx.ref_nik.file, ctx.ref_nik.page)
+            names = [(v, f) for v, f in names if (f.file, f.page) == here] or names
+            births = [(v, f) for v, f in births if (f.file, f.page) == here] or births
+            birth = vote(births)
+            ctx.ref_birth = birth[0] if birth and isinstance(birth[0], date) else ctx.ref_birth
+        picked = _supported_name(ctx, names) or vote(names)
+        if picked:
+            ctx.ref_name = ident.display_name(str(picked[0]), rule.titles)
+    if ctx.ref_name is None:
+        # no readable card: the name most documents agree on
+        cands: list[tuple[object, Found]] = []
+        for doc in ctx.docs.values():
+            for v, f in values(doc, rule.name_field):
+                cands.append((" ".join(ident.name_tokens(str(v), rule.titles)), f))
+        picked = vote([c for c in cands if c[0]])
+        if picked:
+            ctx.ref_name = ident.display_name(str(picked[1].value), rule.titles)
+
+
+def _supported_name(ctx: Context, names: list[tuple[object, Found]]) -> tuple[object, Found] | None:
+    """The card's name reading that most other documents agree with (OCR variants of the
+    card's name differ; the documents of the same person outvote the scraps)."""
+    rule = ctx.rules.identity
+    others = [
+        str(v)
+        for name, doc in ctx.docs.items()
+        if name != rule.reference
+        for v, _ in values(doc, rule.name_field)
+    ]
+    best, best_support = None, 0
+    for v, f in names:
+        support = sum(
+            ident.names_match(str(v), o, rule.titles, rule.name_similarity) for o in others
+        )
+        if support > best_support:
+            best, best_support = (v, f), support
+    return best

@@ -1,0 +1,81 @@
+"""Re-reading: a document's pages read again from their images with other preprocessing
+(rules: ``reread``), for cards on a patterned ground and other poorly read pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PIL import Image
+
+from loket.requirements.documents import Document, ImageFor, extract_all
+from loket.requirements.extract import PageText
+from loket.requirements.rules import DocumentRule, RereadVariant
+
+
+def tesseract_text(array: Any, psm: int, lang: str = "ind+eng") -> str:
+    """Plain text of a greyscale/binary image."""
+    from loket.intake import tesseract
+
+    return tesseract.text(array, psm, lang)
+
+
+def reread(image: Image.Image, rotation: int, variant: RereadVariant) -> str:
+    """OCR a page image again with other preprocessing (e.g. a card on a patterned ground)."""
+    import cv2
+    import numpy as np
+
+    from loket.intake.ocr import deskew, estimate_skew, rotate_upright
+
+    gray = rotate_upright(np.asarray(image.convert("L")), (rotation + variant.turn) % 360)
+    gray = deskew(gray, estimate_skew(gray))
+    if variant.scale != 1.0:
+        gray = cv2.resize(
+            gray, None, fx=variant.scale, fy=variant.scale, interpolation=cv2.INTER_CUBIC
+        )
+    if variant.threshold == "otsu":
+        gray = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    elif variant.threshold == "fixed":
+        gray = cv2.threshold(gray, variant.level, 255, cv2.THRESH_BINARY)[1]
+    elif variant.threshold == "adaptive":
+        gray = cv2.adaptiveThreshold(
+            cv2.GaussianBlur(gray, (3, 3), 0),
+            255,
+            cv2.ADAPTIVE_THRESH_GAUSSIAN_C,
+            cv2.THRESH_BINARY,
+            max(31, (min(gray.shape) // 40) | 1),
+            15,
+        )
+    return tesseract_text(gray, variant.psm)
+
+
+def _fields_ok(doc: Document, spec: DocumentRule, names: Sequence[str]) -> bool:
+    for name in names or spec.fields:
+        if name in spec.fields and not any(f.source == "reread" for f in doc.found.get(name, [])):
+            return False
+    return True
+
+
+def reread_document(
+    doc: Document, spec: DocumentRule, image_for: ImageFor | None, *, doubt: bool = False
+) -> None:
+    """Read the document's pages again with each variant of its rules (``always``; when a
+    field is missing; in ``doubt`` when the caller says so), until the fields read."""
+    rule = spec.reread
+    if rule is None or image_for is None or doc.reread:
+        return
+    complete = all(doc.found.get(n) for n in (rule.until or spec.fields))
+    if rule.when != "always" and complete and not doubt:
+        return
+    doc.reread = True
+    for p in doc.pages:
+        try:
+            image = image_for(str(p["file"]), int(p["page"]))
+        except Exception:  # a page that cannot be rendered keeps its first reading
+            continue
+        for variant in rule.variants:
+            text = reread(image, int(p.get("rotation") or 0), variant)
+            doc.texts.insert(0, PageText(str(p["file"]), int(p["page"]), text, "reread"))
+            extract_all(doc, spec)
+            if _fields_ok(doc, spec, rule.until):
+                break
