@@ -179,69 +179,97 @@ def find_due(
     clocks = file_clocks(cards, cal, until=now)
     due: list[_Due] = []
     for appr, task in pairs:
-        chain = desk.chain(appr.service)
-        step = chain.steps[task.step_index]
-        if step.action == Action.penyerahan:  # the clock stopped at numbering
-            continue
-        norm = (
-            float(step.norm.minutes)
-            if step.norm.minutes is not None
-            else float((step.norm.working_days or 0) * cal.day_minutes)
-        )
-        spent = cal.working_minutes(as_utc(task.opened_at), now)
-        holder = (step.role.value, _holder(desk, step.role.value))
-        sup_role, sup = _superior(desk, rules, step.role.value)
-        superior = ((sup_role, sup),) if sup_role else ()
-        scope = f"task:{task.id}"
-        lim = rules.step.holder.minutes(norm)
-        if spent > lim:
-            due.append(
-                _Due(appr.reg_no, scope, STEP_HOLDER, task, step.title, spent, lim, (holder,))
-            )
-        lim = rules.step.superior.minutes(norm)
-        if spent > lim:
-            due.append(
-                _Due(
-                    appr.reg_no,
-                    scope,
-                    STEP_SUPERIOR,
-                    task,
-                    step.title,
-                    spent,
-                    lim,
-                    superior or (holder,),
-                )
-            )
-        if appr.reg_no in clocks.index:
-            total = total_norm_minutes(chain, cal)
-            on_clock = float(clocks.at[appr.reg_no, "minutes"])
-            if on_clock > total * rules.file.overdue:
-                due.append(
-                    _Due(
-                        appr.reg_no,
-                        FILE_SCOPE,
-                        FILE_OVERDUE,
-                        task,
-                        step.title,
-                        on_clock,
-                        total * rules.file.overdue,
-                        (holder, *superior),
-                    )
-                )
-            elif on_clock >= total * rules.file.nearing:
-                due.append(
-                    _Due(
-                        appr.reg_no,
-                        FILE_SCOPE,
-                        FILE_NEARING,
-                        task,
-                        step.title,
-                        on_clock,
-                        total * rules.file.nearing,
-                        (holder,),
-                    )
-                )
+        due.extend(_task_due(desk, rules, now, cal, clocks, appr, task))
     return due
+
+
+def _task_due(
+    desk: Desk,
+    rules: SlaRules,
+    now: datetime,
+    cal: WorkCalendar,
+    clocks: pd.DataFrame,
+    appr: Approval,
+    task: ApprovalTask,
+) -> list[_Due]:
+    """The escalations of one open task: its step against the norm, then its file's clock."""
+    due: list[_Due] = []
+    chain = desk.chain(appr.service)
+    step = chain.steps[task.step_index]
+    if step.action == Action.penyerahan:  # the clock stopped at numbering
+        return due
+    norm = (
+        float(step.norm.minutes)
+        if step.norm.minutes is not None
+        else float((step.norm.working_days or 0) * cal.day_minutes)
+    )
+    spent = cal.working_minutes(as_utc(task.opened_at), now)
+    holder = (step.role.value, _holder(desk, step.role.value))
+    sup_role, sup = _superior(desk, rules, step.role.value)
+    superior = ((sup_role, sup),) if sup_role else ()
+    scope = f"task:{task.id}"
+    lim = rules.step.holder.minutes(norm)
+    if spent > lim:
+        due.append(_Due(appr.reg_no, scope, STEP_HOLDER, task, step.title, spent, lim, (holder,)))
+    lim = rules.step.superior.minutes(norm)
+    if spent > lim:
+        due.append(
+            _Due(
+                appr.reg_no,
+                scope,
+                STEP_SUPERIOR,
+                task,
+                step.title,
+                spent,
+                lim,
+                superior or (holder,),
+            )
+        )
+    if appr.reg_no in clocks.index:
+        total = total_norm_minutes(chain, cal)
+        on_clock = float(clocks.at[appr.reg_no, "minutes"])
+        due.extend(_file_due(rules, appr, task, step.title, total, on_clock, holder, superior))
+    return due
+
+
+def _file_due(
+    rules: SlaRules,
+    appr: Approval,
+    task: ApprovalTask,
+    step_title: str,
+    total: float,
+    on_clock: float,
+    holder: tuple[str, Official | None],
+    superior: tuple[tuple[str, Official | None], ...],
+) -> list[_Due]:
+    """The file's clock ``on_clock`` against ``total_norm``: overdue, nearing, or nothing."""
+    if on_clock > total * rules.file.overdue:
+        return [
+            _Due(
+                appr.reg_no,
+                FILE_SCOPE,
+                FILE_OVERDUE,
+                task,
+                step_title,
+                on_clock,
+                total * rules.file.overdue,
+                (holder, *superior),
+            )
+        ]
+    if on_clock >= total * rules.file.nearing:
+        return [
+            _Due(
+                appr.reg_no,
+                FILE_SCOPE,
+                FILE_NEARING,
+                task,
+                step_title,
+                on_clock,
+                total * rules.file.nearing,
+                (holder,),
+            )
+        ]
+    return []
 
 
 def escalate(
@@ -273,6 +301,8 @@ def escalate(
 
 
 def _send(desk: Desk, rules: SlaRules, d: _Due, at: datetime) -> Escalation | None:
+    """Record ``d``, queue its messages and write it on the control card, in one transaction
+    (``None`` if another run recorded it first)."""
     holder_role, holder = (
         d.recipients[0]
         if d.threshold != STEP_SUPERIOR
@@ -298,54 +328,87 @@ def _send(desk: Desk, rules: SlaRules, d: _Due, at: datetime) -> Escalation | No
             )
             session.add(row)
             session.flush()  # the unique constraint decides: once per threshold
-            for role, official in d.recipients:
-                label = ROLE_LABELS.get(Role(role), role)
-                who = official.name if official else f"{label} (belum ditetapkan)"
-                names.append(f"{who} ({label})")
-                if official is None:
-                    continue
-                nips.append(official.nip)
-                notify.enqueue(
-                    session,
-                    key=f"sla:{d.reg_no}:{d.scope}:{d.threshold}:{official.nip}"[:96],
-                    reg_no=d.reg_no,
-                    kind="eskalasi",
-                    phone=notify.normalize_phone(official.phone),
-                    text=rules.text(
-                        d.threshold,
-                        name=official.name,
-                        reg_no=d.reg_no,
-                        step=d.step_title,
-                        minutes=minutes,
-                        limit=limit,
-                        desk=desk_label,
-                        holder=holder_name,
-                    ),
-                    now=at,
-                )
-            entry = control_card.append(
-                session,
-                d.reg_no,
-                control_card.NewEntry(
-                    activity=f"Peringatan SLA: {THRESHOLD_LABELS[d.threshold]}",
-                    action=ESCALATION,
-                    role=holder_role,
-                    actor_name="loket (pemantauan SLA otomatis)",
-                    received_at=at,
-                    handed_over_at=at,
-                    due_at=as_utc(d.task.due_at),
-                    outcome="peringatan dikirim kepada " + "; ".join(names),
-                    handed_to=", ".join(n.split(" (")[0] for n in names),
-                    note=f"langkah '{d.step_title}': {minutes} menit kerja, batas {limit} menit",
-                    channel="sla",
-                ),
+            names, nips = _notify_recipients(
+                session, rules, d, at, (minutes, limit), desk_label, holder_name
             )
+            entry = _card_entry(session, d, at, holder_role, names, (minutes, limit))
             row.recipients = ",".join(nips)
             row.card_seq = entry.seq
             row.note = "; ".join(names)
     except IntegrityError:  # another run sent it at the same moment
         return None
     return Escalation(d.reg_no, d.scope, d.threshold, d.step_title, d.minutes, d.limit, tuple(nips))
+
+
+def _notify_recipients(
+    session: Session,
+    rules: SlaRules,
+    d: _Due,
+    at: datetime,
+    rounded: tuple[int, int],
+    desk_label: str,
+    holder_name: str,
+) -> tuple[list[str], list[str]]:
+    """Queue the message of ``d`` to each recipient with a known official; returns the
+    recipients' names (with their desk) and the NIPs told."""
+    minutes, limit = rounded
+    names: list[str] = []
+    nips: list[str] = []
+    for role, official in d.recipients:
+        label = ROLE_LABELS.get(Role(role), role)
+        who = official.name if official else f"{label} (belum ditetapkan)"
+        names.append(f"{who} ({label})")
+        if official is None:
+            continue
+        nips.append(official.nip)
+        notify.enqueue(
+            session,
+            key=f"sla:{d.reg_no}:{d.scope}:{d.threshold}:{official.nip}"[:96],
+            reg_no=d.reg_no,
+            kind="eskalasi",
+            phone=notify.normalize_phone(official.phone),
+            text=rules.text(
+                d.threshold,
+                name=official.name,
+                reg_no=d.reg_no,
+                step=d.step_title,
+                minutes=minutes,
+                limit=limit,
+                desk=desk_label,
+                holder=holder_name,
+            ),
+            now=at,
+        )
+    return names, nips
+
+
+def _card_entry(
+    session: Session,
+    d: _Due,
+    at: datetime,
+    holder_role: str,
+    names: list[str],
+    rounded: tuple[int, int],
+) -> CardEntry:
+    """The escalation's entry on the file's control card."""
+    minutes, limit = rounded
+    return control_card.append(
+        session,
+        d.reg_no,
+        control_card.NewEntry(
+            activity=f"Peringatan SLA: {THRESHOLD_LABELS[d.threshold]}",
+            action=ESCALATION,
+            role=holder_role,
+            actor_name="loket (pemantauan SLA otomatis)",
+            received_at=at,
+            handed_over_at=at,
+            due_at=as_utc(d.task.due_at),
+            outcome="peringatan dikirim kepada " + "; ".join(names),
+            handed_to=", ".join(n.split(" (")[0] for n in names),
+            note=f"langkah '{d.step_title}': {minutes} menit kerja, batas {limit} menit",
+            channel="sla",
+        ),
+    )
 
 
 def _service(session: Session, reg_no: str) -> str:

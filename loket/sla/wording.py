@@ -45,6 +45,7 @@ def durasi(minutes: float, day_minutes: float) -> str:
 
 
 def pct(value: float) -> str:
+    """A percentage for people: ``95,0 %`` (a dash for NaN)."""
     return NONE if value is None or math.isnan(value) else f"{angka(value, 1)} %"
 
 
@@ -61,16 +62,19 @@ def on_time_text(report: Report) -> str:
 
 
 def local_time(value: object) -> datetime | None:
+    """A naive UTC time of the frames as office-local (WIB) time; ``None`` for none."""
     if value is None or pd.isna(value):
         return None
     return pd.Timestamp(value).tz_localize("UTC").tz_convert(WIB).to_pydatetime()
 
 
 def short_label(code: str, title: str) -> str:
+    """The short name of an SOP step for tables and charts."""
     return SHORT.get(code, title[:24])
 
 
 def summary_rows(report: Report) -> list[tuple[str, str]]:
+    """The summary as (label, value) rows, shared by the XLSX and the DOCX."""
     s = report.summary
     dm = report.day_minutes
     rows = [
@@ -124,6 +128,7 @@ def summary_notes(report: Report) -> list[str]:
 
 
 def header_lines(report: Report) -> list[str]:
+    """The title lines above every XLSX sheet (the first one is the DOCX's title)."""
     p = report.period
     return [
         f"LAPORAN CAPAIAN WAKTU PELAYANAN (SLA) {p.kind_label.upper()}",
