@@ -18,6 +18,8 @@ from samples import generate_application
 from tests.scans import truth_pages
 from tests.test_ocr import letter_page
 
+pytestmark = pytest.mark.ocr
+
 
 @pytest.fixture
 def engine(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
@@ -31,7 +33,7 @@ def test_loaded_engine_is_the_system_tesseract() -> None:
     """``make install`` compiles tesserocr against the system's libtesseract."""
     import tesserocr
 
-    assert tesseract.ENGINE == "api"
+    assert tesseract.engine() == "api"
     cli = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout
     version = re.search(r"tesseract (\S+)", cli)
     assert version is not None

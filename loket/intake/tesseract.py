@@ -15,6 +15,7 @@ a PGM file: an image from PIL would otherwise carry 72 dpi, and tesseract would 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -25,10 +26,11 @@ from typing import Any
 import cv2
 import numpy as np
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # pages are parallelised by the caller
 
-
+@functools.cache
 def _available() -> bool:
+    # OpenMP reads its thread limit when libtesseract loads: pages are parallelised by the caller
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         import tesserocr  # noqa: F401
     except ImportError:
@@ -36,8 +38,14 @@ def _available() -> bool:
     return True
 
 
-#: "api" or "cli"; ``LOKET_OCR_ENGINE`` overrides the default.
-ENGINE = os.environ.get("LOKET_OCR_ENGINE") or ("api" if _available() else "cli")
+#: "api" or "cli" to force an engine (tests); None: ``LOKET_OCR_ENGINE``, else the default.
+ENGINE: str | None = None
+
+
+def engine() -> str:
+    """The engine in use, decided at the first reading, not at import: ``api`` when tesserocr
+    loads, else ``cli``; ``LOKET_OCR_ENGINE`` overrides."""
+    return ENGINE or os.environ.get("LOKET_OCR_ENGINE") or ("api" if _available() else "cli")
 
 
 class OcrError(RuntimeError):
@@ -134,7 +142,7 @@ def tsv(
     :class:`OcrTimeout`: the loaded engine through its progress monitor's deadline, the CLI
     by ending its process."""
     variables = variables or {}
-    if ENGINE == "api":
+    if engine() == "api":
         api = _api(lang, psm, variables)
         _set_image(api, array)
         try:
@@ -159,7 +167,7 @@ def tsv(
 
 def text(array: np.ndarray, psm: int, lang: str) -> str:
     """Plain text of a greyscale/binary image."""
-    if ENGINE == "api":
+    if engine() == "api":
         api = _api(lang, psm)
         _set_image(api, array)
         try:
@@ -181,7 +189,7 @@ _CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 def orientation(array: np.ndarray) -> Orientation | None:
     """OSD of an image: which way its text is turned; None when there is too little text."""
-    if ENGINE == "api":
+    if engine() == "api":
         # one OSD engine for all threads (~25 MiB each): OSD is asked only about the few
         # pages that read poorly or sideways
         with _osd_lock:
