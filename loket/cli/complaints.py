@@ -129,6 +129,40 @@ def _parse_time(raw: str | None) -> datetime | None:
 # complaint
 
 
+def _need(value: str | None, label: str, ask: bool, default: str | None = None) -> str:
+    """A required field: the option's value, else asked for (refused with ``--no-input``)."""
+    if value:
+        return value
+    if not ask:
+        raise fail(f"{label} wajib diisi.")
+    return str(typer.prompt(label, default=default))
+
+
+def _maybe(value: str | None, label: str, ask: bool) -> str | None:
+    """An optional field: the option's value, else asked for (may be left empty)."""
+    if value is not None or not ask:
+        return value
+    answer_ = typer.prompt(f"{label} (kosongkan bila tidak ada)", default="", show_default=False)
+    return answer_.strip() or None
+
+
+def _ask_type_and_weight(
+    ctx: Ctx, body: str, kind: str | None, weight: str | None, ask: bool
+) -> tuple[str | None, str | None]:
+    """Type and weight: the options' values, else asked for with the suggestion as default."""
+    if kind is None and ask:
+        kind = str(
+            typer.prompt(
+                f"Jenis ({'/'.join(ctx.rules.types)})", default=suggest_type(ctx.rules, body).value
+            )
+        )
+    hint = suggest_weight(ctx.rules, body)
+    if weight is None and ask:
+        console.print(f"Saran bobot: [bold]{ctx.rules.weight_label(hint.value)}[/] ({hint.reason})")
+        weight = str(typer.prompt(f"Bobot ({'/'.join(WEIGHTS)})", default=hint.value))
+    return kind, weight
+
+
 @complaint_app.command("add")
 def add_cmd(
     channel: Annotated[
@@ -151,43 +185,17 @@ def add_cmd(
     ctx = Ctx()
     handler = ctx.official(nip, required=False)
     ask = not no_input
-
-    def need(value: str | None, label: str, default: str | None = None) -> str:
-        if value:
-            return value
-        if not ask:
-            raise fail(f"{label} wajib diisi.")
-        return str(typer.prompt(label, default=default))
-
-    def maybe(value: str | None, label: str) -> str | None:
-        if value is not None or not ask:
-            return value
-        answer_ = typer.prompt(
-            f"{label} (kosongkan bila tidak ada)", default="", show_default=False
-        )
-        return answer_.strip() or None
-
-    channel = need(channel, f"Media pengaduan ({'/'.join(ctx.rules.channels)})", "tatap_muka")
+    channel = _need(channel, f"Media pengaduan ({'/'.join(ctx.rules.channels)})", ask, "tatap_muka")
     if channel not in ctx.rules.channels:
         raise fail(f"media {channel!r} tidak dikenal; pilih: {', '.join(ctx.rules.channels)}")
-    name = need(name, "Nama pengadu")
-    phone = maybe(phone, "Telepon/HP")
-    email = maybe(email, "E-mail")
-    address = maybe(address, "Alamat")
-    subject = need(subject, "Perihal")
-    text = need(text, "Isi pengaduan/saran/masukan")
-    reg_no = maybe(reg_no, "Nomor registrasi permohonan terkait")
-    body = f"{subject}\n{text}"
-    if kind is None and ask:
-        kind = str(
-            typer.prompt(
-                f"Jenis ({'/'.join(ctx.rules.types)})", default=suggest_type(ctx.rules, body).value
-            )
-        )
-    hint = suggest_weight(ctx.rules, body)
-    if weight is None and ask:
-        console.print(f"Saran bobot: [bold]{ctx.rules.weight_label(hint.value)}[/] ({hint.reason})")
-        weight = str(typer.prompt(f"Bobot ({'/'.join(WEIGHTS)})", default=hint.value))
+    name = _need(name, "Nama pengadu", ask)
+    phone = _maybe(phone, "Telepon/HP", ask)
+    email = _maybe(email, "E-mail", ask)
+    address = _maybe(address, "Alamat", ask)
+    subject = _need(subject, "Perihal", ask)
+    text = _need(text, "Isi pengaduan/saran/masukan", ask)
+    reg_no = _maybe(reg_no, "Nomor registrasi permohonan terkait", ask)
+    kind, weight = _ask_type_and_weight(ctx, f"{subject}\n{text}", kind, weight, ask)
     with ctx.session() as session:
         complaint = add_complaint(
             session,
@@ -290,6 +298,73 @@ def list_cmd(
         console.print(f"{len(items)} pengaduan.")
 
 
+def _facts(rules: ComplaintRules, c: Complaint) -> list[tuple[str, str]]:
+    """The complaint's facts, label and value, as ``complaint show`` lists them."""
+    return [
+        (
+            "Diterima",
+            f"{tanggal_jam(to_wib(c.received_at))} melalui {rules.channel_label(c.channel)}",
+        ),
+        ("Pengadu", c.complainant_name),
+        (
+            "Kontak",
+            ", ".join(
+                x for x in (c.complainant_phone, c.complainant_email, c.complainant_address) if x
+            )
+            or "-",
+        ),
+        ("Jenis", rules.type_label(c.type)),
+        (
+            "Bobot",
+            (rules.weight_label(c.weight) if c.weight else "(belum dikonfirmasi)")
+            + f"; saran sistem {rules.weight_label(c.weight_suggested)} ({c.weight_reason})",
+        ),
+        ("Penanganan", who_answers(rules, c.weight or c.weight_suggested)),
+        ("Jawaban melalui", reply_kind(rules, c)),
+        ("Permohonan terkait", c.related_reg_no or "-"),
+        ("Petugas", c.handler_name or "-"),
+        (
+            "Status",
+            STATUS_LABELS.get(c.status, c.status) + (" \u2014 TERLAMBAT" if is_overdue(c) else ""),
+        ),
+        ("Batas waktu", tanggal_jam(to_wib(c.due_at))),
+    ]
+
+
+def _print_route(rules: ComplaintRules, c: Complaint) -> None:
+    """The coordination the weight requires, each step done or not."""
+    route = routing(rules, c)
+    if route:
+        console.print("[bold]Koordinasi yang wajib[/]")
+        for i, step in enumerate(route, 1):
+            mark = (
+                f"[green]\u2713[/] {step.done.party_name or ''} "
+                f"({tanggal_jam(to_wib(step.done.at))}): {step.done.note}"
+                if step.done
+                else "[yellow]belum[/]"
+            )
+            console.print(f"  {i}. {step.label}: {mark}")
+
+
+def _print_history(ctx: Ctx, c: Complaint) -> None:
+    """The steps recorded, the files kept and the answer."""
+    console.print("[bold]Riwayat[/]")
+    for s in c.steps:
+        who = f" oleh {s.by_name}" if s.by_name else ""
+        role = f" [{ROLE_LABELS.get(Role(s.role), s.role)}]" if s.role else ""
+        party = f" dengan {s.party_name}" if s.party_name else ""
+        console.print(f"  {tanggal_jam(to_wib(s.at))} {s.kind}{role}{party}{who}: {s.note or ''}")
+    if c.attachments:
+        console.print("[bold]Lampiran[/]")
+        for a in c.attachments:
+            console.print(f"  {a.kind:<14} {a.filename} ({a.size} bytes) {ctx.store / a.relpath}")
+    if c.answer:
+        console.print(
+            f"\n[bold]Jawaban[/] ({tanggal_jam(to_wib(c.answered_at))}, "
+            f"{c.answered_by_name})\n{c.answer}"
+        )
+
+
 @complaint_app.command("show")
 def show_cmd(
     ref: Annotated[str, typer.Argument(help="Complaint number, e.g. PGD-2026-000001.")],
@@ -300,71 +375,11 @@ def show_cmd(
     with ctx.session() as session:
         c = ctx.complaint(session, ref)
         console.print(f"[bold]{c.number}[/] \u2014 {c.subject}")
-        rows = [
-            (
-                "Diterima",
-                f"{tanggal_jam(to_wib(c.received_at))} melalui {rules.channel_label(c.channel)}",
-            ),
-            ("Pengadu", c.complainant_name),
-            (
-                "Kontak",
-                ", ".join(
-                    x
-                    for x in (c.complainant_phone, c.complainant_email, c.complainant_address)
-                    if x
-                )
-                or "-",
-            ),
-            ("Jenis", rules.type_label(c.type)),
-            (
-                "Bobot",
-                (rules.weight_label(c.weight) if c.weight else "(belum dikonfirmasi)")
-                + f"; saran sistem {rules.weight_label(c.weight_suggested)} ({c.weight_reason})",
-            ),
-            ("Penanganan", who_answers(rules, c.weight or c.weight_suggested)),
-            ("Jawaban melalui", reply_kind(rules, c)),
-            ("Permohonan terkait", c.related_reg_no or "-"),
-            ("Petugas", c.handler_name or "-"),
-            (
-                "Status",
-                STATUS_LABELS.get(c.status, c.status)
-                + (" \u2014 TERLAMBAT" if is_overdue(c) else ""),
-            ),
-            ("Batas waktu", tanggal_jam(to_wib(c.due_at))),
-        ]
-        for k, v in rows:
+        for k, v in _facts(rules, c):
             console.print(f"  {k:<20} {v}")
         console.print(f"\n[bold]Isi[/]\n{c.text}\n")
-        route = routing(rules, c)
-        if route:
-            console.print("[bold]Koordinasi yang wajib[/]")
-            for i, step in enumerate(route, 1):
-                mark = (
-                    f"[green]\u2713[/] {step.done.party_name or ''} "
-                    f"({tanggal_jam(to_wib(step.done.at))}): {step.done.note}"
-                    if step.done
-                    else "[yellow]belum[/]"
-                )
-                console.print(f"  {i}. {step.label}: {mark}")
-        console.print("[bold]Riwayat[/]")
-        for s in c.steps:
-            who = f" oleh {s.by_name}" if s.by_name else ""
-            role = f" [{ROLE_LABELS.get(Role(s.role), s.role)}]" if s.role else ""
-            party = f" dengan {s.party_name}" if s.party_name else ""
-            console.print(
-                f"  {tanggal_jam(to_wib(s.at))} {s.kind}{role}{party}{who}: {s.note or ''}"
-            )
-        if c.attachments:
-            console.print("[bold]Lampiran[/]")
-            for a in c.attachments:
-                console.print(
-                    f"  {a.kind:<14} {a.filename} ({a.size} bytes) {ctx.store / a.relpath}"
-                )
-        if c.answer:
-            console.print(
-                f"\n[bold]Jawaban[/] ({tanggal_jam(to_wib(c.answered_at))}, "
-                f"{c.answered_by_name})\n{c.answer}"
-            )
+        _print_route(rules, c)
+        _print_history(ctx, c)
 
 
 @complaint_app.command("confirm")
