@@ -15,7 +15,7 @@ def _schemas() -> dict[str, type[BaseModel]]:
     from loket.approval.chain import ChainFile
     from loket.approval.notify import NotifyRules
     from loket.approval.officials import OfficialsFile
-    from loket.complaints.book import ComplaintRules
+    from loket.complaints.rules import ComplaintRules
     from loket.intake.classify import ClassificationRules
     from loket.sla.escalation import SlaRules
     from loket.survey.rules import SkmRules
