@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -296,37 +297,54 @@ def read_page(
     if rotation is None and text_direction(gray) == "sideways":
         side = detect_orientation(gray)
         if side in (90, 270):
-            reading, angle, ink = attempt(side)
-            if reading.confidence < UPRIGHT_CONFIDENCE and reading.words >= MIN_WORDS_FOR_OSD:
-                other = (side + 180) % 360  # OSD can mistake one side for the other
-                second = attempt(other)
-                if second[0].confidence > reading.confidence:
-                    side, (reading, angle, ink) = other, second
-            return PageText(text=reading.text, rotation=side, skew=angle, source="ocr", ink=ink)
+            return _read_sideways(side, attempt)
 
     turn = rotation or 0
-    reading, angle, ink = attempt(turn)
-    if rotation is None and reading.words >= MIN_WORDS_FOR_OSD:
-        if reading.confidence >= UPRIGHT_CONFIDENCE:
-            if reading.vertical > 0.5:
-                # read well although lying on its side (tesseract turns vertical text lines
-                # itself), but sometimes only in part (a letter's lower half missing): the
-                # direction from the line order or OSD, then the page is read upright
-                side = reading.side or detect_orientation(gray)
-                if side in (90, 270):
-                    second = attempt(side)
-                    if second[0].words >= reading.words * 0.9:
-                        turn, (reading, angle, ink) = side, second
-                    else:
-                        turn = side
-        else:
-            # a poor reading: the page may be turned; OSD says how, and the better reading wins
-            detected = detect_orientation(gray)
-            if detected != 0:
-                second = attempt(detected)
-                if second[0].confidence > reading.confidence:
-                    turn, (reading, angle, ink) = detected, second
+    first = attempt(turn)
+    if rotation is None and first[0].words >= MIN_WORDS_FOR_OSD:
+        turn, first = _read_again_if_turned(gray, turn, first, attempt)
+    reading, angle, ink = first
     return PageText(text=reading.text, rotation=turn, skew=angle, source="ocr", ink=ink)
+
+
+_Attempt = tuple[Reading, float, float]  # (reading, skew angle, ink coverage)
+
+
+def _read_sideways(side: int, attempt: Callable[[int], _Attempt]) -> PageText:
+    """A page whose glyphs run up and down, read turned by OSD's ``side`` (90 or 270)."""
+    reading, angle, ink = attempt(side)
+    if reading.confidence < UPRIGHT_CONFIDENCE and reading.words >= MIN_WORDS_FOR_OSD:
+        other = (side + 180) % 360  # OSD can mistake one side for the other
+        second = attempt(other)
+        if second[0].confidence > reading.confidence:
+            side, (reading, angle, ink) = other, second
+    return PageText(text=reading.text, rotation=side, skew=angle, source="ocr", ink=ink)
+
+
+def _read_again_if_turned(
+    gray: np.ndarray, turn: int, first: _Attempt, attempt: Callable[[int], _Attempt]
+) -> tuple[int, _Attempt]:
+    """(turn, reading) after a second reading when the first says the page lies turned."""
+    reading = first[0]
+    if reading.confidence >= UPRIGHT_CONFIDENCE:
+        if reading.vertical > 0.5:
+            # read well although lying on its side (tesseract turns vertical text lines
+            # itself), but sometimes only in part (a letter's lower half missing): the
+            # direction from the line order or OSD, then the page is read upright
+            side = reading.side or detect_orientation(gray)
+            if side in (90, 270):
+                second = attempt(side)
+                if second[0].words >= reading.words * 0.9:
+                    return side, second
+                return side, first
+        return turn, first
+    # a poor reading: the page may be turned; OSD says how, and the better reading wins
+    detected = detect_orientation(gray)
+    if detected != 0:
+        second = attempt(detected)
+        if second[0].confidence > reading.confidence:
+            return detected, second
+    return turn, first
 
 
 class OcrCache:

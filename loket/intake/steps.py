@@ -135,10 +135,31 @@ def accept(
     page count are in the register): a submission dropped twice costs little."""
     if is_empty_folder(sub):
         return _report_empty_folder(sub, settings, db)
-    records: list[register.FileRecord] = []
+    problems = list(sub.problems)
+    stored = _archive_files(sub, settings, problems)
+    if isinstance(stored, Accepted):
+        return stored
+    shas, sizes = stored
+    records = _file_records(sub, settings, db, shas, sizes, problems)
+    outcome, reg_no = _register(sub, settings, db, records, problems, prefix=prefix)
+    if outcome != "duplicate":
+        _quarantine_problems(settings, sub, problems)
+        if outcome == "quarantined" and not problems:
+            _quarantine_problems(settings, sub, [Problem(sub.name, "no_usable_files")])
+    else:
+        _note_duplicate(settings, sub.name, reg_no or "")
+    _remove_from_inbox(sub, settings, shas)
+    return Accepted(sub.name, outcome, reg_no, problems if outcome != "duplicate" else [])
+
+
+def _archive_files(
+    sub: Submission, settings: Settings, problems: list[Problem]
+) -> tuple[dict[str, str], dict[str, int]] | Accepted:
+    """Every file of ``sub`` copied into the archive: (sha by path, size by path), or the
+    submission deferred when a file vanished or could not be stored; an unreadable file is
+    added to ``problems``."""
     shas: dict[str, str] = {}
     sizes: dict[str, int] = {}
-    problems = list(sub.problems)
     for f in sub.files:
         try:
             shas[f.relpath], sizes[f.relpath] = archive.store(
@@ -153,6 +174,20 @@ def accept(
             return Accepted(sub.name, "deferred", message=str(exc))
         except PermissionError as exc:
             problems.append(Problem(f.relpath, "unreadable", exc.strerror or str(exc)))
+    return shas, sizes
+
+
+def _file_records(
+    sub: Submission,
+    settings: Settings,
+    db: sessionmaker[Session],
+    shas: dict[str, str],
+    sizes: dict[str, int],
+    problems: list[Problem],
+) -> list[register.FileRecord]:
+    """The register's record of each archived file: probed (or known from an earlier
+    probe of the same content), or with the problem that makes it unusable."""
+    records: list[register.FileRecord] = []
     probed = _probed_before(db, set(shas.values()))
     for f in sub.files:
         if f.relpath not in shas:
@@ -177,7 +212,20 @@ def accept(
         except Unusable as exc:
             problems.append(Problem(f.relpath, exc.code, exc.detail))
             records.append(register.FileRecord(f.relpath, sha, size, problem=exc.code))
+    return records
 
+
+def _register(
+    sub: Submission,
+    settings: Settings,
+    db: sessionmaker[Session],
+    records: list[register.FileRecord],
+    problems: list[Problem],
+    *,
+    prefix: str,
+) -> tuple[str, str | None]:
+    """(outcome, registration number) of ``sub``, in one transaction: resumed, a duplicate
+    of an earlier application, the rest of an interrupted one, quarantined, or registered."""
     fp = register.fingerprint(records) if records else None
     with db.begin() as session:
         existing = register.find_by_fingerprint(session, fp) if fp else None
@@ -185,39 +233,26 @@ def accept(
         if existing is not None:
             if existing.source == sub.name:
                 # taken before (still received, or its inbox copy could not be removed)
-                outcome, reg_no = "resumed", existing.reg_no
-            else:
-                register.log(
-                    session, "duplicate", sub.name, existing.reg_no, {"of": existing.source}
-                )
-                outcome, reg_no = "duplicate", existing.reg_no
-        elif leftover is not None:
+                return "resumed", existing.reg_no
+            register.log(session, "duplicate", sub.name, existing.reg_no, {"of": existing.source})
+            return "duplicate", existing.reg_no
+        if leftover is not None:
             # the rest of a folder whose clearing was interrupted (crash): not a new application
-            outcome, reg_no = leftover
-        elif not any(r.problem is None for r in records):
+            return leftover
+        if not any(r.problem is None for r in records):
             register.log(session, "quarantined", sub.name, None, [p.line() for p in problems])
-            outcome, reg_no = "quarantined", None
-        else:
-            app = register.register(
-                session,
-                prefix=prefix,
-                service=settings.service,
-                source=sub.name,
-                files=records,
-                received_at=datetime.now(LOCAL_TZ),
-            )
-            for p in problems:
-                register.log(session, "quarantined", sub.name, app.reg_no, p.line())
-            outcome, reg_no = "registered", app.reg_no
-
-    if outcome != "duplicate":
-        _quarantine_problems(settings, sub, problems)
-        if outcome == "quarantined" and not problems:
-            _quarantine_problems(settings, sub, [Problem(sub.name, "no_usable_files")])
-    else:
-        _note_duplicate(settings, sub.name, reg_no or "")
-    _remove_from_inbox(sub, settings, shas)
-    return Accepted(sub.name, outcome, reg_no, problems if outcome != "duplicate" else [])
+            return "quarantined", None
+        app = register.register(
+            session,
+            prefix=prefix,
+            service=settings.service,
+            source=sub.name,
+            files=records,
+            received_at=datetime.now(LOCAL_TZ),
+        )
+        for p in problems:
+            register.log(session, "quarantined", sub.name, app.reg_no, p.line())
+        return "registered", app.reg_no
 
 
 def _probed_before(db: sessionmaker[Session], shas: set[str]) -> dict[str, tuple[str, int]]:
