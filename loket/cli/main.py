@@ -115,7 +115,7 @@ def _exit_past_hung_readers() -> None:
 def _intake_failed(exc: Exception) -> None:
     """Exit non-zero: 3 when the office itself is broken (database, disk, rules), which no
     input causes; 2 for anything else (another run holds the inbox, a defect)."""
-    from loket.intake.faults import office_fault
+    from loket.common.errors import office_fault
 
     why = office_fault(exc)
     if why:
