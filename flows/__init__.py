@@ -6,12 +6,13 @@ personal data (NIK, phone numbers) in every log record (:mod:`loket.common.logma
 ``loket.toml`` is left to the command that loads it, so that it is reported, not raised at import.
 """
 
+import contextlib
+
 from flows.runtime import apply_prefect_defaults
 from loket.common.logmask import install as install_log_masking
 from loket.common.settings import ConfigError
 
-try:
+# a broken loket.toml: the command that loads the settings reports it (and exits)
+with contextlib.suppress(ConfigError):
     apply_prefect_defaults()
-except ConfigError:
-    pass  # the command that loads the settings reports the error (and exits); nothing runs here
 install_log_masking()

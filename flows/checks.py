@@ -19,12 +19,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import select
 
+from loket.common.clock import WIB
 from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
 from loket.intake import register
 from loket.intake.containment import application_failed, start_application, suspect_application
 from loket.intake.pages import render
-from loket.intake.steps import LOCAL_TZ, page_refs
+from loket.intake.steps import page_refs
 
 DATA_DOCS = "_data-docs"
 
@@ -36,7 +37,7 @@ def rules_path(settings: Settings, service: str) -> Path:
 
 def received_date(value: datetime) -> date:
     """The local (Asia/Jakarta) day an application was received."""
-    return (value.astimezone(LOCAL_TZ) if value.tzinfo else value).date()
+    return (value.astimezone(WIB) if value.tzinfo else value).date()
 
 
 @task(name="check-application", cache_policy=NO_CACHE)
@@ -70,7 +71,7 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
         reg_no=reg_no,
         received=received,
         address=checked.address,
-        today=datetime.now(LOCAL_TZ).date(),
+        today=datetime.now(WIB).date(),
     )
     failed = {
         r["id"]: r["status"]
@@ -99,7 +100,7 @@ def quality_report_task(
 
     if not reg_nos:
         return []
-    batch = batch or datetime.now(LOCAL_TZ).strftime("%Y%m%dT%H%M%S")
+    batch = batch or datetime.now(WIB).strftime("%Y%m%dT%H%M%S")
     db = open_database(settings.db_url)
     groups: dict[str, list[dict[str, Any]]] = {}
     with db() as session:

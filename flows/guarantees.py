@@ -19,8 +19,8 @@ from prefect.schedules import Cron
 from loket.approval import notify
 from loket.approval.delivery import issue_uncollected_letters
 from loket.approval.desk import Desk
+from loket.common.clock import TIMEZONE
 
-TIMEZONE = "Asia/Jakarta"
 DAILY_CRON = "0 7 * * *"
 DISPATCH_CRON = "*/10 * * * *"
 

@@ -12,11 +12,11 @@ from prefect import flow, get_run_logger, task
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
+from loket.common.clock import TIMEZONE
 from loket.common.settings import load_settings
 from loket.complaints.report import draft_month, previous_month
 
 MONTHLY_CRON = "0 7 1 * *"  # 07:00 WIB on the first day of the month
-TIMEZONE = "Asia/Jakarta"
 
 
 @task(name="draft-complaint-report")

@@ -22,13 +22,12 @@ from prefect import flow, get_run_logger
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Interval
 
-from loket.approval.models import as_utc, utcnow
 from loket.calendar.loading import office_calendar
+from loket.common.clock import TIMEZONE, WIB, as_utc, utcnow
 from loket.common.settings import load_settings
 from loket.sla.escalation import SLA_RULES, escalate, load_sla_rules
-from loket.sla.periods import WIB, previous_month, previous_week
+from loket.sla.periods import previous_month, previous_week
 
-TIMEZONE = "Asia/Jakarta"
 REPORT_CRON = "0 7 * * *"  # daily 07:00 WIB; acts on the first working day only
 INTERVAL_ENV = "LOKET_SLA_INTERVAL_MINUTES"
 

@@ -27,8 +27,8 @@ from typer.testing import CliRunner
 
 import loket.complaints.importing as ci
 import loket.complaints.sms as sms
+from loket.common.clock import WIB
 from loket.complaints.models import Complaint
-from loket.complaints.times import WIB
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,

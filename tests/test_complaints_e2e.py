@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
-from loket.complaints.times import WIB
+from loket.common.clock import WIB
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,

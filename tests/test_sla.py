@@ -77,8 +77,9 @@ def test_monthly_report_matches_independent_recomputation(history, monkeypatch) 
     from openpyxl import load_workbook
     from sqlalchemy.orm import Session
 
-    from loket.approval.models import Approval, CardEntry, Permit, as_utc
+    from loket.approval.models import Approval, CardEntry, Permit
     from loket.calendar.loading import office_calendar
+    from loket.common.clock import as_utc
     from loket.common.db import make_engine
     from loket.common.settings import Settings
     from loket.intake.register import Application
@@ -380,7 +381,7 @@ def test_issued_permit_is_measured_when_received_at_is_office_local(ahome: Home)
     """As ``loket intake`` registers an application: received_at in WIB (same instant).
     SQLite keeps no time zone; stored as its WIB wall clock it came back 7 hours late, and
     the demo's SLA report said "tepat waktu nan %" (fixed by loket.common.db.UtcDateTime)."""
-    from loket.sla.periods import WIB
+    from loket.common.clock import WIB
 
     _assert_one_issued_on_time(_issue_one(ahome, wib(2026, 11, 16, 9).astimezone(WIB)))
 

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from loket.common.clock import WIB
 from loket.complaints import book as cp
 from loket.complaints.models import Complaint
 from loket.complaints.rules import load_rules as load_complaint_rules
-from loket.complaints.times import WIB
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,

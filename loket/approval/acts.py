@@ -21,21 +21,13 @@ from loket.approval import control_card, notify
 from loket.approval.chain import Action, ServiceChain, Step
 from loket.approval.desk import APPROVE, RETURN, Desk, Outcome, get, open_task, wib
 from loket.approval.documents import render_draft, render_issued_permit, write_card
-from loket.approval.models import (
-    COLLECTED,
-    DONE,
-    OPEN,
-    READY,
-    RETURNED,
-    Approval,
-    ApprovalTask,
-    as_utc,
-)
+from loket.approval.models import COLLECTED, DONE, OPEN, READY, RETURNED, Approval, ApprovalTask
 from loket.approval.numbering import assign_number, with_retries
 from loket.approval.officials import ROLE_LABELS, Authority
 from loket.approval.packets import drop_packet, write_packet
 from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.tasks import add_task
+from loket.common.clock import as_utc
 from loket.documents.officedocs import tanggal_jam, to_pdf
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from loket.approval.officials import ROLE_LABELS, Role
 from loket.calendar.loading import office_calendar
+from loket.common.roman import roman_month
 from loket.common.rulesfile import load_model
 
 CHAIN_RULES = "alur-persetujuan.yaml"
@@ -154,11 +155,8 @@ class ServiceChain(BaseModel):
 
     def format_number(self, *, year: int, seq: int, month: int = 1, reg_no: str = "") -> str:
         return self.number_format.format(
-            year=year, seq=seq, month=month, roman_month=ROMAN[month - 1], reg_no=reg_no
+            year=year, seq=seq, month=month, roman_month=roman_month(month), reg_no=reg_no
         )
-
-
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 class ChainFile(BaseModel):

@@ -21,7 +21,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from loket.approval.models import CardEntry, CardHead, as_utc, utcnow
+from loket.approval.models import CardEntry, CardHead
+from loket.common.clock import as_utc, utcnow
 
 GENESIS = "0" * 64
 KEY_ENV = "LOKET_CARD_KEY"

@@ -17,11 +17,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket.approval.chain import ROMAN
 from loket.approval.desk import Desk, get, permit_of, wib
-from loket.approval.models import READY, Approval, DeliveryLetter, as_utc
+from loket.approval.models import READY, Approval, DeliveryLetter
 from loket.approval.numbering import next_value, with_retries
 from loket.approval.permit import LETTER_DOCX, nip_spaced, render_letter
+from loket.common.clock import as_utc
+from loket.common.roman import roman_month
 from loket.documents.officedocs import OFFICE, tanggal
 
 UNCOLLECTED = "belum_diambil"
@@ -116,7 +117,7 @@ def issue_uncollected_letters(desk: Desk, now: datetime | None = None) -> list[L
                 seq=seq,
                 year=local.year,
                 month=local.month,
-                roman_month=ROMAN[local.month - 1],
+                roman_month=roman_month(local.month),
                 reg_no=reg_no,
             )
             row = DeliveryLetter(

@@ -27,28 +27,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.approval import notify
 from loket.approval.chain import CHAIN_RULES, ChainFile, ServiceChain, load_chain
-from loket.approval.models import (
-    OPEN,
-    Approval,
-    ApprovalAttempt,
-    ApprovalTask,
-    Permit,
-    as_utc,
-    utcnow,
-)
+from loket.approval.models import OPEN, Approval, ApprovalAttempt, ApprovalTask, Permit
 from loket.approval.officials import OfficialsFile
 from loket.approval.officials import load_officials as _load_officials
+from loket.common.clock import WIB, as_utc, utcnow
 from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
 
-WIB = ZoneInfo("Asia/Jakarta")
 SYSTEM = "loket (otomatis)"
 APPROVE = "setuju"
 RETURN = "kembalikan"

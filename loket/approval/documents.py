@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
 from loket.approval.chain import Action, ServiceChain, working_minutes
-from loket.approval.desk import WIB, Desk, attempts_of, get, permit_of, tasks_of, wib
+from loket.approval.desk import Desk, attempts_of, get, permit_of, tasks_of, wib
 from loket.approval.models import (
     COLLECTED,
     DONE,
@@ -27,7 +27,6 @@ from loket.approval.models import (
     CardEntry,
     DeliveryLetter,
     Notification,
-    as_utc,
 )
 from loket.approval.officials import ROLE_LABELS
 from loket.approval.permit import (
@@ -39,6 +38,7 @@ from loket.approval.permit import (
     render_permit,
 )
 from loket.approval.refusal import not_in_chain
+from loket.common.clock import WIB, as_utc
 from loket.documents.officedocs import tanggal, tanggal_jam
 from loket.intake import register
 

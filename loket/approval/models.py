@@ -13,7 +13,7 @@ One module so that the Alembic environment imports them all (migration ``0003``)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
@@ -24,17 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from loket.common.clock import utcnow
 from loket.common.db import Base, UtcDateTime
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """Aware UTC datetime; naive values (as SQLite returns them) are taken to be UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
 
 # approval status values
 IN_PROGRESS = "diproses"

@@ -27,18 +27,17 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Annotated, Literal, Protocol
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from loket.approval.models import Notification, as_utc, utcnow
+from loket.approval.models import Notification
+from loket.common.clock import WIB, as_utc, utcnow
 from loket.common.rulesfile import load_model
 from loket.common.saferegex import RulePattern, compile_rule
 
 NOTIFY_RULES = "notifikasi.yaml"
-WIB = ZoneInfo("Asia/Jakarta")
 CLAIM_SECONDS = 600
 
 PENDING = "menunggu"

@@ -14,17 +14,16 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.approval.chain import ServiceChain
-from loket.approval.models import Permit, as_utc
+from loket.approval.models import Permit
+from loket.common.clock import WIB, as_utc
 from loket.intake.register import Counter
 
-WIB = ZoneInfo("Asia/Jakarta")
 T = TypeVar("T")
 
 

@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from loket.approval.chain import ServiceChain
 from loket.approval.notify import normalize_phone
 from loket.approval.officials import Official
+from loket.common.clock import WIB
 from loket.documents.officedocs import OFFICE, render_docx, tanggal, templates_dir, to_pdf
 from loket.documents.templates import CARD, PERMIT, UNCOLLECTED_LETTER
-
-WIB = ZoneInfo("Asia/Jakarta")
 
 DRAFT_DOCX = "draft.docx"
 PERMIT_DOCX = "permit.docx"

@@ -19,7 +19,7 @@ from loket.approval import control_card, notify
 from loket.approval.chain import Norm, Step
 from loket.approval.desk import Desk, Outcome, get, open_task
 from loket.approval.documents import render_draft, write_card
-from loket.approval.models import IN_PROGRESS, Approval, as_utc
+from loket.approval.models import IN_PROGRESS, Approval
 from loket.approval.numbering import with_retries
 from loket.approval.packets import write_packet
 from loket.approval.permit import (
@@ -32,6 +32,7 @@ from loket.approval.permit import (
 )
 from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.tasks import add_task
+from loket.common.clock import as_utc
 from loket.intake import register
 
 

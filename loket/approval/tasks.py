@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from loket.approval.chain import Step
 from loket.approval.desk import Desk, get
-from loket.approval.models import OPEN, ApprovalTask, as_utc, utcnow
+from loket.approval.models import OPEN, ApprovalTask
 from loket.approval.officials import NotAuthorized, authorize
 from loket.approval.packets import packet_dir
+from loket.common.clock import as_utc, utcnow
 
 
 def add_task(

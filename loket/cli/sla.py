@@ -21,10 +21,10 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
-from loket.approval.models import as_utc
+from loket.common.clock import WIB, as_utc
 from loket.documents.officedocs import tanggal_jam
 from loket.office import rulesets
-from loket.sla.periods import WIB, PeriodError, parse_period
+from loket.sla.periods import PeriodError, parse_period
 
 report_app = typer.Typer(
     help="Laporan untuk pimpinan / management reports (SLA).", no_args_is_help=True

@@ -13,8 +13,8 @@ import typer
 from rich.table import Table
 
 from loket.cli.complaints import Ctx, NoPdf, console, err, fail
+from loket.common.clock import WIB
 from loket.common.rulesfile import RulesError
-from loket.complaints.times import WIB
 from loket.documents.officedocs import PdfError
 from loket.survey.errors import SkmError
 from loket.survey.grades import round2

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket.complaints.times import as_utc, utcnow
+from loket.common.clock import as_utc, utcnow
 from loket.intake.register import Application, IntakeEvent
 
 

@@ -38,12 +38,12 @@ from sqlalchemy.orm import Session
 
 from loket.approval.officials import Official
 from loket.common import safefs
+from loket.common.clock import WIB
 from loket.common.errors import describe_error
 from loket.complaints.book import NewComplaint, StoredFile, add_complaint
 from loket.complaints.errors import ComplaintError, DuplicateComplaint
 from loket.complaints.models import Complaint
 from loket.complaints.rules import ComplaintRules
-from loket.complaints.times import WIB
 
 EML_MAX_BYTES = 25 * 1024 * 1024
 """Largest ``.eml`` file imported (the usual mail-server limit for a message)."""

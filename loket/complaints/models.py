@@ -19,8 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from loket.common.clock import utcnow
 from loket.common.db import Base, UtcDateTime
-from loket.complaints.times import utcnow
 
 STATUS_NEW = "baru"  # received, weight not yet confirmed
 STATUS_IN_PROGRESS = "diproses"  # weight confirmed, coordination/answer pending

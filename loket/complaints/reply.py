@@ -19,14 +19,15 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import ROLE_LABELS, OfficialsFile, Role
+from loket.common.clock import utcnow
+from loket.common.roman import roman_month
 from loket.complaints.book import StoredFile, store_file
 from loket.complaints.errors import ComplaintError
 from loket.complaints.models import Complaint
 from loket.complaints.rules import ComplaintRules
-from loket.complaints.times import to_wib, utcnow
+from loket.complaints.times import to_wib
 from loket.documents.officedocs import (
     OFFICE,
-    ROMAWI,
     listing,
     render_docx,
     tanggal,
@@ -56,7 +57,7 @@ def letter_context(
     return {
         "kota": OFFICE["kota"],
         "tanggal_surat": tanggal(answered),
-        "nomor_surat": f"       /DPMPTSP-PGD/{ROMAWI[answered.month - 1]}/{answered.year}",
+        "nomor_surat": f"       /DPMPTSP-PGD/{roman_month(answered.month)}/{answered.year}",
         "lampiran": "-",
         "jenis": kind_label,
         "jenis_kecil": kind_label.lower(),

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import Official, load_officials
+from loket.common.clock import as_utc, utcnow
 from loket.common.db import open_database
 from loket.common.settings import Settings
 from loket.complaints.errors import ComplaintError
@@ -24,7 +25,7 @@ from loket.complaints.models import DRAFT, KIND, RETURNED, SUPERSEDED, ReportRec
 from loket.complaints.report_data import build_data
 from loket.complaints.report_files import render
 from loket.complaints.rules import ComplaintRules, load_rules
-from loket.complaints.times import as_utc, month_bounds, to_wib, utcnow
+from loket.complaints.times import month_bounds, to_wib
 from loket.documents.officedocs import tanggal_jam
 
 

@@ -22,10 +22,11 @@ from loket.approval.officials import (
     Role,
     authorize,
 )
+from loket.common.clock import as_utc, utcnow
 from loket.complaints.models import APPROVED, KIND, RETURNED, ReportRecord, ReviewAttempt
 from loket.complaints.report import versions
 from loket.complaints.report_files import render
-from loket.complaints.times import as_utc, month_bounds, to_wib, utcnow
+from loket.complaints.times import month_bounds, to_wib
 from loket.documents.officedocs import tanggal
 
 

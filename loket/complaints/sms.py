@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import Official
+from loket.common.clock import WIB
 from loket.complaints.book import NewComplaint
 from loket.complaints.importing import (
     ImportResult,
@@ -45,7 +46,6 @@ from loket.complaints.importing import (
     shorten,
 )
 from loket.complaints.rules import ComplaintRules
-from loket.complaints.times import WIB
 
 SMS_CSV_MAX_BYTES = 64 * 1024 * 1024
 """Largest SMS export read; it also bounds the csv module's field size limit."""

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
+from loket.common.clock import WIB, as_utc
 from loket.complaints.errors import ComplaintError
-
-WIB = ZoneInfo("Asia/Jakarta")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """Aware UTC datetime; naive values (as SQLite returns them) are taken to be UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def to_wib(value: datetime) -> datetime:

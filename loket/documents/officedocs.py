@@ -42,7 +42,6 @@ BULAN = (
     "November",
     "Desember",
 )
-ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
 def tanggal(value: date | datetime | None) -> str:

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.common import safefs
+from loket.common.clock import WIB
 from loket.common.errors import describe_error, new_error_id, office_fault
 from loket.common.settings import PAGE_TIMEOUT, Settings
 from loket.intake import archive, faults, register
@@ -39,7 +39,6 @@ from loket.intake.pages import PageRef, probe, render, text_layer
 from loket.intake.photos import find_photos_upright
 from loket.intake.quarantine import Problem, Unusable, quarantine_all
 
-LOCAL_TZ = ZoneInfo("Asia/Jakarta")
 log = logging.getLogger("loket.intake")
 CLASSIFICATION_RULES = "document-types.yaml"
 #: Pages with more letters and digits than this are documents, not photo sheets: no face
@@ -248,7 +247,7 @@ def _register(
             service=settings.service,
             source=sub.name,
             files=records,
-            received_at=datetime.now(LOCAL_TZ),
+            received_at=datetime.now(WIB),
         )
         for p in problems:
             register.log(session, "quarantined", sub.name, app.reg_no, p.line())
@@ -300,7 +299,7 @@ def _leftover_of(
 
 
 def _note_duplicate(settings: Settings, source: str, reg_no: str) -> None:
-    stamp = datetime.now(LOCAL_TZ).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(WIB).strftime("%Y%m%dT%H%M%S")
     name = safefs.fit_name(f"{stamp}-{safefs.safe_parts(source)[-1]}", reserve=len(".txt"))
     safefs.write_text(
         settings.outbox_dir,

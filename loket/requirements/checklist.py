@@ -13,7 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from loket.documents.officedocs import OFFICE, ROMAWI, render_docx, tanggal, templates_dir
+from loket.common.roman import roman_month
+from loket.documents.officedocs import OFFICE, render_docx, tanggal, templates_dir
 from loket.requirements.rules import ServiceRules
 
 CHECKLIST_JSON = "checklist.json"
@@ -325,7 +326,7 @@ def letter_context(
     letter = rules.letter
     number = letter.number.format(
         reg_no=reg_no,
-        roman_month=ROMAWI[today.month - 1],
+        roman_month=roman_month(today.month),
         month=f"{today.month:02d}",
         year=today.year,
     )

@@ -17,6 +17,7 @@ from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
+from loket.common.clock import WIB
 from loket.documents.layout import (
     cell_text,
     kop_surat,
@@ -29,7 +30,6 @@ from loket.documents.layout import (
 )
 from loket.documents.officedocs import OFFICE, tanggal, tanggal_jam
 from loket.sla.figures import Report
-from loket.sla.periods import WIB
 from loket.sla.wording import (
     durasi,
     header_lines,

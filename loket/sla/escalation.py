@@ -31,10 +31,11 @@ from sqlalchemy.orm import Session
 from loket.approval import control_card, notify
 from loket.approval.chain import Action
 from loket.approval.desk import Desk
-from loket.approval.models import IN_PROGRESS, OPEN, Approval, ApprovalTask, CardEntry, as_utc
+from loket.approval.models import IN_PROGRESS, OPEN, Approval, ApprovalTask, CardEntry
 from loket.approval.officials import ROLE_LABELS, Official, Role
 from loket.calendar.loading import office_calendar
 from loket.calendar.work_calendar import WorkCalendar
+from loket.common.clock import as_utc
 from loket.common.rulesfile import load_model
 from loket.sla.models import SlaEscalation
 from loket.sla.tracking import ENTRY_COLUMNS, ESCALATION, file_clocks, naive_utc, total_norm_minutes

@@ -32,8 +32,9 @@ import pandas as pd
 from loket.approval.chain import ServiceChain
 from loket.approval.officials import ROLE_LABELS, Role
 from loket.calendar.work_calendar import WorkCalendar
+from loket.common.clock import WIB
 from loket.sla.loading import History, distinct_ids
-from loket.sla.periods import WIB, Period
+from loket.sla.periods import Period
 from loket.sla.tracking import (
     StepNorm,
     file_clocks,

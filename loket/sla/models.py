@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Float, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from loket.approval.models import utcnow
+from loket.common.clock import utcnow
 from loket.common.db import Base, UtcDateTime
 
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from loket.common.clock import WIB
 from loket.documents.officedocs import BULAN
-
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 class PeriodError(ValueError):

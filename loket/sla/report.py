@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from loket.approval.models import as_utc, utcnow
+from loket.common.clock import as_utc, utcnow
 from loket.common.settings import Settings
 from loket.documents.officedocs import to_pdf
 from loket.sla.charts import render_charts

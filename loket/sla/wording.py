@@ -12,9 +12,9 @@ from datetime import datetime
 
 import pandas as pd
 
+from loket.common.clock import WIB
 from loket.documents.officedocs import OFFICE, angka, tanggal, tanggal_jam
 from loket.sla.figures import Report
-from loket.sla.periods import WIB
 
 SHORT = {
     "pemeriksaan": "Pemeriksaan berkas",

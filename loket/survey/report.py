@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import OfficialsFile, Role
+from loket.common.clock import WIB
 from loket.documents.officedocs import (
     OFFICE,
     angka,
@@ -31,8 +31,6 @@ from loket.survey.questionnaire import CODES
 from loket.survey.rules import SkmRules
 from loket.survey.sample import minimum_sample
 from loket.survey.storage import SkmImport, SkmResponse, responses_of
-
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 def _rounded(value: Fraction, digits: int) -> float:
