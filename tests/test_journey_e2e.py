@@ -92,7 +92,7 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
     from loket.approval.desk import Desk
     from loket.approval.waiting import waiting_for
     from loket.cli.approval import mount
-    from loket.intake.steps import LOCAL_TZ
+    from loket.common.clock import WIB
 
     home, log = office
     p = home.people
@@ -101,7 +101,7 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
         "pemohon-sikr",
         SEED,
         packaging=PACKAGING,
-        received=datetime.now(LOCAL_TZ).date(),
+        received=datetime.now(WIB).date(),
     )
     person = truth["applicant"]
 

@@ -20,7 +20,7 @@ import pytest
 
 from samples import DEFECTS, generate_application
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 
 REPO = Path(__file__).resolve().parent.parent
 #: name -> (seed, application type, defects, packaging)
@@ -60,7 +60,7 @@ def test_plan_covers_every_defect_kind() -> None:
 def run(
     tmp_path_factory: pytest.TempPathFactory, prefect_server: None
 ) -> Iterator[tuple[Path, dict[str, dict[str, Any]], dict[str, str]]]:
-    from loket.intake.steps import LOCAL_TZ
+    from loket.common.clock import WIB
 
     home = tmp_path_factory.mktemp("home")
     inbox = home / "inbox"
@@ -68,7 +68,7 @@ def run(
     env = {"LOKET_HOME": str(home), "LOKET_STABLE_SECONDS": "0", "LOKET_RULES": str(REPO / "rules")}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    today = datetime.now(LOCAL_TZ).date()  # the register's receipt day
+    today = datetime.now(WIB).date()  # the register's receipt day
     truths = {}
     for name, (seed, kind, defects, packaging) in PLAN.items():
         truth = generate_application(
