@@ -28,7 +28,7 @@ from loket.approval.packets import drop_packet, write_packet
 from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.tasks import add_task
 from loket.common.clock import as_utc
-from loket.documents.officedocs import tanggal_jam, to_pdf
+from loket.documents import tanggal_jam, to_pdf
 
 
 @dataclass(frozen=True)

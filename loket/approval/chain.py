@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from loket.approval.officials import ROLE_LABELS, Role
-from loket.calendar.loading import office_calendar
+from loket.calendar import office_calendar
 from loket.common.roman import roman_month
 from loket.common.rulesfile import load_model
 

@@ -23,7 +23,7 @@ from loket.approval.numbering import next_value, with_retries
 from loket.approval.permit import LETTER_DOCX, nip_spaced, render_letter
 from loket.common.clock import as_utc
 from loket.common.roman import roman_month
-from loket.documents.officedocs import OFFICE, tanggal
+from loket.documents import OFFICE, tanggal
 
 UNCOLLECTED = "belum_diambil"
 

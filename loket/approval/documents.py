@@ -39,8 +39,8 @@ from loket.approval.permit import (
 )
 from loket.approval.refusal import not_in_chain
 from loket.common.clock import WIB, as_utc
-from loket.documents.officedocs import tanggal, tanggal_jam
-from loket.intake import register
+from loket.documents import tanggal, tanggal_jam
+from loket.intake import get_application
 
 # ---------------------------------------------------------------------------------------
 # draft and permit
@@ -54,7 +54,7 @@ def document_context(
     checklist = read_json(folder / "checklist.json") or {}
     with desk.db() as session:
         appr = get(session, reg_no)
-        app = register.get(session, reg_no)
+        app = get_application(session, reg_no)
         assert appr is not None and app is not None
         chain = desk.chain(appr.service)
         person = applicant(checklist, appr.overrides, address=appr.address, phone=appr.phone)
@@ -146,7 +146,7 @@ def card_context(desk: Desk, reg_no: str) -> dict[str, object]:
     """The printable card: entries, refused attempts, guarantees, verification code."""
     with desk.db() as session:
         appr = get(session, reg_no)
-        app = register.get(session, reg_no)
+        app = get_application(session, reg_no)
         if appr is None or app is None:
             raise not_in_chain(reg_no)
         chain = desk.chain(appr.service)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from loket.approval.chain import ServiceChain
 from loket.approval.models import Permit
 from loket.common.clock import WIB, as_utc
-from loket.intake.register import Counter
+from loket.intake import Counter
 
 T = TypeVar("T")
 

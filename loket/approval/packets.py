@@ -17,7 +17,7 @@ from loket.approval.chain import ACTION_LABELS, Action, ServiceChain, Step
 from loket.approval.desk import Desk, get, wib
 from loket.approval.models import ApprovalTask
 from loket.approval.permit import read_json
-from loket.documents.officedocs import tanggal_jam
+from loket.documents import tanggal_jam
 
 REVIEWS = "reviews"
 THUMBS = "thumbnails"
@@ -33,8 +33,7 @@ def drop_packet(desk: Desk, role: str, reg_no: str) -> None:
 
 def thumbnails(desk: Desk, reg_no: str, width: int = 360) -> list[dict[str, object]]:
     """Small images of every page of the application (made once, in ``<reg-no>/thumbnails``)."""
-    from loket.intake.pages import render as render_page
-    from loket.intake.steps import page_refs
+    from loket.intake import page_refs, render_page
 
     folder = desk.folder(reg_no) / THUMBS
     pages_doc = read_json(desk.folder(reg_no) / "pages.json") or {"pages": []}

@@ -16,8 +16,16 @@ from loket.approval.chain import ServiceChain
 from loket.approval.notify import normalize_phone
 from loket.approval.officials import Official
 from loket.common.clock import WIB
-from loket.documents.officedocs import OFFICE, render_docx, tanggal, templates_dir, to_pdf
-from loket.documents.templates import CARD, PERMIT, UNCOLLECTED_LETTER
+from loket.documents import (
+    CARD,
+    OFFICE,
+    PERMIT,
+    UNCOLLECTED_LETTER,
+    render_docx,
+    tanggal,
+    templates_dir,
+    to_pdf,
+)
 
 DRAFT_DOCX = "draft.docx"
 PERMIT_DOCX = "permit.docx"

@@ -33,14 +33,14 @@ from loket.approval.permit import (
 from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.tasks import add_task
 from loket.common.clock import as_utc
-from loket.intake import register
+from loket.intake import IntakeEvent, get_application
 
 
 def _checked_at(session: Session, reg_no: str, fallback: datetime) -> datetime:
     event = session.scalars(
-        select(register.IntakeEvent)
-        .where(register.IntakeEvent.reg_no == reg_no, register.IntakeEvent.kind == "checked")
-        .order_by(register.IntakeEvent.id.desc())
+        select(IntakeEvent)
+        .where(IntakeEvent.reg_no == reg_no, IntakeEvent.kind == "checked")
+        .order_by(IntakeEvent.id.desc())
     ).first()
     return as_utc(event.at) if event else fallback
 
@@ -70,7 +70,7 @@ def start(desk: Desk, reg_no: str) -> Outcome:
     phone = find_phone(pages_doc)
     address = find_address(pages_doc)
     with desk.db() as session:
-        app = register.get(session, reg_no)
+        app = get_application(session, reg_no)
         if app is None:
             raise ApprovalError(f"{reg_no} tidak ada di register permohonan")
         if app.verdict not in (None, "complete"):

@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket.approval.officials import ROLE_LABELS, Official, Role
+from loket.approval import ROLE_LABELS, Official, Role
 from loket.common.clock import as_utc, utcnow
 from loket.complaints.control_card import ControlCard, collect_control_card
 from loket.complaints.deadlines import due_at
@@ -39,7 +39,7 @@ from loket.complaints.models import (
 from loket.complaints.rules import WEIGHTS, ComplaintRules
 from loket.complaints.suggestions import Suggestion, find_reg_no, suggest_type, suggest_weight
 from loket.complaints.times import to_wib
-from loket.intake.register import next_number
+from loket.intake import next_number
 
 
 @dataclass

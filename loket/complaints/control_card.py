@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.common.clock import as_utc, utcnow
-from loket.intake.register import Application, IntakeEvent
+from loket.intake import Application, IntakeEvent
 
 
 @dataclass
@@ -83,8 +83,7 @@ def collect_control_card(session: Session, reg_no: str) -> ControlCard:
 
 def _add_hand_overs(session: Session, card: ControlCard) -> None:
     """The desk-by-desk entries of the control card (approval chain), when there are any."""
-    from loket.approval import control_card
-    from loket.approval.models import Approval, ApprovalAttempt, Permit
+    from loket.approval import Approval, ApprovalAttempt, Permit, card_entries, verify_card
 
     def iso(value: datetime | None) -> str | None:
         return as_utc(value).isoformat() if value else None
@@ -108,7 +107,7 @@ def _add_hand_overs(session: Session, card: ControlCard) -> None:
             "channel": e.channel,
             "hash": e.hash,
         }
-        for e in control_card.entries(session, card.reg_no)
+        for e in card_entries(session, card.reg_no)
     ]
     card.refused = [
         {
@@ -123,7 +122,7 @@ def _add_hand_overs(session: Session, card: ControlCard) -> None:
         )
     ]
     if card.entries:
-        card.integrity = control_card.verify(session, card.reg_no)[card.reg_no]
+        card.integrity = verify_card(session, card.reg_no)[card.reg_no]
     permit = session.scalars(select(Permit).where(Permit.reg_no == card.reg_no)).first()
     card.permit_number = permit.number if permit else None
     appr = session.scalars(select(Approval).where(Approval.reg_no == card.reg_no)).first()

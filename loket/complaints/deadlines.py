@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from loket.calendar.loading import office_calendar
+from loket.calendar import office_calendar
 from loket.common.clock import WIB, as_utc, utcnow
 from loket.complaints.models import Complaint
 from loket.complaints.rules import ComplaintRules, Deadline

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from loket.approval.officials import Official
+from loket.approval import Official
 from loket.common import safefs
 from loket.common.clock import WIB
 from loket.common.errors import describe_error

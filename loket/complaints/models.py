@@ -145,8 +145,3 @@ class ReviewAttempt(Base):
     acting_as: Mapped[str | None] = mapped_column(String(64), nullable=True)
     allowed: Mapped[bool] = mapped_column(Boolean)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-# The SKM tables live in loket/survey/storage.py and share migration 0002; importing them here
-# keeps loket/migrations/env.py at one import line for this feature.
-import loket.survey.storage  # noqa: E402, F401

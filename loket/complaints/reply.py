@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from loket.approval.officials import ROLE_LABELS, OfficialsFile, Role
+from loket.approval import ROLE_LABELS, OfficialsFile, Role
 from loket.common.clock import utcnow
 from loket.common.roman import roman_month
 from loket.complaints.book import StoredFile, store_file
@@ -26,8 +26,9 @@ from loket.complaints.errors import ComplaintError
 from loket.complaints.models import Complaint
 from loket.complaints.rules import ComplaintRules
 from loket.complaints.times import to_wib
-from loket.documents.officedocs import (
+from loket.documents import (
     OFFICE,
+    REPLY_LETTER,
     listing,
     render_docx,
     tanggal,
@@ -35,7 +36,6 @@ from loket.documents.officedocs import (
     templates_dir,
     to_pdf,
 )
-from loket.documents.templates import REPLY_LETTER
 
 OFFICE_EMAIL = OFFICE["email"]
 

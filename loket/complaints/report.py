@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket.approval.officials import Official, load_officials
+from loket.approval import Official, load_officials
 from loket.common.clock import as_utc, utcnow
 from loket.common.db import open_database
 from loket.common.settings import Settings
@@ -26,7 +26,7 @@ from loket.complaints.report_data import build_data
 from loket.complaints.report_files import render
 from loket.complaints.rules import ComplaintRules, load_rules
 from loket.complaints.times import month_bounds, to_wib
-from loket.documents.officedocs import tanggal_jam
+from loket.documents import tanggal_jam
 
 
 def versions(session: Session, period: str) -> list[ReportRecord]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from loket.complaints.models import KIND
 from loket.complaints.times import to_wib
-from loket.documents.officedocs import (
+from loket.documents import (
+    MONTHLY_REPORT,
     OFFICE,
     render_docx,
     tanggal,
@@ -15,7 +16,6 @@ from loket.documents.officedocs import (
     to_pdf,
     write_xlsx,
 )
-from loket.documents.templates import MONTHLY_REPORT
 
 Sheet = tuple[str, list[str], list[list[object]]]
 

@@ -14,20 +14,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket.approval.officials import (
-    Authority,
-    NotAuthorized,
-    Official,
-    OfficialsFile,
-    Role,
-    authorize,
-)
+from loket.approval import Authority, NotAuthorized, Official, OfficialsFile, Role, authorize
 from loket.common.clock import as_utc, utcnow
 from loket.complaints.models import APPROVED, KIND, RETURNED, ReportRecord, ReviewAttempt
 from loket.complaints.report import versions
 from loket.complaints.report_files import render
 from loket.complaints.times import month_bounds, to_wib
-from loket.documents.officedocs import tanggal
+from loket.documents import tanggal
 
 
 @dataclass

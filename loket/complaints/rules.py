@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from loket.approval.officials import Role
+from loket.approval import Role
 from loket.common.rulesfile import load_model
 
 WeightCode = Literal["ringan", "sedang", "berat"]

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from loket.approval.officials import Official
+from loket.approval import Official
 from loket.common.clock import WIB
 from loket.complaints.book import NewComplaint
 from loket.complaints.importing import (

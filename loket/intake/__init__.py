@@ -1,2 +1,28 @@
 """Intake: the inbox, the archive of originals, pages, OCR, photos, page sorting, quarantine,
 the application register and failures kept to their input."""
+
+from __future__ import annotations
+
+from loket.intake.classify import ClassificationRules, letters
+from loket.intake.ocr import deskew, estimate_skew, rotate_upright
+from loket.intake.pages import render as render_page
+from loket.intake.register import Application, Counter, IntakeEvent, next_number
+from loket.intake.register import get as get_application
+from loket.intake.steps import page_refs
+from loket.intake.tesseract import text as tesseract_text
+
+__all__ = [
+    "Application",
+    "ClassificationRules",
+    "Counter",
+    "IntakeEvent",
+    "deskew",
+    "estimate_skew",
+    "get_application",
+    "letters",
+    "next_number",
+    "page_refs",
+    "render_page",
+    "rotate_upright",
+    "tesseract_text",
+]

@@ -6,10 +6,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import loket.approval.models  # registers its tables (so do the next three lines)
+# every part's tables, registered on Base.metadata by importing their modules
+import loket.approval.models
 import loket.complaints.models
 import loket.intake.register
-import loket.sla.models  # noqa: F401  (registers its tables)
+import loket.sla.models
+import loket.survey.storage  # noqa: F401  (the SKM tables, in migration 0002 with the complaints)
 from loket.common.db import Base, make_engine
 from loket.common.settings import load_settings
 

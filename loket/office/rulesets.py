@@ -12,13 +12,11 @@ from loket.common.settings import load_settings
 
 
 def _schemas() -> dict[str, type[BaseModel]]:
-    from loket.approval.chain import ChainFile
-    from loket.approval.notify import NotifyRules
-    from loket.approval.officials import OfficialsFile
-    from loket.complaints.rules import ComplaintRules
-    from loket.intake.classify import ClassificationRules
-    from loket.sla.escalation import SlaRules
-    from loket.survey.rules import SkmRules
+    from loket.approval import ChainFile, NotifyRules, OfficialsFile
+    from loket.complaints import ComplaintRules
+    from loket.intake import ClassificationRules
+    from loket.sla import SlaRules
+    from loket.survey import SkmRules
 
     return {
         "document-types.yaml": ClassificationRules,
@@ -37,7 +35,7 @@ resolvers: list[Callable[[Path], type[BaseModel] | None]] = []
 
 def _service_requirements(path: Path) -> type[BaseModel] | None:
     """A service's requirement rules (``rules/<service>.yaml`` with ``requirements:``)."""
-    from loket.requirements.rules import resolve_schema
+    from loket.requirements import resolve_schema
 
     return resolve_schema(path)
 
@@ -47,7 +45,7 @@ resolvers.append(_service_requirements)
 
 def _calendar_files(path: Path) -> type[BaseModel] | None:
     """``rules/calendar/office-hours.yaml`` and ``rules/calendar/YYYY.yaml``."""
-    from loket.calendar.schema import schema_for_file
+    from loket.calendar import schema_for_file
 
     return schema_for_file(path)
 

@@ -1,2 +1,8 @@
 """Requirement checks: field extraction, the rule engine, stamps, identity, the data-quality gate
 and the checklist writers."""
+
+from __future__ import annotations
+
+from loket.requirements.rules import resolve_schema
+
+__all__ = ["resolve_schema"]

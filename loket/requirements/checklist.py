@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from loket.common.roman import roman_month
-from loket.documents.officedocs import OFFICE, render_docx, tanggal, templates_dir
+from loket.documents import OFFICE, render_docx, tanggal, templates_dir
 from loket.requirements.rules import ServiceRules
 
 CHECKLIST_JSON = "checklist.json"

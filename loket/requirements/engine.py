@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from loket.intake.classify import letters
+from loket.intake import letters
 from loket.requirements.applicant import applicant_fields, return_address
 from loket.requirements.application_type import application_type
 from loket.requirements.checks import CHECKS, check_same_person

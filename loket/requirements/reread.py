@@ -15,9 +15,9 @@ from loket.requirements.rules import DocumentRule, RereadVariant
 
 def tesseract_text(array: Any, psm: int, lang: str = "ind+eng") -> str:
     """Plain text of a greyscale/binary image."""
-    from loket.intake import tesseract
+    from loket.intake import tesseract_text
 
-    return tesseract.text(array, psm, lang)
+    return tesseract_text(array, psm, lang)
 
 
 def reread(image: Image.Image, rotation: int, variant: RereadVariant) -> str:
@@ -25,7 +25,7 @@ def reread(image: Image.Image, rotation: int, variant: RereadVariant) -> str:
     import cv2
     import numpy as np
 
-    from loket.intake.ocr import deskew, estimate_skew, rotate_upright
+    from loket.intake import deskew, estimate_skew, rotate_upright
 
     gray = rotate_upright(np.asarray(image.convert("L")), (rotation + variant.turn) % 360)
     gray = deskew(gray, estimate_skew(gray))

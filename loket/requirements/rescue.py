@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from loket.intake.classify import letters
+from loket.intake import letters
 from loket.requirements.documents import Document, ImageFor, extract_all
 from loket.requirements.reread import reread_document
 from loket.requirements.rules import DocumentRule

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from loket.documents.officedocs import angka
+from loket.documents import angka
 from loket.sla.figures import Report
 from loket.sla.wording import NOT_MEASURED, on_time_text, short_label
 

@@ -18,7 +18,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Cm
 
 from loket.common.clock import WIB
-from loket.documents.layout import (
+from loket.documents import (
+    OFFICE,
     cell_text,
     kop_surat,
     kv_table,
@@ -27,8 +28,9 @@ from loket.documents.layout import (
     para,
     set_widths,
     shade,
+    tanggal,
+    tanggal_jam,
 )
-from loket.documents.officedocs import OFFICE, tanggal, tanggal_jam
 from loket.sla.figures import Report
 from loket.sla.wording import (
     durasi,

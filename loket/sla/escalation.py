@@ -28,13 +28,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from loket.approval import control_card, notify
-from loket.approval.chain import Action
-from loket.approval.desk import Desk
-from loket.approval.models import IN_PROGRESS, OPEN, Approval, ApprovalTask, CardEntry
-from loket.approval.officials import ROLE_LABELS, Official, Role
-from loket.calendar.loading import office_calendar
-from loket.calendar.work_calendar import WorkCalendar
+from loket.approval import (
+    IN_PROGRESS,
+    OPEN,
+    ROLE_LABELS,
+    Action,
+    Approval,
+    ApprovalTask,
+    CardEntry,
+    Desk,
+    NewEntry,
+    Official,
+    Role,
+    append_card_entry,
+    enqueue_notification,
+    normalize_phone,
+)
+from loket.calendar import WorkCalendar, office_calendar
 from loket.common.clock import as_utc
 from loket.common.rulesfile import load_model
 from loket.sla.models import SlaEscalation
@@ -362,12 +372,12 @@ def _notify_recipients(
         if official is None:
             continue
         nips.append(official.nip)
-        notify.enqueue(
+        enqueue_notification(
             session,
             key=f"sla:{d.reg_no}:{d.scope}:{d.threshold}:{official.nip}"[:96],
             reg_no=d.reg_no,
             kind="eskalasi",
-            phone=notify.normalize_phone(official.phone),
+            phone=normalize_phone(official.phone),
             text=rules.text(
                 d.threshold,
                 name=official.name,
@@ -393,10 +403,10 @@ def _card_entry(
 ) -> CardEntry:
     """The escalation's entry on the file's control card."""
     minutes, limit = rounded
-    return control_card.append(
+    return append_card_entry(
         session,
         d.reg_no,
-        control_card.NewEntry(
+        NewEntry(
             activity=f"Peringatan SLA: {THRESHOLD_LABELS[d.threshold]}",
             action=ESCALATION,
             role=holder_role,

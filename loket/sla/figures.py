@@ -29,9 +29,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from loket.approval.chain import ServiceChain
-from loket.approval.officials import ROLE_LABELS, Role
-from loket.calendar.work_calendar import WorkCalendar
+from loket.approval import ROLE_LABELS, Role, ServiceChain
+from loket.calendar import WorkCalendar
 from loket.common.clock import WIB
 from loket.sla.loading import History, distinct_ids
 from loket.sla.periods import Period

@@ -19,9 +19,9 @@ from pandas.api.types import union_categoricals
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from loket.approval.models import Approval, CardEntry, Permit
+from loket.approval import Approval, CardEntry, Permit
 from loket.common.clock import as_utc
-from loket.intake.register import Application
+from loket.intake import Application
 from loket.sla.periods import Period
 from loket.sla.tracking import NUMBERING, column_is, naive_utc
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from loket.common.clock import WIB
-from loket.documents.officedocs import BULAN
+from loket.documents import BULAN
 
 
 class PeriodError(ValueError):

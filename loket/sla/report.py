@@ -15,7 +15,7 @@ from pathlib import Path
 
 from loket.common.clock import as_utc, utcnow
 from loket.common.settings import Settings
-from loket.documents.officedocs import to_pdf
+from loket.documents import to_pdf
 from loket.sla.charts import render_charts
 from loket.sla.document import render_docx
 from loket.sla.figures import Report, compute
@@ -57,8 +57,8 @@ def write_report(
 
     Shared by ``loket report sla`` and the scheduled flows of :mod:`flows.sla`.
     """
-    from loket.approval.chain import CHAIN_RULES, load_chain
-    from loket.calendar.loading import office_calendar
+    from loket.approval import CHAIN_RULES, load_chain
+    from loket.calendar import office_calendar
     from loket.common.db import open_database
 
     per = parse_period(period) if isinstance(period, str) else period

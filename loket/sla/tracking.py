@@ -29,8 +29,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from loket.approval.chain import Action, ServiceChain
-from loket.calendar.work_calendar import WorkCalendar
+from loket.approval import Action, ServiceChain
+from loket.calendar import WorkCalendar
 
 #: card action of the front-office completeness check (SOP step 2): the clock starts here
 CHECK = "pemeriksaan"

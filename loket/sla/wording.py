@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from loket.common.clock import WIB
-from loket.documents.officedocs import OFFICE, angka, tanggal, tanggal_jam
+from loket.documents import OFFICE, angka, tanggal, tanggal_jam
 from loket.sla.figures import Report
 
 SHORT = {

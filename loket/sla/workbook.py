@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from loket.documents.officedocs import write_xlsx
+from loket.documents import write_xlsx
 from loket.sla.figures import Report
 from loket.sla.wording import header_lines, local_time, short_label, summary_notes, summary_rows
 

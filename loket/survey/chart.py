@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from loket.documents.officedocs import angka
+from loket.documents import angka
 from loket.survey.grades import GRADES, round2
 from loket.survey.index import ElementResult
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket.approval.officials import OfficialsFile, Role
+from loket.approval import OfficialsFile, Role
 from loket.common.clock import WIB
-from loket.documents.officedocs import (
+from loket.documents import (
     OFFICE,
+    SKM_REPORT,
     angka,
     render_docx,
     tanggal,
@@ -22,7 +23,6 @@ from loket.documents.officedocs import (
     to_pdf,
     write_xlsx,
 )
-from loket.documents.templates import SKM_REPORT
 from loket.survey.chart import CHART_SIZE_CM, add_xlsx_chart, save_element_chart
 from loket.survey.errors import SkmError
 from loket.survey.grades import GRADES, round2
