@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args(argv)
 
-    from tests.approval_helpers import make_application, make_home
+    from samples.office import make_application, make_home
 
     root = Path(tempfile.mkdtemp(prefix="loket-screenshot-"))
     home = make_home(root)
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         start_new_session=True,
     )
     try:
-        from tests.approval_prefect import wait_for
+        from samples.runner import wait_for
 
         wait_for(
             lambda: b"UI" in (root / "serve.log").read_bytes() or None,
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PREFECT_API_URL"] = api
         from flows.approval import start_approvals
         from loket.approval.desk import Desk
-        from tests.approval_prefect import wait_paused
+        from samples.runner import wait_paused
 
         desk = Desk.load()
         reg_no = make_application(desk.settings, seed=42)

@@ -19,7 +19,8 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import pytest
-import yaml
+
+from samples.office import ROLES_FOR_TESTS, People, make_nip, write_officials  # noqa: F401
 
 if "PREFECT_HOME" not in os.environ:  # conftest.py sets it for the test session
     os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="loket-prefect-complaints-")
@@ -33,86 +34,6 @@ REPO = Path(__file__).resolve().parent.parent
 
 # ---------------------------------------------------------------------------------------
 # officials
-
-
-def make_nip(rng: random.Random, born: date, appointed: date, male: bool) -> str:
-    """An 18-digit NIP: birth date, appointment year-month, sex digit, serial."""
-    return f"{born:%Y%m%d}{appointed:%Y%m}{1 if male else 2}{rng.randint(1, 999):03d}"
-
-
-@dataclass(frozen=True)
-class People:
-    """NIPs of the generated officials by role (``delegate`` acts for the Sekretaris)."""
-
-    by_role: dict[str, str]
-    names: dict[str, str]
-
-    def __getitem__(self, role: str) -> str:
-        return self.by_role[role]
-
-
-ROLES_FOR_TESTS = (
-    "kepala_dinas",
-    "sekretaris",
-    "analis_ahli_madya",
-    "analis_ahli_muda",
-    "kepala_bidang",
-    "petugas_pengaduan",
-    "front_office",
-    "back_office",
-    "petugas_penomoran",
-    "asisten_walikota",
-    "sekretaris_daerah",
-)
-
-
-def write_officials(path: Path, seed: int = 7) -> People:
-    """A generated rules/officials.yaml; the Analis Madya is the Sekretaris' delegate."""
-    rng = random.Random(seed)
-    first = [
-        "Rahmat",
-        "Siti",
-        "Dedi",
-        "Nurul",
-        "Hendra",
-        "Yuli",
-        "Agus",
-        "Fitri",
-        "Bambang",
-        "Wahyu",
-        "Rina",
-        "Joko",
-    ]
-    last = [
-        "Hidayat",
-        "Aminah",
-        "Saputra",
-        "Fadillah",
-        "Gunawan",
-        "Lestari",
-        "Salim",
-        "Ramadhani",
-        "Harahap",
-        "Nasution",
-        "Siregar",
-        "Lubis",
-    ]
-    people: dict[str, str] = {}
-    names: dict[str, str] = {}
-    entries = []
-    for i, role in enumerate(ROLES_FOR_TESTS):
-        born = date(1965 + rng.randint(0, 30), rng.randint(1, 12), rng.randint(1, 28))
-        nip = make_nip(rng, born, date(born.year + 25, rng.randint(1, 12), 1), i % 2 == 0)
-        name = f"{first[i % len(first)]} {last[(i * 5) % len(last)]}"
-        people[role], names[role] = nip, name
-        entries.append({"name": name, "nip": nip, "role": role})
-    for e in entries:
-        if e["role"] == "sekretaris":
-            e["delegate_nip"] = people["analis_ahli_madya"]
-        if e["role"] == "kepala_dinas":
-            e["title"] = "Pembina Utama Muda"
-    path.write_text(yaml.safe_dump({"officials": entries}, allow_unicode=True), encoding="utf-8")
-    return People(people, names)
 
 
 # ---------------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
 from tests.approval_helpers import Home, contact, make_application, make_home
-from tests.approval_prefect import run_state, start_runner, stop, wait_for, wait_paused
 
 pytestmark = pytest.mark.e2e
 

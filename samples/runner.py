@@ -1,5 +1,5 @@
-"""Prefect helpers for the approval tests: a runner process serving the approval deployment,
-and waits on flow-run states."""
+"""A sample office's Prefect runner: a process serving the approval deployment, and waits on
+flow-run states (the approval tests, the documentation screenshots)."""
 
 from __future__ import annotations
 
