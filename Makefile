@@ -13,7 +13,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ind tesseract-ocr-
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_COUNT ?= 6
 
-.PHONY: install system-packages demo test lint format bench clean-demo
+.PHONY: install system-packages demo test test-fast lint format bench clean-demo
 
 install: system-packages $(VENV)/.installed
 
@@ -58,6 +58,10 @@ format: install
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# the unit tier only (no tesseract, no Prefect server, no subprocess servers): under a minute
+test-fast: install
+	$(BIN)/python -m pytest -q -m unit
 
 bench: install
 	$(BIN)/python bench/intake.py

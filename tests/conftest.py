@@ -22,6 +22,30 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 REPO = Path(__file__).resolve().parent.parent
+#: fixtures that start (or hand out) a Prefect server: their tests are e2e
+_SERVER_FIXTURES = frozenset({"prefect_server", "complaints_prefect", "api_url"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Test tiers (issue #15): a test marked neither ``ocr`` (the real tesseract, or sample scans
+    generated and read by the test) nor ``e2e`` (a Prefect server, servers in subprocesses, a
+    whole flow or the demo, real LibreOffice/great-expectations runs) is ``unit``:
+    ``make test-fast`` runs ``-m unit``. Mark a module or a test ocr/e2e where that applies;
+    unit tests need no marker. A test that uses a Prefect server fixture and is not marked e2e
+    stops the collection."""
+    unmarked = []
+    for item in items:
+        if item.get_closest_marker("e2e") is None and _SERVER_FIXTURES.intersection(
+            getattr(item, "fixturenames", ())
+        ):
+            unmarked.append(item.nodeid)
+        if item.get_closest_marker("ocr") is None and item.get_closest_marker("e2e") is None:
+            item.add_marker(pytest.mark.unit)
+    if unmarked:
+        raise pytest.UsageError(
+            "tests using a Prefect server must be marked e2e: " + ", ".join(unmarked)
+        )
 
 
 @pytest.fixture(scope="session")

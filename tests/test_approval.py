@@ -444,6 +444,7 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.mark.e2e
+@pytest.mark.e2e
 def test_fifty_concurrent_numberings_postgres(ahome: Home, postgres_url: str) -> None:
     from sqlalchemy.orm import sessionmaker
 
@@ -590,6 +591,7 @@ def test_http_channel_posts_and_raises(monkeypatch: pytest.MonkeyPatch) -> None:
         notify.HttpNotifier(cfg, fake).send(msg)
 
 
+@pytest.mark.e2e
 def test_uncollected_letter_generated_exactly_once(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from docx import Document
 

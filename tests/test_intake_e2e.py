@@ -21,7 +21,7 @@ import pytest
 from samples import generate_application
 from tests import badfiles
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 
 KEYS = {"file", "page", "doc_type", "confidence", "rotation", "text_source", "text"}
 DOC_TYPES = {

@@ -43,6 +43,7 @@ def letter_page() -> Image.Image:
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+@pytest.mark.ocr
 def test_orientation_is_detected_and_undone(rotation: int) -> None:
     page = letter_page()
     scanned = page.rotate(-rotation, expand=True)  # turned clockwise by `rotation`
@@ -52,6 +53,7 @@ def test_orientation_is_detected_and_undone(rotation: int) -> None:
     assert upright.shape == np.asarray(page).shape
 
 
+@pytest.mark.ocr
 def test_blank_page_has_no_orientation() -> None:
     assert detect_orientation(np.full((1169, 827), 245, np.uint8)) == 0
 
@@ -82,6 +84,7 @@ def test_text_direction_is_unclear_without_text() -> None:
 
 
 @pytest.mark.parametrize("rotation", [90, 270])
+@pytest.mark.ocr
 def test_a_sideways_page_is_read_once(rotation: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The glyphs show a page lying on its side before any reading: OSD picks the side and
     the page is read once, upright (a sideways reading first would double the cost)."""
@@ -101,6 +104,7 @@ def test_a_sideways_page_is_read_once(rotation: int, monkeypatch: pytest.MonkeyP
     assert readings == [(2339, 1654)]  # one reading, of the upright (portrait) page
 
 
+@pytest.mark.ocr
 def test_read_page_reads_rotated_indonesian_text() -> None:
     scanned = letter_page().rotate(-90, expand=True)
     result = read_page(scanned)

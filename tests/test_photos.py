@@ -35,6 +35,7 @@ def sheets(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[np.ndarray, d
     return out
 
 
+@pytest.mark.ocr
 def test_every_photo_is_counted_and_the_sheet_turned_right(sheets) -> None:  # type: ignore[no-untyped-def]
     for gray, page in sheets:
         if page["doc_type"] == "ktp":
@@ -47,6 +48,7 @@ def test_every_photo_is_counted_and_the_sheet_turned_right(sheets) -> None:  # t
 
 
 @pytest.mark.parametrize("turn", [90, 180, 270])
+@pytest.mark.ocr
 def test_a_turned_sheet_is_found_upright(sheets, turn: int) -> None:  # type: ignore[no-untyped-def]
     """The same sheets scanned a quarter turn further: the prints tell the turn."""
     for gray, page in sheets:
@@ -57,6 +59,7 @@ def test_a_turned_sheet_is_found_upright(sheets, turn: int) -> None:  # type: ig
         assert (len(boxes), rotation) == (page["photos"], turn), page
 
 
+@pytest.mark.ocr
 def test_prints_are_photo_sized(sheets) -> None:  # type: ignore[no-untyped-def]
     """3x4 prints on bare paper; never the photo inside a KTP copy."""
     assert any(page["doc_type"] == "ktp" for _, page in sheets)
@@ -83,6 +86,7 @@ KTP_CASES = [(2077191746, "multipage_folder"), (1534427131, "single_tiff")]
 
 
 @pytest.mark.parametrize(("seed", "packaging"), KTP_CASES)
+@pytest.mark.ocr
 def test_the_photo_in_a_ktp_copy_is_no_print(tmp_path: Path, seed: int, packaging: str) -> None:
     truth = generate_application(tmp_path, "app", seed, packaging=packaging)
     ktp = [
@@ -106,6 +110,7 @@ def test_a_face_decides_only_where_the_text_does_not() -> None:
     assert classify(weak_ktp, rules, faces=1).doc_type == "ktp"
 
 
+@pytest.mark.ocr
 def test_a_page_search_keeps_no_cascade(sheets) -> None:  # type: ignore[no-untyped-def]
     """The face cascade holds ~20 MiB of scale buffers after a search: a page reader keeps
     none between pages, and the searches of one page share one cascade."""

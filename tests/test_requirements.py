@@ -544,6 +544,7 @@ def test_second_service_rejects_the_radiographers_body_and_expired_str() -> None
 # --------------------------------------------------------------------------------------------
 # great-expectations gate
 # --------------------------------------------------------------------------------------------
+@pytest.mark.e2e
 def test_quality_gate_feeds_the_checklist_and_writes_data_docs(tmp_path: Path) -> None:
     from loket.requirements.quality import quality_row, validate_rows, write_data_docs
 
@@ -621,6 +622,7 @@ def test_outputs_checklist_pdf_and_return_letter(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.e2e
 def test_committed_template_opens_in_libreoffice(tmp_path: Path) -> None:
     from loket.documents.officedocs import to_pdf
 
@@ -652,6 +654,7 @@ def test_template_is_reproducible(tmp_path: Path) -> None:
     assert words(out) == words(REPO / "templates" / "surat-pengembalian.docx")
 
 
+@pytest.mark.ocr
 def test_image_for_is_used_for_ink(tmp_path: Path) -> None:
     """Wording gone (OCR missed it) but the blue stamp is in the image: still legalized."""
     p = T.Person()

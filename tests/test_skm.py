@@ -468,6 +468,7 @@ def test_committed_skm_template_is_the_builders_output(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.e2e
 def test_report_pdf_shows_the_chart(c_home: Home, c_session, tmp_path: Path) -> None:
     import subprocess
 

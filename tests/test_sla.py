@@ -73,6 +73,7 @@ def history(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     return root, db, now
 
 
+@pytest.mark.e2e
 def test_monthly_report_matches_independent_recomputation(history, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
     from sqlalchemy.orm import Session
@@ -555,6 +556,7 @@ def test_rules_check_knows_sla_yaml(ahome: Home) -> None:
     assert any("interval_minutes" in line for line in check_file(bad))
 
 
+@pytest.mark.e2e
 @pytest.mark.e2e
 def test_scheduled_report_flows_act_on_first_working_day(ahome: Home, prefect_server) -> None:  # type: ignore[no-untyped-def]
     from flows.sla import monthly_sla_report, sla_monitor, weekly_sla_report

@@ -157,6 +157,7 @@ def _calc_sheet_as_csv(binary: str, xlsx: Path, sheet: int) -> list[list[str]]:
         return list(csv.reader(io.StringIO(made[0].read_text(encoding="utf-8"))))
 
 
+@pytest.mark.e2e
 def test_libreoffice_shows_the_text_not_a_computed_value(c_home: Home, c_session) -> None:
     from loket.documents.officedocs import soffice_binary
 

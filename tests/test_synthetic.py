@@ -185,6 +185,7 @@ def test_invalid_arguments(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 # generated applications
 # --------------------------------------------------------------------------------------------
+@pytest.mark.ocr
 def test_refuses_to_overwrite(apps: tuple[Path, list[dict[str, Any]]]) -> None:
     inbox, truths = apps
     for t in truths:
@@ -193,6 +194,7 @@ def test_refuses_to_overwrite(apps: tuple[Path, list[dict[str, Any]]]) -> None:
             generate_application(inbox, name, 1, dpi=DPI)
 
 
+@pytest.mark.ocr
 def test_every_doc_type_and_packaging(apps: tuple[Path, list[dict[str, Any]]]) -> None:
     _, truths = apps
     seen = {p["doc_type"] for t in truths for p in t["pages"]}
@@ -200,6 +202,7 @@ def test_every_doc_type_and_packaging(apps: tuple[Path, list[dict[str, Any]]]) -
     assert {t["packaging"] for t in truths} == set(PACKAGINGS)
 
 
+@pytest.mark.ocr
 def test_truth_is_json_and_complete(apps: tuple[Path, list[dict[str, Any]]]) -> None:
     _, truths = apps
     for t, case in zip(truths, CASES, strict=True):
@@ -234,6 +237,7 @@ def test_truth_is_json_and_complete(apps: tuple[Path, list[dict[str, Any]]]) -> 
                 assert req in types, (t["source"], req)
 
 
+@pytest.mark.ocr
 def test_pages_match_files(apps: tuple[Path, list[dict[str, Any]]]) -> None:
     inbox, truths = apps
     for t in truths:
@@ -252,6 +256,7 @@ def test_pages_match_files(apps: tuple[Path, list[dict[str, Any]]]) -> None:
     assert {".pdf", ".tif"} <= kinds
 
 
+@pytest.mark.ocr
 def test_defects_show_in_documents(apps: tuple[Path, list[dict[str, Any]]]) -> None:
     inbox, truths = apps
     by = {t["source"]: t for t in truths}
@@ -283,6 +288,7 @@ def test_defects_show_in_documents(apps: tuple[Path, list[dict[str, Any]]]) -> N
     assert by["d-pdf.pdf"]["defect_targets"]["other_person"] in by["d-pdf.pdf"]["requirements"]
 
 
+@pytest.mark.ocr
 def test_rotation_convention(apps: tuple[Path, list[dict[str, Any]]]) -> None:
     """Quarter-turned portrait letters come out landscape; uprighting restores portrait."""
     inbox, truths = apps
@@ -307,6 +313,7 @@ def test_rotation_convention(apps: tuple[Path, list[dict[str, Any]]]) -> None:
         pytest.skip("no quarter-turned letter in this sample")
 
 
+@pytest.mark.ocr
 def test_determinism(tmp_path: Path) -> None:
     kw: dict[str, Any] = {
         "application_type": "renewal",
@@ -322,6 +329,7 @@ def test_determinism(tmp_path: Path) -> None:
     assert t3["applicant"] != t1["applicant"]
 
 
+@pytest.mark.ocr
 def test_corpus_and_cli(tmp_path: Path) -> None:
     truth_path = tmp_path / "truth.json"
     truths = generate_corpus(tmp_path / "inbox", 6, 7, dpi=50, truth_path=truth_path)
@@ -349,6 +357,7 @@ def test_corpus_and_cli(tmp_path: Path) -> None:
     assert len(json.loads((tmp_path / "cli.json").read_text(encoding="utf-8"))) == 1
 
 
+@pytest.mark.ocr
 def test_haar_cascade_finds_the_photos(apps: tuple[Path, list[dict[str, Any]]]) -> None:
     cascade = face_cascade()
     if cascade is None:

@@ -52,6 +52,7 @@ def _two_hundred_pages(path: Path) -> None:
     pdf.output(str(path))
 
 
+@pytest.mark.ocr
 def test_catalogue_and_situations(office, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from loket.intake import archive
 

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from tests.faults.helpers import make_home, sha, small_scan
 
+pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
+
 BURST = int(os.environ.get("LOKET_FAULT_BURST", "500"))
 SLOW = 12  # of which: copied slowly, chunk by chunk, while the first run is going
 STABLE = 2.0

@@ -16,9 +16,12 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.faults.helpers import PY, REPO, clean_env, make_home, sha, small_scan
+
+pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 
 TRIALS = int(os.environ.get("LOKET_FAULT_TRIALS", "16"))
 PHASES = (

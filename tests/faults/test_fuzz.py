@@ -39,6 +39,7 @@ def _traced(home: Path) -> tuple[dict[str, str], set[str]]:
 
 
 @pytest.mark.e2e
+@pytest.mark.ocr
 def test_mutation_corpus_through_the_real_intake(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -108,6 +109,7 @@ def images(draw: st.DrawFn) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.ocr
 @settings(
     max_examples=int(os.environ.get("LOKET_FUZZ_EXAMPLES", "60")),
     deadline=None,

@@ -22,6 +22,7 @@ def _count_apps(settings) -> int:  # type: ignore[no-untyped-def]
         return int(session.scalar(select(func.count(register.Application.id))) or 0)
 
 
+@pytest.mark.ocr
 def test_crash_while_clearing_a_folder_is_not_a_second_application(
     office, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -53,6 +54,7 @@ def test_crash_while_clearing_a_folder_is_not_a_second_application(
     assert not list((home / "inbox").rglob("*.jpg"))
 
 
+@pytest.mark.ocr
 def test_read_only_inbox_folder_does_not_fail_the_run(office, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Bug: an inbox copy that could not be removed (read-only share) raised out of accept()
     and failed the whole run; now it stays, and the next run knows it was taken."""

@@ -26,6 +26,10 @@ from tests.faults.helpers import PY, clean_env, make_home, process, sha, small_s
 
 LOKET = str(Path(PY).with_name("loket"))
 
+# every case reads small scans with the real tesseract; those that start `loket intake` or
+# use the Prefect test server are end to end as well
+pytestmark = pytest.mark.ocr
+
 
 def _links_under(*folders: Path) -> list[Path]:
     return [Path(d) / n for f in folders for d, ds, fs in os.walk(f) for n in ds + fs
@@ -40,6 +44,7 @@ def _intake(home: Path, api_url: str, **env: str) -> subprocess.CompletedProcess
     )  # fmt: skip
 
 
+@pytest.mark.e2e
 def test_one_pixel_image_beside_a_good_submission_through_the_cli_twice(
     tmp_path: Path, api_url: str
 ) -> None:
@@ -66,6 +71,7 @@ def test_one_pixel_image_beside_a_good_submission_through_the_cli_twice(
     assert [s["outcome"] for s in json.loads(second.stdout)["submissions"]] == ["registered"]
 
 
+@pytest.mark.e2e
 def test_a_broken_office_exits_non_zero_and_says_so(tmp_path: Path, api_url: str) -> None:
     """Only the office itself (here: its database unreachable) makes a run exit non-zero."""
     home = make_home(tmp_path / "kantor")
@@ -76,6 +82,7 @@ def test_a_broken_office_exits_non_zero_and_says_so(tmp_path: Path, api_url: str
     assert (home / "inbox" / "scan.jpg").exists()  # nothing taken, nothing lost
 
 
+@pytest.mark.e2e
 def test_rules_that_could_hang_the_office_stop_intake_before_anything_is_taken(
     tmp_path: Path, api_url: str
 ) -> None:
@@ -97,6 +104,7 @@ def test_rules_that_could_hang_the_office_stop_intake_before_anything_is_taken(
     assert not (home / "var" / "archive").exists()
 
 
+@pytest.mark.e2e
 def test_a_poisoned_application_is_parked_and_never_blocks_later_submissions(
     office, prefect_server: None
 ) -> None:  # type: ignore[no-untyped-def]
@@ -164,6 +172,7 @@ def test_a_symlinked_folder_never_makes_quarantine_write_elsewhere(office) -> No
     assert not _links_under(home / "outbox", home / "var")
 
 
+@pytest.mark.e2e
 def test_a_link_left_in_the_quarantine_is_not_written_through(office, prefect_server: None) -> None:  # type: ignore[no-untyped-def]
     """A link already in the quarantine (left by an older version) is refused, the run goes
     on and the other submission is processed."""
@@ -290,6 +299,7 @@ def test_an_empty_submission_folder_is_reported_once(office) -> None:  # type: i
     assert process(settings)["accepted"]["kosong"].outcome == "registered"
 
 
+@pytest.mark.e2e
 def test_a_file_name_that_is_not_utf8_is_taken(office, prefect_server: None) -> None:  # type: ignore[no-untyped-def]
     """A Latin-1 name from an unzipped Windows folder (found by review: UnicodeEncodeError in
     every run) is taken and shown with U+FFFD; the original is archived as it is."""
@@ -366,6 +376,7 @@ def test_inbox_names_never_overwrite_the_quarantine_s_own_files(office) -> None:
     assert (quarantine / "x.txt.alasan.txt.berkas.berkas").read_text() == "berkas"
 
 
+@pytest.mark.e2e
 def test_an_application_whose_runs_die_is_parked_on_the_next(office, prefect_server: None) -> None:  # type: ignore[no-untyped-def]
     """Runs that die while an application is being read (a decoder crash, a hang ended by a
     restart, kill -9) leave its attempt open. Dying among others proves nothing: it is then
@@ -454,6 +465,7 @@ def test_a_page_past_its_time_limit_is_reported_and_the_rest_goes_on(office) -> 
     assert OcrCache(settings.cache_dir).get(page_key(refs[0].sha256, 0, 3)) is None  # not cached
 
 
+@pytest.mark.e2e
 def test_a_page_that_hangs_in_its_decoder_does_not_hold_the_run(
     office, monkeypatch: pytest.MonkeyPatch, prefect_server: None
 ) -> None:  # type: ignore[no-untyped-def]

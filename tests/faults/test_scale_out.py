@@ -15,10 +15,13 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from sqlalchemy import select
 
 from tests.faults.helpers import PY, REPO, clean_env, free_port, healthy, make_home, small_scan
 from tests.test_approval import postgres_url  # noqa: F401  (the fixture)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 
 N = 40  # the issue: 40 submissions, each processed exactly once, over two workers
 BIN = Path(PY).parent

@@ -15,6 +15,8 @@ import pytest
 
 from tests.faults.helpers import PY, clean_env, free_port, healthy, make_home, small_scan
 
+pytestmark = pytest.mark.e2e  # `loket serve` in a subprocess
+
 START_TIMEOUT = 150
 STOP_BOUND = 40  # seconds from SIGINT to every process gone
 
@@ -41,6 +43,7 @@ def _wait_line(proc: subprocess.Popen[str], out: Path, needle: str, timeout: flo
     return seen
 
 
+@pytest.mark.ocr
 def test_serve_lifecycle(tmp_path: Path) -> None:
     home = make_home(tmp_path / "kantor")
     port = free_port()
