@@ -1,6 +1,6 @@
 """CLI of the approval chain, the control card and the delivery guarantees.
 
-Mounted by ``loket/cli.py`` with :func:`mount`::
+Mounted by ``loket/cli/main.py`` with :func:`mount`::
 
     from loket.cli.approval import mount as mount_approval
     mount_approval(app)

@@ -1,6 +1,6 @@
 """CLI commands of operations: ``loket serve`` and ``loket config``.
 
-Mount them in ``loket/cli.py`` with::
+Mount them in ``loket/cli/main.py`` with::
 
     from loket.cli.serve import mount as mount_serve
     mount_serve(app)

@@ -1,6 +1,6 @@
 """CLI of the SLA reports and the escalation monitor.
 
-Mounted by ``loket/cli.py``::
+Mounted by ``loket/cli/main.py``::
 
     from loket.cli.sla import report_app, sla_app
     app.add_typer(report_app, name="report")   # loket report sla --month 2026-11
