@@ -6,9 +6,10 @@ quarantine — and then starts one ``proses-permohonan`` flow run per pending ap
 ``run_deployment``, unless one is already waiting or running (a restarted coordinator starts
 no second run; a crashed or failed run is replaced). Workers of the work pool
 (``prefect worker start --pool loket``) pick those runs up: read the pages (OCR), classify,
-write ``pages.json`` and mark the application processed. Every step is idempotent (an
-application already processed is skipped), so a worker killed mid-run is repaired by Prefect's
-retry or by the next coordinator run.
+write ``pages.json``, mark the application processed, then check it (checklist, verdict, and
+the approval chain for a complete file), as the single-machine intake does. Every step is
+idempotent (an application already processed is skipped, one read but not checked is checked),
+so a worker killed mid-run is repaired by Prefect's retry or by the next coordinator run.
 
 All machines share the register (``LOKET_DATABASE_URL``, PostgreSQL), the Prefect server
 (``PREFECT_API_URL``, PostgreSQL) and the folders ``inbox``, ``outbox`` and ``var/archive``,
@@ -25,6 +26,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows.intake import check_and_start
 from loket.common.db import open_database
 from loket.common.settings import load_settings
 from loket.intake import register
@@ -55,14 +57,18 @@ def worker_name() -> str:
     retry_delay_seconds=10,
 )
 def process_application(reg_no: str, psm: int = 3) -> dict[str, object]:
-    """Read, classify and finish one registered application (idempotent)."""
+    """Read, classify, finish and check one registered application (idempotent): the
+    stages of the single-machine intake, for one application."""
     settings = load_settings()
     db = open_database(settings.db_url)
     with db() as session:
         app = register.get(session, reg_no)
         if app is None:
             raise KeyError(reg_no)
-        source, status = app.source, app.status
+        source, status, verdict = app.source, app.status, app.verdict
+    if status == "processed" and verdict is None:  # read by a run that died before its check
+        verdicts = check_and_start(settings, [reg_no])
+        return {"reg_no": reg_no, "verdict": verdicts.get(reg_no), "worker": worker_name()}
     if status != "received":
         return {"reg_no": reg_no, "skipped": status, "worker": worker_name()}
     refs = intake.page_refs(db, settings, reg_no)
@@ -73,7 +79,11 @@ def process_application(reg_no: str, psm: int = 3) -> dict[str, object]:
     doc["worker"] = worker_name()
     folder = intake.finish(db, settings, reg_no, doc)
     get_run_logger().info("%s: %d page(s) by %s", reg_no, len(results), doc["worker"])
-    return {"reg_no": reg_no, "pages": len(results), "folder": str(folder), "worker": doc["worker"]}
+    verdicts = check_and_start(settings, [reg_no])
+    return {
+        "reg_no": reg_no, "pages": len(results), "folder": str(folder),
+        "verdict": verdicts.get(reg_no), "worker": doc["worker"],
+    }  # fmt: skip
 
 
 def _runs_of(reg_no: str) -> list:  # type: ignore[type-arg]

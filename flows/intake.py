@@ -144,17 +144,18 @@ def intake_flow(
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
         summary = _run(settings, psm, progress)
         if check:
-            summary["verdicts"] = _check_and_start(settings)
+            summary["verdicts"] = check_and_start(settings)
         return summary
 
 
-def _check_and_start(settings: Settings) -> dict[str, str]:
-    """SOP step 2, the front-office check of every application not checked yet; complete
-    files then enter the approval chain (steps 3-9)."""
+def check_and_start(settings: Settings, reg_nos: list[str] | None = None) -> dict[str, str]:
+    """SOP step 2, the front-office check of ``reg_nos`` (default: every application read and
+    not checked yet); complete files then enter the approval chain (steps 3-9). The same stage
+    for the single-machine intake and for each application a scale-out worker reads."""
     from flows.approval import start_approval_task
     from flows.checks import check_batch, unchecked
 
-    todo = unchecked(settings)
+    todo = unchecked(settings) if reg_nos is None else reg_nos
     verdicts = check_batch(todo, settings) if todo else {}
     started = {
         reg_no: start_approval_task.submit(reg_no)

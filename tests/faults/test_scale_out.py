@@ -1,6 +1,7 @@
 """Scale-out: a PostgreSQL server started by the test, a Prefect server on it, loket's register
 on it, two process workers on one work pool, N submissions through the distributed intake
-(flows/distributed.py): each processed exactly once, the work spread over both workers.
+(flows/distributed.py): each processed and checked exactly once, the work spread over both
+workers.
 
 Skipped (with the reason) when the PostgreSQL server binaries or psycopg are missing.
 """
@@ -132,7 +133,8 @@ def test_two_workers_one_postgres(tmp_path: Path, postgres_url: str) -> None:  #
         while True:
             with db() as session:
                 apps = list(session.scalars(select(register.Application)))
-                if len(apps) == N and all(a.status == "processed" for a in apps):
+                # read and checked: the workers run the same stages as the single-machine intake
+                if len(apps) == N and all(a.status == "processed" and a.verdict for a in apps):
                     events = list(
                         session.scalars(
                             select(register.IntakeEvent).where(
@@ -149,6 +151,14 @@ def test_two_workers_one_postgres(tmp_path: Path, postgres_url: str) -> None:  #
             for a in apps
         ]
         assert set(workers) == {"w1", "w2"}, workers
+        for a in apps:  # each checked once, its checklist written beside its pages
+            checklist = json.loads((home / "outbox" / a.reg_no / "checklist.json").read_text())
+            assert checklist["verdict"] == a.verdict == "incomplete"
+        with db() as session:
+            checked = session.scalars(
+                select(register.IntakeEvent.reg_no).where(register.IntakeEvent.kind == "checked")
+            )
+            assert sorted(checked) == sorted(a.reg_no for a in apps)
         print(
             f"\nscale-out: {N} submissions, each processed once; "
             f"w1 {workers.count('w1')}, w2 {workers.count('w2')}"
