@@ -51,6 +51,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the dependency rule: [tool.importlinter] in pyproject.toml
 
 format: install
 	$(BIN)/ruff check --fix .
