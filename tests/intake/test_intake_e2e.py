@@ -41,7 +41,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, prefect_server: None):  # type
     inbox = home / "inbox"
     inbox.mkdir()
     env = {"LOKET_HOME": str(home), "LOKET_STABLE_SECONDS": "0",
-           "LOKET_RULES": str(Path(__file__).resolve().parent.parent / "rules")}  # fmt: skip
+           "LOKET_RULES": str(Path(__file__).resolve().parents[2] / "rules")}  # fmt: skip
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     truths = {
@@ -209,7 +209,7 @@ def test_cli_intake_in_a_fresh_process(tmp_path: Path) -> None:
     env = dict(os.environ, LOKET_HOME=str(tmp_path), LOKET_STABLE_SECONDS="0",
                PREFECT_HOME=str(tmp_path / "prefect"))  # fmt: skip
     env.pop("PREFECT_API_URL", None)
-    env["LOKET_RULES"] = str(Path(__file__).resolve().parent.parent / "rules")
+    env["LOKET_RULES"] = str(Path(__file__).resolve().parents[2] / "rules")
     loket = Path(sys.executable).with_name("loket")
     done = subprocess.run(
         [str(loket), "intake", "--json"], env=env, capture_output=True, text=True, timeout=600

@@ -11,7 +11,7 @@ from loket.cli.main import app
 from loket.common.rulesfile import RulesError, load_model
 from loket.intake.classify import ClassificationRules, load_rules
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 GOOD = REPO / "rules" / "document-types.yaml"
 
 

@@ -26,7 +26,7 @@ from loket.calendar.schema import OfficeHours, YearOverrides
 from loket.calendar.work_calendar import CalendarError, WorkCalendar
 from loket.common.rulesfile import RulesError
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules" / "calendar"
 WIB = ZoneInfo("Asia/Jakarta")
 DAY = 510  # working minutes in one working day
