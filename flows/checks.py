@@ -22,10 +22,11 @@ from sqlalchemy import select
 from loket.common.clock import WIB
 from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
-from loket.intake import register
+from loket.intake import PagesDocument, register
 from loket.intake.containment import application_failed, start_application, suspect_application
 from loket.intake.pages import render
 from loket.intake.steps import page_refs
+from loket.requirements import UNMET, Verdict
 
 DATA_DOCS = "_data-docs"
 
@@ -48,7 +49,9 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
 
     db = open_database(settings.db_url)
     folder = settings.outbox_dir / reg_no
-    pages_doc = json.loads((folder / "pages.json").read_text(encoding="utf-8"))
+    pages_doc = PagesDocument.from_json(
+        json.loads((folder / "pages.json").read_text(encoding="utf-8"))
+    )
     with db() as session:
         app = register.get(session, reg_no)
         if app is None:
@@ -73,11 +76,7 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
         address=checked.address,
         today=datetime.now(WIB).date(),
     )
-    failed = {
-        r["id"]: r["status"]
-        for r in checklist["requirements"]
-        if r["status"] in ("missing", "invalid")
-    }
+    failed = {r["id"]: r["status"] for r in checklist["requirements"] if r["status"] in UNMET}
     with db.begin() as session:
         app = register.get(session, reg_no)
         assert app is not None
@@ -166,7 +165,7 @@ def check_batch(reg_nos: list[str], settings: Settings, batch: str | None = None
         except Exception as exc:  # one bad application must not stop the batch
             failure = application_failed(settings, db, reg_no, "check", exc)
             verdicts[reg_no] = "parked" if failure.parked else f"error: {failure.error_id}"
-    checked = [r for r, v in verdicts.items() if v in ("complete", "incomplete")]
+    checked = [r for r, v in verdicts.items() if v in (Verdict.COMPLETE, Verdict.INCOMPLETE)]
     try:
         quality_report_task(checked, settings, batch)
     except Exception as exc:  # the report is an aid; the verdicts stand without it

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from loket.intake.ocr import (
     OcrCache,
-    PageText,
+    OcrResult,
     deskew,
     detect_orientation,
     estimate_skew,
@@ -116,7 +116,7 @@ def test_cache_round_trip(tmp_path: Path) -> None:
     cache = OcrCache(tmp_path)
     key = page_key("a" * 64, 0, 3)
     assert cache.get(key) is None
-    value = PageText("teks", 90, 1.25, "ocr", 0.1, faces=2)
+    value = OcrResult("teks", 90, 1.25, "ocr", 0.1, faces=2)
     cache.put(key, value)
     assert cache.get(key) == value
     assert page_key("a" * 64, 1, 3) != key

@@ -17,7 +17,7 @@ from loket.common.rulesfile import RulesError
 from loket.office.rulesets import check_file, schema_for
 from loket.requirements import identity as ident
 from loket.requirements.engine import check_application
-from loket.requirements.extract import FieldSpec, PageText, extract, find_dates, parse_date
+from loket.requirements.extract import DocumentText, FieldSpec, extract, find_dates, parse_date
 from loket.requirements.rules import load_service_rules
 from loket.requirements.stamps import HueRange, InkRule, find_ink, find_phrases
 from tests import requirement_texts as T
@@ -77,8 +77,8 @@ def test_dates_reject_nonsense() -> None:
     ]
 
 
-def _pages(text: str) -> list[PageText]:
-    return [PageText("a.jpg", 1, text)]
+def _pages(text: str) -> list[DocumentText]:
+    return [DocumentText("a.jpg", 1, text)]
 
 
 def test_label_fields_place_date_and_snippet() -> None:

@@ -162,7 +162,7 @@ def test_a_slow_match_gives_up_as_no_match_and_is_logged_once(
 _INTAKE_ON_A_HOSTILE_LINE = """
 import time
 from loket.intake.classify import ClassificationRules, DocType, Pattern, score
-from loket.requirements.extract import FieldSpec, PageText, extract
+from loket.requirements.extract import DocumentText, FieldSpec, extract
 
 line = "Nama " + "a" * 5000 + "!"
 bad = r"(\\w+\\s?)+$"
@@ -177,7 +177,7 @@ spec = FieldSpec.model_construct(
     type="text", label=None, patterns=["(?P<value>" + bad + ")"], value=None, stop=[bad],
     lifetime=[], canonical=None, lines=1, min_length=2, max_length=120,
 )
-assert extract(spec, [PageText("f.pdf", 1, line)]) == []
+assert extract(spec, [DocumentText("f.pdf", 1, line)]) == []
 print(round(time.perf_counter() - started, 3))
 """
 

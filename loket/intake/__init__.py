@@ -6,6 +6,7 @@ from __future__ import annotations
 from loket.intake.classify import ClassificationRules, letters
 from loket.intake.ocr import deskew, estimate_skew, rotate_upright
 from loket.intake.pages import render as render_page
+from loket.intake.reading import PageReading, PagesDocument
 from loket.intake.register import Application, Counter, IntakeEvent, next_number
 from loket.intake.register import get as get_application
 from loket.intake.steps import page_refs
@@ -16,6 +17,8 @@ __all__ = [
     "ClassificationRules",
     "Counter",
     "IntakeEvent",
+    "PageReading",
+    "PagesDocument",
     "deskew",
     "estimate_skew",
     "get_application",

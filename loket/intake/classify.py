@@ -76,7 +76,11 @@ class ClassificationRules(_Strict):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class PageSort:
+    """How one page was sorted: its page type, how sure, the scores of every type and the
+    keywords that matched. (A checklist's complete/incomplete is
+    :class:`loket.requirements.Verdict`.)"""
+
     doc_type: str
     confidence: float
     scores: dict[str, float]
@@ -130,7 +134,9 @@ def score(text: str, rules: ClassificationRules) -> tuple[dict[str, float], dict
     return scores, matched
 
 
-def classify(text: str, rules: ClassificationRules, *, faces: int = 0, ink: float = 1.0) -> Verdict:
+def classify(
+    text: str, rules: ClassificationRules, *, faces: int = 0, ink: float = 1.0
+) -> PageSort:
     """Decide one page from its text, its face count and its ink coverage."""
     scores, matched = score(text, rules)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
@@ -139,26 +145,26 @@ def classify(text: str, rules: ClassificationRules, *, faces: int = 0, ink: floa
     photo = rules.photo
     if photo and faces >= photo.min_faces:
         if best_score <= photo.max_score:
-            return Verdict(photo.doc_type, min(1.0, 0.7 + 0.15 * faces), scores, ("faces",))
+            return PageSort(photo.doc_type, min(1.0, 0.7 + 0.15 * faces), scores, ("faces",))
         text_with_face = photo.text_with_face
         if text_with_face is not None and text_with_face <= best_score < rules.threshold:
-            return Verdict(best, 0.55, scores, (*matched[best], "faces"))  # face backs text
+            return PageSort(best, 0.55, scores, (*matched[best], "faces"))  # face backs text
     if letters(text) < rules.blank.max_chars and ink <= rules.blank.max_ink:
-        return Verdict(BLANK, 1.0 - ink / max(rules.blank.max_ink, 1e-9) * 0.5, scores)
+        return PageSort(BLANK, 1.0 - ink / max(rules.blank.max_ink, 1e-9) * 0.5, scores)
     if best_score < rules.threshold:
         conf = 1.0 - best_score / rules.threshold * 0.5
-        return Verdict(OTHER, round(conf, 3), scores)
+        return PageSort(OTHER, round(conf, 3), scores)
     margin = (best_score - second) / best_score
     strength = min(1.0, best_score / (2 * rules.threshold))
     conf = 0.5 + 0.5 * margin * strength
-    return Verdict(best, round(conf, 3), scores, tuple(matched[best]))
+    return PageSort(best, round(conf, 3), scores, tuple(matched[best]))
 
 
 @dataclass(frozen=True)
 class ClassifiedPage:
     relpath: str
     page: int
-    verdict: Verdict
+    sort: PageSort
 
 
 def apply_continuations(
@@ -170,18 +176,18 @@ def apply_continuations(
     out: list[ClassifiedPage] = []
     for page in pages:
         prev = out[-1] if out else None
-        v = page.verdict
+        v = page.sort
         if (
             v.doc_type == OTHER
             and prev is not None
             and prev.relpath == page.relpath
             and prev.page == page.page - 1
-            and prev.verdict.doc_type not in (OTHER, BLANK)
-            and (rules.photo is None or prev.verdict.doc_type != rules.photo.doc_type)
-            and _leans_to(v.scores, prev.verdict.doc_type, rules.continuation.min_score)
+            and prev.sort.doc_type not in (OTHER, BLANK)
+            and (rules.photo is None or prev.sort.doc_type != rules.photo.doc_type)
+            and _leans_to(v.scores, prev.sort.doc_type, rules.continuation.min_score)
         ):
-            v = Verdict(
-                prev.verdict.doc_type, rules.continuation.confidence, v.scores, ("continuation",)
+            v = PageSort(
+                prev.sort.doc_type, rules.continuation.confidence, v.scores, ("continuation",)
             )
         out.append(ClassifiedPage(page.relpath, page.page, v))
     return out
@@ -199,7 +205,7 @@ def group(pages: list[ClassifiedPage]) -> list[int]:
     numbers: dict[str, int] = {}
     result = []
     for page in pages:
-        t = page.verdict.doc_type
+        t = page.sort.doc_type
         if t in (OTHER, BLANK):
             result.append(0)
             continue

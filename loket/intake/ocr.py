@@ -26,7 +26,11 @@ LANG = "ind+eng"
 
 
 @dataclass(frozen=True)
-class PageText:
+class OcrResult:
+    """What reading one page gave (OCR or the PDF's text layer), as the OCR cache keeps it;
+    ``pages.json`` holds it with the page's sorting as a
+    :class:`~loket.intake.reading.PageReading`."""
+
     text: str
     rotation: int  # clockwise degrees the page was turned when scanned (0/90/180/270)
     skew: float  # small-angle skew corrected, degrees
@@ -272,7 +276,7 @@ def read_page(
     lang: str = LANG,
     rotation: int | None = None,
     timeout: float | None = None,
-) -> PageText:
+) -> OcrResult:
     """OCR one page image: deskew, binarise, read.
 
     Orientation costs as little as possible: a page whose glyphs line up and down
@@ -285,7 +289,7 @@ def read_page(
     """
     gray = to_gray(image)
     if min(gray.shape[:2], default=0) < MIN_SIDE:
-        return PageText(text="", rotation=0, skew=0.0, source="ocr", ink=ink_coverage(gray))
+        return OcrResult(text="", rotation=0, skew=0.0, source="ocr", ink=ink_coverage(gray))
     deadline = None if timeout is None else time.monotonic() + timeout
 
     def attempt(turn: int) -> tuple[Reading, float, float]:
@@ -304,13 +308,13 @@ def read_page(
     if rotation is None and first[0].words >= MIN_WORDS_FOR_OSD:
         turn, first = _read_again_if_turned(gray, turn, first, attempt)
     reading, angle, ink = first
-    return PageText(text=reading.text, rotation=turn, skew=angle, source="ocr", ink=ink)
+    return OcrResult(text=reading.text, rotation=turn, skew=angle, source="ocr", ink=ink)
 
 
 _Attempt = tuple[Reading, float, float]  # (reading, skew angle, ink coverage)
 
 
-def _read_sideways(side: int, attempt: Callable[[int], _Attempt]) -> PageText:
+def _read_sideways(side: int, attempt: Callable[[int], _Attempt]) -> OcrResult:
     """A page whose glyphs run up and down, read turned by OSD's ``side`` (90 or 270)."""
     reading, angle, ink = attempt(side)
     if reading.confidence < UPRIGHT_CONFIDENCE and reading.words >= MIN_WORDS_FOR_OSD:
@@ -318,7 +322,7 @@ def _read_sideways(side: int, attempt: Callable[[int], _Attempt]) -> PageText:
         second = attempt(other)
         if second[0].confidence > reading.confidence:
             side, (reading, angle, ink) = other, second
-    return PageText(text=reading.text, rotation=side, skew=angle, source="ocr", ink=ink)
+    return OcrResult(text=reading.text, rotation=side, skew=angle, source="ocr", ink=ink)
 
 
 def _read_again_if_turned(
@@ -356,15 +360,15 @@ class OcrCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> PageText | None:
+    def get(self, key: str) -> OcrResult | None:
         path = self._path(key)
         try:
             data = json.loads(path.read_text("utf-8"))
-            return PageText(**data)
+            return OcrResult(**data)
         except (OSError, ValueError, TypeError):
             return None
 
-    def put(self, key: str, result: PageText) -> None:
+    def put(self, key: str, result: OcrResult) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -34,10 +34,11 @@ from loket.intake.classify import (
     letters,
 )
 from loket.intake.inbox import Submission
-from loket.intake.ocr import OcrCache, PageText, page_key, read_page, to_gray
+from loket.intake.ocr import OcrCache, OcrResult, page_key, read_page, to_gray
 from loket.intake.pages import PageRef, probe, render, text_layer
 from loket.intake.photos import find_photos_upright
 from loket.intake.quarantine import Problem, Unusable, quarantine_all
+from loket.intake.reading import PageReading, PagesDocument
 
 log = logging.getLogger("loket.intake")
 CLASSIFICATION_RULES = "document-types.yaml"
@@ -395,7 +396,7 @@ def page_refs(db: sessionmaker[Session], settings: Settings, reg_no: str) -> lis
 @dataclass(frozen=True)
 class PageResult:
     ref: PageRef
-    text: PageText | None
+    text: OcrResult | None
     cached: bool
     error: str | None = None
     error_id: str | None = None
@@ -430,13 +431,13 @@ def read(
     return PageResult(ref, result, False)
 
 
-def _read_page(ref: PageRef, psm: int, timeout: float) -> PageText:
+def _read_page(ref: PageRef, psm: int, timeout: float) -> OcrResult:
     layer = text_layer(ref)
     # OCR and faces need no colour (a third of the memory), and one array of the page's
     # pixels serves them all
     image = to_gray(render(ref, grayscale=True))
     if layer is not None:
-        result = PageText(layer, 0, 0.0, "text-layer", 1.0)
+        result = OcrResult(layer, 0, 0.0, "text-layer", 1.0)
     else:
         result = read_page(image, psm=psm, timeout=timeout)
     if letters(result.text) < FACE_SEARCH_MAX_CHARS and result.ink >= FACE_SEARCH_MIN_INK:
@@ -447,10 +448,10 @@ def _read_page(ref: PageRef, psm: int, timeout: float) -> PageText:
     return result
 
 
-def assemble(
+def assemble_document(
     source: str, reg_no: str, results: list[PageResult], rules: ClassificationRules
-) -> dict[str, object]:
-    """The ``pages.json`` document of one application."""
+) -> PagesDocument:
+    """The ``pages.json`` document of one application: each page read, sorted and numbered."""
     classified: list[ClassifiedPage] = []
     for r in results:
         text = r.text.text if r.text else ""
@@ -460,34 +461,45 @@ def assemble(
         )
     classified = apply_continuations(classified, rules)
     groups = group(classified)
-    pages = []
-    for r, c, g in zip(results, classified, groups, strict=True):
-        entry: dict[str, object] = {
-            "file": r.ref.relpath,
-            "page": r.ref.page,
-            "doc_type": c.verdict.doc_type,
-            "confidence": c.verdict.confidence,
-            "rotation": r.text.rotation if r.text else 0,
-            "text_source": r.text.source if r.text else "ocr",
-            "text": r.text.text if r.text else "",
-            "document": g,
-            "faces": r.faces,
-            "ink": round(r.text.ink, 4) if r.text else 0.0,
-            "skew": r.text.skew if r.text else 0.0,
-            "matched": list(c.verdict.matched),
+    pages = [_page_reading(r, c, g) for r, c, g in zip(results, classified, groups, strict=True)]
+    return PagesDocument(
+        source, reg_no, datetime.now(UTC).isoformat(timespec="seconds"), tuple(pages)
+    )
+
+
+def _page_reading(r: PageResult, c: ClassifiedPage, document: int) -> PageReading:
+    """One page's entry: its reading (none when unreadable), its sorting and its document."""
+    failure: dict[str, str | None] = {}
+    if r.error:
+        failure = {
+            "error": r.error,
+            "error_id": r.error_id,
+            "alasan": f"Halaman tidak dapat dibaca ({r.error_id}); diperiksa petugas.",
+            "reason": f"The page could not be read ({r.error_id}); an officer checks it.",
         }
-        if r.error:
-            entry["error"] = r.error
-            entry["error_id"] = r.error_id
-            entry["alasan"] = f"Halaman tidak dapat dibaca ({r.error_id}); diperiksa petugas."
-            entry["reason"] = f"The page could not be read ({r.error_id}); an officer checks it."
-        pages.append(entry)
-    return {
-        "source": source,
-        "registration_number": reg_no,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "pages": pages,
-    }
+    return PageReading(
+        file=r.ref.relpath,
+        page=r.ref.page,
+        doc_type=c.sort.doc_type,
+        confidence=c.sort.confidence,
+        rotation=r.text.rotation if r.text else 0,
+        text_source=r.text.source if r.text else "ocr",
+        text=r.text.text if r.text else "",
+        document=document,
+        faces=r.faces,
+        ink=round(r.text.ink, 4) if r.text else 0.0,
+        skew=r.text.skew if r.text else 0.0,
+        matched=tuple(c.sort.matched),
+        **failure,
+    )
+
+
+def assemble(
+    source: str, reg_no: str, results: list[PageResult], rules: ClassificationRules
+) -> dict[str, object]:
+    """:func:`assemble_document` as the dict written to ``pages.json``, for a caller that adds
+    keys of its own (the scale-out worker's name)."""
+    return assemble_document(source, reg_no, results, rules).to_json()
 
 
 def write_json(path: Path, data: object) -> None:
@@ -502,16 +514,19 @@ def write_json(path: Path, data: object) -> None:
 
 
 def finish(
-    db: sessionmaker[Session], settings: Settings, reg_no: str, doc: dict[str, object]
+    db: sessionmaker[Session],
+    settings: Settings,
+    reg_no: str,
+    doc: PagesDocument | dict[str, object],
 ) -> Path:
     """Write the application's outbox folder and mark it processed."""
     folder = settings.outbox_dir / reg_no
-    write_json(folder / "pages.json", doc)
-    pages = doc["pages"]
-    assert isinstance(pages, list)
+    pages_doc = PagesDocument.of(doc)
+    write_json(folder / "pages.json", doc if isinstance(doc, dict) else pages_doc.to_json())
+    pages = pages_doc.pages
     counts: dict[str, int] = {}
     for p in pages:
-        counts[p["doc_type"]] = counts.get(p["doc_type"], 0) + 1
+        counts[p.doc_type] = counts.get(p.doc_type, 0) + 1
     with db.begin() as session:
         app = register.get(session, reg_no)
         assert app is not None

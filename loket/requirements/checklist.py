@@ -15,6 +15,7 @@ from typing import Any
 
 from loket.common.roman import roman_month
 from loket.documents import OFFICE, render_docx, tanggal, templates_dir
+from loket.requirements.results import UNMET, Status, Verdict
 from loket.requirements.rules import ServiceRules
 
 CHECKLIST_JSON = "checklist.json"
@@ -22,16 +23,16 @@ CHECKLIST_PDF = "checklist.pdf"
 RETURN_LETTER = "surat-pengembalian.docx"
 
 STATUS_ID = {
-    "ok": "Memenuhi",
-    "missing": "Tidak ada",
-    "invalid": "Tidak memenuhi",
-    "not_required": "Tidak diperlukan",
+    Status.OK: "Memenuhi",
+    Status.MISSING: "Tidak ada",
+    Status.INVALID: "Tidak memenuhi",
+    Status.NOT_REQUIRED: "Tidak diperlukan",
 }
-MARK = {"ok": "✓", "missing": "✗", "invalid": "✗", "not_required": "–"}
+MARK = {Status.OK: "✓", Status.MISSING: "✗", Status.INVALID: "✗", Status.NOT_REQUIRED: "–"}
 TYPE_ID = {"new": "Baru", "renewal": "Perpanjangan"}
 VERDICT_ID = {
-    "complete": "LENGKAP — berkas diteruskan untuk diproses",
-    "incomplete": "TIDAK LENGKAP — berkas dikembalikan kepada pemohon",
+    Verdict.COMPLETE: "LENGKAP — berkas diteruskan untuk diproses",
+    Verdict.INCOMPLETE: "TIDAK LENGKAP — berkas dikembalikan kepada pemohon",
 }
 FIELD_ID = {
     "name": "Nama",
@@ -188,7 +189,7 @@ def _table(
     for i, item in enumerate(checklist["requirements"], start=1):
         status = item["status"]
         reason = " ".join(item.get("reasons", [])) or STATUS_ID[status]
-        if status != "ok":
+        if status != Status.OK:
             reason = f"{STATUS_ID[status]}: {reason}"
         cells = (str(i), labels.get(item["id"], item["id"]), MARK[status], reason, _pages(item))
         _table_row(pdf, family, text, cells, status)
@@ -215,9 +216,9 @@ def _table_row(
             pdf.set_text_color(
                 *(
                     (0, 128, 0)
-                    if status == "ok"
+                    if status == Status.OK
                     else (192, 0, 0)
-                    if status in ("missing", "invalid")
+                    if status in UNMET
                     else (90, 90, 90)
                 )
             )
@@ -311,14 +312,14 @@ def letter_context(
 ) -> dict[str, Any]:
     """The docxtpl context of the return letter."""
     labels = _labels(rules)
-    items = [r for r in checklist["requirements"] if r["status"] in ("missing", "invalid")]
+    items = [r for r in checklist["requirements"] if r["status"] in UNMET]
     daftar = [
         {
             "no": str(i),
             "dokumen": labels.get(r["id"], r["id"]),
             "alasan": (
                 " ".join(r.get("reasons", []))
-                or ("Tidak dilampirkan." if r["status"] == "missing" else "Tidak memenuhi.")
+                or ("Tidak dilampirkan." if r["status"] == Status.MISSING else "Tidak memenuhi.")
             ),
         }
         for i, r in enumerate(items, start=1)
@@ -412,7 +413,7 @@ def write_outputs(
         folder / CHECKLIST_PDF, checklist, rules, reg_no=reg_no, received=received
     )
     letter = folder / RETURN_LETTER
-    if checklist["verdict"] == "incomplete":
+    if checklist["verdict"] == Verdict.INCOMPLETE:
         written["letter"] = write_letter(
             letter,
             checklist,
@@ -449,7 +450,7 @@ def describe(reg_no: str, settings: Any) -> str:
         status = item["status"]
         reasons = " ".join(item.get("reasons", []))
         lines.append(f"  {MARK[status]} {item['id']}: {STATUS_ID[status]}. {reasons}".rstrip())
-        if status in ("missing", "invalid"):
+        if status in UNMET:
             pages = _pages(item)
             if pages != "-":
                 lines.append(f"      ({pages})")

@@ -109,10 +109,10 @@ def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> Outcome
     assert rule is not None
     best: Outcome | None = None
     for p in doc.pages:
-        texts = [t.text for t in doc.texts if t.file == p["file"] and t.page == int(p["page"])]
+        texts = [t.text for t in doc.texts if t.file == p.file and t.page == p.page]
         hits = find_phrases("\n".join(texts), rule.phrases, rule.fuzzy)
         ink = None
-        key = (str(p["file"]), int(p["page"]))
+        key = (p.file, p.page)
         if rule.decide != "text" and ctx.image_for is not None:
             if key not in ctx.ink:
                 try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from PIL import Image
 
-from loket.requirements.extract import Found, PageText, extract
+from loket.intake import PageReading, PagesDocument
+from loket.requirements.extract import DocumentText, Found, extract
 from loket.requirements.rules import DocumentRule
 
 #: ``image_for(file, page)``: the image of a page (for ink stamps and re-reading).
@@ -21,32 +21,27 @@ class Document:
     """The pages sorted as one page type, their texts and the fields read from them."""
 
     doc_type: str
-    pages: list[dict[str, Any]]
-    texts: list[PageText] = field(default_factory=list)
+    pages: list[PageReading]
+    texts: list[DocumentText] = field(default_factory=list)
     found: dict[str, list[Found]] = field(default_factory=dict)
     reread: bool = False  # read again already
     rescued_from: str | None = None  # page type it had been sorted as (see RescueRule)
 
     @property
     def faces(self) -> int:
-        return sum(int(p.get("faces") or 0) for p in self.pages)
+        return sum(p.faces for p in self.pages)
 
     def text(self) -> str:
         return "\n".join(t.text for t in self.texts)
 
 
-def group_documents(pages_doc: dict[str, Any]) -> dict[str, Document]:
+def group_documents(pages_doc: PagesDocument) -> dict[str, Document]:
     """The pages of ``pages.json`` grouped by page type (unsorted pages: ``other``)."""
     docs: dict[str, Document] = {}
-    for p in pages_doc.get("pages", []):
-        t = p.get("doc_type") or "other"
-        d = docs.setdefault(t, Document(t, []))
+    for p in pages_doc.pages:
+        d = docs.setdefault(p.doc_type, Document(p.doc_type, []))
         d.pages.append(p)
-        d.texts.append(
-            PageText(
-                str(p["file"]), int(p["page"]), p.get("text") or "", p.get("text_source", "ocr")
-            )
-        )
+        d.texts.append(DocumentText(p.file, p.page, p.text, p.text_source))
     return docs
 
 

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from loket.intake import letters
+from loket.intake import PagesDocument, letters
 from loket.requirements.applicant import applicant_fields, return_address
 from loket.requirements.application_type import application_type
 from loket.requirements.checks import CHECKS, check_same_person
@@ -26,15 +26,7 @@ from loket.requirements.quality import apply_quality, quality_row, validate_rows
 from loket.requirements.reference import read_reference
 from loket.requirements.reread import reread_document
 from loket.requirements.rescue import rescue
-from loket.requirements.results import (
-    INVALID,
-    MISSING,
-    NOT_REQUIRED,
-    OK,
-    Outcome,
-    dedupe_evidence,
-    page_evidence,
-)
+from loket.requirements.results import Outcome, Status, Verdict, dedupe_evidence, page_evidence
 from loket.requirements.rules import (
     CountRule,
     Requirement,
@@ -48,7 +40,7 @@ from loket.requirements.rules import (
 # Reading the documents
 # --------------------------------------------------------------------------------------------
 def _read_documents(
-    rules: ServiceRules, pages_doc: dict[str, Any], image_for: ImageFor | None
+    rules: ServiceRules, pages_doc: PagesDocument, image_for: ImageFor | None
 ) -> dict[str, Document]:
     """The application's documents with their fields read: a document the page sorting
     missed is rescued, and a document is read again as its rules say."""
@@ -103,13 +95,11 @@ def _required(req: Requirement, kind: str) -> bool:
 def _count_outcome(count: CountRule, doc: Document) -> Outcome:
     """Enough photos (faces) or pages (rules: a requirement's ``count``)."""
     counted = [
-        p
-        for p in doc.pages
-        if count.max_letters is None or letters(p.get("text") or "") <= count.max_letters
+        p for p in doc.pages if count.max_letters is None or letters(p.text) <= count.max_letters
     ]
-    n = sum(int(p.get("faces") or 0) for p in counted) if count.of == "faces" else len(counted)
+    n = sum(p.faces for p in counted) if count.of == "faces" else len(counted)
     what = "pas foto" if count.of == "faces" else "halaman"
-    ev = [page_evidence(p, f"[{p.get('faces', 0)} wajah terdeteksi]") for p in counted]
+    ev = [page_evidence(p, f"[{p.faces} wajah terdeteksi]") for p in counted]
     if n < count.min:
         return Outcome(False, [f"Hanya {n} {what} ditemukan; diperlukan {count.min}."], ev)
     return Outcome(True, evidence=ev, notes=[f"{n} {what} ditemukan."])
@@ -122,7 +112,7 @@ def _rescued_outcome(req: Requirement, doc: Document) -> Outcome:
         True,
         evidence=[page_evidence(p, f"[{doc.rescued_from}]")],
         notes=[
-            f"Halaman {p['file']} hlm. {p['page']} terpilah sebagai "
+            f"Halaman {p.file} hlm. {p.page} terpilah sebagai "
             f"'{doc.rescued_from}', dikenali sebagai {req.label} dari isinya."
         ],
     )
@@ -132,7 +122,7 @@ def _settle(item: dict[str, Any], req: Requirement, outcomes: list[Outcome]) -> 
     """The item's status, reasons and evidence from the outcomes of its checks."""
     failed = [o for o in outcomes if not o.passed]
     if failed:
-        item["status"] = INVALID
+        item["status"] = Status.INVALID
         item["reasons"] = [r for o in failed for r in o.reasons]
         item["evidence"] = (
             dedupe_evidence([e for o in failed for e in o.evidence]) or item["evidence"]
@@ -151,9 +141,9 @@ def _requirement_item(
 ) -> dict[str, Any]:
     """The checklist entry of one requirement: its status, reasons and evidence."""
     doc = ctx.docs.get(req.document)
-    item: dict[str, Any] = {"id": req.id, "status": OK, "reasons": [], "evidence": []}
+    item: dict[str, Any] = {"id": req.id, "status": Status.OK, "reasons": [], "evidence": []}
     if not _required(req, kind):
-        item["status"] = NOT_REQUIRED
+        item["status"] = Status.NOT_REQUIRED
         item["reasons"] = [
             "Tidak diperlukan untuk permohonan baru."
             if kind == "new"
@@ -163,12 +153,10 @@ def _requirement_item(
             item["evidence"] = kind_ev
         return item
     if doc is None:
-        item["status"] = MISSING
+        item["status"] = Status.MISSING
         item["reasons"] = [f"{req.label} tidak ditemukan dalam berkas."]
         return item
-    item["evidence"] = [
-        page_evidence(p, (p.get("text") or "").strip()[:120]) for p in doc.pages[:1]
-    ]
+    item["evidence"] = [page_evidence(p, p.text.strip()[:120]) for p in doc.pages[:1]]
     outcomes: list[Outcome] = []
     if req.count is not None:
         outcomes.append(_count_outcome(req.count, doc))
@@ -184,7 +172,7 @@ def _requirement_item(
 # --------------------------------------------------------------------------------------------
 def evaluate(
     rules: ServiceRules,
-    pages_doc: dict[str, Any],
+    pages_doc: PagesDocument,
     image_for: ImageFor | None,
     received: date,
 ) -> tuple[dict[str, Any], Context]:
@@ -200,10 +188,10 @@ def evaluate(
     kind, kind_ev = application_type(rules, docs)
     items = [_requirement_item(ctx, req, kind, kind_ev) for req in rules.requirements]
     checklist = {
-        "source": pages_doc.get("source", ""),
+        "source": pages_doc.source,
         "service": rules.service,
         "application_type": kind,
-        "verdict": "complete",
+        "verdict": Verdict.COMPLETE,
         "applicant": applicant,
         "requirements": items,
     }
@@ -213,8 +201,9 @@ def evaluate(
 
 def finish_verdict(checklist: dict[str, Any], rules: ServiceRules) -> None:
     """Complete when every requirement is met or not required."""
-    required_ok = all(r["status"] in (OK, NOT_REQUIRED) for r in checklist["requirements"])
-    checklist["verdict"] = "complete" if required_ok else "incomplete"
+    met = (Status.OK, Status.NOT_REQUIRED)
+    required_ok = all(r["status"] in met for r in checklist["requirements"])
+    checklist["verdict"] = Verdict.COMPLETE if required_ok else Verdict.INCOMPLETE
 
 
 @dataclass
@@ -229,7 +218,7 @@ class Checked:
 
 
 def check_application_details(
-    pages_doc: dict[str, Any],
+    pages_doc: PagesDocument | dict[str, Any],
     image_for: ImageFor | None,
     rules_path: Path,
     received: date,
@@ -238,9 +227,10 @@ def check_application_details(
 ) -> Checked:
     """:func:`check_application` with the applicant's address and the quality row."""
     rules = load_service_rules(rules_path)
-    checklist, ctx = evaluate(rules, pages_doc, image_for, received)
+    pages = PagesDocument.of(pages_doc)
+    checklist, ctx = evaluate(rules, pages, image_for, received)
     row = quality_row(checklist, rules, received)
-    row["registration_number"] = pages_doc.get("registration_number") or "-"
+    row["registration_number"] = pages.registration_number or "-"
     failures: list[dict[str, Any]] = []
     if quality and rules.quality and rules.quality.expectations:
         failures = validate_rows([row], rules.quality).get(row["registration_number"], [])
@@ -250,7 +240,7 @@ def check_application_details(
 
 
 def check_application(
-    pages_doc: dict[str, Any],
+    pages_doc: PagesDocument | dict[str, Any],
     image_for: ImageFor | None,
     rules_path: Path,
     received: date,
@@ -259,8 +249,9 @@ def check_application(
 ) -> dict[str, Any]:
     """The checklist of one application (the ``checklist.json`` contract).
 
-    ``pages_doc`` is the intake's ``pages.json``; ``image_for(file, page)`` gives a page image
-    (for ink stamps and re-reading poorly read cards; None: text only); ``received`` is the
+    ``pages_doc`` is the intake's ``pages.json`` (the model, or the file's dict);
+    ``image_for(file, page)`` gives a page image (for ink stamps and re-reading poorly read
+    cards; None: text only); ``received`` is the
     day the application was handed in (STR validity is judged on it). With ``quality`` the
     great-expectations suite of the rules file runs over the applicant fields and its
     failures make the requirements concerned invalid.

@@ -248,8 +248,10 @@ class FieldSpec(_Strict):
 # Extraction
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class PageText:
-    """Text of one page of a document, with its location for evidence."""
+class DocumentText:
+    """One text of one page of a document (its first reading or a re-reading), with the
+    page's location for evidence. The page as intake read it is a
+    :class:`loket.intake.PageReading`."""
 
     file: str
     page: int
@@ -439,7 +441,7 @@ def _continued(raw: str, text: str, end: int, more: int) -> str:
     return raw
 
 
-def extract(spec: FieldSpec, pages: list[PageText]) -> list[Found]:
+def extract(spec: FieldSpec, pages: list[DocumentText]) -> list[Found]:
     """Every value of one field in a document's pages, in page order."""
     regexes: list[SafePattern] = []
     if spec.label:

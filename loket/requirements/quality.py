@@ -22,7 +22,7 @@ from typing import Any
 
 from loket.requirements import identity as ident
 from loket.requirements.context import Context
-from loket.requirements.results import INVALID, MISSING, NOT_REQUIRED, OK, dedupe_evidence
+from loket.requirements.results import Status, dedupe_evidence
 from loket.requirements.rules import QualityRule, ServiceRules
 
 KEY = "registration_number"
@@ -208,10 +208,10 @@ def apply_quality(
     evidence = getattr(ctx, "applicant_evidence", {}) if ctx is not None else {}
     for fail in failures:
         item = by_id.get(fail["requirement"])
-        if item is None or item["status"] in (MISSING, NOT_REQUIRED):
+        if item is None or item["status"] in (Status.MISSING, Status.NOT_REQUIRED):
             continue
-        if item["status"] == OK:
-            item["status"] = INVALID
+        if item["status"] == Status.OK:
+            item["status"] = Status.INVALID
             item["reasons"] = []
             item["evidence"] = []
         reason = f"Pemeriksaan mutu data: {fail['reason']}"

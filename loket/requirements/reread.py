@@ -9,7 +9,7 @@ from typing import Any
 from PIL import Image
 
 from loket.requirements.documents import Document, ImageFor, extract_all
-from loket.requirements.extract import PageText
+from loket.requirements.extract import DocumentText
 from loket.requirements.rules import DocumentRule, RereadVariant
 
 
@@ -70,12 +70,12 @@ def reread_document(
     doc.reread = True
     for p in doc.pages:
         try:
-            image = image_for(str(p["file"]), int(p["page"]))
+            image = image_for(p.file, p.page)
         except Exception:  # a page that cannot be rendered keeps its first reading
             continue
         for variant in rule.variants:
-            text = reread(image, int(p.get("rotation") or 0), variant)
-            doc.texts.insert(0, PageText(str(p["file"]), int(p["page"]), text, "reread"))
+            text = reread(image, p.rotation, variant)
+            doc.texts.insert(0, DocumentText(p.file, p.page, text, "reread"))
             extract_all(doc, spec)
             if _fields_ok(doc, spec, rule.until):
                 break

@@ -21,7 +21,7 @@ def rescue(
         if holder is None:
             continue
         for i, page in enumerate(holder.pages):
-            if letters(page.get("text") or "") < rule.min_letters:
+            if letters(page.text) < rule.min_letters:
                 continue
             trial = Document(name, [page], [holder.texts[i]])
             extract_all(trial, spec)

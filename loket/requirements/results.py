@@ -1,13 +1,38 @@
-"""What the checks find: a requirement's status, one check's :class:`Outcome`, and the
-evidence (file, page, line) a checklist cites."""
+"""What the checks find: a requirement's :class:`Status`, a checklist's :class:`Verdict`, one
+check's :class:`Outcome`, and the evidence (file, page, line) a checklist cites."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-OK, MISSING, INVALID, NOT_REQUIRED = "ok", "missing", "invalid", "not_required"
-_RANK = {OK: 0, NOT_REQUIRED: 0, INVALID: 1, MISSING: 2}
+from loket.intake import PageReading
+
+
+class Status(StrEnum):
+    """A requirement's status in ``checklist.json``: a closed set, so a typo is an error, not a
+    silently unmet requirement. A member is its string (equal to it, written as it in JSON)."""
+
+    OK = "ok"
+    MISSING = "missing"
+    INVALID = "invalid"
+    NOT_REQUIRED = "not_required"
+
+
+#: The statuses that make a checklist incomplete (the return letter lists them).
+UNMET = (Status.MISSING, Status.INVALID)
+
+
+class Verdict(StrEnum):
+    """A checklist's verdict: complete (passed on to approval) or incomplete (returned). Not a
+    page's sorting, which is :class:`loket.intake.classify.PageSort`."""
+
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+
+
+_RANK = {Status.OK: 0, Status.NOT_REQUIRED: 0, Status.INVALID: 1, Status.MISSING: 2}
 
 
 @dataclass
@@ -20,9 +45,9 @@ class Outcome:
     notes: list[str] = field(default_factory=list)  # said when passed (which signal fired…)
 
 
-def page_evidence(p: dict[str, Any], text: str) -> dict[str, Any]:
+def page_evidence(p: PageReading, text: str) -> dict[str, Any]:
     """Evidence on a page of ``pages.json``: its file, page number and ``text``."""
-    return {"file": p["file"], "page": int(p["page"]), "text": text}
+    return {"file": p.file, "page": p.page, "text": text}
 
 
 def dedupe_evidence(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -32,6 +32,7 @@ import pandas as pd
 from loket.approval import ROLE_LABELS, Role, ServiceChain
 from loket.calendar import WorkCalendar
 from loket.common.clock import WIB
+from loket.requirements import Verdict
 from loket.sla.loading import History, distinct_ids
 from loket.sla.periods import Period
 from loket.sla.tracking import (
@@ -332,8 +333,8 @@ def _summary(
     """The scalars of the summary (see the module docstring for what counts)."""
     summary: dict[str, float | int] = {
         "diterima": len(apps),
-        "lengkap": int((apps["verdict"] == "complete").sum()),
-        "dikembalikan": int((apps["verdict"] == "incomplete").sum()),
+        "lengkap": int((apps["verdict"] == Verdict.COMPLETE).sum()),
+        "dikembalikan": int((apps["verdict"] == Verdict.INCOMPLETE).sum()),
         "terbit": len(permits),
         "terbit_terukur": len(issued),
         "terbit_tidak_terukur": len(permits) - len(issued),
