@@ -444,7 +444,6 @@ def postgres_url() -> Iterator[str]:
 
 
 @pytest.mark.e2e
-@pytest.mark.e2e
 def test_fifty_concurrent_numberings_postgres(ahome: Home, postgres_url: str) -> None:
     from sqlalchemy.orm import sessionmaker
 

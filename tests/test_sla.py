@@ -557,7 +557,6 @@ def test_rules_check_knows_sla_yaml(ahome: Home) -> None:
 
 
 @pytest.mark.e2e
-@pytest.mark.e2e
 def test_scheduled_report_flows_act_on_first_working_day(ahome: Home, prefect_server) -> None:  # type: ignore[no-untyped-def]
     from flows.sla import monthly_sla_report, sla_monitor, weekly_sla_report
 
