@@ -22,6 +22,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 REPO = Path(__file__).resolve().parent.parent
+
+# fixtures shared across the test packages
+pytest_plugins = ["tests.postgres"]
 #: fixtures that start (or hand out) a Prefect server: their tests are e2e
 _SERVER_FIXTURES = frozenset({"prefect_server", "complaints_prefect", "api_url"})
 

@@ -1,4 +1,5 @@
-"""The pages of a generated submission as intake renders them, paired with their truth."""
+"""Pages for the reading tests: a typed letter page drawn here, and the pages of a generated
+submission as intake renders them, paired with their truth."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 
 def truth_pages(
@@ -25,3 +26,25 @@ def truth_pages(
             kinds[page["file"]] = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=500)[0]
         ref = PageRef(page["file"], path, "-", kinds[page["file"]], page["page"] - 1)
         yield render(ref, grayscale=True), page
+
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+LINES = [
+    "PEMERINTAH KOTA PEKANBARU",
+    "Perihal: Permohonan Surat Izin Kerja Radiografer",
+    "Dengan hormat, yang bertanda tangan di bawah ini",
+    "mengajukan permohonan izin kerja sebagai radiografer",
+    "pada Rumah Sakit Umum Daerah Arifin Achmad Pekanbaru.",
+    "Demikian permohonan ini kami sampaikan, atas perhatian",
+    "Bapak/Ibu kami ucapkan terima kasih.",
+] * 3
+
+
+def letter_page() -> Image.Image:
+    """An A4 page at 200 dpi with :data:`LINES` typed in a serif font, upright."""
+    img = Image.new("L", (1654, 2339), 250)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 34)
+    for i, line in enumerate(LINES):
+        draw.text((140, 160 + i * 70), line, font=font, fill=20)
+    return img

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from samples import generate_application
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
-from tests.approval_helpers import REPO, Home, make_home
+from tests.approval.approval_helpers import REPO, Home, make_home
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 

@@ -188,7 +188,7 @@ def test_sla_report_xlsx_holds_official_names_as_text(
     from loket.common.settings import Settings
     from loket.sla.report import write_report
     from samples.sla_history import generate
-    from tests.approval_helpers import REPO
+    from tests.approval.approval_helpers import REPO
 
     db = tmp_path / "var" / "loket.db"
     db.parent.mkdir(parents=True)

@@ -1,9 +1,9 @@
 """Issue #14: no single input stops the office.
 
 Each case of the issue's list has a test here (the rules, import and spreadsheet cases are in
-tests/test_rules_safety.py, tests/complaints/test_complaint_imports.py and
-tests/documents/test_spreadsheet_injection.py): a 1×1 image beside a good submission through the real
-`loket intake` twice; a poisoned application parked after three failures while later
+tests/common/test_rules_safety.py, tests/complaints/test_complaint_imports.py and
+tests/documents/test_spreadsheet_injection.py): a 1×1 image beside a good submission through
+the real `loket intake` twice; a poisoned application parked after three failures while later
 submissions go through; links and swapped files; names too long; empty folders; degenerate
 images and PDFs; a page past its time limit, a decoder that never returns; runs that die;
 an office that is really broken.

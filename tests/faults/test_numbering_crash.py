@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.approval_helpers import Home, make_application, make_home
+from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.faults.helpers import PY, REPO, clean_env
 
 pytestmark = pytest.mark.e2e

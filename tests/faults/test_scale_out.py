@@ -20,7 +20,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.faults.helpers import PY, REPO, clean_env, free_port, healthy, make_home, small_scan
-from tests.test_approval import postgres_url  # noqa: F401  (the fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 
@@ -55,7 +54,7 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
             os.killpg(p.pid, 9)
 
 
-def test_two_workers_one_postgres(tmp_path: Path, postgres_url: str) -> None:  # noqa: F811
+def test_two_workers_one_postgres(tmp_path: Path, postgres_url: str) -> None:
     from loket.common.db import open_database
     from loket.intake import register
 

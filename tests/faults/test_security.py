@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.approval_helpers import Home, make_application, make_home
+from tests.approval.approval_helpers import Home, make_application, make_home
 
 NIK = "1471015505900001"
 PHONE = "081234567890"

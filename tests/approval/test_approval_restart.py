@@ -22,7 +22,7 @@ import typer
 from typer.testing import CliRunner
 
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
-from tests.approval_helpers import make_application, make_home
+from tests.approval.approval_helpers import make_application, make_home
 
 pytestmark = pytest.mark.e2e
 

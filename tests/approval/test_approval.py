@@ -6,15 +6,9 @@ officials are generated. PDF conversion (LibreOffice) only where a test looks at
 
 from __future__ import annotations
 
-import glob
 import json
-import os
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +16,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
-from tests.approval_helpers import Home, contact, make_application, make_home
+from tests.approval.approval_helpers import Home, contact, make_application, make_home
 
 APPROVE, RETURN = "setuju", "kembalikan"
 
@@ -70,7 +64,7 @@ def test_rules_files_check(ahome: Home) -> None:
     from loket.approval.chain import Action, load_chain
     from loket.office.rulesets import check_file
 
-    repo = Path(__file__).resolve().parent.parent / "rules"
+    repo = Path(__file__).resolve().parents[2] / "rules"
     for name in ("alur-persetujuan.yaml", "notifikasi.yaml"):
         assert check_file(repo / name) == []
     chain = load_chain(repo / "alur-persetujuan.yaml").for_service("izin-kerja-radiografer")
@@ -360,87 +354,6 @@ def test_fifty_concurrent_numberings_sqlite(ahome: Home, desk) -> None:  # type:
     assert len(set(again)) == 1
     with desk.db() as session:
         assert len(session.scalars(select(Permit)).all()) == 50
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    """A PostgreSQL database: ``LOKET_TEST_POSTGRES_URL``, else a throw-away cluster started
-    with the local ``initdb``/``pg_ctl`` (as the ``postgres`` user when run as root)."""
-    url = os.environ.get("LOKET_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        pytest.skip(
-            "PostgreSQL test skipped: the psycopg driver is not installed "
-            "(pip install 'psycopg[binary]') and LOKET_TEST_POSTGRES_URL is not set"
-        )
-    # Debian keeps the server binaries off PATH, in /usr/lib/postgresql/<version>/bin
-    search = os.pathsep.join(
-        [os.environ.get("PATH", ""), *sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
-    )
-    initdb, pg_ctl = shutil.which("initdb", path=search), shutil.which("pg_ctl", path=search)
-    if not initdb or not pg_ctl:
-        pytest.skip(
-            "PostgreSQL test skipped: no server binaries (initdb, pg_ctl) on this "
-            "machine and LOKET_TEST_POSTGRES_URL is not set"
-        )
-    root = Path(tempfile.mkdtemp(prefix="loket-pg-"))
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        runuser = shutil.which("runuser")
-        if runuser is None:
-            pytest.skip("PostgreSQL test skipped: running as root without runuser")
-        shutil.chown(root, "postgres")
-        prefix = [runuser, "-u", "postgres", "--"]
-    data, sock = root / "data", root
-    port = 54000 + os.getpid() % 1000
-    subprocess.run(
-        [*prefix, initdb, "-D", str(data), "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [
-            *prefix,
-            pg_ctl,
-            "-D",
-            str(data),
-            "-w",
-            "-l",
-            str(root / "log"),
-            "-o",
-            f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    try:
-        subprocess.run(
-            [
-                *prefix,
-                "psql",
-                "-h",
-                str(sock),
-                "-p",
-                str(port),
-                "-U",
-                "postgres",
-                "-c",
-                "CREATE DATABASE loket",
-            ],
-            check=True,
-            capture_output=True,
-        )
-        yield f"postgresql+psycopg://postgres@/loket?host={sock}&port={port}"
-    finally:
-        subprocess.run(
-            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], capture_output=True
-        )
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.mark.e2e

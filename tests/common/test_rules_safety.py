@@ -26,7 +26,7 @@ from loket.intake.classify import load_rules
 from loket.office.rulesets import check_file, rules_files
 from loket.requirements.rules import load_service_rules
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
 CATASTROPHIC = r"(\w+\s?)+$"
 FIX = "nested repetition"

@@ -15,8 +15,7 @@ from PIL import Image
 from loket.intake import tesseract
 from loket.intake.ocr import read_page
 from samples import generate_application
-from tests.scans import truth_pages
-from tests.test_ocr import letter_page
+from tests.scans import letter_page, truth_pages
 
 pytestmark = pytest.mark.ocr
 

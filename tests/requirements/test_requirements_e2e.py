@@ -22,7 +22,7 @@ from samples import DEFECTS, generate_application
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 #: name -> (seed, application type, defects, packaging)
 PLAN: dict[str, tuple[int, str, list[str], str]] = {
     "valid-new": (7101, "new", [], "jpg_folder"),

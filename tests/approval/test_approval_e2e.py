@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
-from tests.approval_helpers import Home, contact, make_application, make_home
+from tests.approval.approval_helpers import Home, contact, make_application, make_home
 
 pytestmark = pytest.mark.e2e
 

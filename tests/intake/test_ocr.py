@@ -7,7 +7,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from loket.intake.ocr import (
     OcrCache,
@@ -20,26 +19,7 @@ from loket.intake.ocr import (
     rotate_upright,
     text_direction,
 )
-
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
-LINES = [
-    "PEMERINTAH KOTA PEKANBARU",
-    "Perihal: Permohonan Surat Izin Kerja Radiografer",
-    "Dengan hormat, yang bertanda tangan di bawah ini",
-    "mengajukan permohonan izin kerja sebagai radiografer",
-    "pada Rumah Sakit Umum Daerah Arifin Achmad Pekanbaru.",
-    "Demikian permohonan ini kami sampaikan, atas perhatian",
-    "Bapak/Ibu kami ucapkan terima kasih.",
-] * 3
-
-
-def letter_page() -> Image.Image:
-    img = Image.new("L", (1654, 2339), 250)
-    draw = ImageDraw.Draw(img)
-    font = ImageFont.truetype(FONT, 34)
-    for i, line in enumerate(LINES):
-        draw.text((140, 160 + i * 70), line, font=font, fill=20)
-    return img
+from tests.scans import LINES, letter_page  # noqa: F401
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])

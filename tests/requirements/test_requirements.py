@@ -20,9 +20,9 @@ from loket.requirements.engine import check_application
 from loket.requirements.extract import DocumentText, FieldSpec, extract, find_dates, parse_date
 from loket.requirements.rules import load_service_rules
 from loket.requirements.stamps import HueRange, InkRule, find_ink, find_phrases
-from tests import requirement_texts as T
+from tests.requirements import requirement_texts as T
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules" / "izin-kerja-radiografer.yaml"
 NURSE = REPO / "rules" / "izin-praktik-perawat.yaml"
 TITLES = load_service_rules(RULES).identity.titles

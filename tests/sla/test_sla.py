@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from tests.approval_helpers import Home, make_application, make_home
+from tests.approval.approval_helpers import Home, make_application, make_home
 
 APPROVE = "setuju"
 WIB_OFFSET = timedelta(hours=7)
@@ -31,7 +31,7 @@ def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     shome = make_home(tmp_path, monkeypatch)
     import shutil
 
-    from tests.approval_helpers import REPO
+    from tests.approval.approval_helpers import REPO
 
     shutil.copy(REPO / "rules" / "sla.yaml", shome.rules / "sla.yaml")
     return shome
@@ -57,7 +57,7 @@ def history(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     from loket.calendar.loading import office_calendar
     from loket.common.db import make_engine, migrate
     from samples.sla_history import generate
-    from tests.approval_helpers import REPO
+    from tests.approval.approval_helpers import REPO
 
     root = tmp_path_factory.mktemp("sla")
     db = root / "var" / "loket.db"
@@ -85,7 +85,7 @@ def test_monthly_report_matches_independent_recomputation(history, monkeypatch) 
     from loket.common.settings import Settings
     from loket.intake.register import Application
     from loket.sla.report import write_report
-    from tests.approval_helpers import REPO
+    from tests.approval.approval_helpers import REPO
 
     root, db, now = history
     settings = Settings(home=root, rules=REPO / "rules", database_url=f"sqlite:///{db}")
@@ -204,7 +204,7 @@ def test_weekly_and_yearly_periods(history) -> None:  # type: ignore[no-untyped-
     from loket.sla.figures import compute
     from loket.sla.loading import load_history
     from loket.sla.periods import parse_period
-    from tests.approval_helpers import REPO
+    from tests.approval.approval_helpers import REPO
 
     _root, db, now = history
     week = parse_period("2026-W44")
@@ -282,7 +282,7 @@ def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def
     from loket.sla.report import render
     from loket.sla.wording import on_time_text, summary_rows
     from loket.sla.workbook import render_xlsx
-    from tests.approval_helpers import REPO
+    from tests.approval.approval_helpers import REPO
 
     _root, db, now = history
     per = parse_period(period)
