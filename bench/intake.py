@@ -32,14 +32,14 @@ from common import REPO, isolated_home, warm_prefect
 
 def page_images(inbox: Path, out: Path) -> list[Path]:
     """Every page of every submission as a PGM file (what raw tesseract is given)."""
-    from loket.intake.pages import PageRef, probe, render
+    from loket.intake.pages import PageRef, probe, render_page
 
     images = []
     files = [p for p in sorted(inbox.rglob("*")) if p.is_file()]
     for i, path in enumerate(files):
         kind, count = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=10_000)
         for index in range(count):
-            img = render(PageRef(path.name, path, "-", kind, index)).convert("L")
+            img = render_page(PageRef(path.name, path, "-", kind, index)).convert("L")
             target = out / f"{i:04d}-{index:03d}.pgm"
             img.save(target)
             images.append(target)

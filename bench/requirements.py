@@ -36,9 +36,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from loket.intake import steps as intake  # noqa: E402
-from loket.intake.classify import load_rules  # noqa: E402
+from loket.intake.classify import load_classification_rules  # noqa: E402
 from loket.intake.ocr import OcrCache  # noqa: E402
-from loket.intake.pages import PDFIUM_LOCK, PageRef, render, sniff  # noqa: E402
+from loket.intake.pages import PDFIUM_LOCK, PageRef, render_page, sniff  # noqa: E402
 
 APPLICANT_FIELDS = (
     "name",
@@ -120,7 +120,7 @@ def build_corpus(work: Path, count: int, seed: int, workers: int) -> list[dict[s
                     json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
                 )
     truths = [json.loads((truth_dir / f"{item['name']}.json").read_text("utf-8")) for item in plan]
-    rules = load_rules(REPO / "rules" / intake.CLASSIFICATION_RULES)
+    rules = load_classification_rules(REPO / "rules" / intake.CLASSIFICATION_RULES)
     cache = str(work / "ocr-cache")
     all_refs = {t["source"]: page_refs(inbox / t["source"]) for t in truths}
     flat = [(ref, cache) for refs in all_refs.values() for ref in refs]
@@ -198,7 +198,7 @@ def run(truths: list[dict[str, Any]], rules_path: Path, use_oracle: bool) -> dic
         doc = oracle(t["_pages_doc"], t) if use_oracle else t["_pages_doc"]
 
         def image_for(file: str, page: int, _refs: dict = refs):  # type: ignore[no-untyped-def]
-            return render(_refs[(file, page)])
+            return render_page(_refs[(file, page)])
 
         checklist = check_application(doc, image_for, rules_path, date.fromisoformat(t["received"]))
         c = compare(t, checklist)

@@ -30,7 +30,7 @@ from pydantic import Field
 
 from loket.approval import notify
 from loket.approval.acts import act
-from loket.approval.desk import APPROVE, Desk, Outcome, get, permit_of
+from loket.approval.desk import APPROVE, Desk, DeskOutcome, get, permit_of
 from loket.approval.models import READY
 from loket.approval.packets import packet_dir
 from loket.approval.refusal import ApprovalError, Refused, refuse
@@ -57,7 +57,7 @@ class Keputusan(RunInput):
     tugas: int = Field(description="Nomor tugas yang diputuskan (jangan diubah)")
 
 
-def describe(w: Waiting, desk: Desk) -> str:
+def describe_waiting(w: Waiting, desk: Desk) -> str:
     """The Markdown shown above the form."""
     packet = packet_dir(desk, w.step.role.value, w.reg_no)
     lines = [
@@ -121,7 +121,7 @@ def approval_flow(reg_no: str) -> dict[str, object]:
         if waiting is None:
             break
         form = Keputusan.with_initial_data(
-            description=describe(waiting, desk), tugas=waiting.task_id, keputusan=APPROVE
+            description=describe_waiting(waiting, desk), tugas=waiting.task_id, keputusan=APPROVE
         )
         logger.info("%s: waiting for %s (%s)", reg_no, waiting.step.role_label, waiting.key)
         decision = suspend_flow_run(wait_for_input=form, key=waiting.key, timeout=None)
@@ -199,7 +199,7 @@ def create_run(desk: Desk, reg_no: str) -> str | None:
 
 def start_approvals(
     reg_nos: list[str], desk: Desk | None = None, *, runs: bool = True
-) -> list[Outcome]:
+) -> list[DeskOutcome]:
     """Put complete applications into the chain and give each a waiting flow run.
 
     Incomplete or unknown applications are skipped (logged). Call from the intake flow after
@@ -207,7 +207,7 @@ def start_approvals(
     "complete"])``.
     """
     desk = desk or Desk.load()
-    done: list[Outcome] = []
+    done: list[DeskOutcome] = []
     for reg_no in reg_nos:
         try:
             done.append(start(desk, reg_no))
@@ -236,7 +236,9 @@ def start_approval_task(reg_no: str) -> str:
     return done[0].message if done else f"{reg_no}: not started"
 
 
-def resume_after_cli(desk: Desk, out: Outcome, decided: Keputusan | dict, wait: float = 20) -> str:
+def resume_after_cli(
+    desk: Desk, out: DeskOutcome, decided: Keputusan | dict, wait: float = 20
+) -> str:
     """After a CLI decision: resume the run suspended on the decided task (it then re-reads
     the database). Returns a short status line for the officer."""
     if not server_configured():

@@ -24,7 +24,7 @@ from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
 from loket.intake import PagesDocument, register
 from loket.intake.containment import application_failed, start_application, suspect_application
-from loket.intake.pages import render
+from loket.intake.pages import render_page
 from loket.intake.steps import page_refs
 from loket.requirements import UNMET, Verdict
 
@@ -61,7 +61,7 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
     refs = {(r.relpath, r.page): r for r in page_refs(db, settings, reg_no)}
 
     def image_for(file: str, page: int):  # type: ignore[no-untyped-def]
-        return render(refs[(file, page)])
+        return render_page(refs[(file, page)])
 
     checked = check_application_details(
         pages_doc, image_for, rules_path(settings, service), received

@@ -31,7 +31,7 @@ from loket.common.db import open_database
 from loket.common.settings import load_settings
 from loket.intake import register
 from loket.intake import steps as intake
-from loket.intake.classify import load_rules
+from loket.intake.classify import load_classification_rules
 from loket.intake.containment import accept_contained, start_application
 from loket.intake.inbox import stable_submissions
 from loket.intake.ocr import OcrCache
@@ -74,7 +74,7 @@ def process_application(reg_no: str, psm: int = 3) -> dict[str, object]:
     refs = intake.page_refs(db, settings, reg_no)
     futures = [read_page.submit(ref, str(settings.cache_dir), psm) for ref in refs]
     results = [f.result() for f in futures]
-    rules = load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
+    rules = load_classification_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
     doc = intake.assemble(source, reg_no, results, rules)
     doc["worker"] = worker_name()
     folder = intake.finish(db, settings, reg_no, doc)
@@ -104,7 +104,7 @@ def coordinate(stable_seconds: float | None = None, lock_wait_seconds: float = 6
     from prefect.deployments import run_deployment
 
     settings = load_settings(stable_seconds=stable_seconds)
-    load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
+    load_classification_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
     db = open_database(settings.db_url)
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
         ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)

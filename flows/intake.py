@@ -26,7 +26,7 @@ from loket.common.errors import describe_error, new_error_id
 from loket.common.settings import Settings, load_settings
 from loket.intake import register
 from loket.intake import steps as intake
-from loket.intake.classify import load_rules
+from loket.intake.classify import load_classification_rules
 from loket.intake.containment import (
     accept_contained,
     application_failed,
@@ -109,7 +109,7 @@ def read_pages(
 @task(name="assemble-application", cache_policy=NO_CACHE)
 def assemble_application(reg_no: str, results: list[intake.PageResult], settings: Settings) -> str:
     db = open_database(settings.db_url)
-    rules = load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
+    rules = load_classification_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
     with db() as session:
         app = register.get(session, reg_no)
         assert app is not None
@@ -140,7 +140,9 @@ def intake_flow(
     total) as pages are read.
     """
     settings = _settings(inbox, outbox, stable_seconds)
-    load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)  # fail early on bad rules
+    load_classification_rules(
+        settings.rules_dir / intake.CLASSIFICATION_RULES
+    )  # fail early on bad rules
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
         summary = _run(settings, psm, progress)
         if check:

@@ -229,6 +229,6 @@ def write_survey(path: Path, rows: Sequence[dict[str, object]]) -> Path:
 @pytest.fixture
 def rules(c_home: Home):  # type: ignore[no-untyped-def]
     """The complaint rules of the test office (rules/complaints.yaml)."""
-    from loket.complaints.rules import load_rules
+    from loket.complaints.rules import load_complaint_rules
 
-    return load_rules(c_home.rules / "complaints.yaml")
+    return load_complaint_rules(c_home.rules / "complaints.yaml")

@@ -15,7 +15,7 @@ def truth_pages(
 ) -> Iterator[tuple[Image.Image, dict[str, Any]]]:
     """(greyscale page image, page truth) of every page of the submission ``truth`` describes
     (a folder or a single file under ``out_dir``, as ``generate_application`` wrote it)."""
-    from loket.intake.pages import PageRef, probe, render
+    from loket.intake.pages import PageRef, probe, render_page
 
     folder = out_dir / truth["source"]
     base = folder if folder.is_dir() else out_dir
@@ -25,7 +25,7 @@ def truth_pages(
         if page["file"] not in kinds:
             kinds[page["file"]] = probe(path, max_bytes=2**31, max_pixels=2**31, max_pages=500)[0]
         ref = PageRef(page["file"], path, "-", kinds[page["file"]], page["page"] - 1)
-        yield render(ref, grayscale=True), page
+        yield render_page(ref, grayscale=True), page
 
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"

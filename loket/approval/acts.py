@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
 from loket.approval.chain import Action, ServiceChain, Step
-from loket.approval.desk import APPROVE, RETURN, Desk, Outcome, get, open_task, wib
+from loket.approval.desk import APPROVE, RETURN, Desk, DeskOutcome, get, open_task, wib
 from loket.approval.documents import render_draft, render_issued_permit, write_card
 from loket.approval.models import COLLECTED, DONE, OPEN, READY, RETURNED, Approval, ApprovalTask
 from loket.approval.numbering import assign_number, with_retries
@@ -62,7 +62,7 @@ def act(
     channel: str = "cli",
     task_id: int | None = None,
     to_first: bool = False,
-) -> Outcome:
+) -> DeskOutcome:
     """Approve (``setuju``) or return (``kembalikan``) the open task of ``reg_no`` as ``nip``.
 
     ``task_id`` pins the task the decision was made on (the Prefect form carries it): if that
@@ -238,7 +238,7 @@ def _number(session: Session, d: _Decision, appr: Approval) -> str:
     return number
 
 
-def _notify(d: _Decision, next_task: int, number: str | None) -> Outcome:
+def _notify(d: _Decision, next_task: int, number: str | None) -> DeskOutcome:
     """After the commit: the packet leaves the desk that decided and goes to the next one, the
     documents and the card are rendered again, and the officer gets the message."""
     desk, reg_no = d.attempt.desk, d.attempt.reg_no
@@ -257,7 +257,7 @@ def _notify(d: _Decision, next_task: int, number: str | None) -> Outcome:
         if d.nxt.action != Action.penyerahan:
             write_packet(desk, reg_no, next_task)
     message = _message(d, number)
-    return Outcome(reg_no, message, d.task.id, next_task, d.nxt.role.value, number, files)
+    return DeskOutcome(reg_no, message, d.task.id, next_task, d.nxt.role.value, number, files)
 
 
 def _message(d: _Decision, number: str | None) -> str:
@@ -378,7 +378,7 @@ def _ready_for_collection(desk: Desk, reg_no: str) -> tuple[ApprovalTask, Step, 
 
 def collected(
     desk: Desk, reg_no: str, nip: str, *, receiver: str | None = None, note: str | None = None
-) -> Outcome:
+) -> DeskOutcome:
     """Step 9: the permit is handed over to the applicant (or a proxy, ``receiver``)."""
     nip = nip.replace(" ", "")
     actor = desk.officials.by_nip(nip)
@@ -415,4 +415,4 @@ def collected(
     if not with_retries(desk.db, work):
         raise ApprovalError(f"{reg_no}: penyerahan baru saja dicatat oleh petugas lain")
     files = write_card(desk, reg_no, pdf=desk.pdf)
-    return Outcome(reg_no, f"{reg_no}: izin diserahkan kepada {who}.", task.id, files=files)
+    return DeskOutcome(reg_no, f"{reg_no}: izin diserahkan kepada {who}.", task.id, files=files)

@@ -14,7 +14,7 @@ in the UI, :mod:`flows.approval`) call :func:`~loket.approval.acts.act`; the flo
 re-reads the state from here, so a pending approval survives any restart.
 
 This module holds the :class:`Desk` (settings, database, rules, officials, clock), the
-:class:`Outcome` of an action and the queries of a file's approval rows. The actions live in
+:class:`DeskOutcome` of an action and the queries of a file's approval rows. The actions live in
 :mod:`loket.approval.start` (entering the chain, redrafting) and :mod:`loket.approval.acts`
 (approve, return, hand-over); refusals in :mod:`loket.approval.refusal`; the open tasks in
 :mod:`loket.approval.tasks`; the documents in :mod:`loket.approval.documents` and
@@ -80,7 +80,7 @@ class Desk:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class DeskOutcome:
     """What an action did, for the CLI and the flow."""
 
     reg_no: str

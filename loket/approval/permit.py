@@ -321,7 +321,9 @@ def _ketentuan(chain: ServiceChain, until: date) -> list[str]:
     ]
 
 
-def render(template: str, context: dict[str, object], out: Path, *, pdf: bool) -> list[Path]:
+def render_document(
+    template: str, context: dict[str, object], out: Path, *, pdf: bool
+) -> list[Path]:
     """Render ``templates/<template>`` to ``out`` (+ PDF beside it); returns the files."""
     docx = render_docx(templates_dir() / template, context, out)
     if not pdf:
@@ -333,12 +335,12 @@ def render_permit(
     chain: ServiceChain, context: dict[str, object], folder: Path, *, pdf: bool
 ) -> list[Path]:
     name = DRAFT_DOCX if context["draft"] else PERMIT_DOCX
-    return render(chain.template or PERMIT, context, folder / name, pdf=pdf)
+    return render_document(chain.template or PERMIT, context, folder / name, pdf=pdf)
 
 
 def render_card(context: dict[str, object], folder: Path, *, pdf: bool) -> list[Path]:
-    return render(CARD, context, folder / CARD_DOCX, pdf=pdf)
+    return render_document(CARD, context, folder / CARD_DOCX, pdf=pdf)
 
 
 def render_letter(context: dict[str, object], folder: Path, *, pdf: bool) -> list[Path]:
-    return render(UNCOLLECTED_LETTER, context, folder / LETTER_DOCX, pdf=pdf)
+    return render_document(UNCOLLECTED_LETTER, context, folder / LETTER_DOCX, pdf=pdf)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
 from loket.approval.chain import Norm, Step
-from loket.approval.desk import Desk, Outcome, get, open_task
+from loket.approval.desk import Desk, DeskOutcome, get, open_task
 from loket.approval.documents import render_draft, write_card
 from loket.approval.models import IN_PROGRESS, Approval
 from loket.approval.numbering import with_retries
@@ -58,7 +58,7 @@ def _complete_checklist(folder: Path, reg_no: str) -> dict[str, Any]:
     return checklist
 
 
-def start(desk: Desk, reg_no: str) -> Outcome:
+def start(desk: Desk, reg_no: str) -> DeskOutcome:
     """Put a complete application into the chain (idempotent).
 
     Records the receipt and the front-office check as the first card entries, opens the
@@ -100,7 +100,7 @@ def start(desk: Desk, reg_no: str) -> Outcome:
     files = render_draft(desk, reg_no)
     write_packet(desk, reg_no, task_id)
     write_card(desk, reg_no, pdf=False)
-    return Outcome(
+    return DeskOutcome(
         reg_no,
         f"{reg_no}: draf dibuat; menunggu {first.role_label}.",
         next_task=task_id,
@@ -109,12 +109,12 @@ def start(desk: Desk, reg_no: str) -> Outcome:
     )
 
 
-def _already_started(session: Session, reg_no: str) -> Outcome | None:
+def _already_started(session: Session, reg_no: str) -> DeskOutcome | None:
     """The outcome of starting a file that is in the chain already (None: it is not)."""
     if get(session, reg_no) is None:
         return None
     t = open_task(session, reg_no)
-    return Outcome(
+    return DeskOutcome(
         reg_no,
         f"{reg_no} sudah dalam proses persetujuan.",
         next_task=t.id if t else None,
@@ -194,7 +194,7 @@ def redraft(
     *,
     bap: str | None = None,
     corrections: dict[str, str] | None = None,
-) -> Outcome:
+) -> DeskOutcome:
     """The back office fixes the draft (BAP reference, corrected applicant fields) while the
     file is at its desk; the draft is rendered again."""
     bad = sorted(set(corrections or {}) - set(EDITABLE))
@@ -232,4 +232,4 @@ def redraft(
     with_retries(desk.db, work)
     files = render_draft(desk, reg_no)
     write_packet(desk, reg_no, task.id)
-    return Outcome(reg_no, f"{reg_no}: draf diperbarui.", files=files)
+    return DeskOutcome(reg_no, f"{reg_no}: draf diperbarui.", files=files)

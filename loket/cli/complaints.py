@@ -43,7 +43,7 @@ from loket.complaints.errors import ComplaintError
 from loket.complaints.importing import ImportResult, import_eml_folder
 from loket.complaints.models import STATUS_LABELS, Complaint
 from loket.complaints.reply import draft_reply, reply_kind, who_answers
-from loket.complaints.rules import WEIGHTS, ComplaintRules, load_rules
+from loket.complaints.rules import WEIGHTS, ComplaintRules, load_complaint_rules
 from loket.complaints.sms import import_sms_csv
 from loket.complaints.suggestions import suggest_type, suggest_weight
 from loket.complaints.times import month_bounds, to_wib
@@ -74,7 +74,9 @@ class Ctx:
     def __init__(self) -> None:
         self.settings: Settings = load_settings()
         try:
-            self.rules: ComplaintRules = load_rules(self.settings.rules_dir / "complaints.yaml")
+            self.rules: ComplaintRules = load_complaint_rules(
+                self.settings.rules_dir / "complaints.yaml"
+            )
             self.officials: OfficialsFile = load_officials(
                 self.settings.rules_dir / "officials.yaml"
             )

@@ -232,9 +232,9 @@ def status(reg_no: Annotated[str, typer.Argument(help="Registration number.")]) 
             mark = "" if f.status == "ok" else f"  [yellow]{f.status}: {f.reason}[/yellow]"
             console.print(f"  {f.relpath}  {f.kind or '?'} {f.page_count}p  {f.sha256[:12]}{mark}")
     if application.verdict:
-        from loket.requirements.checklist import describe
+        from loket.requirements.checklist import describe_checklist
 
-        console.print(describe(reg_no, settings), markup=False, highlight=False)
+        console.print(describe_checklist(reg_no, settings), markup=False, highlight=False)
 
 
 def main() -> None:  # pragma: no cover

@@ -45,10 +45,10 @@ def config(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Print the effective configuration (loket.toml + LOKET_* variables + defaults)."""
-    from loket.common.settings import config_file, describe, load_settings
+    from loket.common.settings import config_file, describe_settings, load_settings
 
     settings = load_settings()
-    values = describe(settings)
+    values = describe_settings(settings)
     if as_json:
         print(json.dumps(values, indent=2, ensure_ascii=False))
         return

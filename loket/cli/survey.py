@@ -21,7 +21,7 @@ from loket.survey.grades import round2
 from loket.survey.index import compute
 from loket.survey.report import write_report
 from loket.survey.responses import read_survey
-from loket.survey.rules import load_rules
+from loket.survey.rules import load_skm_rules
 from loket.survey.sample import minimum_sample
 from loket.survey.storage import import_survey
 
@@ -116,7 +116,7 @@ def skm_report_cmd(
     ctx = Ctx()
     year = year or datetime.now(WIB).year
     try:
-        rules = load_rules(ctx.settings.rules_dir / "skm.yaml")
+        rules = load_skm_rules(ctx.settings.rules_dir / "skm.yaml")
     except RulesError as exc:
         raise fail(str(exc), 2) from exc
     with ctx.factory() as session:

@@ -178,7 +178,7 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(home=home).with_overrides(**values).with_overrides(**overrides)
 
 
-def describe(settings: Settings) -> dict[str, object]:
+def describe_settings(settings: Settings) -> dict[str, object]:
     """Every setting with its effective value (for ``loket config``)."""
     out: dict[str, object] = {f.name: getattr(settings, f.name) for f in fields(settings)}
     out.update(

@@ -23,8 +23,8 @@ from loket.common.settings import Settings
 from loket.complaints.errors import ComplaintError
 from loket.complaints.models import DRAFT, KIND, RETURNED, SUPERSEDED, ReportRecord
 from loket.complaints.report_data import build_data
-from loket.complaints.report_files import render
-from loket.complaints.rules import ComplaintRules, load_rules
+from loket.complaints.report_files import render_monthly_report
+from loket.complaints.rules import ComplaintRules, load_complaint_rules
 from loket.complaints.times import month_bounds, to_wib
 from loket.documents import tanggal_jam
 
@@ -64,7 +64,7 @@ def draft(
     data = build_data(session, rules, period, now=now, maker=maker, notes=notes)
     version = (previous[-1].version + 1) if previous else 1
     out_dir = drafts_root / period / f"v{version}"
-    files = render(data, out_dir, version=version, pdf=pdf)
+    files = render_monthly_report(data, out_dir, version=version, pdf=pdf)
     record = ReportRecord(
         kind=KIND,
         period=period,
@@ -95,7 +95,7 @@ def draft_month(
     Shared by ``loket complaints report`` and the scheduled Prefect flow. Returns the
     version number and the draft files.
     """
-    rules = load_rules(settings.rules_dir / "complaints.yaml")
+    rules = load_complaint_rules(settings.rules_dir / "complaints.yaml")
     officials = load_officials(settings.rules_dir / "officials.yaml")
     maker = officials.by_nip(maker_nip) if maker_nip else None
     if maker_nip and maker is None:

@@ -213,7 +213,7 @@ def _write_report_xlsx(data: dict[str, object], approval: dict[str, str] | None,
     )
 
 
-def render(
+def render_monthly_report(
     data: dict[str, object],
     out_dir: Path,
     *,

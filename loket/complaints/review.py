@@ -18,7 +18,7 @@ from loket.approval import Authority, NotAuthorized, Official, OfficialsFile, Ro
 from loket.common.clock import as_utc, utcnow
 from loket.complaints.models import APPROVED, KIND, RETURNED, ReportRecord, ReviewAttempt
 from loket.complaints.report import versions
-from loket.complaints.report_files import render
+from loket.complaints.report_files import render_monthly_report
 from loket.complaints.times import month_bounds, to_wib
 from loket.documents import tanggal
 
@@ -93,7 +93,7 @@ def _approve_draft(
 ) -> tuple[str, list[Path]]:
     """Write the approved version to ``outbox/reports/YYYY-MM/``; the message and the files."""
     final_dir = outbox / "reports" / period
-    files = render(
+    files = render_monthly_report(
         target.data,
         final_dir,
         version=target.version,

@@ -86,5 +86,5 @@ class ComplaintRules(BaseModel):
         return self.weights[code].label if code in self.weights else code  # type: ignore[index]
 
 
-def load_rules(path: Path) -> ComplaintRules:
+def load_complaint_rules(path: Path) -> ComplaintRules:
     return load_model(path, ComplaintRules)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from loket.intake.classify import ClassificationRules, letters
 from loket.intake.ocr import deskew, estimate_skew, rotate_upright
-from loket.intake.pages import render as render_page
+from loket.intake.pages import render_page
 from loket.intake.reading import PageReading, PagesDocument
 from loket.intake.register import Application, Counter, IntakeEvent, next_number
 from loket.intake.register import get as get_application

@@ -102,7 +102,7 @@ def _load(path: str, mtime: float) -> ClassificationRules:
     return load_model(Path(path), ClassificationRules)
 
 
-def load_rules(path: Path) -> ClassificationRules:
+def load_classification_rules(path: Path) -> ClassificationRules:
     """The classification rules in ``path`` (cached while the file is unchanged)."""
     return _load(str(path), path.stat().st_mtime)
 

@@ -258,18 +258,18 @@ def _scan_bitmap(page: Any, dpi: int) -> Any | None:
     bounds, box = image.get_bounds(), page.get_bbox()  # (left, bottom, right, top)
     tolerance = 0.01 * max(box[2] - box[0], box[3] - box[1])
     if any(abs(edge - page_edge) > tolerance for edge, page_edge in zip(bounds, box, strict=True)):
-        return None  # not the whole page: render, which places it on white paper
+        return None  # not the whole page: render_page, which places it on white paper
     px_width, _px_height = image.get_px_size()
     native_dpi = px_width / (bounds[2] - bounds[0]) * 72
     if not MIN_SCAN_DPI * 0.99 <= native_dpi <= dpi * 1.01:
         return None
     bitmap = image.get_bitmap(render=False)
     if bitmap.format not in (pdfium_c.FPDFBitmap_Gray, pdfium_c.FPDFBitmap_BGR):
-        return None  # alpha or an unusual layout: let pdfium render the page
+        return None  # alpha or an unusual layout: let pdfium render_page the page
     return bitmap
 
 
-def render(ref: PageRef, dpi: int = PDF_DPI, *, grayscale: bool = False) -> Image.Image:
+def render_page(ref: PageRef, dpi: int = PDF_DPI, *, grayscale: bool = False) -> Image.Image:
     """The page as an RGB (or, with ``grayscale``, L) image; PDF pages rendered at the
     resolution of their scan, at most ``dpi`` (a scanned page's own image when it is the
     whole page, see :func:`_scan_bitmap`)."""

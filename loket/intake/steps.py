@@ -35,7 +35,7 @@ from loket.intake.classify import (
 )
 from loket.intake.inbox import Submission
 from loket.intake.ocr import OcrCache, OcrResult, page_key, read_page, to_gray
-from loket.intake.pages import PageRef, probe, render, text_layer
+from loket.intake.pages import PageRef, probe, render_page, text_layer
 from loket.intake.photos import find_photos_upright
 from loket.intake.quarantine import Problem, Unusable, quarantine_all
 from loket.intake.reading import PageReading, PagesDocument
@@ -435,7 +435,7 @@ def _read_page(ref: PageRef, psm: int, timeout: float) -> OcrResult:
     layer = text_layer(ref)
     # OCR and faces need no colour (a third of the memory), and one array of the page's
     # pixels serves them all
-    image = to_gray(render(ref, grayscale=True))
+    image = to_gray(render_page(ref, grayscale=True))
     if layer is not None:
         result = OcrResult(layer, 0, 0.0, "text-layer", 1.0)
     else:

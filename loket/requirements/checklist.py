@@ -432,7 +432,7 @@ def write_outputs(
 # --------------------------------------------------------------------------------------------
 # For `loket status`
 # --------------------------------------------------------------------------------------------
-def describe(reg_no: str, settings: Any) -> str:
+def describe_checklist(reg_no: str, settings: Any) -> str:
     """The checklist of one application as text lines (Bahasa Indonesia), for the CLI."""
     path = Path(settings.outbox_dir) / reg_no / CHECKLIST_JSON
     if not path.is_file():

@@ -1,6 +1,6 @@
 """The check kinds of the rules (``checks:`` of a requirement): same person, same NIK, valid
 NIK, legalized, not expired, issuer, field present. Each takes the evaluation context, the
-document and its check settings and says what it found as an :class:`Outcome`."""
+document and its check settings and says what it found as an :class:`RequirementOutcome`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from loket.requirements import identity as ident
 from loket.requirements.context import Context
 from loket.requirements.documents import Document
 from loket.requirements.extract import Found, normalize
-from loket.requirements.results import Outcome, page_evidence
+from loket.requirements.results import RequirementOutcome, page_evidence
 from loket.requirements.rules import (
     FieldPresentCheck,
     IssuerCheck,
@@ -45,14 +45,18 @@ def _snippet_for(doc: Document, needle_norm: str) -> dict[str, Any] | None:
     return None
 
 
-def check_same_person(ctx: Context, doc: Document, chk: SamePersonCheck) -> Outcome:
+def check_same_person(ctx: Context, doc: Document, chk: SamePersonCheck) -> RequirementOutcome:
     rule = ctx.rules.identity
     if not ctx.ref_name:
-        return Outcome(True, notes=["Nama pembanding (KTP) tidak terbaca; nama tidak dicek."])
+        return RequirementOutcome(
+            True, notes=["Nama pembanding (KTP) tidak terbaca; nama tidak dicek."]
+        )
     names = [(str(v), f) for v, f in values(doc, chk.field)]
     for v, f in names:
         if ident.names_match(v, ctx.ref_name, rule.titles, rule.name_similarity):
-            return Outcome(True, evidence=[_ev(f)], notes=[f"Nama sesuai KTP ({ctx.ref_name})."])
+            return RequirementOutcome(
+                True, evidence=[_ev(f)], notes=[f"Nama sesuai KTP ({ctx.ref_name})."]
+            )
     # the name fields did not read well (or hold someone else, e.g. a director): the
     # applicant's name anywhere in the text; exact word count when other names were read
     strict = any(len(ident.name_tokens(v, rule.titles)) >= 2 for v, _ in names)
@@ -66,7 +70,9 @@ def check_same_person(ctx: Context, doc: Document, chk: SamePersonCheck) -> Outc
                 "page": t.page,
                 "text": " ".join(hit.tokens),
             }
-            return Outcome(True, evidence=[ev], notes=[f"Nama sesuai KTP ({ctx.ref_name})."])
+            return RequirementOutcome(
+                True, evidence=[ev], notes=[f"Nama sesuai KTP ({ctx.ref_name})."]
+            )
     shown = ident.display_name(names[0][0], rule.titles) if names else None
     reason = chk.reason or (
         f"Nama pada dokumen ({shown}) berbeda dengan nama pada KTP ({ctx.ref_name}); "
@@ -74,40 +80,48 @@ def check_same_person(ctx: Context, doc: Document, chk: SamePersonCheck) -> Outc
         if shown
         else f"Nama pemohon ({ctx.ref_name}) tidak ditemukan pada dokumen ini."
     )
-    return Outcome(False, [reason], [_ev(f) for _, f in names[:2]])
+    return RequirementOutcome(False, [reason], [_ev(f) for _, f in names[:2]])
 
 
-def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> Outcome:
+def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> RequirementOutcome:
     got = [(ident.nik_clean(str(v)), f) for v, f in values(doc, chk.field)]
     if ctx.ref_nik is None:
-        return Outcome(True, notes=["NIK pada KTP tidak terbaca; NIK tidak dibandingkan."])
+        return RequirementOutcome(
+            True, notes=["NIK pada KTP tidak terbaca; NIK tidak dibandingkan."]
+        )
     ref = ident.nik_clean(str(ctx.ref_nik.value))
     for v, f in got:
         if v == ref:
-            return Outcome(True, evidence=[_ev(f), _ev(ctx.ref_nik)], notes=["NIK sesuai KTP."])
+            return RequirementOutcome(
+                True, evidence=[_ev(f), _ev(ctx.ref_nik)], notes=["NIK sesuai KTP."]
+            )
     if not got:
         passed = chk.unreadable == "ok"
         msg = "NIK pemohon tidak ditemukan atau tidak terbaca pada dokumen ini."
-        return Outcome(passed, [] if passed else [chk.reason or msg], notes=[msg] if passed else [])
+        return RequirementOutcome(
+            passed, [] if passed else [chk.reason or msg], notes=[msg] if passed else []
+        )
     v, f = got[0]
     reason = chk.reason or f"NIK pada dokumen ({v}) tidak sama dengan NIK pada KTP ({ref})."
-    return Outcome(False, [reason], [_ev(f), _ev(ctx.ref_nik)])
+    return RequirementOutcome(False, [reason], [_ev(f), _ev(ctx.ref_nik)])
 
 
-def check_nik_valid(ctx: Context, doc: Document, chk: NikValidCheck) -> Outcome:
+def check_nik_valid(ctx: Context, doc: Document, chk: NikValidCheck) -> RequirementOutcome:
     rule = ctx.rules.identity
     if ctx.ref_nik is None:
-        return Outcome(False, [chk.reason or "NIK pada KTP tidak terbaca."])
+        return RequirementOutcome(False, [chk.reason or "NIK pada KTP tidak terbaca."])
     problems = ident.nik_problems(str(ctx.ref_nik.value), ctx.ref_birth, rule.nik.rule())
     if problems:
-        return Outcome(False, [chk.reason or p for p in problems], [_ev(ctx.ref_nik)])
-    return Outcome(True, evidence=[_ev(ctx.ref_nik)], notes=["NIK sah dan sesuai tanggal lahir."])
+        return RequirementOutcome(False, [chk.reason or p for p in problems], [_ev(ctx.ref_nik)])
+    return RequirementOutcome(
+        True, evidence=[_ev(ctx.ref_nik)], notes=["NIK sah dan sesuai tanggal lahir."]
+    )
 
 
-def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> Outcome:
+def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> RequirementOutcome:
     rule = chk.rule or ctx.rules.legalization
     assert rule is not None
-    best: Outcome | None = None
+    best: RequirementOutcome | None = None
     for p in doc.pages:
         texts = [t.text for t in doc.texts if t.file == p.file and t.page == p.page]
         hits = find_phrases("\n".join(texts), rule.phrases, rule.fuzzy)
@@ -136,7 +150,7 @@ def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> Outcome
             if on
         ]
         if passed:
-            return Outcome(
+            return RequirementOutcome(
                 True,
                 evidence=evidence,
                 notes=[f"Legalisir basah terdeteksi: {' dan '.join(fired)}."],
@@ -147,7 +161,7 @@ def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> Outcome
                 miss.append("tulisan 'dilegalisir'/'sesuai dengan aslinya'")
             if not ink_fired:
                 miss.append("cap tinta berwarna (biru/ungu)")
-            best = Outcome(False, [], evidence, notes=miss)
+            best = RequirementOutcome(False, [], evidence, notes=miss)
     label = doc.doc_type
     for r in ctx.rules.requirements:
         if r.document == doc.doc_type:
@@ -156,18 +170,20 @@ def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> Outcome
     reason = chk.reason or (
         f"Tidak ditemukan legalisir basah pada {label} (tidak ada {' maupun '.join(miss)})."
     )
-    return Outcome(False, [reason], best.evidence if best else [])
+    return RequirementOutcome(False, [reason], best.evidence if best else [])
 
 
-def check_not_expired(ctx: Context, doc: Document, chk: NotExpiredCheck) -> Outcome:
+def check_not_expired(ctx: Context, doc: Document, chk: NotExpiredCheck) -> RequirementOutcome:
     cands = values(doc, chk.field)
     if not cands:
         passed = chk.unreadable == "ok"
         msg = "Masa berlaku tidak ditemukan atau tidak terbaca."
-        return Outcome(passed, [] if passed else [chk.reason or msg])
+        return RequirementOutcome(passed, [] if passed else [chk.reason or msg])
     lifetime = [f for v, f in cands if v == "lifetime"]
     if lifetime:
-        return Outcome(True, evidence=[_ev(lifetime[0])], notes=["Berlaku seumur hidup."])
+        return RequirementOutcome(
+            True, evidence=[_ev(lifetime[0])], notes=["Berlaku seumur hidup."]
+        )
     picked = vote(cands)
     assert picked is not None
     until, f = picked
@@ -177,8 +193,8 @@ def check_not_expired(ctx: Context, doc: Document, chk: NotExpiredCheck) -> Outc
             f"Sudah tidak berlaku: masa berlaku berakhir {until:%d-%m-%Y}, sebelum tanggal "
             f"permohonan diterima ({ctx.received:%d-%m-%Y})."
         )
-        return Outcome(False, [reason], [_ev(f)])
-    return Outcome(True, evidence=[_ev(f)], notes=[f"Berlaku sampai {until:%d-%m-%Y}."])
+        return RequirementOutcome(False, [reason], [_ev(f)])
+    return RequirementOutcome(True, evidence=[_ev(f)], notes=[f"Berlaku sampai {until:%d-%m-%Y}."])
 
 
 def _phrase_in(phrase: str, norm_text: str, fuzzy: int) -> bool:
@@ -190,31 +206,35 @@ def _phrase_in(phrase: str, norm_text: str, fuzzy: int) -> bool:
     return len(target) >= 8 and fuzz.partial_ratio(target, norm_text, score_cutoff=fuzzy) > 0
 
 
-def check_issuer(ctx: Context, doc: Document, chk: IssuerCheck) -> Outcome:
+def check_issuer(ctx: Context, doc: Document, chk: IssuerCheck) -> RequirementOutcome:
     norm = normalize(doc.text())
     for phrase in chk.forbid_any:
         if _phrase_in(phrase, norm, chk.fuzzy):
             ev = _snippet_for(doc, normalize(phrase).split(" ")[0])
             detail = f"; tertulis '{phrase}'"
-            return Outcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
+            return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
     for rx in chk.forbid_regex:
         m = compile_rule(rx).search(norm)
         if m:
             ev = _snippet_for(doc, m.group(0))
             detail = f"; tertulis '{ev['text'] if ev else m.group(0)}'"
-            return Outcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
+            return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
     for phrase in chk.require_any:
         if _phrase_in(phrase, norm, chk.fuzzy):
             ev = _snippet_for(doc, normalize(phrase).split(" ")[0]) or _snippet_for(
                 doc, normalize(phrase)
             )
-            return Outcome(True, evidence=[ev] if ev else [], notes=[f"Diterbitkan oleh {phrase}."])
+            return RequirementOutcome(
+                True, evidence=[ev] if ev else [], notes=[f"Diterbitkan oleh {phrase}."]
+            )
     for rx in chk.require_regex:
         m = compile_rule(rx).search(norm)
         if m:
             ev = _snippet_for(doc, m.group(0))
-            return Outcome(True, evidence=[ev] if ev else [], notes=[f"Memuat '{m.group(0)}'."])
-    return Outcome(False, [_fill(chk.reason, "")])
+            return RequirementOutcome(
+                True, evidence=[ev] if ev else [], notes=[f"Memuat '{m.group(0)}'."]
+            )
+    return RequirementOutcome(False, [_fill(chk.reason, "")])
 
 
 def _fill(reason: str | None, detail: str) -> str:
@@ -222,16 +242,16 @@ def _fill(reason: str | None, detail: str) -> str:
     return " ".join(text.replace("{detail}", detail).split())
 
 
-def check_field_present(ctx: Context, doc: Document, chk: FieldPresentCheck) -> Outcome:
+def check_field_present(ctx: Context, doc: Document, chk: FieldPresentCheck) -> RequirementOutcome:
     cands = values(doc, chk.field)
     if cands:
         v, f = cands[0]
-        return Outcome(True, evidence=[_ev(f)], notes=[f"Tercantum: {as_text(v)}."])
-    return Outcome(False, [chk.reason or f"Keterangan '{chk.field}' tidak tercantum."])
+        return RequirementOutcome(True, evidence=[_ev(f)], notes=[f"Tercantum: {as_text(v)}."])
+    return RequirementOutcome(False, [chk.reason or f"Keterangan '{chk.field}' tidak tercantum."])
 
 
 #: The check of each kind, by the ``check:`` key of the rules.
-CHECKS: dict[str, Callable[[Context, Document, Any], Outcome]] = {
+CHECKS: dict[str, Callable[[Context, Document, Any], RequirementOutcome]] = {
     "same_person": check_same_person,
     "same_nik": check_same_nik,
     "nik_valid": check_nik_valid,

@@ -9,7 +9,7 @@ from typing import Any
 
 from loket.requirements.documents import Document, ImageFor
 from loket.requirements.extract import Found
-from loket.requirements.results import Outcome
+from loket.requirements.results import RequirementOutcome
 from loket.requirements.rules import ServiceRules
 
 
@@ -22,5 +22,5 @@ class Context:
     ref_name: str | None = None
     ref_nik: Found | None = None
     ref_birth: date | None = None
-    same_person: dict[str, Outcome] = field(default_factory=dict)
+    same_person: dict[str, RequirementOutcome] = field(default_factory=dict)
     ink: dict[tuple[str, int], Any] = field(default_factory=dict)  # page -> InkResult | None

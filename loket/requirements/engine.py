@@ -26,7 +26,13 @@ from loket.requirements.quality import apply_quality, quality_row, validate_rows
 from loket.requirements.reference import read_reference
 from loket.requirements.reread import reread_document
 from loket.requirements.rescue import rescue
-from loket.requirements.results import Outcome, Status, Verdict, dedupe_evidence, page_evidence
+from loket.requirements.results import (
+    RequirementOutcome,
+    Status,
+    Verdict,
+    dedupe_evidence,
+    page_evidence,
+)
 from loket.requirements.rules import (
     CountRule,
     Requirement,
@@ -63,7 +69,7 @@ def _same_person(ctx: Context, req: Requirement) -> None:
             ctx.same_person[req.document] = check_same_person(ctx, doc, chk)
 
 
-def _run_checks(ctx: Context, req: Requirement, doc: Document) -> list[Outcome]:
+def _run_checks(ctx: Context, req: Requirement, doc: Document) -> list[RequirementOutcome]:
     outcomes = []
     for chk in req.checks:
         if isinstance(chk, SamePersonCheck) and req.document in ctx.same_person:
@@ -92,7 +98,7 @@ def _required(req: Requirement, kind: str) -> bool:
     return req.required == "always" or req.required == kind
 
 
-def _count_outcome(count: CountRule, doc: Document) -> Outcome:
+def _count_outcome(count: CountRule, doc: Document) -> RequirementOutcome:
     """Enough photos (faces) or pages (rules: a requirement's ``count``)."""
     counted = [
         p for p in doc.pages if count.max_letters is None or letters(p.text) <= count.max_letters
@@ -101,14 +107,16 @@ def _count_outcome(count: CountRule, doc: Document) -> Outcome:
     what = "pas foto" if count.of == "faces" else "halaman"
     ev = [page_evidence(p, f"[{p.faces} wajah terdeteksi]") for p in counted]
     if n < count.min:
-        return Outcome(False, [f"Hanya {n} {what} ditemukan; diperlukan {count.min}."], ev)
-    return Outcome(True, evidence=ev, notes=[f"{n} {what} ditemukan."])
+        return RequirementOutcome(
+            False, [f"Hanya {n} {what} ditemukan; diperlukan {count.min}."], ev
+        )
+    return RequirementOutcome(True, evidence=ev, notes=[f"{n} {what} ditemukan."])
 
 
-def _rescued_outcome(req: Requirement, doc: Document) -> Outcome:
+def _rescued_outcome(req: Requirement, doc: Document) -> RequirementOutcome:
     """The note that a page sorted as something else was taken as this document."""
     p = doc.pages[0]
-    return Outcome(
+    return RequirementOutcome(
         True,
         evidence=[page_evidence(p, f"[{doc.rescued_from}]")],
         notes=[
@@ -118,7 +126,7 @@ def _rescued_outcome(req: Requirement, doc: Document) -> Outcome:
     )
 
 
-def _settle(item: dict[str, Any], req: Requirement, outcomes: list[Outcome]) -> None:
+def _settle(item: dict[str, Any], req: Requirement, outcomes: list[RequirementOutcome]) -> None:
     """The item's status, reasons and evidence from the outcomes of its checks."""
     failed = [o for o in outcomes if not o.passed]
     if failed:
@@ -157,7 +165,7 @@ def _requirement_item(
         item["reasons"] = [f"{req.label} tidak ditemukan dalam berkas."]
         return item
     item["evidence"] = [page_evidence(p, p.text.strip()[:120]) for p in doc.pages[:1]]
-    outcomes: list[Outcome] = []
+    outcomes: list[RequirementOutcome] = []
     if req.count is not None:
         outcomes.append(_count_outcome(req.count, doc))
     outcomes += _run_checks(ctx, req, doc)

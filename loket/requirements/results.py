@@ -1,5 +1,5 @@
 """What the checks find: a requirement's :class:`Status`, a checklist's :class:`Verdict`, one
-check's :class:`Outcome`, and the evidence (file, page, line) a checklist cites."""
+check's :class:`RequirementOutcome`, and the evidence (file, page, line) a checklist cites."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ _RANK = {Status.OK: 0, Status.NOT_REQUIRED: 0, Status.INVALID: 1, Status.MISSING
 
 
 @dataclass
-class Outcome:
+class RequirementOutcome:
     """What one check found: passed or not, sentences and evidence."""
 
     passed: bool

@@ -29,7 +29,7 @@ def file_stem(report: Report) -> str:
     return f"laporan-sla-{report.period.code}"
 
 
-def render(report: Report, folder: Path, *, pdf: bool = True) -> list[Path]:
+def render_sla_report(report: Report, folder: Path, *, pdf: bool = True) -> list[Path]:
     """``laporan-sla-<period>.xlsx`` and ``.pdf`` (the DOCX and chart PNGs are kept beside
     them in ``_bahan/``)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -69,5 +69,5 @@ def write_report(
     with open_database(settings.db_url)() as session:
         history = load_history(session, per, cut, service=svc)
     report = compute(history, chain, calendar)
-    files = render(report, settings.outbox_dir / "reports" / per.code, pdf=pdf)
+    files = render_sla_report(report, settings.outbox_dir / "reports" / per.code, pdf=pdf)
     return report, files

@@ -26,7 +26,7 @@ class SkmRules(BaseModel):
     follow_up: dict[str, FollowUp] = Field(default_factory=dict)
 
 
-def load_rules(path: Path) -> SkmRules:
+def load_skm_rules(path: Path) -> SkmRules:
     rules = load_model(path, SkmRules)
     unknown = sorted(set(rules.follow_up) - set(CODES))
     if unknown:

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from loket.common.rulesfile import RulesError
-from loket.intake.classify import load_rules
+from loket.intake.classify import load_classification_rules
 from loket.office.rulesets import check_file, rules_files
 from loket.requirements.rules import load_service_rules
 
@@ -85,7 +85,7 @@ def test_loading_rules_for_intake_refuses_a_catastrophic_pattern(tmp_path: Path)
     types = rules / "document-types.yaml"
     line = _replace(types, '"perpanjangan|permohonan baru"', f"'{CATASTROPHIC}'")
     with pytest.raises(RulesError) as info:
-        load_rules(types)  # classification, as intake loads it
+        load_classification_rules(types)  # classification, as intake loads it
     assert str(info.value).startswith(f"{types}:{line}: ") and FIX in str(info.value)
 
     service = rules / "izin-kerja-radiografer.yaml"
@@ -224,7 +224,7 @@ def test_a_file_that_is_not_utf8_is_reported_with_its_line(
     expected = f"{path}:{line}: not UTF-8 (byte 0xe9 at column {column})"
     (message,) = check_file(path)
     assert message.startswith(expected) and "save the file as UTF-8" in message
-    loader = load_rules if name == "document-types.yaml" else load_service_rules
+    loader = load_classification_rules if name == "document-types.yaml" else load_service_rules
     with pytest.raises(RulesError) as info:
         loader(path)
     assert str(info.value) == message

@@ -9,14 +9,14 @@ from typer.testing import CliRunner
 
 from loket.cli.main import app
 from loket.common.rulesfile import RulesError, load_model
-from loket.intake.classify import ClassificationRules, load_rules
+from loket.intake.classify import ClassificationRules, load_classification_rules
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD = REPO / "rules" / "document-types.yaml"
 
 
 def test_the_shipped_rules_are_valid() -> None:
-    rules = load_rules(GOOD)
+    rules = load_classification_rules(GOOD)
     assert {
         "surat_permohonan",
         "ktp",

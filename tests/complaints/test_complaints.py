@@ -30,7 +30,7 @@ from loket.complaints.errors import ComplaintError
 from loket.complaints.importing import import_eml_folder
 from loket.complaints.models import STATUS_ANSWERED, STATUS_IN_PROGRESS, STATUS_NEW, Complaint
 from loket.complaints.reply import draft_reply
-from loket.complaints.rules import ComplaintRules, Deadline, load_rules
+from loket.complaints.rules import ComplaintRules, Deadline, load_complaint_rules
 from loket.complaints.sms import import_sms_csv, parse_sms_time
 from loket.complaints.suggestions import find_reg_no, suggest_type, suggest_weight
 from loket.complaints.times import to_wib
@@ -67,7 +67,7 @@ def _new(**kw: object) -> NewComplaint:
 
 
 def test_repository_rules_load() -> None:
-    rules = load_rules(REPO / "rules" / "complaints.yaml")
+    rules = load_complaint_rules(REPO / "rules" / "complaints.yaml")
     assert set(rules.weights) == {"ringan", "sedang", "berat"}
     assert rules.weights["sedang"].coordination == [[Role.kepala_bidang], [Role.kepala_dinas]]
     assert rules.channels["email"].reply == "email"
@@ -86,7 +86,7 @@ def test_broken_complaint_rules_name_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "complaints.yaml"
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(RulesError) as err:
-        load_rules(path)
+        load_complaint_rules(path)
     assert f"complaints.yaml:{line}: weights.sedang.deadline.days" in str(err.value)
 
 
@@ -95,7 +95,7 @@ def test_unknown_role_in_routing_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "complaints.yaml"
     path.write_text(text.replace("- [kepala_bidang]", "- [walikota]"), encoding="utf-8")
     with pytest.raises(RulesError, match="coordination"):
-        load_rules(path)
+        load_complaint_rules(path)
 
 
 def test_officials_file_checks(tmp_path: Path) -> None:

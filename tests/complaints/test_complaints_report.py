@@ -21,9 +21,9 @@ from loket.complaints.errors import ComplaintError
 from loket.complaints.models import APPROVED, DRAFT, RETURNED, STATUS_ANSWERED, Complaint
 from loket.complaints.report import draft, previous_month
 from loket.complaints.report_data import UNCONFIRMED, build_data
-from loket.complaints.report_files import render
+from loket.complaints.report_files import render_monthly_report
 from loket.complaints.review import attempts, review
-from loket.complaints.rules import ComplaintRules, load_rules
+from loket.complaints.rules import ComplaintRules, load_complaint_rules
 from loket.complaints.times import to_wib
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
@@ -40,7 +40,7 @@ NOW = datetime(2026, 12, 2, 8, 0, tzinfo=WIB)
 
 @pytest.fixture
 def rules(c_home: Home) -> ComplaintRules:
-    return load_rules(c_home.rules / "complaints.yaml")
+    return load_complaint_rules(c_home.rules / "complaints.yaml")
 
 
 @pytest.fixture
@@ -131,7 +131,7 @@ def test_report_figures_match_the_register(c_home: Home, c_session, rules, offic
     # the XLSX carries the days as numbers an officer can compute with
     from openpyxl import load_workbook
 
-    files = render(data, c_home.outbox / "t", version=1, pdf=False)
+    files = render_monthly_report(data, c_home.outbox / "t", version=1, pdf=False)
     wb = load_workbook(next(f for f in files if f.suffix == ".xlsx"))
     overdue = wb["Melewati Batas Waktu"]
     days = [row[6] for row in overdue.iter_rows(min_row=2)]
@@ -152,7 +152,7 @@ def test_report_figures_match_the_register(c_home: Home, c_session, rules, offic
         for entry in old[section_name]:
             for key in [k for k in entry if k.endswith("_angka")]:
                 del entry[key]
-    again = render(old, c_home.outbox / "t-old", version=1, pdf=False)
+    again = render_monthly_report(old, c_home.outbox / "t-old", version=1, pdf=False)
     wb_old = load_workbook(next(f for f in again if f.suffix == ".xlsx"))
     for name in ("Waktu Tanggapan", "Daftar Pengaduan", "Melewati Batas Waktu"):
         now_values = [[c.value for c in r] for r in wb[name].iter_rows()]

@@ -24,7 +24,7 @@ import pytest
 from loket.common.clock import WIB
 from loket.complaints import book as cp
 from loket.complaints.models import Complaint
-from loket.complaints.rules import load_rules as load_complaint_rules
+from loket.complaints.rules import load_complaint_rules
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -223,7 +223,7 @@ def test_sla_report_xlsx_holds_official_names_as_text(
 def test_skm_report_xlsx_holds_survey_text_as_text(c_home: Home, c_session, tmp_path: Path) -> None:
     from loket.approval.officials import load_officials
     from loket.survey.report import write_report
-    from loket.survey.rules import load_rules as load_skm_rules
+    from loket.survey.rules import load_skm_rules
     from loket.survey.storage import import_survey, responses_of
 
     rows = make_survey(40, 3)

@@ -122,14 +122,14 @@ def process(settings: object) -> dict[str, object]:
     from loket.common.db import open_database
     from loket.intake import register
     from loket.intake import steps as intake
-    from loket.intake.classify import load_rules
+    from loket.intake.classify import load_classification_rules
     from loket.intake.inbox import stable_submissions
     from loket.intake.ocr import OcrCache
 
     db = open_database(settings.db_url)  # type: ignore[attr-defined]
     ready, _waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)  # type: ignore[attr-defined]
     accepted = {s.name: intake.accept(s, settings, db, prefix="SIKR") for s in ready}  # type: ignore[arg-type]
-    rules = load_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)  # type: ignore[attr-defined]
+    rules = load_classification_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)  # type: ignore[attr-defined]
     cache = OcrCache(settings.cache_dir)  # type: ignore[attr-defined]
     failed: dict[str, str] = {}
     for reg_no in intake.pending(db):

@@ -438,7 +438,7 @@ def test_a_page_past_its_time_limit_is_reported_and_the_rest_goes_on(office) -> 
     from loket.common.db import open_database
     from loket.intake import register
     from loket.intake import steps as intake
-    from loket.intake.classify import load_rules
+    from loket.intake.classify import load_classification_rules
     from loket.intake.ocr import OcrCache, page_key
 
     home, settings = office
@@ -458,7 +458,7 @@ def test_a_page_past_its_time_limit_is_reported_and_the_rest_goes_on(office) -> 
     assert fine.text is not None and fine.error is None
     with db() as session:
         source = register.get(session, reg_no).source  # type: ignore[union-attr]
-    doc = intake.assemble(source, reg_no, [slow, fine], load_rules(
+    doc = intake.assemble(source, reg_no, [slow, fine], load_classification_rules(
         settings.rules_dir / intake.CLASSIFICATION_RULES))  # fmt: skip
     first = doc["pages"][0]  # type: ignore[index]
     assert first["error_id"] == slow.error_id and "tidak dapat dibaca" in first["alasan"]
@@ -483,14 +483,14 @@ def test_a_page_that_hangs_in_its_decoder_does_not_hold_the_run(
         (home / "inbox" / "macet" / name).write_bytes(small_scan(f"Halaman {name}"))
     (home / "inbox" / "lain.jpg").write_bytes(small_scan("Halaman lain"))
     release = threading.Event()
-    render = intake.render
+    render = intake.render_page
 
     def hanging_render(ref, *args, **kwargs):  # type: ignore[no-untyped-def]
         if ref.relpath == "b-macet.jpg":
             release.wait(120)  # a decoder that never returns (released when the test ends)
         return render(ref, *args, **kwargs)
 
-    monkeypatch.setattr(intake, "render", hanging_render)
+    monkeypatch.setattr(intake, "render_page", hanging_render)
     before = readers.abandoned()
     try:
         started = time.monotonic()

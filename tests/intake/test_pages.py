@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from loket.intake.pages import PageRef, probe, render, sniff, text_layer
+from loket.intake.pages import PageRef, probe, render_page, sniff, text_layer
 from loket.intake.quarantine import REASONS, Unusable
 from tests import badfiles
 
@@ -48,7 +48,7 @@ def test_multipage_tiff_pages_render_separately(tmp_path: Path) -> None:
     path.write_bytes(badfiles.tiff_bytes(3))
     kind, count = probe(path, **LIMITS)
     assert (kind, count) == ("tiff", 3)
-    sizes = {render(PageRef("a.tif", path, "x", kind, i)).size for i in range(count)}
+    sizes = {render_page(PageRef("a.tif", path, "x", kind, i)).size for i in range(count)}
     assert sizes == {(400, 560)}
 
 
@@ -137,10 +137,10 @@ def test_a_scanned_pdf_page_gives_its_own_pixels(tmp_path: Path) -> None:
     page = _noisy_page()
     path = tmp_path / "scan.pdf"
     _scan_pdf(path, page)
-    out = render(PageRef("scan.pdf", path, "x", "pdf", 0), grayscale=True)
+    out = render_page(PageRef("scan.pdf", path, "x", "pdf", 0), grayscale=True)
     assert out.size == page.size
     assert np.array_equal(np.asarray(out), np.asarray(page))
-    colour = render(PageRef("scan.pdf", path, "x", "pdf", 0))
+    colour = render_page(PageRef("scan.pdf", path, "x", "pdf", 0))
     assert colour.mode == "RGB" and colour.size == page.size
 
 
@@ -154,7 +154,7 @@ def test_other_pdf_pages_are_rendered(tmp_path: Path, layout: str) -> None:
         _scan_pdf(path, page, w=105, h=148.5, x=52.5, y=74.25)
     else:
         _scan_pdf(path, page, rotate=90)
-    out = np.asarray(render(PageRef("scan.pdf", path, "x", "pdf", 0), grayscale=True))
+    out = np.asarray(render_page(PageRef("scan.pdf", path, "x", "pdf", 0), grayscale=True))
     if layout == "partial":
         a4_at_300_dpi = (3508, 2481)
         assert all(abs(a - b) <= 1 for a, b in zip(out.shape, a4_at_300_dpi, strict=True))
@@ -196,7 +196,7 @@ def test_every_pdfium_call_holds_the_lock(tmp_path: Path, monkeypatch: pytest.Mo
     kind, _count = probe(path, **LIMITS)
     ref = PageRef("scan.pdf", path, "x", kind, 0)
     text_layer(ref)
-    render(ref)
+    render_page(ref)
     import gc
 
     gc.collect()

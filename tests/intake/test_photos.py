@@ -101,9 +101,11 @@ def test_a_face_decides_only_where_the_text_does_not() -> None:
     """rules/document-types.yaml: a sheet with faces and no document text is a pas foto; a
     KTP copy read poorly (too little text for the threshold) is still a KTP, its own photo
     backing the text up; without a face that weak text stays 'other'."""
-    from loket.intake.classify import classify, load_rules
+    from loket.intake.classify import classify, load_classification_rules
 
-    rules = load_rules(Path(__file__).resolve().parents[2] / "rules" / "document-types.yaml")
+    rules = load_classification_rules(
+        Path(__file__).resolve().parents[2] / "rules" / "document-types.yaml"
+    )
     assert classify("Pas foto 3 x 4 (2 lembar)", rules, faces=2).doc_type == "pas_foto"
     weak_ktp = "Jenis Kelamin : LAKI-LAKI\nBerlaku Hingga : SEUMUR HIDUP"  # scores 3 of 4
     assert classify(weak_ktp, rules).doc_type == "other"

@@ -466,7 +466,7 @@ def test_missing_ktp_falls_back_to_the_documents_name() -> None:
 # A second service: same engine, other rules
 # --------------------------------------------------------------------------------------------
 def _nurse_application(body: str = "PPNI", valid: date | None = None) -> dict:
-    from loket.intake.classify import classify, load_rules
+    from loket.intake.classify import classify, load_classification_rules
 
     p = T.Person(
         name="Ahmad Fauzi",
@@ -486,7 +486,9 @@ def _nurse_application(body: str = "PPNI", valid: date | None = None) -> dict:
         f"SURAT PERNYATAAN\nMEMILIKI TEMPAT PRAKTIK\nNama : {p.name}\nmenyatakan memiliki "
         "tempat praktik di fasilitas pelayanan kesehatan.\nYang membuat pernyataan",
     ]
-    rules = load_rules(REPO / "rules" / "izin-praktik-perawat" / "document-types.yaml")
+    rules = load_classification_rules(
+        REPO / "rules" / "izin-praktik-perawat" / "document-types.yaml"
+    )
     pages = []
     for i, text in enumerate(texts, start=1):
         verdict = classify(text, rules)
@@ -576,7 +578,7 @@ def test_quality_gate_feeds_the_checklist_and_writes_data_docs(tmp_path: Path) -
 def test_outputs_checklist_pdf_and_return_letter(tmp_path: Path) -> None:
     from docx import Document
 
-    from loket.requirements.checklist import describe, write_outputs
+    from loket.requirements.checklist import describe_checklist, write_outputs
 
     rules = load_service_rules(RULES)
     checklist = run(T.application(photos=1, drop=("ijazah",)))
@@ -613,7 +615,7 @@ def test_outputs_checklist_pdf_and_return_letter(tmp_path: Path) -> None:
     class S:
         outbox_dir = tmp_path
 
-    shown = describe(folder.name, S)
+    shown = describe_checklist(folder.name, S)
     assert "✗ pas_foto" in shown and "TIDAK LENGKAP" in shown
 
     complete = run(T.application())

@@ -279,7 +279,7 @@ def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def
     from loket.sla.figures import compute
     from loket.sla.loading import load_history
     from loket.sla.periods import parse_period
-    from loket.sla.report import render
+    from loket.sla.report import render_sla_report
     from loket.sla.wording import on_time_text, summary_rows
     from loket.sla.workbook import render_xlsx
     from tests.approval.approval_helpers import REPO
@@ -312,7 +312,7 @@ def test_report_without_measured_permits_says_so(  # type: ignore[no-untyped-def
     assert on_time_text(report) == f"\u2014 ({NOT_MEASURED})"
 
     if case == "pemeriksaan_sesudah":  # the whole rendering: XLSX, charts, DOCX
-        xlsx, docx = render(report, tmp_path / "out", pdf=False)
+        xlsx, docx = render_sla_report(report, tmp_path / "out", pdf=False)
         doc = Document(str(docx))
         text = "\n".join(
             [p.text for p in doc.paragraphs]

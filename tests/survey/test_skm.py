@@ -19,7 +19,7 @@ from loket.survey.grades import grade, round2
 from loket.survey.index import compute
 from loket.survey.report import report_data, write_report
 from loket.survey.responses import read_survey
-from loket.survey.rules import load_rules
+from loket.survey.rules import load_skm_rules
 from loket.survey.sample import KREJCIE_MORGAN, minimum_sample
 from loket.survey.storage import import_survey, responses_of
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
@@ -266,7 +266,7 @@ def test_yearly_report_with_follow_up_plan(c_home: Home, c_session, tmp_path: Pa
     path = write_survey(tmp_path / "survei.xlsx", rows)
     import_survey(c_session, path)
     c_session.commit()
-    rules = load_rules(c_home.rules / "skm.yaml")
+    rules = load_skm_rules(c_home.rules / "skm.yaml")
     officials = load_officials(c_home.rules / "officials.yaml")
     data, files = write_report(
         c_session,
@@ -383,7 +383,7 @@ def _report_files(c_home: Home, c_session, tmp_path: Path, *, pdf: bool) -> list
     _, files = write_report(
         c_session,
         2026,
-        rules=load_rules(c_home.rules / "skm.yaml"),
+        rules=load_skm_rules(c_home.rules / "skm.yaml"),
         officials=load_officials(c_home.rules / "officials.yaml"),
         outbox=c_home.outbox,
         population=60,
@@ -501,7 +501,7 @@ def test_report_without_poor_elements_has_no_plan(c_home: Home, c_session, tmp_p
     data, _ = write_report(
         c_session,
         2026,
-        rules=load_rules(c_home.rules / "skm.yaml"),
+        rules=load_skm_rules(c_home.rules / "skm.yaml"),
         officials=load_officials(c_home.rules / "officials.yaml"),
         outbox=c_home.outbox,
         population=60,
@@ -518,7 +518,7 @@ def test_report_without_data_is_refused(c_home: Home, c_session) -> None:
         report_data(
             c_session,
             2019,
-            rules=load_rules(c_home.rules / "skm.yaml"),
+            rules=load_skm_rules(c_home.rules / "skm.yaml"),
             officials=load_officials(c_home.rules / "officials.yaml"),
         )
 
@@ -529,7 +529,7 @@ def test_skm_rules_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "skm.yaml"
     path.write_text("service: X\npopulation: banyak\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"skm.yaml:2: population"):
-        load_rules(path)
+        load_skm_rules(path)
 
 
 def test_compute_command_prints_the_table(tmp_path: Path) -> None:
