@@ -1,5 +1,5 @@
 """SLA monitoring and SLA reports on a schedule (Prefect shell over :mod:`loket.sla.escalation`
-and :mod:`loket.sla.render`).
+and :mod:`loket.sla.report`).
 
 - ``pemantauan-sla`` (every ``interval_minutes`` of ``rules/sla.yaml``, default 15; override
   with ``LOKET_SLA_INTERVAL_MINUTES``): late steps and files nearing/past 2 working days are

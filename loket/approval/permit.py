@@ -1,5 +1,5 @@
 """The documents of the chain: the SIKR draft and the numbered permit, the printable control card
-and the uncollected-permit letter (docxtpl templates from :mod:`loket.documents.permit_templates`,
+and the uncollected-permit letter (docxtpl templates built by ``templates/build/permits.py``,
 PDF by LibreOffice), and the applicant's contact data read from the application.
 """
 

@@ -3,7 +3,7 @@
 Built directly with the layout helpers of :mod:`loket.documents.layout` (same kop surat, fonts
 and table style as the office's other documents; no docxtpl template): the header, the
 summary, the tables of steps, desks, officials and late files (their top rows: the XLSX has
-them all) and the charts. Converted with LibreOffice by :func:`loket.sla.report.render`.
+them all) and the charts. Converted with LibreOffice by :func:`loket.sla.report.render_sla_report`.
 """
 
 from __future__ import annotations
