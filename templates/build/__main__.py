@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -20,8 +21,14 @@ def build_all(folder: Path) -> list[Path]:
 
 
 def main(argv: list[str]) -> None:
-    target = Path(argv[0]) if argv else Path(__file__).resolve().parents[1]
-    for path in build_all(target):
+    parser = argparse.ArgumentParser(
+        prog="python -m templates.build", description="Build every DOCX template (overwrites)."
+    )
+    parser.add_argument(
+        "folder", nargs="?", type=Path, default=Path(__file__).resolve().parents[1],
+        help="where to write them (default: this checkout's templates/)",
+    )  # fmt: skip
+    for path in build_all(parser.parse_args(argv).folder):
         print(path)
 
 
