@@ -38,6 +38,7 @@ from loket.intake.containment import (
 from loket.intake.inbox import Submission, stable_submissions
 from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageRef
+from loket.requirements import Verdict
 
 #: Called with (pages done, pages total) as pages are read: the CLI draws its progress bar.
 ProgressCallback = Callable[[int, int], None]
@@ -162,7 +163,7 @@ def check_and_start(settings: Settings, reg_nos: list[str] | None = None) -> dic
     started = {
         reg_no: start_approval_task.submit(reg_no)
         for reg_no, verdict in verdicts.items()
-        if verdict == "complete"
+        if verdict == Verdict.COMPLETE
     }
     for reg_no, future in started.items():
         try:

@@ -34,6 +34,7 @@ from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.tasks import add_task
 from loket.common.clock import as_utc
 from loket.intake import IntakeEvent, get_application
+from loket.requirements import Verdict
 
 
 def _checked_at(session: Session, reg_no: str, fallback: datetime) -> datetime:
@@ -50,7 +51,7 @@ def _complete_checklist(folder: Path, reg_no: str) -> dict[str, Any]:
     checklist = read_json(folder / "checklist.json")
     if checklist is None:
         raise ApprovalError(f"{reg_no}: checklist.json belum ada di {folder}")
-    if checklist.get("verdict") != "complete":
+    if checklist.get("verdict") != Verdict.COMPLETE:
         raise ApprovalError(
             f"{reg_no}: berkas belum lengkap (verdict {checklist.get('verdict')!r}); "
             "tidak dapat diproses ke pembuatan draf."
@@ -73,7 +74,7 @@ def start(desk: Desk, reg_no: str) -> DeskOutcome:
         app = get_application(session, reg_no)
         if app is None:
             raise ApprovalError(f"{reg_no} tidak ada di register permohonan")
-        if app.verdict not in (None, "complete"):
+        if app.verdict not in (None, Verdict.COMPLETE):
             raise ApprovalError(f"{reg_no}: register mencatat verdict {app.verdict!r}")
         existing = _already_started(session, reg_no)
         if existing is not None:
