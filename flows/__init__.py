@@ -3,16 +3,12 @@
 Importing this package applies loket's Prefect defaults (see
 :func:`flows.runtime.apply_prefect_defaults`) before any flow module imports Prefect, and masks
 personal data (NIK, phone numbers) in every log record (:mod:`loket.common.logmask`). A broken
-``loket.toml`` is left to the command that loads it, so that it is reported, not raised at import.
+``loket.toml`` raises its ConfigError here: a command loads the settings (and reports a bad
+file) before it imports the flows.
 """
-
-import contextlib
 
 from flows.runtime import apply_prefect_defaults
 from loket.common.logmask import install as install_log_masking
-from loket.common.settings import ConfigError
 
-# a broken loket.toml: the command that loads the settings reports it (and exits)
-with contextlib.suppress(ConfigError):
-    apply_prefect_defaults()
+apply_prefect_defaults()
 install_log_masking()

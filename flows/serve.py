@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from loket.common.settings import Settings
+from loket.common.settings import UMASK, Settings
 
-UMASK = 0o027
 LOCK_FILE = "serve.lock"
 SERVER_START_TIMEOUT = 120.0
 STOP_GRACE = 20.0

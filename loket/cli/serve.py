@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from flows.serve import UMASK
+from loket.common.settings import UMASK
 
 console = Console(soft_wrap=True)
 
@@ -29,7 +29,6 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the office: Prefect server + UI on loopback, intake watcher, schedules, approvals."""
-    from flows import serve as serve_mod
     from loket.common.settings import ConfigError, load_settings
 
     try:
@@ -37,6 +36,8 @@ def serve(
     except ConfigError as exc:
         console.print(f"[red]Konfigurasi salah / bad configuration:[/red] {exc}", markup=True)
         raise typer.Exit(2) from exc
+    from flows import serve as serve_mod  # after the settings: importing flows applies them
+
     code = serve_mod.run(settings, say=lambda t: console.print(t, markup=False, highlight=False))
     raise typer.Exit(code)
 

@@ -15,6 +15,10 @@ from pathlib import Path
 
 TEMP_SUFFIXES = (".part", ".filepart", ".crdownload", ".tmp", ".partial")
 
+#: Files and folders loket writes are not world-readable (applicants' data): every ``loket``
+#: command and ``loket serve`` run with this umask.
+UMASK = 0o027
+
 
 def _root() -> Path:
     return Path(os.environ.get("LOKET_HOME", Path.cwd())).resolve()

@@ -29,8 +29,6 @@ import numpy as np
 
 @functools.cache
 def _available() -> bool:
-    # OpenMP reads its thread limit when libtesseract loads: pages are parallelised by the caller
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
         import tesserocr  # noqa: F401
     except ImportError:
@@ -45,6 +43,9 @@ ENGINE: str | None = None
 def engine() -> str:
     """The engine in use, decided at the first reading, not at import: ``api`` when tesserocr
     loads, else ``cli``; ``LOKET_OCR_ENGINE`` overrides."""
+    # OpenMP reads its thread limit when libtesseract loads (api) or a tesseract starts (cli):
+    # pages are parallelised by the caller
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     return ENGINE or os.environ.get("LOKET_OCR_ENGINE") or ("api" if _available() else "cli")
 
 
