@@ -159,7 +159,7 @@ def test_two_workers_one_postgres(tmp_path: Path, postgres_url: str) -> None:
             )
             assert sorted(checked) == sorted(a.reg_no for a in apps)
         print(
-            f"\nscale-out: {N} submissions, each processed once; "
+            f"\nscale-out: {N} submissions, each read and checked once; "
             f"w1 {workers.count('w1')}, w2 {workers.count('w2')}"
         )
         numbers = sorted(int(a.reg_no[-6:]) for a in apps)
