@@ -49,6 +49,19 @@ console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+@app.callback()
+def _valid_settings() -> None:
+    # Before any command: a mistake in loket.toml or a LOKET_* variable is said in one line
+    # (exit 2), not raised as a traceback from whatever loads the settings first.
+    from loket.common.settings import ConfigError, load_settings
+
+    try:
+        load_settings()
+    except ConfigError as exc:
+        err.print(f"[red]Konfigurasi salah / bad configuration:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def intake(
     inbox: Annotated[Path | None, typer.Option(help="Inbox folder (default ./inbox).")] = None,

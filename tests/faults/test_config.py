@@ -67,3 +67,18 @@ def test_mistakes_are_named(home: Path, monkeypatch: pytest.MonkeyPatch) -> None
     other.write_text("server_port = 4300\n", encoding="utf-8")
     monkeypatch.setenv("LOKET_CONFIG", str(other))
     assert load_settings().server_port == 4300
+
+
+@pytest.mark.parametrize("command", [["intake"], ["tasks"], ["config"], ["parked"]])
+def test_every_command_names_a_mistake_in_the_file(home: Path, command: list[str]) -> None:
+    """A typo in loket.toml: one line naming it and exit 2, from every command (it was a
+    traceback from whichever module loaded the settings first)."""
+    from typer.testing import CliRunner
+
+    from loket.cli.main import app
+
+    (home / "loket.toml").write_text("stable_secnds = 3\n", encoding="utf-8")
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2, result.output
+    assert "bad configuration" in result.output and "stable_secnds" in result.output
+    assert "Traceback" not in result.output
