@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -75,14 +76,14 @@ def process_application(reg_no: str, psm: int = 3) -> dict[str, object]:
     futures = [read_page.submit(ref, str(settings.cache_dir), psm) for ref in refs]
     results = [f.result() for f in futures]
     rules = load_classification_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
-    doc = intake.assemble(source, reg_no, results, rules)
-    doc["worker"] = worker_name()
+    worker = worker_name()
+    doc = replace(intake.assemble(source, reg_no, results, rules), extra={"worker": worker})
     folder = intake.finish(db, settings, reg_no, doc)
-    get_run_logger().info("%s: %d page(s) by %s", reg_no, len(results), doc["worker"])
+    get_run_logger().info("%s: %d page(s) by %s", reg_no, len(results), worker)
     verdicts = check_and_start(settings, [reg_no])
     return {
         "reg_no": reg_no, "pages": len(results), "folder": str(folder),
-        "verdict": verdicts.get(reg_no), "worker": doc["worker"],
+        "verdict": verdicts.get(reg_no), "worker": worker,
     }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from loket.common import safefs
 from loket.common.clock import WIB
 from loket.common.errors import describe_error, new_error_id, office_fault
+from loket.common.jsonfile import write_json
 from loket.common.settings import PAGE_TIMEOUT, Settings
 from loket.intake import archive, faults, register
 from loket.intake.classify import (
@@ -448,7 +449,7 @@ def _read_page(ref: PageRef, psm: int, timeout: float) -> OcrResult:
     return result
 
 
-def assemble_document(
+def assemble(
     source: str, reg_no: str, results: list[PageResult], rules: ClassificationRules
 ) -> PagesDocument:
     """The ``pages.json`` document of one application: each page read, sorted and numbered."""
@@ -494,36 +495,16 @@ def _page_reading(r: PageResult, c: ClassifiedPage, document: int) -> PageReadin
     )
 
 
-def assemble(
-    source: str, reg_no: str, results: list[PageResult], rules: ClassificationRules
-) -> dict[str, object]:
-    """:func:`assemble_document` as the dict written to ``pages.json``, for a caller that adds
-    keys of its own (the scale-out worker's name)."""
-    return assemble_document(source, reg_no, results, rules).to_json()
-
-
-def write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:  # disk full: no half-written file left behind; the caller retries later
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def finish(
     db: sessionmaker[Session],
     settings: Settings,
     reg_no: str,
-    doc: PagesDocument | dict[str, object],
+    doc: PagesDocument,
 ) -> Path:
     """Write the application's outbox folder and mark it processed."""
     folder = settings.outbox_dir / reg_no
-    pages_doc = PagesDocument.of(doc)
-    write_json(folder / "pages.json", doc if isinstance(doc, dict) else pages_doc.to_json())
-    pages = pages_doc.pages
+    write_json(folder / "pages.json", doc.to_json())
+    pages = doc.pages
     counts: dict[str, int] = {}
     for p in pages:
         counts[p.doc_type] = counts.get(p.doc_type, 0) + 1

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from loket.common.jsonfile import write_json
 from loket.common.roman import roman_month
 from loket.documents import OFFICE, render_docx, tanggal, templates_dir
 from loket.requirements.results import UNMET, Status, Verdict
@@ -68,15 +69,6 @@ def _pages(item: dict[str, Any]) -> str:
 
 def _labels(rules: ServiceRules) -> dict[str, str]:
     return {r.id: r.label for r in rules.requirements}
-
-
-def write_json(path: Path, data: object) -> None:
-    import os
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # --------------------------------------------------------------------------------------------

@@ -460,7 +460,7 @@ def test_a_page_past_its_time_limit_is_reported_and_the_rest_goes_on(office) -> 
         source = register.get(session, reg_no).source  # type: ignore[union-attr]
     doc = intake.assemble(source, reg_no, [slow, fine], load_classification_rules(
         settings.rules_dir / intake.CLASSIFICATION_RULES))  # fmt: skip
-    first = doc["pages"][0]  # type: ignore[index]
+    first = doc.to_json()["pages"][0]  # as pages.json holds it
     assert first["error_id"] == slow.error_id and "tidak dapat dibaca" in first["alasan"]
     assert OcrCache(settings.cache_dir).get(page_key(refs[0].sha256, 0, 3)) is None  # not cached
 
