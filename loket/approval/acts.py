@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
 from loket.approval.chain import Action, ServiceChain, Step
-from loket.approval.desk import APPROVE, RETURN, Desk, DeskOutcome, get, open_task, wib
+from loket.approval.desk import APPROVE, RETURN, Desk, DeskOutcome, get, open_task
 from loket.approval.documents import render_draft, render_issued_permit, write_card
 from loket.approval.models import COLLECTED, DONE, OPEN, READY, RETURNED, Approval, ApprovalTask
 from loket.approval.numbering import assign_number, with_retries
@@ -27,7 +27,7 @@ from loket.approval.officials import ROLE_LABELS, Authority
 from loket.approval.packets import drop_packet, write_packet
 from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.tasks import add_task
-from loket.common.clock import as_utc
+from loket.common.clock import as_utc, to_wib
 from loket.documents import tanggal_jam, to_pdf
 
 
@@ -363,7 +363,7 @@ def _ready_for_collection(desk: Desk, reg_no: str) -> tuple[ApprovalTask, Step, 
             raise not_in_chain(reg_no)
         if appr.status == COLLECTED:
             raise ApprovalError(
-                f"{reg_no}: izin sudah diserahkan pada {tanggal_jam(wib(appr.collected_at))}"
+                f"{reg_no}: izin sudah diserahkan pada {tanggal_jam(to_wib(appr.collected_at))}"
                 f" kepada {appr.collected_by}"
             )
         if appr.status != READY:

@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket.approval.desk import Desk, get, permit_of, wib
+from loket.approval.desk import Desk, get, permit_of
 from loket.approval.models import READY, Approval, DeliveryLetter
 from loket.approval.numbering import next_value, with_retries
 from loket.approval.permit import LETTER_DOCX, nip_spaced, render_letter
-from loket.common.clock import as_utc
+from loket.common.clock import as_utc, to_wib
 from loket.common.roman import roman_month
 from loket.documents import OFFICE, tanggal
 
@@ -51,7 +51,7 @@ def uncollected(desk: Desk, now: datetime | None = None) -> list[str]:
             if a.reg_no in sent or a.completed_at is None:
                 continue
             months = desk.chain(a.service).guarantees.uncollected_after_months
-            completed = wib(a.completed_at)
+            completed = to_wib(a.completed_at)
             assert completed is not None
             if add_months(completed, months) <= at:
                 found.append(a.reg_no)
@@ -76,7 +76,7 @@ def _context(
     head = desk.officials.holder("kepala_dinas")
     return {
         "kota": OFFICE["kota"],
-        "tanggal_surat": tanggal(wib(letter.created_at)),
+        "tanggal_surat": tanggal(to_wib(letter.created_at)),
         "nomor_surat": letter.number or "",
         "produk": chain.product,
         "singkatan": chain.abbreviation,
@@ -85,7 +85,7 @@ def _context(
         "kota_tujuan": OFFICE["kota"].upper(),
         "nomor_izin": permit.number,
         "reg_no": reg_no,
-        "tanggal_selesai": tanggal(wib(appr.completed_at)),
+        "tanggal_selesai": tanggal(to_wib(appr.completed_at)),
         "tempat": chain.guarantees.collection_place,
         "ttd_awalan": "",
         "ttd_nama": head.name if head else "",
@@ -110,7 +110,7 @@ def issue_uncollected_letters(desk: Desk, now: datetime | None = None) -> list[L
             appr = get(session, reg_no)
             assert appr is not None
             chain = desk.chain(appr.service)
-            local = wib(at)
+            local = to_wib(at)
             assert local is not None
             seq = next_value(session, f"surat:{UNCOLLECTED}:{local.year}")
             number = chain.guarantees.letter_number_format.format(

@@ -36,7 +36,7 @@ from loket.approval.chain import CHAIN_RULES, ChainFile, ServiceChain, load_chai
 from loket.approval.models import OPEN, Approval, ApprovalAttempt, ApprovalTask, Permit
 from loket.approval.officials import OfficialsFile
 from loket.approval.officials import load_officials as _load_officials
-from loket.common.clock import WIB, as_utc, utcnow
+from loket.common.clock import as_utc, utcnow
 from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
 
@@ -90,10 +90,6 @@ class DeskOutcome:
     next_role: str | None = None
     number: str | None = None
     files: list[Path] = field(default_factory=list)
-
-
-def wib(value: datetime | None) -> datetime | None:
-    return as_utc(value).astimezone(WIB) if value else None
 
 
 # ---------------------------------------------------------------------------------------

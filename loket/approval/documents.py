@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
 from loket.approval.chain import Action, ServiceChain, working_minutes
-from loket.approval.desk import Desk, attempts_of, get, permit_of, tasks_of, wib
+from loket.approval.desk import Desk, attempts_of, get, permit_of, tasks_of
 from loket.approval.models import (
     COLLECTED,
     DONE,
@@ -38,7 +38,7 @@ from loket.approval.permit import (
     render_permit,
 )
 from loket.approval.refusal import not_in_chain
-from loket.common.clock import WIB, as_utc
+from loket.common.clock import WIB, as_utc, to_wib
 from loket.documents import tanggal, tanggal_jam
 from loket.intake import get_application
 
@@ -83,7 +83,7 @@ def _paraf(chain: ServiceChain, history: list[ApprovalTask]) -> list[dict[str, s
         if s.action not in (Action.draf, Action.paraf):
             continue
         t = standing(history, i)
-        mark = f"\u2713 {wib(t.closed_at):%d/%m %H.%M}" if t is not None else ""
+        mark = f"\u2713 {to_wib(t.closed_at):%d/%m %H.%M}" if t is not None else ""
         label = s.role_label + (" (konseptor)" if s.action == Action.draf else "")
         paraf.append({"jabatan": label, "paraf": mark})
     return paraf
@@ -95,11 +95,11 @@ def _signer(desk: Desk, appr: Approval, *, draft: bool) -> tuple[Signer | None, 
     if draft:
         holder = desk.officials.holder("kepala_dinas")
         signer = Signer(holder) if holder else None
-        issued = wib(desk.now()).date()  # type: ignore[union-attr]
+        issued = to_wib(desk.now()).date()  # type: ignore[union-attr]
     else:
         o = desk.officials.by_nip(appr.signer_nip or "")
         signer = Signer(o, appr.signer_acting) if o else None
-        issued = wib(appr.signed_at or desk.now()).date()  # type: ignore[union-attr]
+        issued = to_wib(appr.signed_at or desk.now()).date()  # type: ignore[union-attr]
     return signer, issued
 
 
@@ -152,7 +152,7 @@ def card_context(desk: Desk, reg_no: str) -> dict[str, object]:
         chain = desk.chain(appr.service)
         rows = [_card_row(e) for e in control_card.entries(session, reg_no)]
         refused = [
-            f"{tanggal_jam(wib(a.at))}: NIP {a.actor_nip}"
+            f"{tanggal_jam(to_wib(a.at))}: NIP {a.actor_nip}"
             + (f" ({a.actor_name})" if a.actor_name else "")
             + f" \u2014 {a.message}"
             for a in attempts_of(session, reg_no)
@@ -170,7 +170,7 @@ def card_context(desk: Desk, reg_no: str) -> dict[str, object]:
         "layanan": chain.product.upper(),
         "reg_no": reg_no,
         "nama": appr.applicant_name or "-",
-        "diterima": tanggal_jam(wib(app.received_at)),
+        "diterima": tanggal_jam(to_wib(app.received_at)),
         "nomor_izin": permit.number if permit else "-",
         "status": status,
         "norma_total": chain.total_norm.label,
@@ -179,7 +179,7 @@ def card_context(desk: Desk, reg_no: str) -> dict[str, object]:
         "jaminan": jaminan,
         "kode": (h.last_hash[:16] if h else "-"),
         "verifikasi": "utuh" if not problems else "RUSAK: " + "; ".join(problems),
-        "dicetak": tanggal_jam(wib(desk.now())),
+        "dicetak": tanggal_jam(to_wib(desk.now())),
     }
 
 
@@ -199,8 +199,8 @@ def _card_row(e: CardEntry) -> dict[str, object]:
         "kegiatan": f"{e.sop_step}. {e.activity}" if e.sop_step else e.activity,
         "pelaksana": (f"{e.acting} " if e.acting else "") + role,
         "nama": who,
-        "diterima": f"{wib(e.received_at):%d-%m-%Y %H.%M}",
-        "diserahkan": f"{wib(e.handed_over_at):%d-%m-%Y %H.%M}",
+        "diterima": f"{to_wib(e.received_at):%d-%m-%Y %H.%M}",
+        "diserahkan": f"{to_wib(e.handed_over_at):%d-%m-%Y %H.%M}",
         "waktu": f"{_duration(spent)} / {e.norm or '-'}" + (" (TERLAMBAT)" if late else ""),
         "keterangan": "; ".join(notes),
     }
@@ -211,14 +211,14 @@ def _guarantees(session: Session, reg_no: str) -> list[str]:
     jaminan = []
     for n in session.scalars(select(Notification).where(Notification.reg_no == reg_no)):
         if n.status == notify.SENT:
-            jaminan.append(f"SMS ke {n.phone} terkirim {tanggal_jam(wib(n.sent_at))}")
+            jaminan.append(f"SMS ke {n.phone} terkirim {tanggal_jam(to_wib(n.sent_at))}")
         else:
             jaminan.append(
                 f"SMS ke {n.phone or '(nomor HP tidak ada)'}: "
                 f"{notify.STATUS_LABELS.get(n.status, n.status)}"
             )
     for letter in session.scalars(select(DeliveryLetter).where(DeliveryLetter.reg_no == reg_no)):
-        made = tanggal(wib(letter.created_at))
+        made = tanggal(to_wib(letter.created_at))
         jaminan.append(f"Surat pemberitahuan {letter.number or ''} dibuat {made}")
     if not jaminan:
         jaminan.append("-")

@@ -14,9 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 from loket.approval.chain import ACTION_LABELS, Action, ServiceChain, Step
-from loket.approval.desk import Desk, get, wib
+from loket.approval.desk import Desk, get
 from loket.approval.models import ApprovalTask
 from loket.approval.permit import read_json
+from loket.common.clock import to_wib
 from loket.documents import tanggal_jam
 
 REVIEWS = "reviews"
@@ -77,7 +78,7 @@ def write_packet(desk: Desk, reg_no: str, task_id: int) -> Path:
         assert task is not None and appr is not None
         chain = desk.chain(appr.service)
         step = chain.steps[task.step_index]
-        opened, due, incoming = wib(task.opened_at), wib(task.due_at), task.incoming_note
+        opened, due, incoming = to_wib(task.opened_at), to_wib(task.due_at), task.incoming_note
     target = packet_dir(desk, task.role, reg_no)
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)

@@ -56,9 +56,9 @@ def _desk(pdf: bool = True):  # type: ignore[no-untyped-def]
 
 
 def _wib(value: datetime | None) -> str:
-    from loket.approval.desk import wib
+    from loket.common.clock import to_wib
 
-    local = wib(value)
+    local = to_wib(value)
     return f"{local:%d-%m-%Y %H.%M}" if local else "-"
 
 

@@ -24,7 +24,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import ROLE_LABELS, Official, OfficialsFile, Role, load_officials
-from loket.common.clock import WIB
+from loket.common.clock import WIB, to_wib
 from loket.common.db import open_database
 from loket.common.rulesfile import RulesError
 from loket.common.settings import Settings, load_settings
@@ -46,7 +46,7 @@ from loket.complaints.reply import draft_reply, reply_kind, who_answers
 from loket.complaints.rules import WEIGHTS, ComplaintRules, load_complaint_rules
 from loket.complaints.sms import import_sms_csv
 from loket.complaints.suggestions import suggest_type, suggest_weight
-from loket.complaints.times import month_bounds, to_wib
+from loket.complaints.times import month_bounds
 from loket.documents.officedocs import PdfError, tanggal_jam
 
 complaint_app = typer.Typer(

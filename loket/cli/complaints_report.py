@@ -11,10 +11,10 @@ from typing import Annotated
 import typer
 
 from loket.cli.complaints import Ctx, NipOpt, NoPdf, console, fail
+from loket.common.clock import to_wib
 from loket.complaints.errors import ComplaintError
 from loket.complaints.report import draft_month, versions
 from loket.complaints.review import attempts, review
-from loket.complaints.times import to_wib
 from loket.documents.officedocs import PdfError
 
 complaints_app = typer.Typer(

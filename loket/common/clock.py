@@ -7,6 +7,7 @@ takes those to be UTC.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 #: The office's time zone, by name (Prefect schedules, reports).
@@ -23,3 +24,13 @@ def utcnow() -> datetime:
 def as_utc(value: datetime) -> datetime:
     """Aware UTC datetime; naive values (as SQLite returns them) are taken to be UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@overload
+def to_wib(value: datetime) -> datetime: ...
+@overload
+def to_wib(value: None) -> None: ...
+def to_wib(value: datetime | None) -> datetime | None:
+    """``value`` in WIB, as pages, letters and reports show it (naive values taken as UTC);
+    None stays None (a step not taken yet)."""
+    return as_utc(value).astimezone(WIB) if value else None

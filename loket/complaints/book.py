@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval import ROLE_LABELS, Official, Role
-from loket.common.clock import as_utc, utcnow
+from loket.common.clock import as_utc, to_wib, utcnow
 from loket.complaints.control_card import ControlCard, collect_control_card
 from loket.complaints.deadlines import due_at
 from loket.complaints.errors import ComplaintError, DuplicateComplaint
@@ -38,7 +38,6 @@ from loket.complaints.models import (
 )
 from loket.complaints.rules import WEIGHTS, ComplaintRules
 from loket.complaints.suggestions import Suggestion, find_reg_no, suggest_type, suggest_weight
-from loket.complaints.times import to_wib
 from loket.intake import next_number
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from loket.calendar import office_calendar
-from loket.common.clock import WIB, as_utc, utcnow
+from loket.common.clock import WIB, as_utc, to_wib, utcnow
 from loket.complaints.models import Complaint
 from loket.complaints.rules import ComplaintRules, Deadline
-from loket.complaints.times import to_wib
 
 
 def is_working_day(day: date) -> bool:

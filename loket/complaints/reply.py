@@ -19,13 +19,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from loket.approval import ROLE_LABELS, OfficialsFile, Role
-from loket.common.clock import utcnow
+from loket.common.clock import to_wib, utcnow
 from loket.common.roman import roman_month
 from loket.complaints.book import StoredFile, store_file
 from loket.complaints.errors import ComplaintError
 from loket.complaints.models import Complaint
 from loket.complaints.rules import ComplaintRules
-from loket.complaints.times import to_wib
 from loket.documents import (
     OFFICE,
     REPLY_LETTER,

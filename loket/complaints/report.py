@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval import Official, load_officials
-from loket.common.clock import as_utc, utcnow
+from loket.common.clock import as_utc, to_wib, utcnow
 from loket.common.db import open_database
 from loket.common.settings import Settings
 from loket.complaints.errors import ComplaintError
@@ -25,7 +25,7 @@ from loket.complaints.models import DRAFT, KIND, RETURNED, SUPERSEDED, ReportRec
 from loket.complaints.report_data import build_data
 from loket.complaints.report_files import render_monthly_report
 from loket.complaints.rules import ComplaintRules, load_complaint_rules
-from loket.complaints.times import month_bounds, to_wib
+from loket.complaints.times import month_bounds
 from loket.documents import tanggal_jam
 
 

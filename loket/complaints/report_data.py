@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval import ROLE_LABELS, Official
-from loket.common.clock import as_utc, utcnow
+from loket.common.clock import as_utc, to_wib, utcnow
 from loket.complaints.deadlines import is_overdue
 from loket.complaints.models import STATUS_ANSWERED, STATUS_LABELS, Complaint
 from loket.complaints.rules import WEIGHTS, ComplaintRules
-from loket.complaints.times import month_bounds, to_wib
+from loket.complaints.times import month_bounds
 from loket.documents import BULAN, angka, tanggal, tanggal_jam
 
 UNCONFIRMED = "Belum dikonfirmasi"

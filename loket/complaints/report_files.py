@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from loket.common.clock import to_wib
 from loket.complaints.models import KIND
-from loket.complaints.times import to_wib
 from loket.documents import (
     MONTHLY_REPORT,
     OFFICE,

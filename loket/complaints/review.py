@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval import Authority, NotAuthorized, Official, OfficialsFile, Role, authorize
-from loket.common.clock import as_utc, utcnow
+from loket.common.clock import as_utc, to_wib, utcnow
 from loket.complaints.models import APPROVED, KIND, RETURNED, ReportRecord, ReviewAttempt
 from loket.complaints.report import versions
 from loket.complaints.report_files import render_monthly_report
-from loket.complaints.times import month_bounds, to_wib
+from loket.complaints.times import month_bounds
 from loket.documents import tanggal
 
 

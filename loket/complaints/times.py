@@ -5,12 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from loket.common.clock import WIB, as_utc
+from loket.common.clock import WIB
 from loket.complaints.errors import ComplaintError
-
-
-def to_wib(value: datetime) -> datetime:
-    return as_utc(value).astimezone(WIB)
 
 
 def month_bounds(period: str) -> tuple[datetime, datetime]:

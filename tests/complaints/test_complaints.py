@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from loket.approval.officials import NotAuthorized, Role, authorize, load_officials
-from loket.common.clock import WIB
+from loket.common.clock import WIB, to_wib
 from loket.common.rulesfile import RulesError
 from loket.complaints.book import (
     NewComplaint,
@@ -33,7 +33,6 @@ from loket.complaints.reply import draft_reply
 from loket.complaints.rules import ComplaintRules, Deadline, load_complaint_rules
 from loket.complaints.sms import import_sms_csv, parse_sms_time
 from loket.complaints.suggestions import find_reg_no, suggest_type, suggest_weight
-from loket.complaints.times import to_wib
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     REPO,
     Home,

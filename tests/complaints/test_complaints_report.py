@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from loket.approval.officials import load_officials
-from loket.common.clock import WIB
+from loket.common.clock import WIB, to_wib
 from loket.complaints.book import NewComplaint, add_complaint, answer, coordinate
 from loket.complaints.deadlines import is_overdue
 from loket.complaints.errors import ComplaintError
@@ -24,7 +24,6 @@ from loket.complaints.report_data import UNCONFIRMED, build_data
 from loket.complaints.report_files import render_monthly_report
 from loket.complaints.review import attempts, review
 from loket.complaints.rules import ComplaintRules, load_complaint_rules
-from loket.complaints.times import to_wib
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
