@@ -128,6 +128,37 @@ def _shipped_patterns() -> set[str]:
     return found
 
 
+def test_a_busy_machine_does_not_make_a_sane_pattern_slow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every core busy, the probe's thread waits for a CPU: wall time passes, CPU time
+    does not. A matcher that honours ``timeout`` as ``regex`` does (TimeoutError once the wall
+    clock passes it) and spends 0.15 s descheduled on its first call must pass; it was once
+    reported "too slow" and intake stopped as "rules invalid"."""
+    from loket.common import saferegex
+
+    real_compile = saferegex.regex.compile
+
+    class Descheduled:
+        def __init__(self, pattern: str, flags: int) -> None:
+            self.rx, self.calls = real_compile(pattern, flags), 0
+
+        def _call(self, method: str, line: str, timeout: float) -> object:
+            self.calls += 1
+            if self.calls == 1:  # the first call waits for a CPU, as on a loaded machine
+                time.sleep(0.15)
+                if timeout < 0.15:
+                    raise TimeoutError("regex timed out")
+            return getattr(self.rx, method)(line, timeout=timeout)
+
+        def search(self, line: str, timeout: float) -> object:
+            return self._call("search", line, timeout)
+
+        def fullmatch(self, line: str, timeout: float) -> object:
+            return self._call("fullmatch", line, timeout)
+
+    monkeypatch.setattr(saferegex.regex, "compile", Descheduled)
+    assert saferegex.probe(r"Nomor\s*:\s*(?P<value>\d{16})") is None
+
+
 def test_every_shipped_pattern_passes_the_probe() -> None:
     from loket.common.saferegex import probe
 
