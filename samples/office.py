@@ -113,6 +113,10 @@ class Home:
     def outbox(self) -> Path:
         return self.root / "outbox"
 
+    @property
+    def var(self) -> Path:
+        return self.root / "var"
+
     def env(self) -> dict[str, str]:
         return {
             "LOKET_HOME": str(self.root),

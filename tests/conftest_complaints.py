@@ -12,7 +12,6 @@ import random
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from samples.office import ROLES_FOR_TESTS, People, make_nip, write_officials  # noqa: F401
+from samples.office import ROLES_FOR_TESTS, Home, People, make_nip, write_officials  # noqa: F401
 
 if "PREFECT_HOME" not in os.environ:  # conftest.py sets it for the test session
     os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="loket-prefect-complaints-")
@@ -40,21 +39,6 @@ REPO = Path(__file__).resolve().parent.parent
 # an isolated home
 
 
-@dataclass
-class Home:
-    root: Path
-    rules: Path
-    people: People
-
-    @property
-    def outbox(self) -> Path:
-        return self.root / "outbox"
-
-    @property
-    def var(self) -> Path:
-        return self.root / "var"
-
-
 @pytest.fixture
 def c_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     """A fresh loket home with the repository's complaint/SKM rules and generated officials."""
@@ -62,13 +46,14 @@ def c_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
         (tmp_path / name).mkdir()
     for name in ("complaints.yaml", "skm.yaml"):
         shutil.copy(REPO / "rules" / name, tmp_path / "rules" / name)
-    people = write_officials(tmp_path / "rules" / "officials.yaml")
-    monkeypatch.setenv("LOKET_HOME", str(tmp_path))
-    monkeypatch.setenv("LOKET_RULES", str(tmp_path / "rules"))
-    monkeypatch.setenv("LOKET_TEMPLATES", str(REPO / "templates"))
+    home = Home(
+        tmp_path, tmp_path / "rules", write_officials(tmp_path / "rules" / "officials.yaml")
+    )
+    for key, value in home.env().items():
+        monkeypatch.setenv(key, value)
     for var in ("LOKET_DATABASE_URL", "LOKET_NIP", "LOKET_OUTBOX", "LOKET_VAR", "LOKET_INBOX"):
         monkeypatch.delenv(var, raising=False)
-    return Home(tmp_path, tmp_path / "rules", people)
+    return home
 
 
 @pytest.fixture
