@@ -32,6 +32,7 @@ from loket.requirements.results import (
     Verdict,
     dedupe_evidence,
     page_evidence,
+    verdict_of,
 )
 from loket.requirements.rules import (
     CountRule,
@@ -128,12 +129,15 @@ def _rescued_outcome(req: Requirement, doc: Document) -> RequirementOutcome:
 
 def _settle(item: dict[str, Any], req: Requirement, outcomes: list[RequirementOutcome]) -> None:
     """The item's status, reasons and evidence from the outcomes of its checks."""
-    failed = [o for o in outcomes if not o.passed]
-    if failed:
-        item["status"] = Status.INVALID
-        item["reasons"] = [r for o in failed for r in o.reasons]
+    failed = [o for o in outcomes if not o.passed and not o.review]
+    undecided = [o for o in outcomes if o.review]
+    if failed or undecided:
+        # a decided defect outweighs a doubt: the letter names what is wrong for sure
+        item["status"] = Status.INVALID if failed else Status.REVIEW
+        shown = failed or undecided
+        item["reasons"] = [r for o in shown for r in o.reasons]
         item["evidence"] = (
-            dedupe_evidence([e for o in failed for e in o.evidence]) or item["evidence"]
+            dedupe_evidence([e for o in shown for e in o.evidence]) or item["evidence"]
         )
     else:
         item["reasons"] = [n for o in outcomes for n in o.notes] or [
@@ -208,10 +212,9 @@ def evaluate(
 
 
 def finish_verdict(checklist: dict[str, Any], rules: ServiceRules) -> None:
-    """Complete when every requirement is met or not required."""
-    met = (Status.OK, Status.NOT_REQUIRED)
-    required_ok = all(r["status"] in met for r in checklist["requirements"])
-    checklist["verdict"] = Verdict.COMPLETE if required_ok else Verdict.INCOMPLETE
+    """Complete when every requirement is met or not required; incomplete on a decided
+    defect; review when the only open cells are in review."""
+    checklist["verdict"] = verdict_of([r["status"] for r in checklist["requirements"]])
 
 
 @dataclass

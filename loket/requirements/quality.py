@@ -136,6 +136,7 @@ def _failures(result: Any, rule: QualityRule, keys: list[str]) -> dict[str, list
                 {
                     "requirement": exp.requirement,
                     "reason": exp.reason,
+                    "on_failure": exp.on_failure,
                     "expectation": exp.expectation,
                     "columns": columns,
                 }
@@ -203,17 +204,24 @@ def _as_date(value: object) -> date | None:
 def apply_quality(
     checklist: dict[str, Any], failures: list[dict[str, Any]], ctx: Context | None = None
 ) -> None:
-    """Failed expectations make their requirement invalid (a missing one stays missing)."""
+    """Failed expectations make their requirement invalid, or put it in review when the
+    expectation says a failure means "not readable" (a missing one stays missing, and a
+    doubt never softens a decided defect)."""
     by_id = {r["id"]: r for r in checklist["requirements"]}
     evidence = getattr(ctx, "applicant_evidence", {}) if ctx is not None else {}
     for fail in failures:
         item = by_id.get(fail["requirement"])
         if item is None or item["status"] in (Status.MISSING, Status.NOT_REQUIRED):
             continue
-        if item["status"] == Status.OK:
-            item["status"] = Status.INVALID
+        status = Status(fail.get("on_failure", Status.INVALID))
+        if item["status"] == Status.OK or (
+            item["status"] == Status.REVIEW and status == Status.INVALID
+        ):
+            item["status"] = status
             item["reasons"] = []
             item["evidence"] = []
+        elif item["status"] == Status.INVALID and status == Status.REVIEW:
+            continue  # the decided defect is the reason given
         reason = f"Pemeriksaan mutu data: {fail['reason']}"
         if reason not in item["reasons"]:
             item["reasons"].append(reason)

@@ -204,6 +204,9 @@ class Expectation(_Strict):
     kwargs: dict[str, Any] = Field(default_factory=dict)
     requirement: str
     reason: str
+    #: what a failure makes the requirement: invalid (a decided defect) or review (the
+    #: value was not readable or is structurally impossible: an officer looks at the scan)
+    on_failure: Literal["invalid", "review"] = "invalid"
 
     @field_validator("kwargs")
     @classmethod
