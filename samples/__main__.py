@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .generator import generate_corpus
+from .styles import FAMILIES, TUNING
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--defect-rate", type=float, default=0.5)
     ap.add_argument("--workers", type=int, default=1, help="parallel processes")
+    ap.add_argument(
+        "--family",
+        choices=FAMILIES,
+        default=TUNING,
+        help="style family: tuning, or held-out (never looked at while tuning)",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     try:
@@ -38,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             dpi=args.dpi,
             truth_path=args.truth,
             workers=args.workers,
+            family=args.family,
         )
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -11,6 +12,7 @@ from PIL import Image
 from .applicant import Applicant
 from .common import LETTER_FAMILIES, add_workdays
 from .layout import Block, Flow, Page
+from .styles import TUNING, T, chance, pick
 
 
 @dataclass
@@ -30,6 +32,15 @@ class Ctx:
     old_permit_date: dt.date = dt.date(2021, 1, 1)
     old_str_number: str = ""  # STR number printed on the old permit
     attempt: int = 0  # re-render count after a page overflowed (renderers then pack tighter)
+    family: str = TUNING  # style family (samples.styles): tuning or held-out choices
+
+    def style(self, *, tuning: Sequence[T], heldout: Sequence[T]) -> T:
+        """One choice from this application's style family (see :mod:`samples.styles`)."""
+        return pick(self.rng, self.family, tuning, heldout)
+
+    def style_chance(self, *, tuning: float, heldout: float) -> bool:
+        """True with this application's family's probability."""
+        return chance(self.rng, self.family, tuning, heldout)
 
     def person(self, doc_type: str) -> Applicant:
         """The person a document is about (another one for the other_person defect)."""

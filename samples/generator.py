@@ -38,6 +38,7 @@ from .permits import surat_izin_asli
 from .recommendations import rekomendasi_dinkes, rekomendasi_organisasi_profesi
 from .scan import ScannerProfile, scan
 from .statements import surat_keterangan_sehat, surat_pernyataan_tempat_kerja
+from .styles import TUNING, check_family
 from .textpdf import render_letter_pdf
 
 RENDERERS = {
@@ -134,17 +135,21 @@ def generate_application(
     received: dt.date | None = None,
     n_other: int | None = None,
     n_blank: int | None = None,
+    family: str = TUNING,
 ) -> dict[str, Any]:
     """Write one synthetic submission into out_dir and return its ground truth.
 
     The submission is the folder out_dir/<name>/ or the file out_dir/<name>.pdf|.tif
     depending on the packaging (see PACKAGINGS). Deterministic for equal arguments.
     n_other / n_blank force the number of unrelated and blank pages (default: drawn).
+    ``family`` is the style family (:mod:`samples.styles`): tuning or held-out choices on
+    every axis the documents and the scanner vary along.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     defects = list(defects)
     check_defects(application_type, defects)
+    check_family(family)
     if packaging is not None and packaging not in PACKAGINGS:
         raise ValueError(f"unknown packaging {packaging!r}; known: {', '.join(PACKAGINGS)}")
     check_free(out_dir, name)
@@ -197,6 +202,7 @@ def generate_application(
         old_permit_no=old_no,
         old_permit_date=old_date,
         old_str_number=old_str,
+        family=family,
     )
 
     # ---- documents ---------------------------------------------------------------------
@@ -232,7 +238,7 @@ def generate_application(
             docs.remove(digital_letter)
 
     # ---- scanning ----------------------------------------------------------------------
-    prof = ScannerProfile.random(rng)
+    prof = ScannerProfile.random(rng, family)
     pages: list[ScannedPage] = []
     for di, d in enumerate(docs):
         for pi, dp in enumerate(d.pages):
@@ -295,6 +301,7 @@ def generate_application(
     return {
         "source": source,
         "seed": seed,
+        "family": family,
         "packaging": packaging,
         "application_type": application_type,
         "received": received.isoformat(),
@@ -327,9 +334,12 @@ def _pick_defects(rng: random.Random, application_type: str) -> list[str]:
     return chosen
 
 
-def corpus_plan(count: int, seed: int, defect_rate: float = 0.5) -> list[dict[str, Any]]:
-    """The per-application arguments of a corpus (cheap; no rendering)."""
-    rng = random.Random(seed)
+def corpus_plan(
+    count: int, seed: int, defect_rate: float = 0.5, family: str = TUNING
+) -> list[dict[str, Any]]:
+    """The per-application arguments of a corpus (cheap; no rendering), all of one style
+    family (the held-out family draws other seeds than the tuning family's)."""
+    rng = random.Random(seed if check_family(family) == TUNING else f"{seed}-{family}")
     packs: list[str] = []
     plan = []
     for i in range(count):
@@ -348,6 +358,7 @@ def corpus_plan(count: int, seed: int, defect_rate: float = 0.5) -> list[dict[st
                 "application_type": app_type,
                 "defects": defects,
                 "packaging": packaging,
+                "family": family,
             }
         )
     return plan
@@ -363,6 +374,7 @@ def _one(args: tuple[str, dict[str, Any], int]) -> dict[str, Any]:
         defects=item["defects"],
         packaging=item["packaging"],
         dpi=dpi,
+        family=item.get("family", TUNING),
     )
 
 
@@ -375,6 +387,7 @@ def generate_corpus(
     dpi: int = 200,
     truth_path: Path | None = None,
     workers: int = 1,
+    family: str = TUNING,
 ) -> list[dict[str, Any]]:
     """Generate `count` applications into out_dir (an inbox); return the ground truths.
 
@@ -389,7 +402,7 @@ def generate_corpus(
         if tp == od or od in tp.parents:
             raise ValueError(f"truth_path {truth_path} must not be inside the inbox {out_dir}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    plan = corpus_plan(count, seed, defect_rate)
+    plan = corpus_plan(count, seed, defect_rate, family)
     jobs = [(str(out_dir), item, dpi) for item in plan]
     if workers > 1 and count > 1:
         with ProcessPoolExecutor(max_workers=min(workers, os.cpu_count() or 1)) as ex:

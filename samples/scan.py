@@ -16,6 +16,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from .styles import TUNING
+
 
 @dataclass
 class ScannerProfile:
@@ -31,7 +33,8 @@ class ScannerProfile:
     jpeg_quality: int
 
     @staticmethod
-    def random(rng: random.Random) -> ScannerProfile:
+    def random(rng: random.Random, family: str = TUNING) -> ScannerProfile:
+        """A scanner of the style ``family`` (:mod:`samples.styles`)."""
         tone = rng.choice(
             ((252, 250, 244), (248, 246, 238), (250, 250, 250), (244, 241, 230), (253, 252, 250))
         )
