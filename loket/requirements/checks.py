@@ -16,17 +16,16 @@ from loket.requirements import identity as ident
 from loket.requirements.context import Context
 from loket.requirements.documents import Document
 from loket.requirements.extract import Found, normalize
-from loket.requirements.results import RequirementOutcome, page_evidence
+from loket.requirements.legalization import check_legalized
+from loket.requirements.results import RequirementOutcome
 from loket.requirements.rules import (
     FieldPresentCheck,
     IssuerCheck,
-    LegalizedCheck,
     NikValidCheck,
     NotExpiredCheck,
     SameNikCheck,
     SamePersonCheck,
 )
-from loket.requirements.stamps import find_ink, find_phrases
 from loket.requirements.values import as_text, values, vote
 
 
@@ -116,61 +115,6 @@ def check_nik_valid(ctx: Context, doc: Document, chk: NikValidCheck) -> Requirem
     return RequirementOutcome(
         True, evidence=[_ev(ctx.ref_nik)], notes=["NIK sah dan sesuai tanggal lahir."]
     )
-
-
-def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> RequirementOutcome:
-    rule = chk.rule or ctx.rules.legalization
-    assert rule is not None
-    best: RequirementOutcome | None = None
-    for p in doc.pages:
-        texts = [t.text for t in doc.texts if t.file == p.file and t.page == p.page]
-        hits = find_phrases("\n".join(texts), rule.phrases, rule.fuzzy)
-        ink = None
-        key = (p.file, p.page)
-        if rule.decide != "text" and ctx.image_for is not None:
-            if key not in ctx.ink:
-                try:
-                    ctx.ink[key] = find_ink(ctx.image_for(*key), rule.ink)
-                except Exception:  # unreadable image: the wording alone decides
-                    ctx.ink[key] = None
-            ink = ctx.ink[key]
-        text_fired, ink_fired = bool(hits), bool(ink and ink.found)
-        passed = {
-            "any": text_fired or ink_fired,
-            "all": text_fired and ink_fired,
-            "text": text_fired,
-            "ink": ink_fired,
-        }[rule.decide]
-        evidence = [page_evidence(p, h.line) for h in hits[:2]]
-        if ink_fired and ink is not None:
-            evidence.append(page_evidence(p, f"[{ink.describe()}]"))
-        fired = [
-            s
-            for s, on in (("tulisan cap legalisir", text_fired), ("tinta cap berwarna", ink_fired))
-            if on
-        ]
-        if passed:
-            return RequirementOutcome(
-                True,
-                evidence=evidence,
-                notes=[f"Legalisir basah terdeteksi: {' dan '.join(fired)}."],
-            )
-        if best is None or len(evidence) > len(best.evidence):
-            miss = []
-            if not text_fired:
-                miss.append("tulisan 'dilegalisir'/'sesuai dengan aslinya'")
-            if not ink_fired:
-                miss.append("cap tinta berwarna (biru/ungu)")
-            best = RequirementOutcome(False, [], evidence, notes=miss)
-    label = doc.doc_type
-    for r in ctx.rules.requirements:
-        if r.document == doc.doc_type:
-            label = r.label.split(" yang ")[0].lower()
-    miss = best.notes if best else []
-    reason = chk.reason or (
-        f"Tidak ditemukan legalisir basah pada {label} (tidak ada {' maupun '.join(miss)})."
-    )
-    return RequirementOutcome(False, [reason], best.evidence if best else [])
 
 
 def check_not_expired(ctx: Context, doc: Document, chk: NotExpiredCheck) -> RequirementOutcome:
