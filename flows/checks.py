@@ -75,6 +75,7 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
         received=received,
         address=checked.address,
         today=datetime.now(WIB).date(),
+        image_for=image_for,
     )
     failed = {r["id"]: r["status"] for r in checklist["requirements"] if r["status"] in UNMET}
     with db.begin() as session:
@@ -142,7 +143,8 @@ def unchecked(settings: Settings) -> list[str]:
 def check_batch(reg_nos: list[str], settings: Settings, batch: str | None = None) -> dict[str, str]:
     """Inside a flow: check applications in parallel, then the batch's data-quality report.
 
-    Returns registration number -> verdict ("complete" | "incomplete"; "error: …" when a
+    Returns registration number -> verdict ("complete" | "incomplete" | "review": cells an
+    officer must confirm with ``loket checklist confirm``; "error: …" when a
     check failed: that application keeps no verdict and is retried by the next run, or
     "parked" on its third failure). A fault of the office itself stops the batch.
     """
@@ -165,7 +167,7 @@ def check_batch(reg_nos: list[str], settings: Settings, batch: str | None = None
         except Exception as exc:  # one bad application must not stop the batch
             failure = application_failed(settings, db, reg_no, "check", exc)
             verdicts[reg_no] = "parked" if failure.parked else f"error: {failure.error_id}"
-    checked = [r for r, v in verdicts.items() if v in (Verdict.COMPLETE, Verdict.INCOMPLETE)]
+    checked = [r for r, v in verdicts.items() if v in tuple(Verdict)]
     try:
         quality_report_task(checked, settings, batch)
     except Exception as exc:  # the report is an aid; the verdicts stand without it

@@ -31,9 +31,10 @@ from loket.approval.permit import (
     read_json,
 )
 from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
+from loket.approval.review import receipt_entry
 from loket.approval.tasks import add_task
 from loket.common.clock import as_utc
-from loket.intake import IntakeEvent, get_application
+from loket.intake import Application, IntakeEvent, get_application
 from loket.requirements import Verdict
 
 
@@ -80,7 +81,6 @@ def start(desk: Desk, reg_no: str) -> DeskOutcome:
         if existing is not None:
             return existing
         service = app.service
-        received = as_utc(app.received_at)
         checked = _checked_at(session, reg_no, desk.now())
     chain = desk.chain(service)
     person = applicant(checklist, None, address=address, phone=phone)
@@ -93,7 +93,7 @@ def start(desk: Desk, reg_no: str) -> DeskOutcome:
             return task.id if task else 0
         session.add(_new_approval(reg_no, service, now, person))
         session.flush()
-        _front_office_entries(session, reg_no, app.source, received, checked, first, person.phone)
+        _front_office_entries(session, app, checklist, checked, first, person.phone)
         task = add_task(session, reg_no, 0, first, now, note=None)
         return task.id
 
@@ -138,40 +138,29 @@ def _new_approval(reg_no: str, service: str, now: datetime, person: Applicant) -
 
 def _front_office_entries(
     session: Session,
-    reg_no: str,
-    source: str,
-    received: datetime,
+    app: Application,
+    checklist: dict[str, Any],
     checked: datetime,
     first: Step,
     phone: str | None,
 ) -> None:
-    """The first two card entries (SOP steps 1-2): receipt and the completeness check, done by
-    the intake, handed over to the first desk of the chain."""
+    """The card's entries for SOP steps 1-2: the receipt (unless an officer's confirmation
+    of a cell in review opened the card already) and the completeness check, handed over to
+    the first desk of the chain; done by the intake, or by the officer who cleared the last
+    doubt."""
+    if control_card.head(session, app.reg_no) is None:
+        control_card.append(session, app.reg_no, receipt_entry(app))
+    received = as_utc(app.received_at)
+    last = (checklist.get("confirmations") or [None])[-1]
     control_card.append(
         session,
-        reg_no,
-        control_card.NewEntry(
-            activity="Penerimaan berkas permohonan dan persyaratan",
-            action="penerimaan",
-            role="front_office",
-            actor_name="loket (penerimaan otomatis)",
-            received_at=received,
-            handed_over_at=received,
-            outcome="diterima dan diregistrasi",
-            sop_step=1,
-            norm="3 menit",
-            note=f"sumber: {source}",
-            channel="intake",
-        ),
-    )
-    control_card.append(
-        session,
-        reg_no,
+        app.reg_no,
         control_card.NewEntry(
             activity="Pemeriksaan kelengkapan berkas",
             action="pemeriksaan",
             role="front_office",
-            actor_name="loket (pemeriksaan otomatis)",
+            actor_name=last["name"] if last else "loket (pemeriksaan otomatis)",
+            actor_nip=last["nip"] if last else None,
             received_at=received,
             handed_over_at=max(checked, received),
             due_at=Norm(minutes=35).due(received),
@@ -183,7 +172,7 @@ def _front_office_entries(
             if phone
             else "nomor HP pemohon tidak ditemukan di surat "
             "permohonan: SMS tidak dapat dikirim sebelum nomor dilengkapi",
-            channel="intake",
+            channel="cli" if last else "intake",
         ),
     )
 

@@ -24,6 +24,7 @@ app.add_typer(rules_app, name="rules")
 
 def _mount_subcommands() -> None:
     from loket.cli.calendar import calendar_app
+    from loket.cli.checklist import checklist_app
     from loket.cli.complaints import complaint_app
     from loket.cli.complaints_report import complaints_app
     from loket.cli.survey import skm_app
@@ -32,6 +33,7 @@ def _mount_subcommands() -> None:
     app.add_typer(complaints_app, name="complaints")
     app.add_typer(skm_app, name="skm")
     app.add_typer(calendar_app, name="calendar")
+    app.add_typer(checklist_app, name="checklist")
     from loket.cli.approval import mount as mount_approval
     from loket.cli.sla import report_app, sla_app
 

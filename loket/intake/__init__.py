@@ -9,6 +9,7 @@ from loket.intake.pages import render_page
 from loket.intake.reading import PageReading, PagesDocument
 from loket.intake.register import Application, Counter, IntakeEvent, next_number
 from loket.intake.register import get as get_application
+from loket.intake.register import log as log_event
 from loket.intake.steps import page_refs
 from loket.intake.tesseract import text as tesseract_text
 
@@ -23,6 +24,7 @@ __all__ = [
     "estimate_skew",
     "get_application",
     "letters",
+    "log_event",
     "next_number",
     "page_refs",
     "render_page",

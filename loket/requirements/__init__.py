@@ -1,9 +1,37 @@
-"""Requirement checks: field extraction, the rule engine, stamps, identity, the data-quality gate
-and the checklist writers."""
+"""Requirement checks: field extraction, the rule engine, stamps, identity, the data-quality gate,
+the checklist writers and the officer's confirmation of cells in review."""
 
 from __future__ import annotations
 
-from loket.requirements.results import UNMET, Status, Verdict
-from loket.requirements.rules import resolve_schema
+from loket.requirements.checklist import CHECKLIST_JSON, write_outputs
+from loket.requirements.documents import ImageFor
+from loket.requirements.results import MET, UNMET, Status, Verdict, verdict_of
+from loket.requirements.review import (
+    DECISION_ID,
+    Officer,
+    ReviewError,
+    confirm,
+    decision_status,
+    open_reviews,
+)
+from loket.requirements.rules import ServiceRules, load_service_rules, resolve_schema
 
-__all__ = ["UNMET", "Status", "Verdict", "resolve_schema"]
+__all__ = [
+    "CHECKLIST_JSON",
+    "DECISION_ID",
+    "MET",
+    "UNMET",
+    "ImageFor",
+    "Officer",
+    "ReviewError",
+    "ServiceRules",
+    "Status",
+    "Verdict",
+    "confirm",
+    "decision_status",
+    "load_service_rules",
+    "open_reviews",
+    "resolve_schema",
+    "verdict_of",
+    "write_outputs",
+]

@@ -16,6 +16,7 @@ from typing import Any
 from loket.common.jsonfile import write_json
 from loket.common.roman import roman_month
 from loket.documents import OFFICE, render_docx, tanggal, templates_dir
+from loket.requirements.crops import ImageFor, evidence_crops, review_section
 from loket.requirements.results import UNMET, Status, Verdict
 from loket.requirements.rules import ServiceRules
 
@@ -28,12 +29,21 @@ STATUS_ID = {
     Status.MISSING: "Tidak ada",
     Status.INVALID: "Tidak memenuhi",
     Status.NOT_REQUIRED: "Tidak diperlukan",
+    Status.REVIEW: "Perlu diperiksa petugas",
 }
-MARK = {Status.OK: "✓", Status.MISSING: "✗", Status.INVALID: "✗", Status.NOT_REQUIRED: "–"}
+MARK = {
+    Status.OK: "✓",
+    Status.MISSING: "✗",
+    Status.INVALID: "✗",
+    Status.NOT_REQUIRED: "–",
+    Status.REVIEW: "?",
+}
 TYPE_ID = {"new": "Baru", "renewal": "Perpanjangan"}
 VERDICT_ID = {
     Verdict.COMPLETE: "LENGKAP — berkas diteruskan untuk diproses",
     Verdict.INCOMPLETE: "TIDAK LENGKAP — berkas dikembalikan kepada pemohon",
+    Verdict.REVIEW: "PERLU DIPERIKSA PETUGAS — berkas ditahan sampai petugas memastikan "
+    "persyaratan bertanda ?",
 }
 FIELD_ID = {
     "name": "Nama",
@@ -248,7 +258,8 @@ def _closing(
         text(
             "Daftar periksa ini dibuat otomatis dari hasil pemindaian berkas; petugas Front "
             "Office memeriksa dan memparaf sebelum berkas diteruskan atau dikembalikan. "
-            "✓ memenuhi, ✗ tidak ada / tidak memenuhi, – tidak diperlukan."
+            "✓ memenuhi, ✗ tidak ada / tidak memenuhi, – tidak diperlukan, ? perlu "
+            "diperiksa petugas (loket checklist confirm)."
         ),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
@@ -273,7 +284,10 @@ def write_pdf(
     *,
     reg_no: str,
     received: date,
+    image_for: ImageFor | None = None,
 ) -> Path:
+    """The checklist PDF; cells in review are shown under the table with crops of the
+    regions the checks looked at (when ``image_for`` gives the page images)."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -284,6 +298,8 @@ def write_pdf(
     _heading(pdf, family, text, rules)
     _particulars(pdf, family, text, checklist, reg_no=reg_no, received=received)
     _table(pdf, family, text, checklist, rules)
+    crops = evidence_crops(checklist, image_for)
+    review_section(pdf, family, text, checklist, _labels(rules), crops)
     _closing(pdf, family, text, checklist, received)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
@@ -396,13 +412,20 @@ def write_outputs(
     today: date | None = None,
     address: str | None = None,
     template_dir: Path | None = None,
+    image_for: ImageFor | None = None,
 ) -> dict[str, Path]:
-    """Write checklist.json, checklist.pdf and (when incomplete) the return letter."""
+    """Write checklist.json, checklist.pdf and (when incomplete) the return letter; a file
+    in review gets no letter until the officer has decided its cells."""
     folder.mkdir(parents=True, exist_ok=True)
     written = {"json": folder / CHECKLIST_JSON}
     write_json(written["json"], checklist)
     written["pdf"] = write_pdf(
-        folder / CHECKLIST_PDF, checklist, rules, reg_no=reg_no, received=received
+        folder / CHECKLIST_PDF,
+        checklist,
+        rules,
+        reg_no=reg_no,
+        received=received,
+        image_for=image_for,
     )
     letter = folder / RETURN_LETTER
     if checklist["verdict"] == Verdict.INCOMPLETE:
@@ -442,10 +465,21 @@ def describe_checklist(reg_no: str, settings: Any) -> str:
         status = item["status"]
         reasons = " ".join(item.get("reasons", []))
         lines.append(f"  {MARK[status]} {item['id']}: {STATUS_ID[status]}. {reasons}".rstrip())
-        if status in UNMET:
+        if status in UNMET or status == Status.REVIEW:
             pages = _pages(item)
             if pages != "-":
                 lines.append(f"      ({pages})")
+    for c in data.get("confirmations", []):
+        note = f" — {c['note']}" if c.get("note") else ""
+        lines.append(
+            f"  dikonfirmasi: {c['requirement']} {c['decision']} oleh {c['name']} "
+            f"(NIP {c['nip']}) {c['at']}{note}"
+        )
+    if data.get("verdict") == Verdict.REVIEW:
+        lines.append(
+            "  Putuskan tiap persyaratan bertanda ?: loket checklist confirm "
+            f"{reg_no} <persyaratan> ok|invalid --as NIP --note '...'"
+        )
     for name in (CHECKLIST_PDF, RETURN_LETTER):
         if (path.parent / name).is_file():
             lines.append(f"  berkas: {path.parent / name}")

@@ -1,0 +1,177 @@
+"""Cells in review: the verdict they give, the officer's confirmation, the quality gate's
+doubts, and the crops the checklist PDF shows (pure functions and fpdf, no OCR)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from loket.requirements import (
+    Officer,
+    ReviewError,
+    Status,
+    Verdict,
+    confirm,
+    open_reviews,
+    verdict_of,
+)
+
+AT = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
+OFFICER = Officer("198901012015031001", "Petugas Contoh", "Petugas Front Office")
+
+
+def _checklist(**statuses: str) -> dict:
+    return {
+        "verdict": verdict_of(list(statuses.values())),
+        "requirements": [
+            {"id": rid, "status": st, "reasons": [f"alasan {rid}"], "evidence": []}
+            for rid, st in statuses.items()
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("statuses", "verdict"),
+    [
+        (["ok", "not_required"], Verdict.COMPLETE),
+        (["ok", "review"], Verdict.REVIEW),
+        (["review", "invalid"], Verdict.INCOMPLETE),  # a decided defect returns the file
+        (["missing", "review", "ok"], Verdict.INCOMPLETE),
+        ([], Verdict.COMPLETE),
+    ],
+)
+def test_verdict_of(statuses: list[str], verdict: Verdict) -> None:
+    assert verdict_of(statuses) == verdict
+
+
+def test_confirm_decides_one_cell_and_keeps_what_the_checks_said() -> None:
+    before = _checklist(ktp="ok", ijazah="review", str="review")
+    after = confirm(before, "ijazah", "ok", officer=OFFICER, note=None, at=AT)
+    assert before["requirements"][1]["status"] == "review"  # the input is not changed
+    item = after["requirements"][1]
+    assert item["status"] == Status.OK and item["review"]["reasons"] == ["alasan ijazah"]
+    assert item["confirmed"]["nip"] == OFFICER.nip and item["confirmed"]["at"].startswith("2026")
+    assert after["verdict"] == Verdict.REVIEW and [r["id"] for r in open_reviews(after)] == ["str"]
+    done = confirm(after, "str", "invalid", officer=OFFICER, note="STR tanpa legalisir.", at=AT)
+    assert done["verdict"] == Verdict.INCOMPLETE
+    assert done["requirements"][2]["reasons"] == ["STR tanpa legalisir."]
+    assert [c["requirement"] for c in done["confirmations"]] == ["ijazah", "str"]
+
+
+@pytest.mark.parametrize(
+    ("rid", "decision", "note", "message"),
+    [
+        ("ktp", "ok", None, "bukan 'perlu diperiksa petugas'"),
+        ("pas_foto", "ok", None, "tidak ada di daftar periksa"),
+        ("str", "barangkali", None, "tidak dikenal"),
+        ("str", "invalid", "  ", "wajib disertai catatan"),
+    ],
+)
+def test_confirm_refuses(rid: str, decision: str, note: str | None, message: str) -> None:
+    with pytest.raises(ReviewError, match=message):
+        confirm(
+            _checklist(ktp="ok", str="review"), rid, decision, officer=OFFICER, note=note, at=AT
+        )
+
+
+def test_quality_doubts_go_to_review_and_never_soften_a_defect() -> None:
+    from loket.requirements.quality import apply_quality
+
+    checklist = _checklist(ktp="ok", str="invalid", ijazah="ok")
+    failures = [
+        {"requirement": "ktp", "reason": "NIK tidak terbaca.", "on_failure": "review"},
+        {"requirement": "str", "reason": "Nomor STR tidak terbaca.", "on_failure": "review"},
+        {"requirement": "ijazah", "reason": "Cacat.", "on_failure": "invalid"},
+    ]
+    apply_quality(checklist, failures)
+    got = {r["id"]: (r["status"], r["reasons"]) for r in checklist["requirements"]}
+    assert got["ktp"] == (Status.REVIEW, ["Pemeriksaan mutu data: NIK tidak terbaca."])
+    assert got["str"] == (Status.INVALID, ["alasan str"])
+    assert got["ijazah"][0] == Status.INVALID
+
+
+def test_rules_accept_on_failure_review_and_name_the_fix_for_a_typo(tmp_path: Path) -> None:
+    from loket.requirements.rules import Expectation
+
+    exp = Expectation(
+        expectation="expect_column_values_to_not_be_null",
+        kwargs={"column": "nik"},
+        requirement="ktp",
+        reason="x",
+        on_failure="review",
+    )
+    assert exp.on_failure == "review"
+    with pytest.raises(ValueError, match=r"invalid|review"):
+        Expectation(
+            expectation="expect_column_values_to_not_be_null",
+            requirement="ktp",
+            reason="x",
+            on_failure="maybe",  # type: ignore[arg-type]
+        )
+
+
+def _page() -> Image.Image:
+    img = Image.new("RGB", (1000, 1400), "white")
+    ImageDraw.Draw(img).rectangle((600, 1000, 900, 1200), outline="black", width=8)
+    return img
+
+
+def test_crop_takes_the_box_with_a_margin_and_stays_small() -> None:
+    from loket.requirements.crops import crop
+
+    out = crop(_page(), [0.6, 0.7143, 0.9, 0.857])
+    assert 330 <= out.width <= 370 and 260 <= out.height <= 300
+    assert crop(_page(), None).size[1] == 900  # the whole page, scaled to MAX_SIDE
+    assert crop(_page(), [0.5, 0.5, 0.4, 0.4]).size[1] == 900  # an empty box: the whole page
+
+
+def test_checklist_pdf_shows_review_cells_with_their_crops(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from loket.requirements.checklist import write_pdf
+    from loket.requirements.rules import load_service_rules
+
+    rules = load_service_rules(Path("rules/izin-kerja-radiografer.yaml"))
+    checklist = {
+        "source": "pemohon-1",
+        "application_type": "new",
+        "verdict": "review",
+        "applicant": {"name": "Rina"},
+        "requirements": [
+            {"id": "ktp", "status": "ok", "reasons": ["Ada."], "evidence": []},
+            {
+                "id": "ijazah",
+                "status": "review",
+                "reasons": ["Cap legalisir tidak dapat dipastikan."],
+                "evidence": [
+                    {"file": "scan.pdf", "page": 4, "text": "", "box": [0.6, 0.7, 0.9, 0.86]}
+                ],
+            },
+        ],
+    }
+    calls: list[tuple[str, int]] = []
+
+    def image_for(file: str, page: int) -> Image.Image:
+        calls.append((file, page))
+        return _page()
+
+    path = write_pdf(
+        tmp_path / "c.pdf",
+        checklist,
+        rules,
+        reg_no="SIKR-1",
+        received=date(2026, 12, 7),
+        image_for=image_for,
+    )
+    reader = PdfReader(str(path))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Perlu diperiksa petugas" in text and "PERLU DIPERIKSA PETUGAS" in text
+    assert "scan.pdf hlm. 4" in text and calls == [("scan.pdf", 4)]
+    assert sum(len(p.images) for p in reader.pages) == 1
+    plain = write_pdf(
+        tmp_path / "d.pdf", checklist, rules, reg_no="SIKR-1", received=date(2026, 12, 7)
+    )
+    assert sum(len(p.images) for p in PdfReader(str(plain)).pages) == 0
