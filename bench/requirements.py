@@ -1,20 +1,29 @@
-"""Benchmark of the requirement checks on a generated corpus (real tesseract, no Prefect).
+"""Benchmark of the requirement checks on generated corpora of both style families (real
+tesseract, no Prefect).
 
-    .venv/bin/python bench/requirements.py [--count 40] [--seed 2026] [--work DIR]
+    .venv/bin/python bench/requirements.py [--count 40] [--seed 2026] [--family both]
+        [--work DIR] [--workers N] [--only pipeline|oracle|both] [--report FILE]
 
-Generates ``count`` varied applications (about half with planted defects) with the synthetic
-generator, reads every page with the intake's own page reader (OCR cached in the work dir),
+For each style family (``--family tuning|heldout|both``, see ``samples/styles.py``: the
+held-out family draws other wordings, number formats, layouts, fonts, scanners and noise, and
+is only measured, never looked at while tuning) it generates ``count`` varied applications
+(about half with planted defects) into ``WORK/<family>/``, reads every page with the intake's
+own page reader (OCR cached there, so re-runs and larger counts only read new pages),
 assembles ``pages.json`` with the intake's classifier, runs ``check_application`` and compares
-with the ground truth. Prints:
+with the ground truth. Per family, once with the pipeline's page classification and once with
+the true page types ("oracle", which separates sorting errors from requirement-engine
+errors), it prints:
 
-* verdict accuracy (target ≥ 99 %),
-* requirement-status accuracy over all ten ids (target ≥ 99.5 %),
-* planted defects reported ``ok`` (must be 0),
-* applicant fields exactly right (target ≥ 98 %);
+* verdict exact (a checklist verdict ``review`` is not exact; target >= 90 %),
+* requirement cells exact (a ``review`` cell is not exact; target >= 95 %),
+* false rejects: cells truly ``ok``/``not_required`` reported ``invalid``/``missing``
+  (count and % of cells; target <= 0.5 %),
+* false accepts: planted ``missing``/``invalid`` cells reported ``ok`` (must be 0),
+* review rate: % of cells in ``review`` (target <= 5 %),
+* applicant fields exact (target >= 98 %), and the error kinds, most frequent first.
 
-once with the pipeline's page classification and once with the true page types ("oracle"),
-which separates classification errors (intake) from requirement-engine errors. Re-runs reuse
-the corpus and the OCR cache, so only the checks run again.
+Issue #16 asks for at least 200 applications per family: ``--count 200`` (slow the first
+time: about ten pages per application through tesseract).
 """
 
 from __future__ import annotations
@@ -98,17 +107,21 @@ def _generate(args: tuple[str, dict[str, Any]]) -> dict[str, Any]:
         application_type=item["application_type"],
         defects=item["defects"],
         packaging=item["packaging"],
+        family=item["family"],
     )
 
 
-def build_corpus(work: Path, count: int, seed: int, workers: int) -> list[dict[str, Any]]:
-    """Generate (once) and read (once, cached) the corpus; return truths with pages docs."""
+def build_corpus(
+    work: Path, count: int, seed: int, workers: int, family: str
+) -> list[dict[str, Any]]:
+    """Generate (once) and read (once, cached) one family's corpus in ``work``; return the
+    truths with their pages docs."""
     from samples import corpus_plan
 
     inbox = work / "corpus"
     truth_dir = work / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
-    plan = corpus_plan(count, seed)
+    plan = corpus_plan(count, seed, family=family)
     todo = [item for item in plan if not (truth_dir / f"{item['name']}.json").exists()]
     if todo:
         print(f"generating {len(todo)} application(s) ...", flush=True)
@@ -188,11 +201,12 @@ def compare(truth: dict[str, Any], checklist: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run(truths: list[dict[str, Any]], rules_path: Path, use_oracle: bool) -> dict[str, Any]:
+def _checklists(
+    truths: list[dict[str, Any]], rules_path: Path, use_oracle: bool
+) -> list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]:
     from loket.requirements.engine import check_application
 
     rows = []
-    t0 = time.monotonic()
     for t in truths:
         refs = t["_refs"]
         doc = oracle(t["_pages_doc"], t) if use_oracle else t["_pages_doc"]
@@ -204,85 +218,157 @@ def run(truths: list[dict[str, Any]], rules_path: Path, use_oracle: bool) -> dic
         c = compare(t, checklist)
         c["unavailable"] = unavailable(t, rules_path)
         rows.append((t, checklist, c))
+    return rows
+
+
+OK_STATES = ("ok", "not_required")
+DEFECT_STATES = ("missing", "invalid")
+
+
+def _cells(rows: list) -> dict[str, int]:  # type: ignore[type-arg]
+    """Counts over all requirement cells of the rows."""
+    cells = [gw for _, _, c in rows for gw in c["requirements"].values()]
+    return {
+        "cells": len(cells),
+        "exact": sum(g == w for g, w in cells),
+        "false_rejects": sum(w in OK_STATES and g in DEFECT_STATES for g, w in cells),
+        "false_accepts": sum(w in DEFECT_STATES and g == "ok" for g, w in cells),
+        "review": sum(g == "review" for g, _ in cells),
+        "defects": sum(w in DEFECT_STATES for _, w in cells),
+    }
+
+
+def _errors(rows: list) -> tuple[list[str], Counter[str], Counter[str]]:  # type: ignore[type-arg]
+    """Error lines, field error counts, and error kinds (requirement: want -> got)."""
+    errors: list[str] = []
+    field_errors: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    for t, checklist, c in rows:
+        reasons = {r["id"]: r.get("reasons") or r.get("reason") for r in checklist["requirements"]}
+        for rid, (g, w) in c["requirements"].items():
+            if g != w:
+                kinds[f"{rid}: {w} -> {g}"] += 1
+                errors.append(
+                    f"{t['source']} {t['defects']} {rid}: got {g}, want {w} {reasons[rid]}"
+                )
+        for key, (g, w) in c["fields"].items():
+            if g != w:
+                field_errors[key] += 1
+                note = " (unavailable)" if key in c["unavailable"] else ""
+                errors.append(f"{t['source']} field {key}: got {g!r}, want {w!r}{note}")
+    return errors, field_errors, kinds
+
+
+def run(truths: list[dict[str, Any]], rules_path: Path, use_oracle: bool) -> dict[str, Any]:
+    t0 = time.monotonic()
+    rows = _checklists(truths, rules_path, use_oracle)
     elapsed = time.monotonic() - t0
-    verdict_ok = sum(c["verdict"][0] == c["verdict"][1] for _, _, c in rows)
-    req_total = sum(len(c["requirements"]) for _, _, c in rows)
-    req_ok = sum(g == w for _, _, c in rows for g, w in c["requirements"].values())
-    defects = sum(
-        1 for _, _, c in rows for _g, w in c["requirements"].values() if w in ("missing", "invalid")
-    )
-    defect_ok = sum(len(c["defect_ok"]) for _, _, c in rows)
+    cells = _cells(rows)
     f_total = sum(len(c["fields"]) for _, _, c in rows)
     f_ok = sum(g == w for _, _, c in rows for g, w in c["fields"].values())
     a_total = sum(len(c["fields"]) - len(c["unavailable"]) for _, _, c in rows)
     a_ok = sum(
         g == w for _, _, c in rows for k, (g, w) in c["fields"].items() if k not in c["unavailable"]
     )
-    errors = []
-    field_errors: Counter[str] = Counter()
-    for t, _checklist, c in rows:
-        for rid, (g, w) in c["requirements"].items():
-            if g != w:
-                errors.append(f"{t['source']} {t['defects']} {rid}: got {g}, want {w}")
-        for key, (g, w) in c["fields"].items():
-            if g != w:
-                field_errors[key] += 1
-                note = " (unavailable)" if key in c["unavailable"] else ""
-                errors.append(f"{t['source']} field {key}: got {g!r}, want {w!r}{note}")
+    errors, field_errors, kinds = _errors(rows)
+    n = cells["cells"]
     return {
         "applications": len(rows),
         "with_defects": sum(bool(t["defects"]) for t in truths),
-        "verdict_accuracy": verdict_ok / len(rows),
-        "requirement_accuracy": req_ok / req_total,
-        "defects_planted": defects,
-        "defects_reported_ok": defect_ok,
+        "verdict_accuracy": sum(c["verdict"][0] == c["verdict"][1] for _, _, c in rows) / len(rows),
+        "verdicts_review": sum(c["verdict"][0] == "review" for _, _, c in rows),
+        "requirement_accuracy": cells["exact"] / n,
+        "cells": n,
+        "false_rejects": cells["false_rejects"],
+        "false_reject_rate": cells["false_rejects"] / n,
+        "defects_planted": cells["defects"],
+        "defects_reported_ok": cells["false_accepts"],
+        "review_cells": cells["review"],
+        "review_rate": cells["review"] / n,
         "field_accuracy": f_ok / f_total,
         "field_accuracy_available": a_ok / a_total,
         "fields_unavailable": f_total - a_total,
         "field_errors": dict(field_errors),
+        "error_kinds": dict(kinds.most_common()),
         "seconds_per_application": elapsed / len(rows),
         "errors": errors,
         "checklists": {t["source"]: cl for t, cl, _ in rows},
     }
 
 
-def _print(title: str, r: dict[str, Any]) -> None:
+def _print(title: str, r: dict[str, Any], show: int) -> None:
     print(f"\n== {title} ==")
     print(f"applications            {r['applications']} ({r['with_defects']} with defects)")
-    print(f"verdict accuracy        {r['verdict_accuracy']:.2%}   (target >= 99%)")
-    print(f"requirement accuracy    {r['requirement_accuracy']:.2%}   (target >= 99.5%)")
     print(
-        f"defects reported ok     {r['defects_reported_ok']} of {r['defects_planted']} "
-        "planted requirement defects   (must be 0)"
+        f"verdict exact           {r['verdict_accuracy']:.2%}   (target >= 90%; "
+        f"{r['verdicts_review']} verdict(s) review)"
+    )
+    print(
+        f"requirement cells exact {r['requirement_accuracy']:.2%}   of {r['cells']} (target >= 95%)"
+    )
+    print(
+        f"false rejects           {r['false_rejects']} = {r['false_reject_rate']:.2%} of cells"
+        "   (target <= 0.5%)"
+    )
+    print(
+        f"false accepts           {r['defects_reported_ok']} of {r['defects_planted']} "
+        "planted requirement defects reported ok   (must be 0)"
+    )
+    print(
+        f"review rate             {r['review_rate']:.2%}   "
+        f"({r['review_cells']} cells; target <= 5%)"
     )
     print(f"applicant fields exact  {r['field_accuracy']:.2%}   (target >= 98%)")
     print(
         f"  ... of those readable   {r['field_accuracy_available']:.2%}   "
         f"({r['fields_unavailable']} field(s) only on a missing or another person's document)"
     )
+    print(f"field errors            {r['field_errors']}")
     print(f"check time              {r['seconds_per_application']:.2f} s per application")
-    for line in r["errors"][:60]:
+    for kind, k in list(r["error_kinds"].items())[:20]:
+        print(f"   {k:4d}  {kind}")
+    for line in r["errors"][:show]:
         print("  ", line)
 
 
+def _summary(report: dict[str, dict[str, Any]]) -> None:
+    print("\n== summary ==")
+    print("family   pages     apps  verdict  cells   f.rej   f.acc  review  fields")
+    for key, r in report.items():
+        family, pages = key.split("/")
+        print(
+            f"{family:8s} {pages:9s} {r['applications']:4d}  {r['verdict_accuracy']:6.1%}  "
+            f"{r['requirement_accuracy']:6.1%}  {r['false_reject_rate']:5.1%}  "
+            f"{r['defects_reported_ok']:3d}/{r['defects_planted']:<3d} {r['review_rate']:5.1%}  "
+            f"{r['field_accuracy']:6.1%}"
+        )
+
+
 def main() -> None:
+    from samples.styles import FAMILIES
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--count", type=int, default=40)
+    ap.add_argument("--count", type=int, default=40, help="applications per family")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--family", choices=(*FAMILIES, "both"), default="both")
     ap.add_argument("--work", type=Path, default=REPO / "var" / "bench-requirements")
     ap.add_argument("--rules", type=Path, default=REPO / "rules" / "izin-kerja-radiografer.yaml")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--report", type=Path, default=None, help="write the figures as JSON")
     ap.add_argument("--only", choices=("pipeline", "oracle", "both"), default="both")
+    ap.add_argument("--show", type=int, default=60, help="error lines printed per run")
     args = ap.parse_args()
-    truths = build_corpus(args.work, args.count, args.seed, args.workers)
+    families = FAMILIES if args.family == "both" else (args.family,)
     report: dict[str, Any] = {}
-    if args.only in ("pipeline", "both"):
-        report["pipeline"] = run(truths, args.rules, use_oracle=False)
-        _print("pipeline page types (intake classification)", report["pipeline"])
-    if args.only in ("oracle", "both"):
-        report["oracle"] = run(truths, args.rules, use_oracle=True)
-        _print("true page types (requirement engine alone)", report["oracle"])
+    for family in families:
+        truths = build_corpus(args.work / family, args.count, args.seed, args.workers, family)
+        if args.only in ("pipeline", "both"):
+            report[f"{family}/pipeline"] = run(truths, args.rules, use_oracle=False)
+            _print(f"{family}: pipeline page types", report[f"{family}/pipeline"], args.show)
+        if args.only in ("oracle", "both"):
+            report[f"{family}/oracle"] = run(truths, args.rules, use_oracle=True)
+            _print(f"{family}: true page types", report[f"{family}/oracle"], args.show)
+    _summary(report)
     if args.report:
         for r in report.values():
             r.pop("checklists", None)

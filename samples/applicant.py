@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from .common import rand_date
+from .styles import chance, pick
 
 FIRST_F = (
     "Rina",
@@ -335,6 +336,25 @@ def make_str_number(rng: random.Random, issued: dt.date) -> str:
         f"{rng.randint(11, 35)} {rng.randint(1, 2)} {rng.randint(1, 9)} {rng.randint(1, 2)} "
         f"{issued.year % 100:02d}-{rng.randint(0, 9_999_999):07d}"
     )
+
+
+#: Two-letter prefixes of STR numbers (the newer council numbers carry letters), per family.
+STR_PREFIXES_TUNING: tuple[str, ...] = ("QS", "RG", "KT", "AB")
+STR_PREFIXES_HELDOUT: tuple[str, ...] = ("RD", "TN", "PM", "XR")
+
+
+def prefixed_str_number(rng: random.Random, family: str) -> str:
+    """A canonical prefixed STR number: two capital letters, then 14 digits, no separators
+    ("QS12345678901234"); how documents print it is :func:`samples.wording.str_printed`."""
+    prefix = pick(rng, family, STR_PREFIXES_TUNING, STR_PREFIXES_HELDOUT)
+    return prefix + "".join(str(rng.randint(0, 9)) for _ in range(14))
+
+
+def with_family_str_number(rng: random.Random, a: Applicant, family: str) -> Applicant:
+    """The applicant, with a letter-prefixed STR number for some applicants of ``family``."""
+    if chance(rng, family, tuning=0.35, heldout=0.4):
+        return dataclasses.replace(a, str_number=prefixed_str_number(rng, family))
+    return a
 
 
 def make_applicant(rng: random.Random) -> Applicant:

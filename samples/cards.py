@@ -1,5 +1,5 @@
-"""Copies of identity and qualification documents: KTP, pas foto, ijazah, STR, plus the wet
-legalization (stamp + signature) put on the copies."""
+"""Copies of identity and qualification documents: KTP, pas foto, ijazah (the STR is in
+:mod:`samples.strcard`), plus the wet legalization (stamp + signature) put on the copies."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 from PIL import Image, ImageDraw
 
-from .common import SANS, SERIF, font, rand_date, tgl, tgl_num
+from .common import font, rand_date, tgl, tgl_num
 from .docbase import Ctx, DocPage, Document
 from .draw import (
     INK,
@@ -15,15 +15,15 @@ from .draw import (
     emblem,
     guilloche,
     photo_frame,
-    qr_like,
     round_stamp,
     stamp_signature_mask,
 )
-from .layout import KV, Flow, Page, Sign, Signs, Space, Text
+from .layout import Flow, Page, Sign, Signs, Text
 from .legalize import LEGAL_OFFICERS, legalize
 from .letterbase import nip
 from .photos import id_photo, pas_foto
 from .scan import photocopy
+from .wording import birth_label, card_font, table_style, ttl
 
 SCHOOLS = (
     # (institution, parent line, city, program, department)
@@ -273,7 +273,7 @@ def ijazah(ctx: Ctx) -> Document:
     degree = DEGREES[title]
     landscape = r.random() < 0.55
     page = Page(ctx.dpi, (297, 210) if landscape else (210, 297))
-    fam = r.choice((*SERIF, "liberation_sans"))
+    fam = card_font(ctx)
     flow = Flow(
         page,
         r,
@@ -329,10 +329,10 @@ def ijazah(ctx: Ctx) -> Document:
             size=flow.size + 4,
             after=1,
         ),
-        KV(
+        table_style(ctx).kv(
             [
                 ("Nomor Induk Mahasiswa", nim),
-                ("Tempat dan Tanggal Lahir", f"{p.birth_place}, {tgl(p.birth_date)}"),
+                (birth_label(ctx), ttl(ctx, p.birth_place, p.birth_date)),
             ],
             label_w=58,
             indent=50 if landscape else 12,
@@ -416,150 +416,4 @@ def ijazah(ctx: Ctx) -> Document:
     del photos
     return Document(
         "ijazah", [DocPage(img, size_mm=(page.w_mm, page.h_mm), fill=flow.y / page.size[1])]
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# 5. STR
-# --------------------------------------------------------------------------------------------
-def str_doc(ctx: Ctx) -> Document:
-    r = ctx.rng
-    p = ctx.person("str")
-    a = ctx.app
-    issued = a.str_issued
-    valid = a.str_valid_until
-    if p is not a:  # another person's STR: keep the validity status of the applicant's
-        issued, valid = a.str_issued, a.str_valid_until
-    if valid is None:
-        body = ("KONSIL KESEHATAN INDONESIA", "Ketua Konsil Kesehatan Indonesia")
-    elif issued.year >= 2020:
-        body = ("KONSIL TENAGA KESEHATAN INDONESIA", "Ketua Konsil Tenaga Kesehatan Indonesia")
-    else:
-        body = ("MAJELIS TENAGA KESEHATAN INDONESIA", "Ketua Majelis Tenaga Kesehatan Indonesia")
-    landscape = valid is None and r.random() < 0.4
-    page = Page(ctx.dpi, (297, 210) if landscape else (210, 297))
-    fam = r.choice(SANS + SERIF)
-    flow = Flow(
-        page,
-        r,
-        fam,
-        r.choice((11.0, 11.5, 12.0)),
-        margins=(25, 15, 25, 15) if landscape else (22, 20, 22, 18),
-        leading=1.35,
-    )
-    emblem(page, page.size[0] // 2, flow.y + page.px(10), page.px(10), "star", (120, 90, 30))
-    flow.y += page.px(24)
-    valid_text = (
-        "STR ini berlaku seumur hidup"
-        if valid is None
-        else f"STR ini berlaku sampai dengan {tgl(valid)}"
-    )
-    if r.random() < 0.3 and valid is not None:
-        valid_text = f"Berlaku s.d. {tgl(valid)}"
-    school = " ".join(
-        w if w in ("II", "III") else w.capitalize() for w in r.choice(SCHOOLS)[0].split()
-    )
-    school = school.replace("Kesehatan Kemenkes", "Kesehatan Kemenkes").replace(" Dan ", " dan ")
-    blocks = [
-        Text("KEMENTERIAN KESEHATAN REPUBLIK INDONESIA", align="center", bold=True, after=0),
-        Text(body[0], align="center", bold=True, size=flow.size + 1, after=4),
-        Text("SURAT TANDA REGISTRASI", align="center", bold=True, size=flow.size + 6, after=0),
-        Text("RADIOGRAFER", align="center", bold=True, size=flow.size + 4, after=2),
-        Text(
-            f"Nomor STR: {a.str_number if p is a else p.str_number}",
-            align="center",
-            bold=True,
-            after=5,
-        ),
-        Text(f"{body[0].title()} menyatakan bahwa:", after=2),
-        KV(
-            [
-                ("Nama", p.full_name),
-                ("Tempat, Tanggal Lahir", f"{p.birth_place}, {tgl(p.birth_date)}"),
-                ("Jenis Kelamin", p.sex_word),
-                ("Perguruan Tinggi", school),
-                ("Tahun Lulus", str(p.graduation.year)),
-                ("Kompetensi", "Radiografer"),
-            ],
-            label_w=48,
-            indent=8,
-            after=3,
-        ),
-        Text(
-            "telah terregistrasi sebagai Tenaga Kesehatan dan memiliki kualifikasi serta "
-            "kompetensi untuk menjalankan praktik keprofesian sesuai ketentuan peraturan "
-            "perundang-undangan.",
-            align="justify" if r.random() < 0.5 else "left",
-            after=2,
-        ),
-        Text(valid_text, bold=True, after=5),
-    ]
-    flow.run(blocks)
-    y_sig = flow.y
-    pw, ph = page.px(30), page.px(40)
-    if r.random() < 0.7:
-        photo_frame(
-            page,
-            (flow.x0 + page.px(8), y_sig, flow.x0 + page.px(8) + pw, y_sig + ph),
-            id_photo(r, pw, ph),
-        )
-    elif valid is None:
-        qr_like(page, flow.x0 + page.px(8), y_sig, page.px(28), r)
-    flow.run(
-        [
-            Sign(
-                [f"Jakarta, {tgl(issued)}", f"{body[1]},"],
-                r.choice(
-                    (
-                        "drg. Arianti Anaya, MKM",
-                        "dr. Taruna Ikrar, M.Biomed, Ph.D",
-                        "Dr. dr. Achmad Soebagjo Tancarino, MARS",
-                        "Dra. Oos Fatimah R, Apt",
-                    )
-                ),
-                [],
-                col=0.5,
-                width=85,
-                gap=22,
-                scribble=valid is not None,
-            )
-        ]
-    )
-    if valid is None:
-        flow.run(
-            [
-                Space(4),
-                Text(
-                    "Dokumen ini telah ditandatangani secara elektronik "
-                    "menggunakan sertifikat elektronik yang diterbitkan oleh Balai "
-                    "Besar Sertifikasi Elektronik (BSrE), BSSN.",
-                    size=8.0,
-                    italic=True,
-                    after=0,
-                ),
-            ]
-        )
-    img = photocopy(page.img, r)
-    if "str_unlegalized" not in ctx.defects:
-        who, top, bottom, city = r.choice(
-            (
-                ("Kepala Dinas Kesehatan,", "DINAS KESEHATAN", "KOTA PEKANBARU", "Pekanbaru"),
-                (
-                    "Ketua PARI Pengda Riau,",
-                    "PERHIMPUNAN RADIOGRAFER INDONESIA",
-                    "PENGDA RIAU",
-                    "Pekanbaru",
-                ),
-                (
-                    f"Direktur {a.workplace[:30]},",
-                    a.workplace.upper()[:40],
-                    "PEKANBARU",
-                    "Pekanbaru",
-                ),
-            )
-        )
-        region = (0.03, 0.5, 0.98, 0.99)
-        legalize(ctx, img, who, top, bottom, city, region)
-    return Document(
-        "str", [DocPage(img, size_mm=(page.w_mm, page.h_mm), fill=flow.y / page.size[1])]
     )

@@ -136,6 +136,12 @@ FAMILIES: dict[str, tuple[str, str, str, str]] = {
         "DejaVuSerif-Italic.ttf",
         "DejaVuSerif-BoldItalic.ttf",
     ),
+    "dejavu_serif_condensed": (
+        "DejaVuSerifCondensed.ttf",
+        "DejaVuSerifCondensed-Bold.ttf",
+        "DejaVuSerifCondensed-Italic.ttf",
+        "DejaVuSerifCondensed-BoldItalic.ttf",
+    ),
     "free_serif": (
         "FreeSerif.ttf",
         "FreeSerifBold.ttf",

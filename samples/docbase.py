@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from .applicant import Applicant
-from .common import LETTER_FAMILIES, add_workdays
+from .common import add_workdays
 from .layout import Block, Flow, Page
 from .styles import TUNING, T, chance, pick
+from .wording import letter_font, letter_size
 
 
 @dataclass
@@ -65,8 +66,8 @@ class Ctx:
         if size_mm is None:
             size_mm = (215.0, 330.0) if r.random() < 0.1 else (210.0, 297.0)
         page = Page(self.dpi, size_mm)
-        fam = family or r.choice(LETTER_FAMILIES)
-        sz = size or r.choice((10.5, 11.0, 11.0, 11.5, 12.0, 12.0))
+        fam = family or letter_font(self)
+        sz = size or letter_size(self)
         if "mono" in fam:
             sz = min(sz, 11.0)
         m = margins or (r.uniform(20, 30), r.uniform(12, 22), r.uniform(15, 25), 15)

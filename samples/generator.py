@@ -19,9 +19,10 @@ from .applicant import (
     make_str_number,
     other_person,
     transpose_nik,
+    with_family_str_number,
     with_str_validity,
 )
-from .cards import ijazah, ktp, pas_foto_doc, str_doc
+from .cards import ijazah, ktp, pas_foto_doc
 from .common import REQUIREMENT_IDS, rand_date, to_workday
 from .defects import (
     DEFECT_DOC,
@@ -32,13 +33,15 @@ from .defects import (
 )
 from .docbase import Ctx, Document
 from .letters import surat_permohonan
+from .noise import paper_wear
 from .others import blank_doc, other_doc
 from .packaging import PACKAGINGS, ScannedPage, check_free, write
 from .permits import surat_izin_asli
 from .recommendations import rekomendasi_dinkes, rekomendasi_organisasi_profesi
 from .scan import ScannerProfile, scan
 from .statements import surat_keterangan_sehat, surat_pernyataan_tempat_kerja
-from .styles import TUNING, check_family
+from .strcard import str_doc
+from .styles import TUNING, chance, check_family
 from .textpdf import render_letter_pdf
 
 RENDERERS = {
@@ -157,6 +160,7 @@ def generate_application(
     if received is None:
         received = to_workday(rand_date(rng, *RECEIVED_RANGE))
     app = _fit_dates(rng, make_applicant(rng), received, "str_expired" in defects)
+    app = with_family_str_number(rng, app, family)
     dset = frozenset(defects)
 
     targets: dict[str, str] = {}
@@ -170,7 +174,7 @@ def generate_application(
         if not cands:
             raise ValueError("other_person needs one of its target documents to be present")
         targets["other_person"] = rng.choice(cands)
-        other = other_person(rng, app)
+        other = with_family_str_number(rng, other_person(rng, app), family)
     letter_nik = transpose_nik(rng, app.nik) if "nik_mismatch" in dset else app.nik
     lo = max(app.graduation + dt.timedelta(days=120), received - dt.timedelta(days=5 * 365))
     hi = received - dt.timedelta(days=540)
@@ -244,7 +248,12 @@ def generate_application(
         for pi, dp in enumerate(d.pages):
             rot = _rotation(rng)
             sk = _skew(rng)
-            img = scan(dp.img, rng, prof, skew=sk, rotation=rot, dpi=dpi, holes=rng.random() < 0.08)
+            printed = dp.img
+            if d.doc_type != "pas_foto" and chance(rng, family, tuning=0.3, heldout=0.35):
+                printed = paper_wear(printed, rng, family)
+            img = scan(
+                printed, rng, prof, skew=sk, rotation=rot, dpi=dpi, holes=rng.random() < 0.08
+            )
             pages.append(ScannedPage(img, d.doc_type, di, pi + 1, rot, sk, dp.photos))
 
     def write_letter(path: Path) -> int:

@@ -72,6 +72,11 @@ class KV:
     after: float = 2.0
     bold_values: bool = False
     sep: str = ":"
+    #: where the colon goes: "column" (aligned at label_w), "label" (right after the label,
+    #: values aligned at label_w) or "inline" ("Nama : value", nothing aligned)
+    sep_mode: str = "column"
+    #: ruled borders: "none", "rows" (a line under each row) or "grid" (a full table)
+    rules: str = "none"
 
 
 @dataclass
@@ -262,17 +267,47 @@ class Flow:
         f = self.font()
         fb = self.font(bold=True) if b.bold_values else f
         x_label = self.x0 + self.page.px(b.indent)
-        x_sep = x_label + self.page.px(b.label_w)
+        widest = max((f.getlength(label) for label, _ in b.rows), default=0.0)
+        # a label wider than its column pushes the column right (it never overprints the colon)
+        x_sep = x_label + max(self.page.px(b.label_w), int(widest) + self.page.px(2))
         x_val = x_sep + int(f.getlength(b.sep + " ")) + self.page.px(1)
+        pad = self.page.px(1.0) if b.rules != "none" else 0
         lh = self.line_h()
+        lines_y = [self.y]
         for label, value in b.rows:
-            self.text_line(x_label, label, f)
-            if b.sep:
-                self.text_line(x_sep, b.sep, f)
-            for ln in wrap(value, fb, self.x1 - x_val):
-                self.text_line(x_val, ln, fb)
+            self.y += pad
+            vx = x_val
+            if b.sep_mode == "inline":
+                head = f"{label} {b.sep} " if b.sep else f"{label} "
+                self.text_line(x_label, head, f)
+                vx = x_label + int(f.getlength(head))
+            elif b.sep_mode == "label":
+                self.text_line(x_label, f"{label}{b.sep}", f)
+            else:
+                self.text_line(x_label, label, f)
+                if b.sep:
+                    self.text_line(x_sep, b.sep, f)
+            for ln in wrap(value, fb, self.x1 - vx):
+                self.text_line(vx, ln, fb)
                 self.y += lh
+            self.y += pad
+            lines_y.append(self.y)
+        if b.rules != "none":
+            self._table_rules(b, lines_y, x_label - self.page.px(1.5), x_sep - self.page.px(1.5))
         self.y += self.page.px(b.after)
+
+    def _table_rules(self, b: KV, lines_y: list[int], left: int, mid: int) -> None:
+        """Ruled borders of a key-value table: row lines, and for a grid the columns."""
+        d = self.page.draw
+        w = max(1, self.page.px(0.2))
+        right = self.x1
+        rows = lines_y if b.rules == "grid" else lines_y[1:]
+        for y in rows:
+            d.line([(left, y), (right, y)], fill=self.color, width=w)
+        if b.rules == "grid":
+            columns = [left, right] if b.sep_mode == "inline" else [left, mid, right]
+            for x in columns:
+                d.line([(x, lines_y[0]), (x, lines_y[-1])], fill=self.color, width=w)
 
     def _do_items(self, b: Items) -> None:
         f = self.font()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 
-from .common import tgl
 from .docbase import Ctx, DocPage
 from .draw import STAMP_COLORS, apply_ink, round_stamp
 from .layout import Flow, Page
@@ -46,10 +45,6 @@ def nip(rng: random.Random) -> str:
         f"{rng.randint(y + 20, y + 30)}{rng.randint(1, 12):02d} {rng.randint(1, 2)} "
         f"{rng.randint(1, 20):03d}"
     )
-
-
-def _ttl(place: str, d) -> str:
-    return f"{place}, {tgl(d)}"
 
 
 def _finish(page: Page, flow: Flow | None = None) -> DocPage:

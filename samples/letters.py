@@ -5,10 +5,21 @@ The other letters: :mod:`samples.recommendations`, :mod:`samples.statements`,
 
 from __future__ import annotations
 
-from .common import LETTER_FAMILIES, tgl
+from .common import tgl
 from .docbase import Ctx, Document
-from .layout import KV, Block, Items, PageBreak, Sign, Text, split_pages
-from .letterbase import KADIS_DPMPTSP, _finish, _ttl
+from .layout import Block, Items, PageBreak, Sign, Text, split_pages
+from .letterbase import KADIS_DPMPTSP, _finish
+from .wording import (
+    birth_label,
+    letter_font,
+    name_label,
+    nik_label,
+    nik_phrase,
+    str_label,
+    str_printed,
+    table_style,
+    ttl,
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -24,6 +35,7 @@ def permohonan_blocks(ctx: Ctx, date, two_pages: bool) -> list[Block]:
         r.choice(("", " (SIKR)")) if not renewal else r.choice(("", " (Perpanjangan)"))
     )
     blocks: list[Block] = []
+    ts = table_style(ctx)
     place_date = f"Pekanbaru, {tgl(date)}"
     attach = [
         "Fotokopi KTP",
@@ -48,7 +60,7 @@ def permohonan_blocks(ctx: Ctx, date, two_pages: bool) -> list[Block]:
     if layout == "formal":
         blocks.append(Text(place_date, align="right", after=3))
         blocks.append(
-            KV(
+            ts.kv(
                 [("Nomor", "-"), ("Lampiran", "1 (satu) berkas"), (hal_label, subject)],
                 label_w=22,
                 after=5,
@@ -67,7 +79,7 @@ def permohonan_blocks(ctx: Ctx, date, two_pages: bool) -> list[Block]:
             )
         )
         blocks.append(
-            KV([(hal_label, subject), ("Lampiran", "1 (satu) berkas")], label_w=22, after=4)
+            ts.kv([(hal_label, subject), ("Lampiran", "1 (satu) berkas")], label_w=22, after=4)
         )
         blocks += kepada
     else:
@@ -76,7 +88,7 @@ def permohonan_blocks(ctx: Ctx, date, two_pages: bool) -> list[Block]:
             Text("SURAT IZIN KERJA RADIOGRAFER (SIKR)", align="center", bold=True, size=13, after=5)
         )
         blocks.append(
-            KV(
+            ts.kv(
                 [(hal_label, subject), ("Jenis Permohonan", "Perpanjangan" if renewal else "Baru")],
                 label_w=38,
                 after=4,
@@ -85,32 +97,36 @@ def permohonan_blocks(ctx: Ctx, date, two_pages: bool) -> list[Block]:
         blocks += kepada
     blocks.append(Text("Dengan hormat,", after=2))
     blocks.append(Text("Saya yang bertanda tangan di bawah ini:", after=2))
-    rows = [
-        ("Nama", a.full_name if r.random() < 0.7 else a.name),
-        ("NIK", ctx.letter_nik),
-        ("Tempat/Tanggal Lahir", _ttl(a.birth_place, a.birth_date)),
+    # the NIK stands in the table, or in the running text ("... dengan NIK 1471...")
+    nik_in_text = ctx.style_chance(tuning=0.3, heldout=0.35)
+    rows = [(name_label(ctx, applicant=True), a.full_name if r.random() < 0.7 else a.name)]
+    if not nik_in_text:
+        rows.append((nik_label(ctx), ctx.letter_nik))
+    rows += [
+        (birth_label(ctx), ttl(ctx, a.birth_place, a.birth_date)),
         ("Jenis Kelamin", a.sex_word),
         ("Alamat", a.address),
     ]
     if r.random() < 0.7:
         rows.append(("No. HP", a.phone))
     if r.random() < 0.6:
-        rows.append(("Nomor STR", a.str_number))
+        rows.append((str_label(ctx), str_printed(ctx, a.str_number)))
     rows.append(("Tempat Kerja", f"{a.workplace}"))
     blocks.append(
-        KV(rows, label_w=r.choice((45.0, 48.0, 52.0)), indent=r.choice((0.0, 5.0)), after=3)
+        ts.kv(rows, label_w=r.choice((45.0, 48.0, 52.0)), indent=r.choice((0.0, 5.0)), after=3)
     )
     just = "justify" if r.random() < 0.6 else "left"
+    who = f"Saya, {nik_phrase(ctx, ctx.letter_nik)}, dengan ini" if nik_in_text else "Dengan ini"
     if renewal:
         body = (
-            f"Dengan ini mengajukan permohonan perpanjangan Surat Izin Kerja Radiografer "
+            f"{who} mengajukan permohonan perpanjangan Surat Izin Kerja Radiografer "
             f"(SIKR) Nomor {ctx.old_permit_no} tanggal {tgl(ctx.old_permit_date)}, agar "
             f"saya tetap dapat melaksanakan pekerjaan sebagai Radiografer di {a.workplace}, "
             f"{a.workplace_address}."
         )
     else:
         body = (
-            f"Dengan ini mengajukan permohonan baru Surat Izin Kerja Radiografer (SIKR) "
+            f"{who} mengajukan permohonan baru Surat Izin Kerja Radiografer (SIKR) "
             f"untuk dapat melaksanakan pekerjaan sebagai Radiografer di {a.workplace}, "
             f"{a.workplace_address}."
         )
@@ -155,8 +171,8 @@ def surat_permohonan(ctx: Ctx) -> Document:
     date = ctx.before(0, 4)
     two = r.random() < 0.3 or ctx.attempt >= 1
     blocks = permohonan_blocks(ctx, date, two)
-    fam = r.choice(LETTER_FAMILIES)
-    size = r.choice((11.0, 11.5, 12.0))
+    fam = letter_font(ctx)
+    size = ctx.style(tuning=[11.0, 11.5, 12.0], heldout=[10.5, 12.0, 12.5])
     leading = r.uniform(1.25, 1.45)
     if ctx.attempt >= 2:
         size, leading = 10.5, 1.25

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from .common import SERIF, tgl, tgl_num
+from .common import tgl, tgl_num
 from .docbase import Ctx, Document
 from .draw import STAMP_COLORS, photo_frame, qr_like
-from .layout import KV, Block, Items, Sign, Text, kop
-from .letterbase import DPMPTSP_ADDR, KADIS_DPMPTSP, OFFICIALS, _finish, _stamp_on, _ttl, nip
+from .layout import Block, Items, Sign, Text, kop
+from .letterbase import DPMPTSP_ADDR, KADIS_DPMPTSP, OFFICIALS, _finish, _stamp_on, nip
 from .photos import id_photo
+from .wording import birth_label, card_font, name_label, str_label, str_printed, table_style, ttl
 
 
 # --------------------------------------------------------------------------------------------
@@ -17,7 +18,7 @@ def surat_izin_asli(ctx: Ctx) -> Document:
     r = ctx.rng
     a = ctx.app
     date = ctx.old_permit_date
-    page, flow = ctx.letter(family=r.choice((*SERIF, "liberation_sans")), size_mm=(210, 297))
+    page, flow = ctx.letter(family=card_font(ctx), size_mm=(210, 297))
     kop(
         page,
         flow,
@@ -47,13 +48,13 @@ def surat_izin_asli(ctx: Ctx) -> Document:
             align=r.choice(("justify", "left")),
             after=3,
         ),
-        KV(
+        table_style(ctx).kv(
             [
-                ("Nama", a.full_name),
-                ("Tempat/Tgl. Lahir", _ttl(a.birth_place, a.birth_date)),
+                (name_label(ctx), a.full_name),
+                (birth_label(ctx), ttl(ctx, a.birth_place, a.birth_date)),
                 ("Jenis Kelamin", a.sex_word),
                 ("Alamat", a.address),
-                ("Nomor STR", ctx.old_str_number or a.str_number),
+                (str_label(ctx), str_printed(ctx, ctx.old_str_number or a.str_number)),
             ],
             label_w=42,
             indent=5,

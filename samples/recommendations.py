@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .common import roman_month, tgl
 from .docbase import Ctx, Document
-from .layout import KV, Block, Items, Sign, Signs, Text, kop
-from .letterbase import KADIS_DPMPTSP, OFFICIALS, _finish, _stamp_on, _ttl, nip
+from .layout import Block, Items, Sign, Signs, Text, kop
+from .letterbase import KADIS_DPMPTSP, OFFICIALS, _finish, _stamp_on, nip
+from .wording import birth_label, name_label, str_label, str_printed, table_style, ttl
 
 # --------------------------------------------------------------------------------------------
 # 6. Rekomendasi organisasi profesi
@@ -28,7 +29,7 @@ OTHER_BODIES = (
     (
         "DEWAN PENGURUS DAERAH",
         "PERSATUAN PERAWAT NASIONAL INDONESIA",
-        "(PPNI) KOTA PEKANBARU",
+        "KOTA PEKANBARU",
         "DPD-PPNI/PKU",
         "Ketua DPD PPNI Kota Pekanbaru",
         "PPNI",
@@ -36,7 +37,7 @@ OTHER_BODIES = (
     (
         "PENGURUS CABANG",
         "IKATAN BIDAN INDONESIA",
-        "(IBI) KOTA PEKANBARU",
+        "KOTA PEKANBARU",
         "PC-IBI/PKU",
         "Ketua Pengurus Cabang IBI Kota Pekanbaru",
         "IBI",
@@ -44,7 +45,7 @@ OTHER_BODIES = (
     (
         "PENGURUS DAERAH",
         "IKATAN APOTEKER INDONESIA",
-        "(IAI) PROVINSI RIAU",
+        "PROVINSI RIAU",
         "PD-IAI/RIAU",
         "Ketua Pengurus Daerah IAI Provinsi Riau",
         "IAI",
@@ -52,7 +53,7 @@ OTHER_BODIES = (
     (
         "DEWAN PENGURUS WILAYAH",
         "PERSATUAN AHLI TEKNOLOGI LABORATORIUM MEDIK INDONESIA",
-        "(PATELKI) PROVINSI RIAU",
+        "PROVINSI RIAU",
         "DPW-PATELKI/RIAU",
         "Ketua DPW PATELKI Provinsi Riau",
         "PATELKI",
@@ -60,12 +61,42 @@ OTHER_BODIES = (
     (
         "PENGURUS DAERAH",
         "IKATAN FISIOTERAPI INDONESIA",
-        "(IFI) PROVINSI RIAU",
+        "PROVINSI RIAU",
         "PD-IFI/RIAU",
         "Ketua Pengurus Daerah IFI Provinsi Riau",
         "IFI",
     ),
 )
+
+
+#: short forms of an organisation's level ("DPD PARI Provinsi Riau")
+LEVEL_SHORT = {
+    "PENGURUS DAERAH": "DPD",
+    "PENGURUS CABANG": "DPC",
+    "DEWAN PENGURUS DAERAH": "DPD",
+    "DEWAN PENGURUS WILAYAH": "DPW",
+}
+
+
+def body_letterhead(
+    ctx: Ctx, level: str, body: str, abbr: str, region: str
+) -> list[tuple[str, float, bool]]:
+    """The letterhead lines of a professional organisation's unit, in one of the ways such
+    units name themselves (full name, "PENGURUS DAERAH PARI RIAU", "DPD PARI Provinsi Riau",
+    "Pengurus Cabang PARI Kota Pekanbaru"); the same for PARI and for the other bodies of the
+    ``rekomendasi_other_body`` defect, so that only the body tells them apart."""
+    place = region.split(" ", 1)[1] if region.startswith(("PROVINSI ", "KOTA ")) else region
+    form = ctx.style(tuning=["full", "full", "abbr_unit"], heldout=["short", "mixed"])
+    if form == "full":
+        return [(level, 12.0, True), (f"{body} ({abbr})", 13.5, True), (region, 12.0, True)]
+    if form == "abbr_unit":
+        return [(body, 13.5, True), (f"{level} {abbr} {place}", 12.5, True)]
+    if form == "short":
+        return [
+            (f"{LEVEL_SHORT[level]} {abbr} {region.title()}", 15.0, True),
+            (body.title(), 11.0, False),
+        ]
+    return [(f"{level.title()} {abbr} {region.title()}", 14.0, True), (body.title(), 11.5, False)]
 
 
 def rekomendasi_organisasi_profesi(ctx: Ctx) -> Document:
@@ -76,18 +107,13 @@ def rekomendasi_organisasi_profesi(ctx: Ctx) -> Document:
     other = "rekomendasi_other_body" in ctx.defects
     if other:
         level, body, region, code, chair, abbr = r.choice(OTHER_BODIES)
-        lines = [(level, 12.0, True), (body, 13.0, True), (region, 12.0, True)]
-        stamp_top, stamp_bottom = body, region.strip("()").replace(") ", " ")
-        member = f"Anggota {abbr}"
+        stamp_top, stamp_bottom = body, region
     else:
         level, region, code, chair = r.choice(PARI_UNITS)
-        lines = [
-            (level, 12.0, True),
-            ("PERHIMPUNAN RADIOGRAFER INDONESIA (PARI)", 13.5, True),
-            (region, 12.0, True),
-        ]
-        stamp_top, stamp_bottom = "PERHIMPUNAN RADIOGRAFER INDONESIA", f"{level} {region}"
-        member = "Anggota PARI"
+        body, abbr = "PERHIMPUNAN RADIOGRAFER INDONESIA", "PARI"
+        stamp_top, stamp_bottom = body, f"{level} {region}"
+    lines = body_letterhead(ctx, level, body, abbr, region)
+    member = f"Anggota {abbr}"
     kop(
         page,
         flow,
@@ -112,11 +138,11 @@ def rekomendasi_organisasi_profesi(ctx: Ctx) -> Document:
             align=r.choice(("justify", "left")),
             after=2,
         ),
-        KV(
+        table_style(ctx).kv(
             [
-                ("Nama", p.full_name),
-                ("Tempat/Tgl. Lahir", _ttl(p.birth_place, p.birth_date)),
-                ("Nomor STR", p.str_number),
+                (name_label(ctx), p.full_name),
+                (birth_label(ctx), ttl(ctx, p.birth_place, p.birth_date)),
+                (str_label(ctx), str_printed(ctx, p.str_number)),
                 (
                     f"No. {member.split()[1]}",
                     f"{r.randint(10, 99)}.{r.randint(10, 99)}.{r.randint(1, 9999):04d}",
@@ -214,6 +240,20 @@ DINKES_OTHER = (
 )
 
 
+def dinkes_letterhead(ctx: Ctx, gov: str, region: str) -> list[tuple[str, float, bool]]:
+    """The letterhead lines of a Dinas Kesehatan ("PEMERINTAH KOTA PEKANBARU / DINAS
+    KESEHATAN", "DINAS KESEHATAN KOTA PEKANBARU", "Dinkes Kota Pekanbaru"), the same forms
+    for the other region of the ``dinkes_other_city`` defect."""
+    form = ctx.style(tuning=["gov", "gov", "gov_full"], heldout=["plain", "dinkes"])
+    if form == "gov":
+        return [(gov, 13.0, True), ("DINAS KESEHATAN", 16.0, True)]
+    if form == "gov_full":
+        return [(gov, 13.0, True), (f"DINAS KESEHATAN {region.upper()}", 15.0, True)]
+    if form == "plain":
+        return [(f"Dinas Kesehatan {region}", 16.0, True)]
+    return [(gov.title(), 12.0, False), (f"DINKES {region.upper()}", 16.0, True)]
+
+
 def _head_of(region: str) -> str:
     kind, _, name = region.partition(" ")
     return {
@@ -241,7 +281,7 @@ def rekomendasi_dinkes(ctx: Ctx) -> Document:
         page,
         flow,
         r,
-        [(gov, 13.0, True), ("DINAS KESEHATAN", 16.0, True)],
+        dinkes_letterhead(ctx, gov, region),
         [
             f"{addr} Telp. ({r.choice(('0761', '0765', '0762', '0751'))}) "
             f"{r.randint(20000, 89999)}",
@@ -263,11 +303,12 @@ def rekomendasi_dinkes(ctx: Ctx) -> Document:
         else f"Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu {region}"
     )
     layout = r.random()
+    ts = table_style(ctx)
     blocks: list[Block] = []
     if layout < 0.5:
         blocks += [
             Text(f"{city.title()}, {tgl(date)}", align="right", after=2),
-            KV(
+            ts.kv(
                 [
                     ("Nomor", no),
                     ("Sifat", "Biasa"),
@@ -310,11 +351,11 @@ def rekomendasi_dinkes(ctx: Ctx) -> Document:
             first=r.choice((0.0, 10.0)),
             after=2,
         ),
-        KV(
+        ts.kv(
             [
-                ("Nama", p.full_name),
-                ("Tempat/Tgl. Lahir", _ttl(p.birth_place, p.birth_date)),
-                ("Nomor STR", p.str_number),
+                (name_label(ctx), p.full_name),
+                (birth_label(ctx), ttl(ctx, p.birth_place, p.birth_date)),
+                (str_label(ctx), str_printed(ctx, p.str_number)),
                 ("Alamat", p.address),
                 ("Tempat Kerja", f"{p.workplace}, {p.workplace_address}"),
             ],

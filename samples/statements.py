@@ -6,8 +6,9 @@ import random
 
 from .common import roman_month, tgl
 from .docbase import Ctx, Document
-from .layout import KV, Block, Sign, Signs, Space, Text, kop
-from .letterbase import DOCTORS, _finish, _stamp_on, _ttl, nip
+from .layout import Block, Sign, Signs, Space, Text, kop
+from .letterbase import DOCTORS, _finish, _stamp_on, nip
+from .wording import birth_label, name_label, nik_label, str_label, str_printed, table_style, ttl
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,8 +119,9 @@ def surat_keterangan_sehat(ctx: Ctx) -> Document:
     )
     bb = r.randint(45, 85)
     tb = r.randint(150, 180)
+    ts = table_style(ctx)
     rows = [
-        ("Nama", p.full_name if r.random() < 0.5 else p.name),
+        (name_label(ctx), p.full_name if r.random() < 0.5 else p.name),
         ("Umur", f"{age} tahun"),
         ("Jenis Kelamin", p.sex_word),
         ("Pekerjaan", "Radiografer"),
@@ -143,9 +145,9 @@ def surat_keterangan_sehat(ctx: Ctx) -> Document:
         ),
         Text(f"Nomor: {no}", align="center", after=5),
         Text(intro, align=r.choice(("justify", "left")), after=2),
-        KV(rows, label_w=38, indent=5, after=2),
+        ts.kv(rows, label_w=38, indent=5, after=2),
         Text("Hasil pemeriksaan:", after=1),
-        KV(exam, label_w=38, indent=5, after=3),
+        ts.kv(exam, label_w=38, indent=5, after=3),
         Text(
             "Berdasarkan hasil pemeriksaan tersebut, yang bersangkutan dinyatakan dalam "
             "keadaan SEHAT JASMANI DAN ROHANI.",
@@ -207,6 +209,7 @@ def surat_pernyataan_tempat_kerja(ctx: Ctx) -> Document:
         if not p.workplace.startswith("Puskesmas")
         else "Kepala"
     )
+    ts = table_style(ctx)
     if r.random() < 0.55:  # by the applicant, countersigned
         blocks: list[Block] = [
             Text(
@@ -226,11 +229,11 @@ def surat_pernyataan_tempat_kerja(ctx: Ctx) -> Document:
             if r.random() < 0.6
             else Space(4),
             Text("Yang bertanda tangan di bawah ini:", after=2),
-            KV(
+            ts.kv(
                 [
-                    ("Nama", p.full_name),
-                    ("NIK", p.nik),
-                    ("Tempat/Tgl. Lahir", _ttl(p.birth_place, p.birth_date)),
+                    (name_label(ctx), p.full_name),
+                    (nik_label(ctx), p.nik),
+                    (birth_label(ctx), ttl(ctx, p.birth_place, p.birth_date)),
                     ("Alamat", p.address),
                     ("Jabatan", "Radiografer"),
                 ],
@@ -307,19 +310,19 @@ def surat_pernyataan_tempat_kerja(ctx: Ctx) -> Document:
             ),
             Text(f"Nomor: {no}", align="center", after=5),
             Text("Yang bertanda tangan di bawah ini:", after=2),
-            KV(
+            ts.kv(
                 [("Nama", director), ("Jabatan", f"{boss} {p.workplace}")],
                 label_w=35,
                 indent=5,
                 after=2,
             ),
             Text("dengan ini menyatakan bahwa:", after=2),
-            KV(
+            ts.kv(
                 [
-                    ("Nama", p.full_name),
-                    ("NIK", p.nik),
-                    ("Tempat/Tgl. Lahir", _ttl(p.birth_place, p.birth_date)),
-                    ("Nomor STR", p.str_number),
+                    (name_label(ctx), p.full_name),
+                    (nik_label(ctx), p.nik),
+                    (birth_label(ctx), ttl(ctx, p.birth_place, p.birth_date)),
+                    (str_label(ctx), str_printed(ctx, p.str_number)),
                     ("Jabatan", "Radiografer"),
                 ],
                 label_w=35,

@@ -88,13 +88,22 @@ def render_letter_pdf(
                 pdf.set_font(key, "", size)
                 pdf.ln(b.after)
             elif isinstance(b, KV):
+                # a label wider than its column widens the column (as the image layout does)
+                label_w = max([b.label_w] + [pdf.get_string_width(lb) + 2 for lb, _ in b.rows])
                 for label, value in b.rows:
                     x0 = left + b.indent
                     pdf.set_x(x0)
-                    pdf.cell(b.label_w, lh(size), label)
-                    pdf.cell(4, lh(size), b.sep)
+                    if b.sep_mode == "inline":
+                        head = f"{label} {b.sep} "
+                        pdf.cell(pdf.get_string_width(head), lh(size), head)
+                        value_w = width - b.indent - pdf.get_string_width(head)
+                    else:
+                        shown = f"{label}{b.sep}" if b.sep_mode == "label" else label
+                        pdf.cell(label_w, lh(size), shown)
+                        pdf.cell(4, lh(size), "" if b.sep_mode == "label" else b.sep)
+                        value_w = width - b.indent - label_w - 4
                     pdf.multi_cell(
-                        width - b.indent - b.label_w - 4,
+                        value_w,
                         lh(size),
                         value,
                         align="L",
