@@ -4,19 +4,19 @@ document and its check settings and says what it found as an :class:`Requirement
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from loket.common.saferegex import compile_rule
 from loket.requirements import identity as ident
+from loket.requirements import issuers
 from loket.requirements.context import Context
 from loket.requirements.documents import Document
-from loket.requirements.extract import Found, normalize
+from loket.requirements.extract import Found, matches, normalize
 from loket.requirements.legalization import check_legalized
+from loket.requirements.nik import adjacent_swap
+from loket.requirements.numbers import nik_candidates
 from loket.requirements.results import RequirementOutcome
 from loket.requirements.rules import (
     FieldPresentCheck,
@@ -26,6 +26,7 @@ from loket.requirements.rules import (
     SameNikCheck,
     SamePersonCheck,
 )
+from loket.requirements.unread import head_evidence, unread_evidence
 from loket.requirements.values import as_text, values, vote
 
 
@@ -72,42 +73,80 @@ def check_same_person(ctx: Context, doc: Document, chk: SamePersonCheck) -> Requ
             return RequirementOutcome(
                 True, evidence=[ev], notes=[f"Nama sesuai KTP ({ctx.ref_name})."]
             )
-    shown = ident.display_name(names[0][0], rule.titles) if names else None
+    clear = [(v, f) for v, f in names if ident.clear_name(v, rule.titles)]
+    if chk.unreadable == "review" and not clear:
+        # no name read, or only scraps: whose document it is, the officer sees
+        return RequirementOutcome.undecided(
+            [
+                f"Nama pada dokumen tidak terbaca dengan jelas; periksa apakah dokumen ini "
+                f"atas nama pemohon ({ctx.ref_name})."
+            ],
+            unread_evidence(ctx, doc, chk.field, "nama"),
+        )
+    shown = ident.display_name((clear or names)[0][0], rule.titles) if names else None
     reason = chk.reason or (
         f"Nama pada dokumen ({shown}) berbeda dengan nama pada KTP ({ctx.ref_name}); "
         "dokumen ini milik orang lain."
         if shown
         else f"Nama pemohon ({ctx.ref_name}) tidak ditemukan pada dokumen ini."
     )
-    return RequirementOutcome(False, [reason], [_ev(f) for _, f in names[:2]])
+    return RequirementOutcome(False, [reason], [_ev(f) for _, f in (clear or names)[:2]])
 
 
 def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> RequirementOutcome:
-    got = [(ident.nik_clean(str(v)), f) for v, f in values(doc, chk.field)]
+    """The NIK on the document is the card's. A reading differing from it is a defect when
+    it is a NIK (its structure holds) or the card's with two neighbouring digits swapped (a
+    typing slip); a NIK that reads as no NIK at all is not compared: the officer looks."""
     if ctx.ref_nik is None:
         return RequirementOutcome(
             True, notes=["NIK pada KTP tidak terbaca; NIK tidak dibandingkan."]
         )
     ref = ident.nik_clean(str(ctx.ref_nik.value))
-    for v, f in got:
-        if v == ref:
-            return RequirementOutcome(
-                True, evidence=[_ev(f), _ev(ctx.ref_nik)], notes=["NIK sesuai KTP."]
-            )
-    if not got:
-        passed = chk.unreadable == "ok"
-        msg = "NIK pemohon tidak ditemukan atau tidak terbaca pada dokumen ini."
+    got = [(ident.nik_clean(str(v)), f) for v, f in values(doc, chk.field)]
+    spec = ctx.rules.documents.get(doc.doc_type)
+    fspec = spec.fields.get(chk.field) if spec else None
+    raw = [
+        (c, hit)
+        for hit in (matches(fspec, doc.texts) if fspec else [])
+        for c in nik_candidates(hit.raw)
+    ]
+    same = [f for v, f in got if v == ref] or [
+        Found(c, hit.raw, hit.page.file, hit.page.page, hit.line()) for c, hit in raw if c == ref
+    ]
+    if same:
         return RequirementOutcome(
-            passed, [] if passed else [chk.reason or msg], notes=[msg] if passed else []
+            True, evidence=[_ev(same[0]), _ev(ctx.ref_nik)], notes=["NIK sesuai KTP."]
         )
-    v, f = got[0]
-    reason = chk.reason or f"NIK pada dokumen ({v}) tidak sama dengan NIK pada KTP ({ref})."
-    return RequirementOutcome(False, [reason], [_ev(f), _ev(ctx.ref_nik)])
+    slips = [(c, hit) for c, hit in raw if adjacent_swap(ref, c)]
+    if got or slips:
+        v, line = (got[0][0], got[0][1].snippet) if got else (slips[0][0], slips[0][1].line())
+        where = (
+            got[0][1].evidence()
+            if got
+            else {"file": slips[0][1].page.file, "page": slips[0][1].page.page, "text": line}
+        )
+        reason = chk.reason or f"NIK pada dokumen ({v}) tidak sama dengan NIK pada KTP ({ref})."
+        return RequirementOutcome(False, [reason], [where, _ev(ctx.ref_nik)])
+    msg = "NIK pemohon tidak ditemukan atau tidak terbaca pada dokumen ini."
+    if chk.unreadable == "review":
+        return RequirementOutcome.undecided(
+            [f"NIK pada surat tidak terbaca dengan pasti; bandingkan dengan NIK pada KTP ({ref})."],
+            [*unread_evidence(ctx, doc, chk.field, "NIK"), _ev(ctx.ref_nik)],
+        )
+    passed = chk.unreadable == "ok"
+    return RequirementOutcome(
+        passed, [] if passed else [chk.reason or msg], notes=[msg] if passed else []
+    )
 
 
 def check_nik_valid(ctx: Context, doc: Document, chk: NikValidCheck) -> RequirementOutcome:
     rule = ctx.rules.identity
     if ctx.ref_nik is None:
+        if chk.unreadable == "review":
+            return RequirementOutcome.undecided(
+                ["NIK pada KTP tidak terbaca sebagai NIK yang sah; periksa NIK pada KTP."],
+                unread_evidence(ctx, doc, rule.nik_field, "NIK"),
+            )
         return RequirementOutcome(False, [chk.reason or "NIK pada KTP tidak terbaca."])
     problems = ident.nik_problems(str(ctx.ref_nik.value), ctx.ref_birth, rule.nik.rule())
     if problems:
@@ -120,15 +159,21 @@ def check_nik_valid(ctx: Context, doc: Document, chk: NikValidCheck) -> Requirem
 def check_not_expired(ctx: Context, doc: Document, chk: NotExpiredCheck) -> RequirementOutcome:
     cands = values(doc, chk.field)
     if not cands:
-        passed = chk.unreadable == "ok"
         msg = "Masa berlaku tidak ditemukan atau tidak terbaca."
+        if chk.unreadable == "review":
+            return RequirementOutcome.undecided(
+                [f"{msg} Periksa tanggal berlaku (atau 'seumur hidup') pada dokumen."],
+                unread_evidence(ctx, doc, chk.field, "masa berlaku"),
+            )
+        passed = chk.unreadable == "ok"
         return RequirementOutcome(passed, [] if passed else [chk.reason or msg])
     lifetime = [f for v, f in cands if v == "lifetime"]
-    if lifetime:
+    dated = [(v, f) for v, f in cands if isinstance(v, date)]
+    if lifetime and not dated:  # an end date printed as well is the one to judge
         return RequirementOutcome(
             True, evidence=[_ev(lifetime[0])], notes=["Berlaku seumur hidup."]
         )
-    picked = vote(cands)
+    picked = vote(dated)
     assert picked is not None
     until, f = picked
     assert isinstance(until, date)
@@ -141,19 +186,12 @@ def check_not_expired(ctx: Context, doc: Document, chk: NotExpiredCheck) -> Requ
     return RequirementOutcome(True, evidence=[_ev(f)], notes=[f"Berlaku sampai {until:%d-%m-%Y}."])
 
 
-def _phrase_in(phrase: str, norm_text: str, fuzzy: int) -> bool:
-    target = normalize(phrase)
-    if not target:
-        return False
-    if re.search(rf"\b{re.escape(target)}\b", norm_text):
-        return True
-    return len(target) >= 8 and fuzz.partial_ratio(target, norm_text, score_cutoff=fuzzy) > 0
-
-
-def check_issuer(ctx: Context, doc: Document, chk: IssuerCheck) -> RequirementOutcome:
-    norm = normalize(doc.text())
+def _forbidden(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome | None:
+    """A forbidden body named in the text (fuzzily, OCR confusions folded), a forbidden
+    regex, or another place than the expected one after the issuing body: a defect."""
+    norm, folded = normalize(text), issuers.fold(text)
     for phrase in chk.forbid_any:
-        if _phrase_in(phrase, norm, chk.fuzzy):
+        if issuers.phrase_score(phrase, folded)[0] >= chk.fuzzy:
             ev = _snippet_for(doc, normalize(phrase).split(" ")[0])
             detail = f"; tertulis '{phrase}'"
             return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
@@ -163,8 +201,26 @@ def check_issuer(ctx: Context, doc: Document, chk: IssuerCheck) -> RequirementOu
             ev = _snippet_for(doc, m.group(0))
             detail = f"; tertulis '{ev['text'] if ev else m.group(0)}'"
             return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
+    if chk.places is not None:
+        pl = chk.places
+        found = issuers.judge_places(pl.pattern, pl.expect, folded, pl.same, pl.other)
+        # the first place named decides: the letterhead, not a copy to another office
+        for place in [p for p in found if p.kind != "unsure"][:1]:
+            if place.kind == "other":
+                ev = _snippet_for(doc, place.written.split(" ")[-1]) or _snippet_for(
+                    doc, place.written.split(" ")[0]
+                )
+                detail = f"; tertulis '{ev['text'] if ev else place.written}'"
+                return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
+    return None
+
+
+def _required(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome | None:
+    """A required body named in the text (fuzzily, OCR confusions folded), a required
+    regex (on the text as read or folded), or the expected place after the issuing body."""
+    norm, folded = normalize(text), issuers.fold(text)
     for phrase in chk.require_any:
-        if _phrase_in(phrase, norm, chk.fuzzy):
+        if issuers.phrase_score(phrase, folded)[0] >= chk.fuzzy:
             ev = _snippet_for(doc, normalize(phrase).split(" ")[0]) or _snippet_for(
                 doc, normalize(phrase)
             )
@@ -172,11 +228,47 @@ def check_issuer(ctx: Context, doc: Document, chk: IssuerCheck) -> RequirementOu
                 True, evidence=[ev] if ev else [], notes=[f"Diterbitkan oleh {phrase}."]
             )
     for rx in chk.require_regex:
-        m = compile_rule(rx).search(norm)
+        m = compile_rule(rx).search(norm) or compile_rule(rx).search(folded)
         if m:
             ev = _snippet_for(doc, m.group(0))
             return RequirementOutcome(
                 True, evidence=[ev] if ev else [], notes=[f"Memuat '{m.group(0)}'."]
+            )
+    if chk.places is not None:
+        pl = chk.places
+        for place in issuers.judge_places(pl.pattern, pl.expect, folded, pl.same, pl.other):
+            if place.kind == "same":
+                ev = _snippet_for(doc, place.written.split(" ")[0])
+                return RequirementOutcome(
+                    True, evidence=[ev] if ev else [], notes=[f"Diterbitkan oleh {pl.expect[0]}."]
+                )
+    return None
+
+
+def check_issuer(ctx: Context, doc: Document, chk: IssuerCheck) -> RequirementOutcome:
+    """Forbidden body first (a defect), then a required one; neither found is a defect on a
+    text that reads well with nothing close to a required body, else a doubt (rules:
+    ``unclear``)."""
+    text = doc.text()
+    outcome = _forbidden(doc, chk, text) or _required(doc, chk, text)
+    if outcome is not None:
+        return outcome
+    if chk.unclear == "review":
+        folded = issuers.fold(text)
+        near = max((issuers.phrase_score(p, folded)[0] for p in chk.require_any), default=0)
+        unsure = chk.places is not None and any(
+            p.kind == "unsure"
+            for p in issuers.judge_places(
+                chk.places.pattern, chk.places.expect, folded, chk.places.same, chk.places.other
+            )
+        )
+        if near >= chk.near or unsure or issuers.text_is_poor(text):
+            return RequirementOutcome.undecided(
+                [
+                    "Penerbit dokumen tidak terbaca dengan pasti; periksa kop dan tanda tangan "
+                    "surat."
+                ],
+                head_evidence(doc, "kop surat"),
             )
     return RequirementOutcome(False, [_fill(chk.reason, "")])
 

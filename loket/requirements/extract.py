@@ -26,6 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, process
 
 from loket.common.saferegex import IGNORECASE, MULTILINE, RulePattern, SafePattern, compile_rule
+from loket.requirements.numbers import (
+    EDGE_JUNK,
+    nik_value,
+    nik_windows,
+    ocr_digits,
+    registration_value,
+)
 
 # --------------------------------------------------------------------------------------------
 # Dates
@@ -77,32 +84,6 @@ MONTHS: dict[str, int] = {
 }
 _LONG_MONTHS = [m for m in MONTHS if len(m) >= 5]
 
-# OCR confusions inside numbers
-_DIGIT_MAP = str.maketrans(
-    {
-        "O": "0",
-        "o": "0",
-        "D": "0",
-        "Q": "0",
-        "I": "1",
-        "l": "1",
-        "|": "1",
-        "i": "1",
-        "!": "1",
-        "L": "1",
-        "Z": "2",
-        "z": "2",
-        "S": "5",
-        "s": "5",
-        "B": "8",
-        "G": "6",
-        "b": "6",
-        "T": "7",
-        "g": "9",
-        "q": "9",
-    }
-)
-
 _NUM_DATE = re.compile(
     r"(?<![\d])(?P<d>[0-9OoIl|]{1,2})\s*[-/.]\s*(?P<m>[0-9OoIl|]{1,2})\s*[-/.]\s*"
     r"(?P<y>[0-9OoIl|]{4})(?![\d])"
@@ -111,11 +92,6 @@ _WORD_DATE = re.compile(
     r"(?<![\d])(?:(?P<d0>\d{2})\s+(?=\d))?(?P<d>[0-9OoIl|]{1,2})\s*[-/.,]?\s*(?P<m>[A-Za-z]{3,10})"
     r"\.?\s*[-/.,]?\s*(?P<y>[0-9OoIl|]{4})(?![\d])"
 )
-
-
-def ocr_digits(text: str) -> str:
-    """``text`` with letters that OCR confuses with digits turned into those digits."""
-    return text.translate(_DIGIT_MAP)
 
 
 def month_number(word: str, min_score: int = 80) -> int | None:
@@ -185,7 +161,7 @@ def normalize(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_fold(text).lower()).split())
 
 
-_EDGE_JUNK = " \t:;=|.,-_~'\"`“”‘’*+»«()[]{}—–?"
+_EDGE_JUNK = EDGE_JUNK  # (kept under its old name here)
 
 
 def clean_value(text: str) -> str:
@@ -230,6 +206,11 @@ class FieldSpec(_Strict):
         default_factory=list, description="validity: phrases meaning 'valid for life'"
     )
     canonical: Canonical | None = None
+    prefix: RulePattern | None = Field(
+        None,
+        description="digits: letters that may stand before the digits (e.g. '[A-Z]{2}' for "
+        "'QS 1234…'); such a value is the letters and the digits, without separators",
+    )
     lines: int = Field(1, ge=1, le=4, description="value may continue on following lines")
     min_length: int = Field(2, ge=0)
     max_length: int = Field(120, ge=1)
@@ -297,43 +278,30 @@ def parse_value(raw: str, spec: FieldSpec) -> object | None:
         for phrase in spec.lifetime:
             if compile_rule(phrase, IGNORECASE).search(raw):
                 return "lifetime"
-        return parse_date(raw)
+        return _end_date(raw)
     if kind == "date":
         return parse_date(raw)
     if kind == "place_date":
         hits = find_dates(raw)
         if not hits:
             return None
-        place = clean_value(raw[: hits[0].start])
-        place = re.sub(r"[^A-Za-z .'\-]", "", place).strip(" .-")
+        place = _place_before(raw[: hits[0].start])
         if len(place) < 2:
             return None
         return {"place": place, "date": hits[0].value}
     if kind == "nik":
-        value = _nik_value(raw)
+        value = nik_value(raw)
         if value is None or (spec.value and not compile_rule(spec.value).fullmatch(value)):
             return None
         return value
-    if kind in ("digits", "code"):
-        if kind == "code":
-            value = clean_value(raw).split(" ")[0] if raw.strip() else ""
-            value = value.strip(_EDGE_JUNK)
-        else:
-            value = re.sub(r"\s+", "", ocr_digits(clean_value(raw)))
-            value = re.sub(r"[^0-9\-]", "", value)
-            if spec.canonical is not None:
-                canonical = compile_rule(spec.canonical.pattern)
-                only = re.sub(r"\D", "", value)
-                if not canonical.fullmatch(only):
-                    # a ':' after the label is often read as a leading '1'
-                    if only[:1] == "1" and canonical.fullmatch(only[1:]):
-                        only = only[1:]
-                    else:
-                        return None
-                value = canonical.sub(spec.canonical.format, only)
+    if kind == "code":
+        value = clean_value(raw).split(" ")[0] if raw.strip() else ""
+        value = value.strip(_EDGE_JUNK)
         if spec.value and not compile_rule(spec.value).fullmatch(value):
             return None
         return value if len(value) >= spec.min_length else None
+    if kind == "digits":
+        return _digits_value(raw, spec)
     value = clean_value(re.sub(r"\s[|~`»«]+\s", " ", f" {raw} "))
     if spec.value and not compile_rule(spec.value, IGNORECASE).fullmatch(value):
         return None
@@ -346,61 +314,46 @@ def parse_value(raw: str, spec: FieldSpec) -> object | None:
     return value
 
 
-def _digitish(token: str) -> bool:
-    mapped = ocr_digits(token)
-    return sum(c.isdigit() for c in mapped) >= max(1, len(token) * 0.6)
+#: Words between a birth place and its date: "Pekanbaru, pada tanggal 12 …", a "Tanggal
+#: Lahir" label on the next line of a form ("Tempat Lahir : X / Tanggal Lahir : …").
+_PLACE_TAIL = re.compile(
+    r"(?:\n|\b(?:tanggal|tgl)\.?\s*lahir\b|\b(?:pada\s+)?(?:tanggal|tgl)\b\.?).*$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
-def _nik_date_ok(digits: str) -> bool:
-    day, month = int(digits[6:8]), int(digits[8:10])
-    return 1 <= month <= 12 and (1 <= day <= 31 or 41 <= day <= 71)
+def _place_before(text: str) -> str:
+    """The birth place in the text before the birth date."""
+    place = _PLACE_TAIL.sub("", text.strip(_EDGE_JUNK + "\n"))
+    place = clean_value(place)
+    return re.sub(r"[^A-Za-z .'\-]", "", place).strip(" .-")
 
 
-def nik_windows(raw: str, length: int = 16) -> list[str]:
-    """Every 16-digit window of the longest digit run in a line (a separator read as an
-    extra '1' makes 17 digits: which window is the NIK, the embedded birth date tells)."""
-    run = max(_digit_runs(raw), key=len, default="")
-    return [run[i : i + length] for i in range(len(run) - length + 1)]
+def _digits_value(raw: str, spec: FieldSpec) -> str | None:
+    """A number field (an STR number): see :func:`registration_value`."""
+    value = registration_value(
+        raw,
+        compile_rule(spec.canonical.pattern) if spec.canonical else None,
+        spec.canonical.format if spec.canonical else None,
+        compile_rule(spec.prefix) if spec.prefix else None,
+    )
+    if value is None or (spec.value and not compile_rule(spec.value).fullmatch(value)):
+        return None
+    return value if len(value) >= spec.min_length else None
 
 
-def _digit_runs(raw: str) -> list[str]:
-    tokens = re.split(r"[\s:;=|.,\-]+", clean_value(raw))
-    runs: list[str] = []
-    current = ""
-    for t in tokens:
-        if t and _digitish(t):
-            current += re.sub(r"\D", "", ocr_digits(t))
-        elif current:
-            runs.append(current)
-            current = ""
-    if current:
-        runs.append(current)
-    return runs
+_UNTIL = re.compile(r"\b(?:sampai|hingga|s\s*[./]\s*d|sd|until)\b", re.IGNORECASE)
 
 
-def _nik_value(raw: str, length: int = 16) -> str | None:
-    """The 16 NIK digits in a line: OCR letters inside digit groups fixed, junk around it
-    dropped, a separator read as an extra '1' removed (the embedded birth date decides)."""
-    tokens = re.split(r"[\s:;=|.,\-]+", clean_value(raw))
-    runs: list[str] = []
-    current = ""
-    for t in tokens:
-        if t and _digitish(t):
-            current += re.sub(r"\D", "", ocr_digits(t))
-        elif current:
-            runs.append(current)
-            current = ""
-    if current:
-        runs.append(current)
-    for run in runs:
-        if len(run) < length:
-            continue
-        options = [run[i : i + length] for i in range(len(run) - length + 1)]
-        for option in options:
-            if _nik_date_ok(option):
-                return option
-        return options[0]
-    return None
+def _end_date(raw: str) -> date | None:
+    """The date a validity ends: in a range ("1 Juli 2024 s.d. 1 Juli 2029") the date
+    after 'sampai/hingga/s.d.', otherwise the first date."""
+    hits = find_dates(raw)
+    if not hits:
+        return None
+    until = [m.end() for m in _UNTIL.finditer(raw)]
+    after = [h for h in hits if until and h.start >= until[-1]]
+    return (after or hits)[0].value
 
 
 def _name_value(value: str) -> str | None:
@@ -424,11 +377,18 @@ def _name_value(value: str) -> str | None:
 
 
 def _label_regex(label: str) -> SafePattern:
-    # label, optional separator junk, then the value up to the end of the line
+    """The label at the start of a line (after junk, or an item number: "1.", "a)"), the
+    separator, then the value up to the end of the line."""
     return compile_rule(
-        rf"^[^\w\n]{{0,6}}(?:{label})\b[ \t]*[:;=|.,]*[ \t]*(?P<value>[^\n]*)$",
+        rf"^[^\w\n]{{0,6}}(?:(?:\d{{1,2}}|[a-hA-H])[.)][ \t]*)?(?:{label})\b"
+        rf"(?P<sep>[ \t]*[:;=|.,]*[ \t]*)(?P<value>[^\n]*)$",
         IGNORECASE | MULTILINE,
     )
+
+
+#: After a label without a separator: more words, then the colon ("Nama Instansi : …"
+#: for the label "Nama") — another, longer label, whose value is not this field's.
+_LONGER_LABEL = re.compile(r"^[A-Za-z]{3,}(?:[ \t]+[A-Za-z]{2,}){0,2}[ \t]*[:;=]")
 
 
 def _continued(raw: str, text: str, end: int, more: int) -> str:
@@ -441,15 +401,40 @@ def _continued(raw: str, text: str, end: int, more: int) -> str:
     return raw
 
 
-def extract(spec: FieldSpec, pages: list[DocumentText]) -> list[Found]:
-    """Every value of one field in a document's pages, in page order."""
+def _regexes(spec: FieldSpec) -> list[SafePattern]:
     regexes: list[SafePattern] = []
     if spec.label:
         regexes.append(_label_regex(spec.label))
     regexes += [compile_rule(p, IGNORECASE | MULTILINE) for p in spec.patterns]
     if spec.type == "validity":
         regexes += [compile_rule(rf"(?P<value>{p})", IGNORECASE | MULTILINE) for p in spec.lifetime]
-    found: list[Found] = []
+    return regexes
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a field's label or pattern matched, and the raw text of its value."""
+
+    page: DocumentText
+    start: int  # of the value in the page text
+    raw: str
+
+    def line(self) -> str:
+        return _line_at(self.page.text, self.start)
+
+    def box(self) -> tuple[float, float, float, float]:
+        """The band of the page image the line is in, estimated from its place among the
+        page's lines (the text has no coordinates): a generous strip across the page."""
+        before = self.page.text[: self.start].count("\n")
+        total = max(self.page.text.count("\n") + 1, 1)
+        middle = (before + 0.5) / total
+        return (0.0, max(0.0, middle - 0.12), 1.0, min(1.0, middle + 0.12))
+
+
+def matches(spec: FieldSpec, pages: list[DocumentText]) -> list[Match]:
+    """Every place a field's label or patterns match, with the raw value (parsed or not)."""
+    regexes = _regexes(spec)
+    out: list[Match] = []
     seen: set[tuple[str, int, int]] = set()
     for page in pages:
         for rx in regexes:
@@ -457,8 +442,11 @@ def extract(spec: FieldSpec, pages: list[DocumentText]) -> list[Found]:
                 key = (page.file, page.page, m.start("value"))
                 if key in seen:
                     continue
+                seen.add(key)
                 raw = m.group("value")
                 if spec.label and rx is regexes[0]:
+                    if not re.search(r"[:;=]", m.group("sep")) and _LONGER_LABEL.match(raw):
+                        continue
                     # "Nama sc: : Rina" -> OCR scraps between the label and its colon;
                     # "Tempat Kerja 1 RS X" -> the colon itself read as '1'
                     raw = re.sub(r"^[^:;=\n]{1,4}[:;=]+\s*", "", raw)
@@ -466,20 +454,25 @@ def extract(spec: FieldSpec, pages: list[DocumentText]) -> list[Found]:
                         raw = re.sub(r"^[1lI|]\s+(?=\S)", "", raw)
                 if spec.lines > 1:
                     raw = _continued(raw, page.text, m.end("value"), spec.lines - 1)
-                value = parse_value(raw, spec)
-                if value is None:
-                    continue
-                seen.add(key)
-                extra = {"windows": nik_windows(raw)} if spec.type == "nik" else {}
-                found.append(
-                    Found(
-                        value,
-                        raw.strip(),
-                        page.file,
-                        page.page,
-                        _line_at(page.text, m.start("value")),
-                        page.source,
-                        extra,
-                    )
-                )
+                out.append(Match(page, m.start("value"), raw))
+    return out
+
+
+def extract(spec: FieldSpec, pages: list[DocumentText]) -> list[Found]:
+    """Every value of one field in a document's pages, in page order."""
+    found: list[Found] = []
+    lines: set[tuple[str, int, str, str]] = set()
+    for hit in matches(spec, pages):
+        value = parse_value(hit.raw, spec)
+        if value is None:
+            continue
+        once = (hit.page.file, hit.page.page, hit.line(), repr(value))
+        if once in lines:  # two patterns reading the same value on one line: one reading
+            continue
+        lines.add(once)
+        extra = {"windows": nik_windows(hit.raw)} if spec.type == "nik" else {}
+        page = hit.page
+        found.append(
+            Found(value, hit.raw.strip(), page.file, page.page, hit.line(), page.source, extra)
+        )
     return found

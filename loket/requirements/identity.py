@@ -120,6 +120,18 @@ def names_match(a: str, b: str, titles: Sequence[str] = (), min_score: float = 8
     return False
 
 
+def clear_name(name: str, titles: Sequence[str] = ()) -> bool:
+    """Whether a name reading is clear enough to say it is someone else's: words of letters
+    only (no digits or symbols inside a word), none of them an OCR scrap, and a whole name
+    (two words, or one of five letters or more)."""
+    if re.search(r"[^\w\s.,'\-]|\d", strip_titles(name, titles)):
+        return False
+    tokens = name_tokens(name, titles)
+    if not tokens or any(_scrap(t) for t in tokens):
+        return False
+    return len(tokens) >= 2 or len(tokens[0]) >= 5
+
+
 @dataclass(frozen=True)
 class NameHit:
     start: int  # token index

@@ -132,19 +132,28 @@ class _Check(_Strict):
     reason: str | None = Field(None, description="Indonesian sentence replacing the default")
 
 
+#: What a check says when the value it needs is not readable: a defect (``invalid``), nothing
+#: (``ok``), or ``review`` (perlu diperiksa petugas: the scan cannot decide).
+Unreadable = Literal["invalid", "ok", "review"]
+
+
 class SamePersonCheck(_Check):
     check: Literal["same_person"]
     field: str = "name"
+    unreadable: Literal["invalid", "review"] = Field(
+        "invalid", description="no name read and the applicant's name not in the text"
+    )
 
 
 class SameNikCheck(_Check):
     check: Literal["same_nik"]
     field: str = "nik"
-    unreadable: Literal["invalid", "ok"] = "invalid"
+    unreadable: Unreadable = "invalid"
 
 
 class NikValidCheck(_Check):
     check: Literal["nik_valid"]
+    unreadable: Literal["invalid", "review"] = "invalid"
 
 
 class LegalizedCheck(_Check):
@@ -155,7 +164,28 @@ class LegalizedCheck(_Check):
 class NotExpiredCheck(_Check):
     check: Literal["not_expired"]
     field: str = "valid_until"
-    unreadable: Literal["invalid", "ok"] = "invalid"
+    unreadable: Unreadable = "invalid"
+
+
+class PlaceRule(_Strict):
+    """Places named after an issuing body ("Dinas Kesehatan Kota <place>"), compared with
+    the expected ones: another place is a forbidden issuer, an unsure reading a doubt."""
+
+    pattern: RulePattern = Field(
+        description="regex with (?P<place>…) over the lower-case text without punctuation, "
+        "OCR confusions folded (0->o, 1/l->i, 5->s, 8->b, c->e, rn->m)"
+    )
+    expect: list[str] = Field(min_length=1)
+    same: int = Field(80, ge=50, le=100, description="similarity of an expected place")
+    other: int = Field(60, ge=0, le=100, description="below: clearly another place")
+
+    @model_validator(mode="after")
+    def _group(self) -> PlaceRule:
+        if "(?P<place>" not in self.pattern:
+            raise ValueError("a places pattern needs a named group (?P<place>...)")
+        if self.other > self.same:
+            raise ValueError("other must not be above same")
+        return self
 
 
 class IssuerCheck(_Check):
@@ -164,7 +194,15 @@ class IssuerCheck(_Check):
     require_regex: list[RulePattern] = Field(default_factory=list)
     forbid_any: list[str] = Field(default_factory=list)
     forbid_regex: list[RulePattern] = Field(default_factory=list)
-    fuzzy: int = Field(85, ge=50, le=100)
+    places: PlaceRule | None = None
+    fuzzy: int = Field(85, ge=50, le=100, description="similarity of a phrase, 0-100")
+    near: int = Field(
+        70, ge=0, le=100, description="a required phrase this similar: a doubt, not a defect"
+    )
+    unclear: Literal["invalid", "review"] = Field(
+        "invalid",
+        description="neither required nor forbidden found on a poor or near-miss reading",
+    )
 
     @model_validator(mode="after")
     def _sane(self) -> IssuerCheck:

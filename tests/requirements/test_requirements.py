@@ -262,8 +262,12 @@ def _line_of(path: Path, needle: str) -> int:
             "count: {min: 2, of: face, max_letters: 100}",
             "use one of the allowed",
         ),
-        ("- {check: nik_valid}", "- {check: nik_validty}", "use one of the allowed values"),
-        ("- {check: same_nik, field: nik}", "- {check: same_nik, field: nikk}", "no field 'nikk'"),
+        (
+            "- {check: nik_valid, unreadable: review}",
+            "- {check: nik_validty, unreadable: review}",
+            "use one of the allowed values",
+        ),
+        ("- {check: same_nik, field: nik,", "- {check: same_nik, field: nikk,", "no field 'nikk'"),
         ("    required: renewal", "    required: renewl", "use one of the allowed values"),
         (
             "      - {name: biru, low: 95, high: 125}",
