@@ -36,6 +36,9 @@ class PageReading:
     ink: float = 0.0
     skew: float = 0.0
     matched: tuple[str, ...] = ()
+    #: the best page types' scores (a few, highest first): how near the sorting came to the
+    #: other types, so that a required document not found can be told from one not recognised
+    scores: tuple[tuple[str, float], ...] = ()
     error: str | None = None
     error_id: str | None = None
     alasan: str | None = None
@@ -57,6 +60,8 @@ class PageReading:
             "skew": self.skew,
             "matched": list(self.matched),
         }
+        if self.scores:
+            entry["scores"] = dict(self.scores)
         if self.error:
             entry["error"] = self.error
             entry["error_id"] = self.error_id
@@ -81,11 +86,17 @@ class PageReading:
             ink=data.get("ink") or 0.0,
             skew=data.get("skew") or 0.0,
             matched=tuple(data.get("matched") or ()),
+            scores=tuple((str(k), float(v)) for k, v in (data.get("scores") or {}).items()),
             error=data.get("error"),
             error_id=data.get("error_id"),
             alasan=data.get("alasan"),
             reason=data.get("reason"),
         )
+
+    def score(self, doc_type: str) -> float:
+        """How near the page's text came to ``doc_type`` when it was sorted (0: not among
+        the best few)."""
+        return dict(self.scores).get(doc_type, 0.0)
 
 
 @dataclass(frozen=True)

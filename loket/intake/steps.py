@@ -491,8 +491,19 @@ def _page_reading(r: PageResult, c: ClassifiedPage, document: int) -> PageReadin
         ink=round(r.text.ink, 4) if r.text else 0.0,
         skew=r.text.skew if r.text else 0.0,
         matched=tuple(c.sort.matched),
+        scores=best_scores(c.sort.scores),
         **failure,
     )
+
+
+#: How many page types' scores ``pages.json`` keeps per page.
+KEPT_SCORES = 3
+
+
+def best_scores(scores: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    """The few highest positive scores of a page's sorting, highest first."""
+    ranked = sorted(((k, v) for k, v in scores.items() if v > 0), key=lambda kv: -kv[1])
+    return tuple((k, round(v, 2)) for k, v in ranked[:KEPT_SCORES])
 
 
 def finish(

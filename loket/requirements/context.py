@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from loket.intake import PagesDocument
 from loket.requirements.documents import Document, ImageFor
 from loket.requirements.extract import Found
 from loket.requirements.results import RequirementOutcome
@@ -24,3 +25,4 @@ class Context:
     ref_birth: date | None = None
     same_person: dict[str, RequirementOutcome] = field(default_factory=dict)
     ink: dict[tuple[str, int], Any] = field(default_factory=dict)  # page -> InkResult | None
+    pages: PagesDocument | None = None  # every page, for a document not found (missing.py)

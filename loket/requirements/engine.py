@@ -22,6 +22,7 @@ from loket.requirements.application_type import application_type
 from loket.requirements.checks import CHECKS, check_same_person
 from loket.requirements.context import Context
 from loket.requirements.documents import Document, ImageFor, extract_all, group_documents
+from loket.requirements.missing import candidates, unrecognised_outcome
 from loket.requirements.quality import apply_quality, quality_row, validate_rows
 from loket.requirements.reference import read_reference
 from loket.requirements.reread import reread_document
@@ -165,6 +166,12 @@ def _requirement_item(
             item["evidence"] = kind_ev
         return item
     if doc is None:
+        maybe = (
+            candidates(ctx.pages, req.document, req.label, ctx.rules.abstain) if ctx.pages else []
+        )
+        if maybe:
+            _settle(item, req, [unrecognised_outcome(maybe, req.label)])
+            return item
         item["status"] = Status.MISSING
         item["reasons"] = [f"{req.label} tidak ditemukan dalam berkas."]
         return item
@@ -190,7 +197,7 @@ def evaluate(
 ) -> tuple[dict[str, Any], Context]:
     """The checklist without the data-quality gate (see :func:`check_application`)."""
     docs = _read_documents(rules, pages_doc, image_for)
-    ctx = Context(rules, docs, image_for, received)
+    ctx = Context(rules, docs, image_for, received, pages=pages_doc)
     read_reference(ctx)
     # who each document is about, first: another person's document gives no applicant data
     for req in rules.requirements:

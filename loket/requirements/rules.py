@@ -28,6 +28,7 @@ from loket.common.rulesfile import load_model
 from loket.common.saferegex import RulePattern, checked_pattern
 from loket.requirements import identity as ident
 from loket.requirements.extract import FieldSpec
+from loket.requirements.missing import AbstainRule
 from loket.requirements.stamps import LegalizationRule
 
 
@@ -295,6 +296,7 @@ class ServiceRules(_Strict):
     applicant: dict[str, ApplicantField] = Field(default_factory=dict)
     requirements: list[Requirement] = Field(min_length=1)
     quality: QualityRule | None = None
+    abstain: AbstainRule = Field(default_factory=AbstainRule)
     letter: LetterRule
 
     @model_validator(mode="after")
