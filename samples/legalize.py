@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from .common import tgl, tgl_num
 from .docbase import Ctx
@@ -17,6 +17,7 @@ from .draw import (
     stamp_signature_mask,
 )
 from .letterbase import nip
+from .styles import HELDOUT
 
 LEGAL_INKS = ((25, 45, 150), (55, 30, 135), (80, 25, 120), (20, 60, 160))
 LEGAL_OFFICERS = (
@@ -32,6 +33,91 @@ LEGAL_OFFICERS = (
 # --------------------------------------------------------------------------------------------
 # Legalization
 # --------------------------------------------------------------------------------------------
+#: The stamp's heading words, by family. Offices word it in a few ways; the held-out family
+#: uses wordings the tuning family never shows.
+_WORDINGS_TUNING = (
+    ("TELAH DILEGALISIR", "SESUAI DENGAN ASLINYA"),
+    ("DILEGALISIR", "Telah dilegalisir sesuai dengan aslinya"),
+    ("SESUAI DENGAN ASLINYA",),
+    ("Telah dilegalisir sesuai dengan aslinya",),
+)
+_WORDINGS_HELDOUT = (
+    ("DILEGALISIR SESUAI ASLI",),
+    ("FOTOKOPI SESUAI", "DENGAN ASLINYA"),
+    ("TELAH DILEGALISIR",),
+    ("FOTOKOPI SESUAI DENGAN ASLINYA",),
+)
+
+
+def _angle(ctx: Ctx) -> float:
+    """The stamp's tilt: stamps are pressed by hand, at up to 20 degrees to the page."""
+    r = ctx.rng
+    if ctx.family == HELDOUT:
+        return r.choice((-1, 1)) * r.uniform(6, 20)
+    return r.uniform(-3.5, 3.5) if r.random() < 0.35 else r.uniform(-16, 16)
+
+
+def _lines(
+    ctx: Ctx, heading: tuple[str, ...], who: str, office: str, city: str
+) -> list[tuple[str, float, bool]]:
+    """Lines of the stamp: heading words, office and date, who signs, room for the signature,
+    the official's name and NIP."""
+    r = ctx.rng
+    date = ctx.before(5, 80)
+    when = tgl_num(date, "-") if r.random() < 0.6 else tgl(date)
+    lines = [(h, 12.0 if len(h) < 22 else 10.5, True) for h in heading]
+    if ctx.style_chance(tuning=0.3, heldout=0.6):
+        lines.append((office, 8.0, True))
+    lines += [(f"{city}, {when}", 8.5, False), (who, 8.5, False), ("", 8.5, False)]
+    lines += [
+        ("", 8.5, False),
+        (r.choice(LEGAL_OFFICERS), 8.5, True),
+        (f"NIP. {nip(r)}", 8.0, False),
+    ]
+    return lines
+
+
+def _oval(dpi: int, lines: list[tuple[str, float, bool]], family: str) -> Image.Image:
+    """Mask of an oval stamp: the stamp's lines inside an elliptic double rim."""
+    m = rect_stamp(dpi, lines, family=family, double=False, frame=False, pad_mm=9.0)
+    w, h = m.size
+    dr = ImageDraw.Draw(m)
+    lw = max(2, dpi // 80)
+    dr.ellipse([2, 2, w - 3, h - 3], outline=255, width=lw)
+    o = lw + max(3, dpi // 60)
+    dr.ellipse([2 + o, 2 + o, w - 3 - o, h - 3 - o], outline=255, width=max(1, lw // 2))
+    return m
+
+
+def _mask(
+    ctx: Ctx, lines: list[tuple[str, float, bool]], heading: tuple[str, ...], org: tuple[str, str]
+) -> tuple[Image.Image, str]:
+    """The stamp's mask in one of the family's shapes (and the shape's name)."""
+    r = ctx.rng
+    shape = ctx.style(
+        tuning=("frame", "frame", "double", "lines", "round"),
+        heldout=("frame", "oval", "round", "lines", "oval"),
+    )
+    fam = ctx.style(
+        tuning=("dejavu_sans", "liberation_sans", "dejavu_condensed"),
+        heldout=("liberation_serif", "dejavu_serif", "liberation_sans"),
+    )
+    if shape == "round":  # the words in the middle of a round seal, the office on the rim
+        words = " ".join(heading).upper().split()
+        inner: list[str] = []
+        for w in words:  # a few short lines, so that the words fit the seal's middle
+            if inner and len(inner[-1]) + len(w) < 12:
+                inner[-1] += f" {w}"
+            else:
+                inner.append(w)
+        return round_stamp(ctx.dpi, r, org[0], org[1], inner, r.uniform(34, 42), fam), shape
+    if shape == "oval":
+        return _oval(ctx.dpi, lines, fam), shape
+    return rect_stamp(
+        ctx.dpi, lines, family=fam, double=shape == "double", frame=shape != "lines"
+    ), shape
+
+
 def legalize(
     ctx: Ctx,
     img: Image.Image,
@@ -41,63 +127,33 @@ def legalize(
     city: str,
     region: tuple[float, float, float, float] | None = None,
 ) -> None:
-    """Wet legalization on a copy: rectangular 'DILEGALISIR' stamp, signature, round stamp.
+    """Wet legalization on a copy: a stamp with the legalisation words (frame, round seal,
+    oval or bare lines, tilted by hand, inked unevenly), a signature and a round office seal.
 
     region = (x0, y0, x1, y1) as fractions of the page where the block may go.
     """
     r = ctx.rng
-    dpi = ctx.dpi
     color = r.choice(LEGAL_INKS)
     pen = r.choice((PEN_BLUE, (30, 30, 60), color))
-    date = ctx.before(5, 80)
-    official = r.choice(LEGAL_OFFICERS)
-    style = r.choice(("box", "box", "lines"))
-    if style == "box":
-        lines = [
-            ("TELAH DILEGALISIR", 12.0, True),
-            ("SESUAI DENGAN ASLINYA", 11.0, True),
-            (f"{city}, {tgl_num(date, '-')}", 8.5, False),
-            (who, 8.5, False),
-            ("", 8.5, False),
-            ("", 8.5, False),
-            (official, 8.5, True),
-            (f"NIP. {nip(r)}", 8.0, False),
-        ]
-        if r.random() < 0.4:
-            lines[0] = ("DILEGALISIR", 13.0, True)
-            lines[1] = ("Telah dilegalisir sesuai dengan aslinya", 10.0, True)
-    else:
-        lines = [
-            ("Telah dilegalisir sesuai dengan aslinya", 11.0, True),
-            (f"{city}, {tgl(date)}", 8.5, False),
-            (who, 8.5, False),
-            ("", 8.5, False),
-            ("", 8.5, False),
-            (official, 8.5, True),
-            (f"NIP. {nip(r)}", 8.0, False),
-        ]
-    fam = r.choice(("dejavu_sans", "liberation_sans", "dejavu_condensed", "liberation_serif"))
-    m = rect_stamp(
-        dpi, lines, family=fam, double=style == "box" and r.random() < 0.6, frame=style == "box"
-    )
+    heading = ctx.style(tuning=_WORDINGS_TUNING, heldout=_WORDINGS_HELDOUT)
+    office = f"{org_top} {org_bottom}".strip()[:40]
+    lines = _lines(ctx, heading, who, office, city)
+    m, shape = _mask(ctx, lines, heading, (org_top, org_bottom))
     mw, mh = m.size
     cx, cy = find_spot(img, mw, mh, r, region or (0.03, 0.5, 0.97, 0.98))
-    angle = r.uniform(-3.5, 3.5)
-    apply_ink(
-        img,
-        ink_texture(
-            m.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True), r, 0.15, press=0.85
-        ),
-        (cx, cy),
-        color,
-        r.uniform(0.93, 1.0),
-    )
+    faded = ctx.style_chance(tuning=0.2, heldout=0.35)
+    strength, press = (r.uniform(0.35, 0.6), r.uniform(0.3, 0.6)) if faded else (0.15, 0.85)
+    opacity = r.uniform(0.6, 0.85) if faded else r.uniform(0.9, 1.0)
+    rotated = m.rotate(_angle(ctx), resample=Image.Resampling.BICUBIC, expand=True)
+    apply_ink(img, ink_texture(rotated, r, strength, press=press), (cx, cy), color, opacity)
     # handwritten signature in the empty lines
-    sig = stamp_signature_mask(dpi, r, w_mm=r.uniform(28, 40), h_mm=r.uniform(10, 13))
-    sy = cy + int(mh * (0.12 if style == "box" else 0.08))
+    sig = stamp_signature_mask(ctx.dpi, r, w_mm=r.uniform(28, 40), h_mm=r.uniform(10, 13))
+    sy = cy + int(mh * (0.12 if shape != "round" else 0.3))
     apply_ink(img, ink_texture(sig, r, 0.2), (cx + r.randint(-mw // 8, mw // 8), sy), pen, 0.95)
+    if shape == "round":
+        return
     # round institutional stamp over the lower left part (signature and name)
-    rs = round_stamp(dpi, r, org_top, org_bottom, None, diameter_mm=r.uniform(26, 32))
+    rs = round_stamp(ctx.dpi, r, org_top, org_bottom, None, diameter_mm=r.uniform(26, 32))
     apply_ink(
         img,
         rs,

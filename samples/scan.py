@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .styles import TUNING
+from .styles import HELDOUT, TUNING, chance
 
 
 @dataclass
@@ -28,9 +28,16 @@ class ScannerProfile:
     paper: tuple[int, int, int]
     light: float  # amplitude of uneven lighting (0..0.2)
     speckles: int  # dark dust dots per page
-    gray: bool  # greyscale scanner mode
+    mode: str  # colour mode: "colour", "grey" or "bw" (black-and-white, thresholded)
     bed: int  # grey level of the scanner lid/background around the sheet
     jpeg_quality: int
+    bw_level: int = 160  # black-and-white: grey level below which a pixel is black
+    dither: bool = False  # black-and-white: error-diffusion dithering instead of a threshold
+
+    @property
+    def gray(self) -> bool:
+        """No colour in the scan (greyscale or black-and-white)."""
+        return self.mode != "colour"
 
     @staticmethod
     def random(rng: random.Random, family: str = TUNING) -> ScannerProfile:
@@ -38,15 +45,23 @@ class ScannerProfile:
         tone = rng.choice(
             ((252, 250, 244), (248, 246, 238), (250, 250, 250), (244, 241, 230), (253, 252, 250))
         )
+        # offices scan in colour, greyscale or black-and-white (the mode the copier was left
+        # in); black-and-white loses the colour of a wet stamp and thins faint ink
+        mode = rng.choices(
+            ("colour", "grey", "bw"),
+            weights=(0.2, 0.45, 0.35) if family == HELDOUT else (0.6, 0.25, 0.15),
+        )[0]
         return ScannerProfile(
             noise=rng.uniform(2.0, 7.0),
             blur=rng.uniform(0.35, 0.9),
             paper=tone,
             light=rng.uniform(0.0, 0.12),
             speckles=rng.randint(10, 250),
-            gray=rng.random() < 0.2,
+            mode=mode,
             bed=rng.randint(215, 250),
             jpeg_quality=rng.randint(60, 90),
+            bw_level=rng.randint(120, 150) if family == HELDOUT else rng.randint(140, 175),
+            dither=mode == "bw" and chance(rng, family, tuning=0.1, heldout=0.25),
         )
 
 
@@ -95,7 +110,8 @@ def scan(
     bleed: Image.Image | None = None,
     holes: bool = False,
 ) -> Image.Image:
-    """Simulate a flatbed scan of a printed page; returns RGB (or L in grey mode)."""
+    """Simulate a flatbed scan of a printed page; returns RGB (or L in grey and black-and-white
+    modes)."""
     nr = np.random.default_rng(rng.getrandbits(32))
     a = np.asarray(img.convert("RGB"), dtype=np.float32)
     h, w = a.shape[:2]
@@ -151,6 +167,8 @@ def scan(
     # sensor noise
     sd = prof.noise * rng.uniform(0.7, 1.3)
     a += (nr.standard_normal((h, w), dtype=np.float32) * sd)[..., None]
+    if prof.mode == "colour":  # a colour sensor's channels are noisy each on its own
+        a += nr.standard_normal((h, w, 3), dtype=np.float32) * (sd * 0.5)
     # dust
     for _ in range(int(prof.speckles * rng.uniform(0.5, 1.5))):
         x, y = int(nr.integers(0, w)), int(nr.integers(0, h))
@@ -170,7 +188,17 @@ def scan(
     if rotation:
         out = np.ascontiguousarray(np.rot90(out, k=-(rotation // 90)))  # clockwise
     pil = Image.fromarray(out)
+    if prof.mode == "bw":
+        return black_and_white(pil, prof)
     return pil.convert("L") if prof.gray else pil
+
+
+def black_and_white(img: Image.Image, prof: ScannerProfile) -> Image.Image:
+    """A black-and-white scan (as L, 0 or 255): a fixed threshold, or error diffusion."""
+    gray = img.convert("L")
+    if prof.dither:
+        return gray.convert("1").convert("L")  # Floyd-Steinberg
+    return gray.point(lambda v: 0 if v < prof.bw_level else 255)
 
 
 def blank_page(
