@@ -139,9 +139,13 @@ def registration_value(
     """
     text = raw.strip(EDGE_JUNK)
     if prefix is not None:
-        m = prefix.match(text)
-        if m is not None:
-            run = _leading_digits(text[m.end() :])
+        # the letters, possibly after a ':' read as '1' ("1 QS 1234…"); letters read as
+        # digits ("0S" for "QS") make another digit count: no reading, not a guess
+        for start in (text, re.sub(r"^[1lI|!']+\s+", "", text)):
+            m = prefix.match(start)
+            if m is None:
+                continue
+            run = _leading_digits(start[m.end() :])
             if run and (digits is None or digits.fullmatch(run)):
                 return m.group(0) + run
     run = _leading_digits(text)

@@ -3,6 +3,7 @@ the vote that picks the value most readings agree on."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 
@@ -29,11 +30,21 @@ def values(doc: Document | None, path: str) -> list[tuple[object, Found]]:
     return out
 
 
+#: A registration number with a letter prefix ("QS12345678901234"): OCR reads round capitals
+#: as one another (Q, O, D), so their readings are one value in the vote, whose most
+#: frequent spelling wins.
+_PREFIXED = re.compile(r"^([A-Z]{2})(\d+)$")
+_ROUND = str.maketrans({"Q": "O", "D": "O", "C": "O", "G": "O"})
+
+
 def vote_key(value: object) -> str:
     """What the vote groups readings by: a date's ISO form, normalised text."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
+        m = _PREFIXED.match(value)
+        if m:
+            return m[1].translate(_ROUND) + m[2]
         return normalize(value)
     return str(value)
 
