@@ -51,7 +51,10 @@ def applicant_fields(ctx: Context) -> dict[str, Any]:
             # the most frequent spelling among the readings that agree (not ALL-CAPS)
             same = [str(v) for v, _ in cands if vote_key(v) == vote_key(value)]
             variant = ident.best_variant(same) or value
-            value = variant.title() if variant.isupper() and len(variant) > 3 else variant
+            # ALL-CAPS words (a card's place of birth) in title case; not a number with
+            # letters in it ("QS12345678901234")
+            words = variant.isupper() and len(variant) > 3 and not any(c.isdigit() for c in variant)
+            value = variant.title() if words else variant
         out[key] = as_text(value)
         evidence[key] = f
     ctx.applicant_evidence = evidence  # type: ignore[attr-defined]

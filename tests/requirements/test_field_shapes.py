@@ -348,3 +348,10 @@ def test_issuer_not_read_is_for_the_officer() -> None:
     got = cell(run(T.application(texts={rid: poor})), rid)
     assert got["status"] == "review", got
     assert got["evidence"][0]["box"] == [0.0, 0.0, 1.0, 0.3]
+
+
+def test_prefixed_str_number_is_the_applicants() -> None:
+    p = T.replace(T.Person(), str_number="QS 1234 5678 9012 34")
+    checklist = run(T.application(p))
+    assert checklist["applicant"]["str_number"] == "QS12345678901234"
+    assert checklist["verdict"] == "complete"
