@@ -1,66 +1,231 @@
 """The ``legalized`` check: is a copy (ijazah, STR) legalised with a wet-ink stamp? The stamp's
 words read by OCR, its coloured ink, or, on grey and black-and-white scans where colour is lost,
-a stamp-like region that cannot be read (then the cell goes to the officer for review)."""
+a stamp-like region that cannot be read (then the cell goes to the officer for review).
+
+Stamps are pressed by hand at up to some twenty degrees to the page, so the page's own OCR
+(made for level lines) often misses their words: the stamp-like regions are cut out, turned
+level and read again, a few small crops per page (rules ``legalization.stamps``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from loket.intake import PageReading
 from loket.requirements.context import Context
 from loket.requirements.documents import Document
 from loket.requirements.results import RequirementOutcome, page_evidence
 from loket.requirements.rules import LegalizedCheck
-from loket.requirements.stamps import find_ink, find_phrases
+from loket.requirements.stamps import (
+    InkResult,
+    LegalizationRule,
+    PhraseHit,
+    StampRegion,
+    StampRule,
+    find_ink,
+    find_phrases,
+    find_stamp_regions,
+    has_colour,
+)
+
+Box = tuple[float, float, float, float]
 
 
-def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> RequirementOutcome:
-    rule = chk.rule or ctx.rules.legalization
-    assert rule is not None
-    best: RequirementOutcome | None = None
-    for p in doc.pages:
-        texts = [t.text for t in doc.texts if t.file == p.file and t.page == p.page]
-        hits = find_phrases("\n".join(texts), rule.phrases, rule.fuzzy)
-        ink = None
-        key = (p.file, p.page)
-        if rule.decide != "text" and ctx.image_for is not None:
-            if key not in ctx.ink:
-                try:
-                    ctx.ink[key] = find_ink(ctx.image_for(*key), rule.ink)
-                except Exception:  # unreadable image: the wording alone decides
-                    ctx.ink[key] = None
-            ink = ctx.ink[key]
-        text_fired, ink_fired = bool(hits), bool(ink and ink.found)
-        passed = {
-            "any": text_fired or ink_fired,
-            "all": text_fired and ink_fired,
-            "text": text_fired,
-            "ink": ink_fired,
-        }[rule.decide]
-        evidence = [page_evidence(p, h.line) for h in hits[:2]]
-        if ink_fired and ink is not None:
-            evidence.append(page_evidence(p, f"[{ink.describe()}]"))
+@dataclass
+class StampReading:
+    """What the stamp regions of one page gave: words read (with the region's box, as
+    fractions of the page image) and the most stamp-like region when none read."""
+
+    colour: bool
+    hits: list[PhraseHit] = field(default_factory=list)
+    hit_box: Box | None = None
+    unread_box: Box | None = None
+    regions: int = 0
+    ocr_calls: int = 0
+
+
+def _page_box(box: tuple[int, int, int, int], shape: tuple[int, ...], rotation: int) -> Box:
+    """A box on the upright page as fractions of the stored (possibly turned) page image."""
+    h, w = shape[:2]
+    x0, y0, x1, y1 = box[0] / w, box[1] / h, box[2] / w, box[3] / h
+    corners = {
+        0: (x0, y0, x1, y1),
+        90: (1 - y1, x0, 1 - y0, x1),
+        180: (1 - x1, 1 - y1, 1 - x0, 1 - y0),
+        270: (y0, 1 - x1, y1, 1 - x0),
+    }[rotation % 360]
+    return tuple(min(1.0, max(0.0, v)) for v in corners)  # type: ignore[return-value]
+
+
+def level_crop(gray: np.ndarray, region: StampRegion, rule: StampRule) -> np.ndarray:
+    """The region cut out with a margin, turned level and made black on white for OCR (a
+    dithered black-and-white scan is smoothed first, so its dots make strokes again)."""
+    h, w = gray.shape
+    x0, y0, x1, y1 = region.box
+    m = int(0.06 * max(x1 - x0, y1 - y0))
+    cut = gray[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)]
+    if rule.scale != 1.0:
+        cut = cv2.resize(cut, None, fx=rule.scale, fy=rule.scale, interpolation=cv2.INTER_CUBIC)
+    cut = cv2.GaussianBlur(cut, (3, 3), 0)
+    ch, cw = cut.shape
+    cos, sin = abs(np.cos(np.radians(region.angle))), abs(np.sin(np.radians(region.angle)))
+    side_w, side_h = int(cw * cos + ch * sin), int(cw * sin + ch * cos)
+    mat = cv2.getRotationMatrix2D((cw / 2, ch / 2), region.angle, 1.0)
+    mat[0, 2] += (side_w - cw) / 2
+    mat[1, 2] += (side_h - ch) / 2
+    level = cv2.warpAffine(cut, mat, (side_w, side_h), flags=cv2.INTER_LINEAR, borderValue=(255,))
+    return cv2.threshold(level, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+
+
+def _ocr(image: np.ndarray, psm: int) -> str:
+    from loket.intake import tesseract_text
+
+    return tesseract_text(image, psm, "ind+eng")
+
+
+def read_stamps(
+    image: Image.Image, rotation: int, skew: float, rule: LegalizationRule
+) -> StampReading:
+    """Find the page's stamp-like regions and read their words, a bounded number of crops."""
+    from loket.intake import deskew, rotate_upright
+
+    st = rule.stamps
+    reading = StampReading(has_colour(image, st.colour_chroma))
+    gray = deskew(rotate_upright(np.asarray(image.convert("L")), rotation), skew)
+    regions = find_stamp_regions(gray, st)
+    reading.regions = len(regions)
+    chosen = [r for r in regions if r.stamp_like][: st.max_regions]
+    crops = [(_page_box(r.box, gray.shape, rotation), level_crop(gray, r, st)) for r in chosen]
+    if crops:
+        reading.unread_box = crops[0][0]
+    for psm in st.psm:  # every region in the first mode before the next mode
+        for box, crop in crops:
+            if reading.ocr_calls >= st.max_ocr:
+                return reading
+            reading.ocr_calls += 1
+            hits = find_phrases(_ocr(crop, psm), rule.phrases, rule.fuzzy)
+            if hits:
+                reading.hits, reading.hit_box = hits, box
+                return reading
+    return reading
+
+
+# --------------------------------------------------------------------------------------------
+# The check
+# --------------------------------------------------------------------------------------------
+#: ``Context.ink`` keeps a page's stamp reading under its file name with this suffix.
+_STAMPS = "#stamps"
+#: Reason of a cell the officer decides: the scan lost the colour and the words did not read.
+GREY_REASON = (
+    "Cap legalisir pada {label} tidak dapat dipastikan pada pindaian hitam-putih/abu-abu; "
+    "periksa berkas asli."
+)
+
+
+@dataclass
+class _PageOutcome:
+    status: str  # ok | review | invalid
+    evidence: list[dict[str, Any]]
+    notes: list[str]
+
+
+def _ink(ctx: Context, key: tuple[str, int], rule: LegalizationRule) -> InkResult | None:
+    if rule.decide == "text" or ctx.image_for is None:
+        return None
+    if key not in ctx.ink:
+        try:
+            ctx.ink[key] = find_ink(ctx.image_for(*key), rule.ink)
+        except Exception:  # unreadable image: the wording alone decides
+            ctx.ink[key] = None
+    return ctx.ink[key]
+
+
+def _stamps(ctx: Context, p: PageReading, rule: LegalizationRule) -> StampReading | None:
+    key = (p.file + _STAMPS, p.page)
+    if ctx.image_for is None:
+        return None
+    if key not in ctx.ink:
+        try:
+            image = ctx.image_for(p.file, p.page)
+            ctx.ink[key] = read_stamps(image, p.rotation, p.skew, rule)
+        except Exception:  # unreadable image or OCR failure: the page's text decides
+            ctx.ink[key] = None
+    return ctx.ink[key]
+
+
+def _page(ctx: Context, doc: Document, p: PageReading, rule: LegalizationRule) -> _PageOutcome:
+    """One page's outcome: ok (words or ink), review (grey scan, stamp not readable) or
+    invalid (nothing of a legalisation)."""
+    texts = [t.text for t in doc.texts if t.file == p.file and t.page == p.page]
+    hits = find_phrases("\n".join(texts), rule.phrases, rule.fuzzy)
+    ink = _ink(ctx, (p.file, p.page), rule)
+    text_fired, ink_fired = bool(hits), bool(ink and ink.found)
+    reading = None
+    if not text_fired and rule.decide != "ink" and not (rule.decide == "any" and ink_fired):
+        reading = _stamps(ctx, p, rule)  # the stamp's words, read from its turned crop
+        text_fired = bool(reading and reading.hits)
+    passed = {
+        "any": text_fired or ink_fired,
+        "all": text_fired and ink_fired,
+        "text": text_fired,
+        "ink": ink_fired,
+    }[rule.decide]
+    evidence = [page_evidence(p, h.line) for h in hits[:2]]
+    if reading and reading.hits:
+        evidence += [page_evidence(p, h.line, box=reading.hit_box) for h in reading.hits[:2]]
+    if ink_fired and ink is not None:
+        evidence.append(page_evidence(p, f"[{ink.describe()}]"))
+    if passed:
         fired = [
             s
             for s, on in (("tulisan cap legalisir", text_fired), ("tinta cap berwarna", ink_fired))
             if on
         ]
-        if passed:
-            return RequirementOutcome(
-                True,
-                evidence=evidence,
-                notes=[f"Legalisir basah terdeteksi: {' dan '.join(fired)}."],
-            )
-        if best is None or len(evidence) > len(best.evidence):
-            miss = []
-            if not text_fired:
-                miss.append("tulisan 'dilegalisir'/'sesuai dengan aslinya'")
-            if not ink_fired:
-                miss.append("cap tinta berwarna (biru/ungu)")
-            best = RequirementOutcome(False, [], evidence, notes=miss)
-    label = doc.doc_type
+        return _PageOutcome("ok", evidence, [f"Legalisir basah terdeteksi: {' dan '.join(fired)}."])
+    if reading is not None and not reading.colour:
+        if reading.unread_box is not None:
+            note = "[cap tanpa tulisan legalisir yang terbaca; warna tinta tidak terlihat]"
+            return _PageOutcome("review", [page_evidence(p, note, box=reading.unread_box)], [])
+        if rule.stamps.no_region == "review":
+            return _PageOutcome("review", [page_evidence(p, "[pindaian tanpa warna]")], [])
+    miss = []
+    if not text_fired:
+        miss.append("tulisan 'dilegalisir'/'sesuai dengan aslinya'")
+    if not ink_fired:
+        miss.append("cap tinta berwarna (biru/ungu)")
+    return _PageOutcome("invalid", evidence, miss)
+
+
+def _label(ctx: Context, doc: Document) -> str:
     for r in ctx.rules.requirements:
         if r.document == doc.doc_type:
-            label = r.label.split(" yang ")[0].lower()
+            return r.label.split(" yang ")[0].lower()
+    return doc.doc_type
+
+
+def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> RequirementOutcome:
+    """Legalised if a page shows the stamp's words or its coloured ink; for the officer when
+    a scan without colour shows a stamp whose words do not read; else not legalised."""
+    rule = chk.rule or ctx.rules.legalization
+    assert rule is not None
+    outcomes = []
+    for p in doc.pages:
+        out = _page(ctx, doc, p, rule)
+        if out.status == "ok":
+            return RequirementOutcome(True, evidence=out.evidence, notes=out.notes)
+        outcomes.append(out)
+    review = [o for o in outcomes if o.status == "review"]
+    if review:
+        reason = GREY_REASON.format(label=_label(ctx, doc))
+        return RequirementOutcome.undecided([reason], [e for o in review for e in o.evidence])
+    best = max(outcomes, key=lambda o: len(o.evidence), default=None)
     miss = best.notes if best else []
     reason = chk.reason or (
-        f"Tidak ditemukan legalisir basah pada {label} (tidak ada {' maupun '.join(miss)})."
+        f"Tidak ditemukan legalisir basah pada {_label(ctx, doc)} "
+        f"(tidak ada {' maupun '.join(miss)})."
     )
     return RequirementOutcome(False, [reason], best.evidence if best else [])

@@ -1,12 +1,16 @@
-"""Wet-ink legalization stamps on copies: two independent signals.
+"""Wet-ink legalization stamps on copies: three signals.
 
 * wording: the stamp's words ("dilegalisir", "sesuai dengan aslinya") in the page's OCR
   text, matched fuzzily (stamp text is often read with a few wrong letters);
 * ink: blue/violet stamp-pad ink in the page image (OpenCV HSV mask). A photocopy is grey,
   so coloured ink on a copy was put there by hand, after copying: a wet stamp or signature.
-  Blobs are grouped, and only a group as large as a stamp counts (a pen tick does not).
+  Blobs are grouped, and only a group as large as a stamp counts (a pen tick does not);
+* regions: stamps found by shape, whatever the colour (a greyscale or black-and-white scan
+  has none): blocks of ink the size of a stamp that are framed (rectangle, oval, round seal)
+  or tilted against the body text, as a stamp pressed by hand is. Their words are read
+  from the crop turned upright (:mod:`loket.requirements.legalization`).
 
-Which hues, how saturated and how large are the rules file's (``legalization.ink``).
+Which hues, how saturated, how large and how tilted are the rules file's (``legalization``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -55,6 +60,51 @@ class InkRule(_Strict):
     )
 
 
+class StampRule(_Strict):
+    """Finding stamps by shape and reading their words (``legalization.stamps``)."""
+
+    work_width: int = Field(
+        1000, ge=300, le=4000, description="page width in px regions are found at"
+    )
+    join: float = Field(0.01, gt=0, le=0.05, description="gap (fraction of width) joining ink")
+    min_size: float = Field(0.1, gt=0, lt=1, description="stamp: longer side ≥ this x width")
+    max_size: float = Field(0.6, gt=0, le=1, description="stamp: longer side ≤ this x width")
+    max_angle: float = Field(25.0, ge=0, le=45, description="stamps are tried up to ± this")
+    angle_step: float = Field(1.0, gt=0, le=10, description="degrees between tried angles")
+    tilted: float = Field(2.0, ge=0, le=20, description="a block tilted more is no body text")
+    tilt_gain: float = Field(
+        1.5, ge=1, le=10, description="a block's lines this much sharper turned: tilted"
+    )
+    max_regions: int = Field(3, ge=1, le=10, description="regions read per page, best first")
+    max_ocr: int = Field(5, ge=1, le=20, description="tesseract calls per page at most")
+    psm: list[int] = Field([6, 11], min_length=1, description="page modes tried on a crop")
+    scale: float = Field(1.5, ge=0.5, le=4, description="crop enlarged this much for OCR")
+    colour_chroma: int = Field(4, ge=1, le=100, description="channel spread that is colour")
+    no_region: Literal["review", "invalid"] = Field(
+        "review", description="grey scan, no words, no stamp-like region: review or invalid"
+    )
+
+    @model_validator(mode="after")
+    def _sane(self) -> StampRule:
+        if self.min_size >= self.max_size:
+            raise ValueError(
+                f"stamps.min_size ({self.min_size}) must be below stamps.max_size "
+                f"({self.max_size}): lower min_size or raise max_size"
+            )
+        if self.angle_step > self.max_angle > 0:
+            raise ValueError(
+                f"stamps.angle_step ({self.angle_step}) is larger than stamps.max_angle "
+                f"({self.max_angle}): use a step of at most max_angle (e.g. 1 or 2 degrees)"
+            )
+        bad = [p for p in self.psm if p not in (3, 4, 6, 7, 11, 12)]
+        if bad:
+            raise ValueError(
+                f"stamps.psm {bad} are not tesseract page modes for a crop: use 6 (a block), "
+                "11 (sparse text), 3, 4, 7 or 12"
+            )
+        return self
+
+
 class LegalizationRule(_Strict):
     """How a legalized copy is recognised; ``decide``: which signals must fire."""
 
@@ -62,6 +112,7 @@ class LegalizationRule(_Strict):
     fuzzy: int = Field(80, ge=50, le=100)
     ink: InkRule
     decide: str = Field("any", pattern="^(any|all|text|ink)$")
+    stamps: StampRule = Field(default_factory=StampRule)
 
 
 @dataclass(frozen=True)
@@ -163,8 +214,12 @@ def find_phrases(text: str, phrases: list[str], fuzzy: int) -> list[PhraseHit]:
                 continue
             if target in norm:
                 score = 100.0
-            elif len(target) >= 8 and len(norm) >= len(target) * 0.6:
+            elif len(target) >= 8 and len(norm) >= len(target):
                 score = fuzz.partial_ratio(target, norm)
+            elif len(target) >= 8 and len(norm) >= len(target) * 0.6:
+                # a line shorter than the phrase: the whole phrase must be like it ("dengan
+                # ini" is not "dengan aslinya" with letters lost)
+                score = fuzz.ratio(target, norm)
             else:
                 continue
             if score >= fuzzy and (best is None or score > best.score):
@@ -176,3 +231,233 @@ def find_phrases(text: str, phrases: list[str], fuzzy: int) -> list[PhraseHit]:
 
 def has_words(text: str, pattern: str) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Stamps by shape: regions of a page whatever the colour of the scan
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StampRegion:
+    """A block of ink that may be a stamp, in the upright page's pixels.
+
+    ``angle``: degrees (counter-clockwise positive, as :func:`cv2.getRotationMatrix2D` takes
+    them) that turn its lines level; ``framed``: inside a closed outline (frame, oval, seal)."""
+
+    box: tuple[int, int, int, int]  # left, top, right, bottom
+    angle: float
+    framed: bool
+    tilted: bool
+
+    @property
+    def stamp_like(self) -> bool:
+        """Framed or tilted against the body text: where a hand-pressed stamp's words are."""
+        return self.framed or self.tilted
+
+    @property
+    def score(self) -> float:
+        """Order of reading: tilted blocks (text pressed by hand) first, then framed ones."""
+        return 2.0 * self.tilted + 1.0 * self.framed + abs(self.angle) / 45
+
+
+def has_colour(image: Image.Image, chroma: int) -> bool:
+    """Whether the scan kept colour: a greyscale or black-and-white scan has every pixel's
+    channels equal, so a stamp's blue cannot be told from a photocopy's grey."""
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
+        return False
+    rgb = np.asarray(image.convert("RGB"))
+    step = max(1, max(rgb.shape[:2]) // 600)  # every few pixels, not averaged: noise stays
+    a = rgb[::step, ::step].astype(np.int16)
+    spread = a.max(axis=2) - a.min(axis=2)
+    return float(np.percentile(spread, 99)) >= chroma
+
+
+def ink_map(gray: np.ndarray) -> np.ndarray:
+    """Ink (1) against the local paper (0): an adaptive threshold, so faded stamp ink and a
+    dithered black-and-white scan count as well as toner."""
+    block = max(15, (min(gray.shape) // 30) | 1)
+    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
+    mask = cv2.adaptiveThreshold(
+        smooth, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 18
+    )
+    return mask.astype(np.uint8)
+
+
+def text_angle(mask: np.ndarray, limit: float, step: float) -> tuple[float, float]:
+    """The angle that levels the lines of a block of ink (projection profiles, as the page's
+    own deskew does, but over a stamp's range of angles), and how much sharper its lines are
+    at that angle than level (a block of level text gains nothing from turning)."""
+    h, w = mask.shape
+    f = min(1.0, 220 / max(h, w))
+    small = cv2.resize(mask * 255, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    side = int(np.hypot(*small.shape)) + 2
+    pad = np.zeros((side, side), np.uint8)
+    y0, x0 = (side - small.shape[0]) // 2, (side - small.shape[1]) // 2
+    pad[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] = small
+    centre = (side / 2, side / 2)
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        turned = cv2.warpAffine(pad, m, (side, side), flags=cv2.INTER_LINEAR)
+        profile = turned.sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(profile)).sum())
+
+    angles = np.arange(-limit, limit + step / 2, step) if limit > 0 else np.zeros(1)
+    scores = {float(a): sharpness(float(a)) for a in angles}
+    best = max(scores, key=lambda a: (scores[a], -abs(a)))
+    return best, scores[best] / max(sharpness(0.0), 1.0)
+
+
+def _framed(ink: np.ndarray) -> bool:
+    """A closed outline around most of the block (rectangle, oval, round seal), with light
+    ink inside it (a photo is dark all over)."""
+    contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return False
+    big = max(contours, key=cv2.contourArea)
+    h, w = ink.shape
+    area = cv2.contourArea(cv2.convexHull(big))
+    if area < 0.45 * w * h:
+        return False
+    inside = np.zeros_like(ink)
+    cv2.drawContours(inside, [big], -1, 1, thickness=-1)
+    density = float(ink[inside > 0].mean()) if inside.any() else 1.0
+    return density < 0.45
+
+
+def _pictures(small: np.ndarray) -> np.ndarray:
+    """Photos and other dark areas (1): ink there is no stamp, and a photo beside a stamp
+    would join it into one block."""
+    k = max(5, int(0.02 * small.shape[1]) | 1)
+    mean = cv2.blur(small, (k, k))
+    dark = (mean < 130).astype(np.uint8)
+    return cv2.dilate(dark, np.ones((k // 2 + 1, k // 2 + 1), np.uint8))
+
+
+def _candidates(ink: np.ndarray, rule: StampRule) -> list[tuple[int, int, int, int]]:
+    """Boxes (work pixels) of closed outlines and of joined blocks of ink of a stamp's size."""
+    sw = ink.shape[1]
+    lo, hi = rule.min_size * sw, rule.max_size * sw
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes = []
+    for c in contours:
+        x, y, bw, bh = cv2.boundingRect(c)
+        if lo <= max(bw, bh) <= hi and min(bw, bh) >= 0.4 * lo:
+            boxes.append((x, y, x + bw, y + bh))
+    gap = max(2, int(rule.join * sw))
+    joined = cv2.dilate(ink, np.ones((gap * 3 // 2, gap), np.uint8))  # lines sit apart
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+    for i in range(1, n):
+        x, y, bw, bh, _ = (int(v) for v in stats[i])
+        if lo <= max(bw, bh) <= hi and min(bw, bh) >= 0.4 * lo:
+            boxes.append((x, y, x + bw, y + bh))
+    kept: list[tuple[int, int, int, int]] = []
+    for b in sorted(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1])):
+        if not any(_overlap(b, k) > 0.6 for k in kept):
+            kept.append(b)
+    return kept
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """Intersection over the smaller box's area."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h / max(small, 1)
+
+
+def _tilted_lines(ink: np.ndarray, rule: StampRule) -> list[tuple[tuple[int, ...], float]]:
+    """Lines of text at a slant (box, levelling angle): letters joined into lines, each
+    line's slant from its second moments. Body text, once the page is deskewed, is level."""
+    sw = ink.shape[1]
+    k = max(2, int(0.005 * sw))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3 * k, k))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(ink, kernel))
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _ = (int(v) for v in stats[i])
+        if not 0.05 * sw <= max(w, h) <= rule.max_size * sw:
+            continue
+        m = cv2.moments((labels[y : y + h, x : x + w] == i).astype(np.uint8), binaryImage=True)
+        a, b, c = m["mu20"], m["mu02"], m["mu11"]
+        spread = np.sqrt(max(((a - b) / 2) ** 2 + c * c, 0.0))
+        long, short = (a + b) / 2 + spread, (a + b) / 2 - spread
+        if short <= 0 or long < 16 * short:  # not a line: four times as long as high
+            continue
+        if np.sqrt(short / max(m["m00"], 1)) > 0.008 * sw:  # two rows run together
+            continue
+        angle = float(np.degrees(0.5 * np.arctan2(2 * c, a - b)))
+        if rule.tilted <= abs(angle) <= rule.max_angle:
+            out.append(((x, y, x + w, y + h), angle))
+    return out
+
+
+def _stamp_blocks(
+    lines: list[tuple[tuple[int, ...], float]], width: int
+) -> list[tuple[tuple[int, ...], float]]:
+    """Tilted lines grouped into blocks (box, median angle): lines at one slant, close by;
+    a lone line only if long (a stamp's heading), so that a signature stroke is seldom one."""
+    groups: list[list[int]] = []
+    for i, (box, angle) in enumerate(lines):
+        reach = max(box[3] - box[1], 10)
+        near = [
+            g
+            for g in groups
+            if any(
+                abs(lines[j][1] - angle) <= 6 and _overlap(_grow(lines[j][0], reach), box) > 0
+                for j in g
+            )
+        ]
+        merged = [i] + [j for g in near for j in g]
+        groups = [g for g in groups if g not in near] + [merged]
+    blocks = []
+    for g in groups:
+        boxes = [lines[j][0] for j in g]
+        if len(g) < 2 and boxes[0][2] - boxes[0][0] < 0.12 * width:
+            continue
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes))
+        box += (max(b[2] for b in boxes), max(b[3] for b in boxes))
+        pad = max(b[3] - b[1] for b in boxes) // 2
+        blocks.append((_grow(box, pad), float(np.median([lines[j][1] for j in g]))))
+    return blocks
+
+
+def _grow(box: tuple[int, ...], by: int) -> tuple[int, int, int, int]:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
+    """Blocks of ink the size of a stamp on an upright page, best candidates first (boxes in
+    the page's pixels): closed outlines, blocks of ink and groups of tilted lines. Long
+    straight rules, page borders and photos are left out first, so that a stamp pressed
+    over a line or beside a photo stays a block of its own."""
+    w = gray.shape[1]
+    f = min(1.0, rule.work_width / w)
+    small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
+    ink = ink_map(small)
+    long = max(15, int(0.08 * small.shape[1]))
+    lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, long), np.uint8))
+    lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((long, 1), np.uint8))
+    ink &= (1 - lines) & (1 - _pictures(small))
+    found = []
+    slanted = _tilted_lines(ink, rule)
+    blocks = _stamp_blocks(slanted, ink.shape[1])
+    for (x0, y0, x1, y1), angle in blocks:
+        box = (int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f))
+        found.append(StampRegion(box, angle, False, True))
+    for x0, y0, x1, y1 in _candidates(ink, rule):
+        if any(_overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in blocks):
+            continue
+        block = ink[y0:y1, x0:x1]
+        angle, gain = text_angle(block, rule.max_angle, rule.angle_step)
+        box = (int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f))
+        # tilted where its lines are much sharper turned, or slanted lines confirm it (a
+        # ruled table's remains can fool the block's profile a little)
+        tilted = abs(angle) >= rule.tilted and (
+            gain >= rule.tilt_gain
+            or any(abs(a - angle) <= 4 and _overlap((x0, y0, x1, y1), b) > 0.5 for b, a in slanted)
+        )
+        found.append(StampRegion(box, angle, _framed(block), tilted))
+    return sorted(found, key=lambda r: -r.score)

@@ -1,0 +1,176 @@
+"""Legalisation stamps read whatever the scan's colour mode: the rules' ``stamps`` schema, the
+stamp region finder, and generated ijazah/STR copies (samples renderers and scanner) read
+through real tesseract in colour, greyscale and black-and-white."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+from pydantic import ValidationError
+
+import samples.legalize as legalize_mod
+from loket.intake import PagesDocument
+from loket.requirements.context import Context
+from loket.requirements.documents import group_documents
+from loket.requirements.legalization import _page_box, check_legalized
+from loket.requirements.rules import LegalizedCheck, load_service_rules
+from loket.requirements.stamps import StampRule, find_stamp_regions, has_colour
+from samples.applicant import make_applicant
+from samples.docbase import Ctx
+from samples.draw import apply_ink, rect_stamp
+from samples.generator import RENDERERS
+from samples.scan import ScannerProfile, scan
+
+RULES = Path(__file__).resolve().parents[2] / "rules" / "izin-kerja-radiografer.yaml"
+RECEIVED = dt.date(2026, 3, 2)
+
+
+# --------------------------------------------------------------------------------------------
+# Schema
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("settings", "fix"),
+    [
+        ({"min_size": 0.5, "max_size": 0.3}, "lower min_size or raise max_size"),
+        ({"max_angle": 5, "angle_step": 8}, "use a step of at most max_angle"),
+        ({"psm": [6, 13]}, "use 6 (a block), 11 (sparse text)"),
+    ],
+)
+def test_stamp_rule_errors_name_the_fix(settings: dict[str, Any], fix: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        StampRule(**settings)
+    assert fix in str(err.value)
+
+
+def test_rules_file_sets_the_stamp_search() -> None:
+    rule = load_service_rules(RULES).legalization
+    assert rule is not None
+    assert rule.stamps.max_angle >= 20  # stamps are pressed at up to ±20°
+    assert rule.stamps.max_ocr <= 6  # a bounded number of crops per page
+
+
+# --------------------------------------------------------------------------------------------
+# Region finder and colour detection (unit)
+# --------------------------------------------------------------------------------------------
+def _body_page(rng: random.Random) -> Image.Image:
+    """An A4 page at 200 dpi with level lines of body text (samples' stamp font drawer)."""
+    page = Image.new("L", (1654, 2339), 240)
+    text = [("Dengan ini menyatakan bahwa yang bersangkutan telah lulus", 11.0, False)] * 12
+    body = rect_stamp(200, text, frame=False, double=False)
+    apply_ink(page, body, (827, 700), (20, 20, 20), 1.0)
+    return page
+
+
+def _stamp_mask() -> Image.Image:
+    lines = [("TELAH DILEGALISIR", 12.0, True), ("SESUAI DENGAN ASLINYA", 11.0, True)]
+    lines += [("Pekanbaru, 12-02-2026", 8.5, False), ("Kepala Dinas Kesehatan,", 8.5, False)]
+    return rect_stamp(200, lines)
+
+
+@pytest.mark.parametrize("angle", [-18.0, -9.0, 12.0, 20.0])
+def test_tilted_stamp_is_found_with_its_angle(angle: float) -> None:
+    page = _body_page(random.Random(1))
+    mask = _stamp_mask().rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+    apply_ink(page, mask, (900, 1800), (60, 60, 60), 0.9)
+    regions = [r for r in find_stamp_regions(np.asarray(page), StampRule()) if r.stamp_like]
+    assert regions
+    best = regions[0]
+    x0, y0, x1, y1 = best.box
+    assert x0 < 900 < x1 and y0 < 1800 < y1
+    assert abs(best.angle + angle) <= 3  # the angle that levels it turns the other way
+
+
+def test_level_body_text_is_no_stamp() -> None:
+    page = np.asarray(_body_page(random.Random(2)))
+    assert not [r for r in find_stamp_regions(page, StampRule()) if r.stamp_like]
+
+
+def test_colour_is_told_from_grey_scans() -> None:
+    rng = np.random.default_rng(3)
+    grey = Image.fromarray(np.full((300, 200), 230, np.uint8))
+    assert not has_colour(grey, 6)
+    assert not has_colour(grey.convert("RGB"), 6)
+    noisy = np.full((300, 200, 3), 230.0) + rng.normal(0, 4, (300, 200, 3))
+    assert has_colour(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), 6)
+
+
+def test_boxes_follow_the_page_turn() -> None:
+    shape = (100, 200)  # upright page: 200 wide, 100 high
+    box = (20, 10, 60, 30)
+    assert _page_box(box, shape, 0) == pytest.approx((0.1, 0.1, 0.3, 0.3))
+    assert _page_box(box, shape, 180) == pytest.approx((0.7, 0.7, 0.9, 0.9))
+    assert _page_box(box, shape, 90) == pytest.approx((0.7, 0.1, 0.9, 0.3))
+    assert _page_box(box, shape, 270) == pytest.approx((0.1, 0.7, 0.3, 0.9))
+
+
+# --------------------------------------------------------------------------------------------
+# Generated copies through real tesseract
+# --------------------------------------------------------------------------------------------
+def _copy(doc_type: str, seed: int, mode: str, legal: bool, angle: float | None) -> Image.Image:
+    """A legalised (or not) copy rendered by the samples code and scanned in ``mode``."""
+    rng = random.Random(seed)
+    app = make_applicant(rng)
+    ctx = Ctx(
+        rng=rng,
+        dpi=200,
+        app=app,
+        received=RECEIVED,
+        application_type="new",
+        defects=frozenset() if legal else frozenset({f"{doc_type}_unlegalized"}),
+        letter_nik=app.nik,
+    )
+    saved = legalize_mod._angle
+    if angle is not None:
+        legalize_mod._angle = lambda _ctx: angle
+    try:
+        doc = RENDERERS[doc_type](ctx)
+    finally:
+        legalize_mod._angle = saved
+    prof = ScannerProfile.random(rng)
+    prof.mode = mode
+    return scan(doc.pages[0].img, rng, prof, skew=rng.uniform(-1.0, 1.0))
+
+
+def _legalized(doc_type: str, image: Image.Image) -> tuple[str, list[str]]:
+    """The legalized check on one page (its text from intake's own page OCR)."""
+    from loket.intake.ocr import read_page
+
+    ocr = read_page(image)
+    page = {"file": "p.jpg", "page": 1, "doc_type": doc_type, "confidence": 0.9}
+    page |= {"rotation": ocr.rotation, "skew": ocr.skew, "text": ocr.text, "document": 1}
+    pages = PagesDocument.of({"source": "uji", "pages": [page]})
+    docs = group_documents(pages)
+    ctx = Context(load_service_rules(RULES), docs, lambda f, p: image, RECEIVED)
+    out = check_legalized(ctx, docs[doc_type], LegalizedCheck(check="legalized"))
+    status = "review" if out.review else "ok" if out.passed else "invalid"
+    return status, out.reasons
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("mode", ["colour", "grey", "bw"])
+@pytest.mark.parametrize(
+    ("doc_type", "seed", "angle"), [("ijazah", 11, -15.0), ("str", 12, 18.0), ("ijazah", 13, 8.0)]
+)
+def test_legalised_copy_is_ok_in_every_colour_mode(
+    mode: str, doc_type: str, seed: int, angle: float
+) -> None:
+    status, reasons = _legalized(doc_type, _copy(doc_type, seed, mode, True, angle))
+    assert status == "ok", reasons
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("mode", ["colour", "grey", "bw"])
+@pytest.mark.parametrize(("doc_type", "seed"), [("ijazah", 21), ("str", 22)])
+def test_unlegalised_copy_is_never_ok(mode: str, doc_type: str, seed: int) -> None:
+    status, reasons = _legalized(doc_type, _copy(doc_type, seed, mode, False, None))
+    assert status != "ok"
+    if mode == "colour":  # the scan shows colour and there is none: decided
+        assert status == "invalid", reasons
+    elif status == "review":
+        assert "hitam-putih/abu-abu" in reasons[0]
