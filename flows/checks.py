@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from loket.intake import PagesDocument, register
 from loket.intake.containment import application_failed, start_application, suspect_application
 from loket.intake.pages import render_page
 from loket.intake.steps import page_refs
-from loket.requirements import UNMET, Verdict
+from loket.requirements import UNMET, Status, Verdict
 
 DATA_DOCS = "_data-docs"
 
@@ -67,6 +68,7 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
         pages_doc, image_for, rules_path(settings, service), received
     )
     checklist = checked.checklist
+    started = time.perf_counter()
     write_outputs(
         folder,
         checklist,
@@ -77,14 +79,17 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
         today=datetime.now(WIB).date(),
         image_for=image_for,
     )
+    seconds = {**checked.seconds, "outputs": round(time.perf_counter() - started, 3)}
     failed = {r["id"]: r["status"] for r in checklist["requirements"] if r["status"] in UNMET}
+    review = [r["id"] for r in checklist["requirements"] if r["status"] == Status.REVIEW]
     with db.begin() as session:
         app = register.get(session, reg_no)
         assert app is not None
         app.verdict = checklist["verdict"]
-        register.log(
-            session, "checked", app.source, reg_no, {"verdict": checklist["verdict"], **failed}
-        )
+        detail = {"verdict": checklist["verdict"], **failed, "seconds": seconds}
+        if review:
+            detail["review"] = review
+        register.log(session, "checked", app.source, reg_no, detail)
     get_run_logger().info("%s: %s %s", reg_no, checklist["verdict"], failed or "")
     return checklist
 

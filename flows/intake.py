@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -39,6 +40,7 @@ from loket.intake.inbox import Submission, stable_submissions
 from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageRef
 from loket.requirements import Verdict
+from loket.requirements.quality import load_in_background
 
 #: Called with (pages done, pages total) as pages are read: the CLI draws its progress bar.
 ProgressCallback = Callable[[int, int], None]
@@ -145,9 +147,18 @@ def intake_flow(
         settings.rules_dir / intake.CLASSIFICATION_RULES
     )  # fail early on bad rules
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
+        started = time.perf_counter()
+        if check:
+            load_in_background()  # the data-quality gate's library, while pages are read
         summary = _run(settings, psm, progress)
+        read = time.perf_counter()
         if check:
             summary["verdicts"] = check_and_start(settings)
+        # where the run's time went (the benchmark sets it beside the process's wall time)
+        summary["seconds"] = {
+            "read": round(read - started, 3),
+            "checks": round(time.perf_counter() - read, 3),
+        }
         return summary
 
 

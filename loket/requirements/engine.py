@@ -11,7 +11,8 @@ Entry point: :func:`check_application`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -233,6 +234,8 @@ class Checked:
     address: str | None
     quality_row: dict[str, Any]
     quality_failures: list[dict[str, Any]]
+    #: where the check's time went: reading and deciding, the data-quality gate
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def check_application_details(
@@ -246,7 +249,9 @@ def check_application_details(
     """:func:`check_application` with the applicant's address and the quality row."""
     rules = load_service_rules(rules_path)
     pages = PagesDocument.of(pages_doc)
+    started = time.perf_counter()
     checklist, ctx = evaluate(rules, pages, image_for, received)
+    evaluated = time.perf_counter()
     row = quality_row(checklist, rules, received)
     row["registration_number"] = pages.registration_number or "-"
     failures: list[dict[str, Any]] = []
@@ -254,7 +259,11 @@ def check_application_details(
         failures = validate_rows([row], rules.quality).get(row["registration_number"], [])
         apply_quality(checklist, failures, ctx)
         finish_verdict(checklist, rules)
-    return Checked(checklist, rules, return_address(ctx), row, failures)
+    seconds = {
+        "evaluate": round(evaluated - started, 3),
+        "quality": round(time.perf_counter() - evaluated, 3),
+    }
+    return Checked(checklist, rules, return_address(ctx), row, failures, seconds)
 
 
 def check_application(

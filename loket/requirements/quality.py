@@ -36,6 +36,17 @@ def _gx() -> Any:
     return gx
 
 
+def load_in_background() -> threading.Thread:
+    """Import great-expectations on a thread of its own, now.
+
+    Its import takes seconds (2-4 s on an office PC); started while the pages are read, it
+    overlaps OCR instead of delaying the first checklist. A check that needs it before the
+    import is done simply waits on Python's import lock."""
+    thread = threading.Thread(target=_gx, name="gx-import", daemon=True)
+    thread.start()
+    return thread
+
+
 def expectation_class(name: str) -> Any:
     """The great-expectations class for a snake-case expectation name."""
     gx = _gx()
