@@ -23,7 +23,9 @@ errors), it prints:
 * applicant fields exact (target >= 98 %), and the error kinds, most frequent first.
 
 Issue #16 asks for at least 200 applications per family: ``--count 200`` (slow the first
-time: about ten pages per application through tesseract).
+time: about ten pages per application through tesseract). A larger ``--count`` with the same
+seed and work folder only adds applications (the plan's first ones stay the same); after a
+change to the generator, use a new work folder (the corpus there is what was generated then).
 """
 
 from __future__ import annotations
@@ -133,6 +135,12 @@ def build_corpus(
                     json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
                 )
     truths = [json.loads((truth_dir / f"{item['name']}.json").read_text("utf-8")) for item in plan]
+    for item, t in zip(plan, truths, strict=True):
+        if (t["seed"], t.get("family")) != (item["seed"], item["family"]):
+            raise SystemExit(
+                f"{truth_dir / item['name']}.json was generated with another --seed or family; "
+                "use another --work folder"
+            )
     rules = load_classification_rules(REPO / "rules" / intake.CLASSIFICATION_RULES)
     cache = str(work / "ocr-cache")
     all_refs = {t["source"]: page_refs(inbox / t["source"]) for t in truths}
@@ -151,8 +159,11 @@ def build_corpus(
     return truths
 
 
-def oracle(doc: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
-    """The pages doc with the true page types (and photo counts on photo pages)."""
+def oracle(doc: Any, truth: dict[str, Any]) -> dict[str, Any]:
+    """The pages doc (intake's model or its JSON dict) with the true page types (and photo
+    counts on photo pages)."""
+    if not isinstance(doc, dict):
+        doc = doc.to_json()
     by_page = {(p["file"], p["page"]): p for p in truth["pages"]}
     pages = []
     for p in doc["pages"]:
