@@ -82,14 +82,23 @@ def _run_checks(ctx: Context, req: Requirement, doc: Document) -> list[Requireme
     return outcomes
 
 
+#: Checks a second reading of the page text cannot help: the legalisation stamp is read from
+#: its own turned crop (legalization.py), so a page in doubt about it is not OCR'd again.
+NOT_FROM_TEXT = frozenset({"legalized"})
+
+
 def _reread_in_doubt(ctx: Context) -> None:
-    """A second reading of documents whose checks fail (rules: reread.when = doubt)."""
+    """A second reading of documents whose checks on their text fields fail or cannot
+    decide (rules: reread.when = doubt)."""
     rules, docs = ctx.rules, ctx.docs
     for req in rules.requirements:
         doc, spec = docs.get(req.document), rules.documents.get(req.document)
         if doc is None or spec is None or spec.reread is None or spec.reread.when != "doubt":
             continue
-        if not doc.reread and any(not o.passed for o in _run_checks(ctx, req, doc)):
+        outcomes = zip(req.checks, _run_checks(ctx, req, doc), strict=True)
+        if not doc.reread and any(
+            not o.passed for chk, o in outcomes if chk.check not in NOT_FROM_TEXT
+        ):
             reread_document(doc, spec, ctx.image_for, doubt=True)
             _same_person(ctx, req)
 
