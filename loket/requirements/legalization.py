@@ -66,11 +66,14 @@ def level_crop(gray: np.ndarray, region: StampRegion, rule: StampRule) -> np.nda
     dithered black-and-white scan is smoothed first, so its dots make strokes again)."""
     h, w = gray.shape
     x0, y0, x1, y1 = region.box
-    m = int(0.06 * max(x1 - x0, y1 - y0))
+    m = int(0.1 * max(x1 - x0, y1 - y0))
     cut = gray[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)]
     if rule.scale != 1.0:
         cut = cv2.resize(cut, None, fx=rule.scale, fy=rule.scale, interpolation=cv2.INTER_CUBIC)
     cut = cv2.GaussianBlur(cut, (3, 3), 0)
+    # black on white before turning: the white corners the turn adds must not pull the
+    # threshold above the paper
+    cut = cv2.threshold(cut, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
     ch, cw = cut.shape
     cos, sin = abs(np.cos(np.radians(region.angle))), abs(np.sin(np.radians(region.angle)))
     side_w, side_h = int(cw * cos + ch * sin), int(cw * sin + ch * cos)
@@ -78,7 +81,7 @@ def level_crop(gray: np.ndarray, region: StampRegion, rule: StampRule) -> np.nda
     mat[0, 2] += (side_w - cw) / 2
     mat[1, 2] += (side_h - ch) / 2
     level = cv2.warpAffine(cut, mat, (side_w, side_h), flags=cv2.INTER_LINEAR, borderValue=(255,))
-    return cv2.threshold(level, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    return cv2.threshold(level, 127, 255, cv2.THRESH_BINARY)[1]
 
 
 def _ocr(image: np.ndarray, psm: int) -> str:

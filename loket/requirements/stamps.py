@@ -394,6 +394,42 @@ def _tilted_lines(ink: np.ndarray, rule: StampRule) -> list[tuple[tuple[int, ...
     return out
 
 
+def _letter_runs(ink: np.ndarray, rule: StampRule) -> list[tuple[tuple[int, ...], float]]:
+    """Lines of letters at a slant (box, levelling angle), found from the letters' centres
+    (a Hough transform over the stamp's angles): unlike joined ink, a stamp line pressed
+    over other text or touching its frame still lines up its own letters."""
+    _, _, stats, centres = cv2.connectedComponentsWithStats(ink)
+    sw = ink.shape[1]
+    hs, ws = stats[1:, 3], stats[1:, 2]
+    keep = (hs >= 0.004 * sw) & (hs <= 0.025 * sw) & (ws <= 0.03 * sw)
+    pts, hs = centres[1:][keep], hs[keep]
+    if len(pts) < 10:
+        return []
+    size = float(np.median(hs))
+    least = max(rule.tilted, 5.0)  # gentler slants: level body text lines up as well
+    out = []
+    for a in np.arange(-rule.max_angle, rule.max_angle + 0.5, 1.0):
+        if abs(a) < least:
+            continue
+        t = np.radians(a)
+        rho = -pts[:, 0] * np.sin(t) + pts[:, 1] * np.cos(t)
+        along = pts[:, 0] * np.cos(t) + pts[:, 1] * np.sin(t)
+        for offset in (0.0, 0.5):
+            bins = np.floor(rho / (0.6 * size) + offset).astype(np.int64)
+            for b in np.unique(bins):
+                idx = np.nonzero(bins == b)[0]
+                if len(idx) < 10:
+                    continue
+                idx = idx[np.argsort(along[idx])]
+                cuts = np.nonzero(np.diff(along[idx]) > 2.5 * size)[0] + 1
+                for run in np.split(idx, cuts):
+                    if len(run) >= 10 and np.ptp(along[run]) >= 8 * size:
+                        x, y = pts[run, 0], pts[run, 1]
+                        box = (int(x.min()), int(y.min() - size), int(x.max()), int(y.max() + size))
+                        out.append((box, float(a), len(run)))
+    return [(box, a) for box, a, _ in sorted(out, key=lambda r: -r[2])[:40]]
+
+
 def _stamp_blocks(
     lines: list[tuple[tuple[int, ...], float]], width: int
 ) -> list[tuple[tuple[int, ...], float]]:
@@ -401,7 +437,7 @@ def _stamp_blocks(
     a lone line only if long (a stamp's heading), so that a signature stroke is seldom one."""
     groups: list[list[int]] = []
     for i, (box, angle) in enumerate(lines):
-        reach = max(box[3] - box[1], 10)
+        reach = max(2 * (box[3] - box[1]), 10)
         near = [
             g
             for g in groups
@@ -419,7 +455,7 @@ def _stamp_blocks(
             continue
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes))
         box += (max(b[2] for b in boxes), max(b[3] for b in boxes))
-        pad = max(b[3] - b[1] for b in boxes) // 2
+        pad = max(b[3] - b[1] for b in boxes)
         blocks.append((_grow(box, pad), float(np.median([lines[j][1] for j in g]))))
     return blocks
 
@@ -442,7 +478,7 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
     lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((long, 1), np.uint8))
     ink &= (1 - lines) & (1 - _pictures(small))
     found = []
-    slanted = _tilted_lines(ink, rule)
+    slanted = _letter_runs(ink, rule) + _tilted_lines(ink, rule)
     blocks = _stamp_blocks(slanted, ink.shape[1])
     for (x0, y0, x1, y1), angle in blocks:
         box = (int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f))
