@@ -25,7 +25,7 @@ def applicant_fields(ctx: Context) -> dict[str, Any]:
             if doc is None:
                 continue
             sp = ctx.same_person.get(doc_name)
-            if sp is not None and not sp.passed:
+            if sp is not None and not sp.passed and not sp.review:
                 continue  # another person's document says nothing about the applicant
             found = values(doc, fld)
             if fld.partition(".")[0] == rules.identity.name_field:
@@ -66,8 +66,9 @@ def return_address(ctx: Context) -> str | None:
     first of those fields that reads, on a document of the same person."""
     for path in ctx.rules.letter.address_from:
         doc_name, _, fld = path.partition(".")
-        if ctx.same_person.get(doc_name) is not None and not ctx.same_person[doc_name].passed:
-            continue
+        sp = ctx.same_person.get(doc_name)
+        if sp is not None and not sp.passed and not sp.review:
+            continue  # another person's document (a name not read clearly is no proof)
         picked = vote(values(ctx.docs.get(doc_name), fld))
         if picked:
             return str(picked[0])

@@ -17,6 +17,7 @@ from loket.requirements.extract import Found, matches, normalize
 from loket.requirements.legalization import check_legalized
 from loket.requirements.nik import adjacent_swap
 from loket.requirements.numbers import nik_candidates
+from loket.requirements.reference import nik_elsewhere
 from loket.requirements.results import RequirementOutcome
 from loket.requirements.rules import (
     FieldPresentCheck,
@@ -118,6 +119,15 @@ def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> Requiremen
             True, evidence=[_ev(same[0]), _ev(ctx.ref_nik)], notes=["NIK sesuai KTP."]
         )
     slips = [(c, hit) for c, hit in raw if adjacent_swap(ref, c)]
+    if not slips and got and nik_elsewhere(ctx, doc.doc_type, got[0][0]):
+        # another document reads the same NIK: the card's reading is as likely misread
+        return RequirementOutcome.undecided(
+            [
+                f"NIK pada surat ({got[0][0]}) sama dengan NIK pada dokumen lain, tetapi "
+                f"berbeda dengan NIK yang terbaca pada KTP ({ref}); periksa NIK pada KTP."
+            ],
+            [_ev(got[0][1]), _ev(ctx.ref_nik)],
+        )
     if got or slips:
         v, line = (got[0][0], got[0][1].snippet) if got else (slips[0][0], slips[0][1].line())
         where = (

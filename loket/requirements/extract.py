@@ -445,7 +445,11 @@ def matches(spec: FieldSpec, pages: list[DocumentText]) -> list[Match]:
                 seen.add(key)
                 raw = m.group("value")
                 if spec.label and rx is regexes[0]:
-                    if not re.search(r"[:;=]", m.group("sep")) and _LONGER_LABEL.match(raw):
+                    if (
+                        not re.search(r"[:;=]", m.group("sep"))
+                        and _LONGER_LABEL.match(raw)
+                        and not raw.split()[0].isupper()  # a card's CAPITALS are its values
+                    ):
                         continue
                     # "Nama sc: : Rina" -> OCR scraps between the label and its colon;
                     # "Tempat Kerja 1 RS X" -> the colon itself read as '1'

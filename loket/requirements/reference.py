@@ -34,7 +34,11 @@ def read_reference(ctx: Context) -> None:
             for v, f in niks + alternatives
             if not ident.nik_problems(str(v), ctx.ref_birth, nrule)
         ]
-        pick = vote(good) or vote(niks)
+        # a card reading that another document of the application repeats wins: a card is
+        # the hardest page to read, and OCR seldom makes the same mistake on two pages
+        others = _other_niks(ctx)
+        supported = [(v, f) for v, f in good if ident.nik_clean(str(v)) in others]
+        pick = vote(supported) or vote(good) or vote(niks)
         ctx.ref_nik = pick[1] if pick else None
         if ctx.ref_nik is not None and ctx.ref_birth is None:
             info = ident.nik_info(str(ctx.ref_nik.value), nrule)
@@ -79,3 +83,19 @@ def _supported_name(ctx: Context, names: list[tuple[object, Found]]) -> tuple[ob
         if support > best_support:
             best, best_support = (v, f), support
     return best
+
+
+def _other_niks(ctx: Context, skip: str | None = None) -> set[str]:
+    """The NIKs read on the documents other than the card (and than ``skip``)."""
+    rule = ctx.rules.identity
+    return {
+        ident.nik_clean(str(v))
+        for name, doc in ctx.docs.items()
+        if name not in (rule.reference, skip)
+        for v, _ in values(doc, rule.nik_field)
+    }
+
+
+def nik_elsewhere(ctx: Context, doc_type: str, nik: str) -> bool:
+    """Whether a document other than the card and ``doc_type`` reads this NIK too."""
+    return nik in _other_niks(ctx, skip=doc_type)

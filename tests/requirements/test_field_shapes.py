@@ -355,3 +355,34 @@ def test_prefixed_str_number_is_the_applicants() -> None:
     checklist = run(T.application(p))
     assert checklist["applicant"]["str_number"] == "QS12345678901234"
     assert checklist["verdict"] == "complete"
+
+
+def test_a_card_name_before_another_label_on_its_line() -> None:
+    line = "Nama RINA OKTAVIANI Agama : ISLAM"  # the colon after Nama lost
+    assert str(read("str", "name", line)[0]).startswith("RINA OKTAVIANI")
+
+
+def test_a_card_nik_misread_is_not_the_letters_defect() -> None:
+    """OCR changed two digits of the card's NIK (still a NIK); the letter and the statement
+    read the same other NIK: the card's reading is in doubt, not the letter."""
+    p = T.Person()
+    card = T.ktp(p).replace(p.nik, "1472015304950082")
+    got = run(T.application(texts={"ktp": card}))
+    assert cell(got, "surat_permohonan")["status"] == "review"
+    assert "periksa NIK pada KTP" in cell(got, "surat_permohonan")["reasons"][0]
+    # the card read twice, once right: the reading the other documents repeat wins
+    twice = card + f"NIK : {p.nik}\n"
+    got = run(T.application(texts={"ktp": twice}))
+    assert cell(got, "surat_permohonan")["status"] == "ok"
+    assert got["applicant"]["nik"] == p.nik
+    # a typing slip on the letter stays a defect even when the statement repeats it
+    slip = "1471015304950021"
+    got = run(
+        T.application(
+            texts={
+                "surat_permohonan": T.permohonan(p, nik=slip),
+                "surat_pernyataan_tempat_kerja": T.pernyataan(T.replace(p, nik=slip)),
+            }
+        )
+    )
+    assert cell(got, "surat_permohonan")["status"] == "invalid"
