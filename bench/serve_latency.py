@@ -50,10 +50,12 @@ def _start(home: Path) -> subprocess.Popen[bytes]:
         start_new_session=True,
     )
     log = home / "var" / "logs" / "runner.log"
-    deadline = time.monotonic() + 180
-    while not (log.exists() and b"READY" in log.read_bytes()):
+    deadline = time.monotonic() + 300
+    # an office drops its first scans long after loket serve started: wait until the intake
+    # process that will take them is warm, as it is then
+    while not (log.exists() and b"warm intake process ready" in log.read_bytes()):
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"loket serve did not start; see {home / 'var' / 'logs'}")
+            raise SystemExit(f"loket serve did not get ready; see {home / 'var' / 'logs'}")
         time.sleep(0.5)
     return proc
 

@@ -3,7 +3,9 @@
 Run by ``loket serve`` as its runner process (``python -m flows.office``) against the Prefect
 server that ``loket serve`` started (``PREFECT_API_URL``). :func:`office_deployments` collects
 the deployments of every flow module (SLA monitor when ``flows.sla`` exists); the watcher
-starts an ``intake`` run whenever the inbox holds something and no intake run is alive.
+starts an ``intake`` run whenever the inbox holds something and no intake run is alive, in a
+warm process started while the office was idle (:mod:`flows.warm`; through the ``intake``
+deployment when that process is not ready).
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ import importlib
 import logging
 import threading
 import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from prefect.deployments.runner import RunnerDeployment
 
+from flows.warm import WarmIntake
 from loket.common.settings import Settings, load_settings
 from loket.intake.inbox import scan
 
@@ -80,9 +84,15 @@ class InboxWatcher:
     def __init__(self, settings: Settings, trigger: object = None) -> None:
         self.settings = settings
         self.stop = threading.Event()
-        self.trigger = trigger or self._run_deployment
+        self.warm = WarmIntake() if trigger is None else None
+        self.trigger = trigger or self._run_warm
         self.events = _events_available(settings.watch)
         self.runs = 0
+
+    def _run_warm(self) -> object:
+        """The intake run in the warm process (the deployment when it is not ready)."""
+        assert self.warm is not None
+        return self.warm.go() or self._run_deployment()
 
     def _run_deployment(self) -> object:
         from prefect.deployments import run_deployment
@@ -91,6 +101,8 @@ class InboxWatcher:
 
     @staticmethod
     def _alive(run: object) -> bool:
+        if isinstance(run, BaseProcess):
+            return run.is_alive()
         from prefect import get_client
 
         with get_client(sync_client=True) as client:
@@ -106,6 +118,8 @@ class InboxWatcher:
         backoff, next_retry = poll, 0.0
         while not self.stop.is_set():
             try:
+                if self.warm is not None and (last_run is None or not self._alive(last_run)):
+                    self.warm.prepare()  # the next run's process, while nothing runs
                 subs = scan(inbox)
                 sig = tuple(s.signature for s in subs)
                 if subs and (last_run is None or not self._alive(last_run)):

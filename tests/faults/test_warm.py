@@ -1,0 +1,66 @@
+"""The warm intake process of `loket serve` (flows/warm.py): it gets ready while the office is
+idle, runs one real intake flow run when told to, exits, and its successor warms up; a run
+that cannot get ready falls back to the deployment path."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.faults.helpers import small_scan
+
+pytestmark = pytest.mark.e2e  # a real Prefect flow run in a spawned process
+
+
+def test_warm_process_runs_one_intake_and_its_successor_warms_up(
+    home: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect.settings import get_current_settings
+
+    from flows.warm import WarmIntake
+
+    monkeypatch.setenv("PREFECT_API_URL", str(get_current_settings().api.url))
+    warm = WarmIntake()
+    warm.prepare()
+    try:
+        time.sleep(1)  # the office is idle: the process imports and loads its engines
+        sub = home / "inbox" / "pemohon-hangat"
+        sub.mkdir()
+        (sub / "scan.jpg").write_bytes(small_scan("Pemohon hangat, Jalan Sudirman 9"))
+        started = time.monotonic()
+        proc = warm.go()
+        assert proc is not None
+        proc.join(180)
+        assert proc.exitcode == 0 and time.monotonic() - started < 180
+        assert list((home / "outbox").glob("SIKR-*/pages.json"))
+        assert not sub.exists()
+        deadline = time.monotonic() + 30
+        while (
+            warm._waiting is None or not warm._waiting[0].is_alive()
+        ) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert warm._waiting is not None and warm._waiting[1].poll(120)  # the successor is ready
+    finally:
+        warm.stop()
+
+
+def test_a_process_that_never_gets_ready_is_ended(monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.warm as warm_module
+
+    monkeypatch.setattr(warm_module, "READY_TIMEOUT", 0.5)
+    monkeypatch.setattr(warm_module, "_prepare", lambda: time.sleep(60))  # spawn pickles by name
+    warm = warm_module.WarmIntake()
+    warm._ctx = warm_module.multiprocessing.get_context("fork")  # keeps the patched _prepare
+    proc_holder = []
+    real_prepare = warm.prepare
+
+    def prepare() -> None:
+        real_prepare()
+        proc_holder.append(warm._waiting[0])
+
+    warm.prepare = prepare  # type: ignore[method-assign]
+    assert warm.go() is None
+    proc_holder[0].join(5)
+    assert not proc_holder[0].is_alive()
