@@ -71,9 +71,13 @@ def level_crop(gray: np.ndarray, region: StampRegion, rule: StampRule) -> np.nda
     if rule.scale != 1.0:
         cut = cv2.resize(cut, None, fx=rule.scale, fy=rule.scale, interpolation=cv2.INTER_CUBIC)
     cut = cv2.GaussianBlur(cut, (3, 3), 0)
-    # black on white before turning: the white corners the turn adds must not pull the
-    # threshold above the paper
-    cut = cv2.threshold(cut, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    # black on white before turning (the white corners of the turn must not sway a
+    # threshold), against the local paper: a faded stamp beside dark print or a photo is
+    # lighter than they are but darker than the paper around it
+    block = max(15, int(0.02 * w * rule.scale) | 1)  # a few letters high
+    cut = cv2.adaptiveThreshold(
+        cut, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, rule.crop_contrast
+    )
     ch, cw = cut.shape
     cos, sin = abs(np.cos(np.radians(region.angle))), abs(np.sin(np.radians(region.angle)))
     side_w, side_h = int(cw * cos + ch * sin), int(cw * sin + ch * cos)

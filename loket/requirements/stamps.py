@@ -78,6 +78,9 @@ class StampRule(_Strict):
     max_regions: int = Field(3, ge=1, le=10, description="regions read per page, best first")
     max_ocr: int = Field(5, ge=1, le=20, description="tesseract calls per page at most")
     psm: list[int] = Field([6, 11], min_length=1, description="page modes tried on a crop")
+    crop_contrast: int = Field(
+        12, ge=1, le=80, description="ink in a crop: this much darker than the paper around"
+    )
     scale: float = Field(1.5, ge=0.5, le=4, description="crop enlarged this much for OCR")
     colour_chroma: int = Field(4, ge=1, le=100, description="channel spread that is colour")
     no_region: Literal["review", "invalid"] = Field(
@@ -309,19 +312,22 @@ def text_angle(mask: np.ndarray, limit: float, step: float) -> tuple[float, floa
 
 def _framed(ink: np.ndarray) -> bool:
     """A closed outline around most of the block (rectangle, oval, round seal), with light
-    ink inside it (a photo is dark all over)."""
+    ink inside it (a photo is dark all over); or a round seal's shape, whose rim of letters
+    is no closed line: all its ink within a circle that it fills out to the edge."""
+    h, w = ink.shape
     contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return False
     big = max(contours, key=cv2.contourArea)
-    h, w = ink.shape
-    area = cv2.contourArea(cv2.convexHull(big))
-    if area < 0.45 * w * h:
+    if cv2.contourArea(cv2.convexHull(big)) >= 0.45 * w * h:
+        inside = np.zeros_like(ink)
+        cv2.drawContours(inside, [big], -1, 1, thickness=-1)
+        if float(ink[inside > 0].mean()) < 0.45:
+            return True
+    if not 0.8 <= w / h <= 1.25:
         return False
-    inside = np.zeros_like(ink)
-    cv2.drawContours(inside, [big], -1, 1, thickness=-1)
-    density = float(ink[inside > 0].mean()) if inside.any() else 1.0
-    return density < 0.45
+    hull = cv2.convexHull(np.concatenate(contours))
+    return bool(cv2.contourArea(hull) >= 0.85 * np.pi * w * h / 4 and ink.mean() < 0.35)
 
 
 def _pictures(small: np.ndarray) -> np.ndarray:
