@@ -128,13 +128,11 @@ def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> Requiremen
             ],
             [_ev(got[0][1]), _ev(ctx.ref_nik)],
         )
-    if got or slips:
-        v, line = (got[0][0], got[0][1].snippet) if got else (slips[0][0], slips[0][1].line())
-        where = (
-            got[0][1].evidence()
-            if got
-            else {"file": slips[0][1].page.file, "page": slips[0][1].page.page, "text": line}
-        )
+    differing = [
+        (c, {"file": hit.page.file, "page": hit.page.page, "text": hit.line()}) for c, hit in slips
+    ] + [(v, f.evidence()) for v, f in got]
+    if differing:  # a slip first: it is what the letter says, whatever else OCR made of it
+        v, where = differing[0]
         reason = chk.reason or f"NIK pada dokumen ({v}) tidak sama dengan NIK pada KTP ({ref})."
         return RequirementOutcome(False, [reason], [where, _ev(ctx.ref_nik)])
     msg = "NIK pemohon tidak ditemukan atau tidak terbaca pada dokumen ini."

@@ -386,3 +386,16 @@ def test_a_card_nik_misread_is_not_the_letters_defect() -> None:
         )
     )
     assert cell(got, "surat_permohonan")["status"] == "invalid"
+
+
+def test_a_value_column_read_apart_from_its_labels() -> None:
+    """psm 3 reads a two-column form as its labels, then its values: a titled name after a
+    colon is still the name; another person's is still caught."""
+    split = (
+        "Nama\nTempat/Tanggal Lahir\n\n: Siti Handayani, A.Md.Rad\n: Pekanbaru, 7 Agustus 1990\n"
+    )
+    assert read("str", "name", split) == ["Siti Handayani, A.Md.Rad"]
+    assert read("str", "name", ": dr. Budi Santoso, M.Kes") == []  # a doctor, not a radiographer
+    text = T.str_doc(T.Person()).replace("Nama : Rina Oktaviani, A.Md.Rad\n", "") + split
+    got = cell(run(T.application(texts={"str": text})), "str")
+    assert got["status"] == "invalid" and "Siti Handayani" in got["reasons"][0]
