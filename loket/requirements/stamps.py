@@ -170,6 +170,9 @@ def ink_mask(image: Image.Image, rule: InkRule) -> tuple[np.ndarray, np.ndarray]
 
 def find_ink(image: Image.Image, rule: InkRule) -> InkResult:
     """Groups of coloured ink as large as a stamp."""
+    if image.mode in ("1", "L", "LA", "I", "I;16", "F"):  # a grey scan has no coloured ink
+        w = min(image.width, rule.work_width)
+        return InkResult((), 0.0, w, round(image.height * w / max(image.width, 1)))
     mask, hue = ink_mask(image, rule)
     h, w = mask.shape
     total = int(np.count_nonzero(mask))

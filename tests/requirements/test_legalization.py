@@ -20,7 +20,7 @@ from loket.requirements.context import Context
 from loket.requirements.documents import group_documents
 from loket.requirements.legalization import _page_box, check_legalized
 from loket.requirements.rules import LegalizedCheck, load_service_rules
-from loket.requirements.stamps import StampRule, find_stamp_regions, has_colour
+from loket.requirements.stamps import StampRule, find_ink, find_stamp_regions, has_colour
 from samples.applicant import make_applicant
 from samples.docbase import Ctx
 from samples.draw import apply_ink, rect_stamp
@@ -98,6 +98,13 @@ def test_colour_is_told_from_grey_scans() -> None:
     assert not has_colour(grey.convert("RGB"), 6)
     noisy = np.full((300, 200, 3), 230.0) + rng.normal(0, 4, (300, 200, 3))
     assert has_colour(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), 6)
+
+
+def test_a_grey_scan_has_no_coloured_ink() -> None:
+    rule = load_service_rules(RULES).legalization
+    assert rule is not None
+    page = Image.new("L", (1654, 2339), 235)
+    assert not find_ink(page, rule.ink).found
 
 
 def test_boxes_follow_the_page_turn() -> None:
