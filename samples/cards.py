@@ -87,80 +87,162 @@ def _job(a) -> str:
     )
 
 
-def ktp_card(ctx: Ctx, scale: float) -> Image.Image:
-    """Front side of an e-KTP (RGB) at card size * scale."""
-    r = ctx.rng
-    a = ctx.app
-    dpi = ctx.dpi
-    card = Page(dpi, (85.6 * scale, 54.0 * scale), bg=(214, 232, 242))
+#: Rows of a KTP in print order, per card layout. The e-KTP (since 2011) is the dominant
+#: form; older cards (KTP nasional, SIAK) still circulate with their own order, the blood
+#: group on its own row and a validity date instead of "SEUMUR HIDUP".
+KTP_LAYOUTS: dict[str, dict[str, object]] = {
+    "ektp": {
+        "rows": (
+            "nama",
+            "ttl",
+            "jk_gol",
+            "alamat",
+            "rtrw",
+            "kel",
+            "kec",
+            "agama",
+            "status",
+            "kerja",
+            "wn",
+            "berlaku",
+        ),
+        "photo_left": False,
+        "electronic": True,
+        "tone": (214, 232, 242),
+    },
+    "old_siak": {  # tuning: blood group on its own row, validity a date
+        "rows": (
+            "nama",
+            "ttl",
+            "jk",
+            "gol",
+            "alamat",
+            "rtrw",
+            "kel",
+            "kec",
+            "agama",
+            "status",
+            "kerja",
+            "wn",
+            "berlaku",
+        ),
+        "photo_left": False,
+        "electronic": False,
+        "tone": (236, 230, 206),
+    },
+    "old_left": {  # held-out: photo left, sex before birth, blood group near the end
+        "rows": (
+            "nama",
+            "jk",
+            "ttl",
+            "alamat",
+            "rtrw",
+            "kel",
+            "kec",
+            "agama",
+            "status",
+            "kerja",
+            "gol",
+            "wn",
+            "berlaku",
+        ),
+        "photo_left": True,
+        "electronic": False,
+        "tone": (228, 236, 222),
+    },
+}
+
+
+def _ktp_rows(ctx: Ctx, layout: dict[str, object], blood: str) -> list[tuple[str, str]]:
+    """(label, value) rows of a KTP in the layout's order (labels as printed on the card)."""
+    r, a = ctx.rng, ctx.app
+    rt, rw = a.rt_rw.split("/")
+    sex = "LAKI-LAKI" if a.sex == "L" else "PEREMPUAN"
+    until = "SEUMUR HIDUP"
+    if not layout["electronic"]:
+        until = tgl_num(rand_date(r, dt.date(2009, 1, 1), dt.date(2016, 12, 31)))
+    rows = {
+        "nama": ("Nama", a.name.upper()),
+        "ttl": ("Tempat/Tgl Lahir", f"{a.birth_place.upper()}, {tgl_num(a.birth_date)}"),
+        "jk_gol": ("Jenis Kelamin", sex),
+        "jk": ("Jenis Kelamin", sex),
+        "gol": ("Gol. Darah", blood),
+        "alamat": ("Alamat", a.street.upper()),
+        "rtrw": ("   RT/RW", f"{rt}/{rw}"),
+        "kel": ("   Kel/Desa", a.kelurahan.upper()),
+        "kec": ("   Kecamatan", a.kecamatan.upper()),
+        "agama": ("Agama", a.religion),
+        "status": ("Status Perkawinan", "KAWIN" if a.married else "BELUM KAWIN"),
+        "kerja": ("Pekerjaan", _job(a)),
+        "wn": ("Kewarganegaraan", "WNI"),
+        "berlaku": ("Berlaku Hingga", until),
+    }
+    return [rows[k] for k in layout["rows"]]  # type: ignore[attr-defined]
+
+
+def _fit(fam: str, size: int, s: str, width: float, bold: bool = False):
+    """The font of ``fam`` at ``size`` px or smaller so that ``s`` fits ``width``."""
+    f = font(fam, size, bold=bold)
+    while f.getlength(s) > width and f.size > 6:
+        f = font(fam, f.size - 1, bold=bold)
+    return f
+
+
+def _card_ground(card: Page, r, tone: tuple[int, int, int]) -> None:
+    """The card's printed background: a gradient and guilloche lines."""
     W, H = card.size
-    d = card.draw
-    # background: gradient bands + guilloche
     for i in range(H):
         t = i / H
-        col = (int(200 + 40 * t), int(225 + 20 * t), int(240 - 5 * t))
-        d.line([(0, i), (W, i)], fill=col)
-    guilloche(card, (0, 0, W, H), r, (150, 195, 220), n=30)
-    guilloche(card, (0, int(H * 0.3), W, H), r, (175, 205, 225), n=18)
+        col = (int(tone[0] - 14 + 40 * t), int(tone[1] - 7 + 20 * t), int(tone[2] - 2 - 5 * t))
+        card.draw.line([(0, i), (W, i)], fill=tuple(min(255, c) for c in col))
+    dim = tuple(c - 60 for c in tone)
+    guilloche(card, (0, 0, W, H), r, dim, n=30)  # type: ignore[arg-type]
+    guilloche(card, (0, int(H * 0.3), W, H), r, tuple(c - 35 for c in tone), n=18)  # type: ignore[arg-type]
+
+
+def _rounded(card: Image.Image, dpi: int, radius: float) -> Image.Image:
+    """The card cut with rounded corners and outlined, on white paper."""
+    W, H = card.size
+    mask = Image.new("L", (W, H), 0)
+    ImageDraw.Draw(mask).rounded_rectangle([0, 0, W - 1, H - 1], radius=int(radius), fill=255)
+    out = Image.new("RGB", (W, H), (255, 255, 255))
+    out.paste(card, (0, 0), mask)
+    ImageDraw.Draw(out).rounded_rectangle(
+        [0, 0, W - 1, H - 1], radius=int(radius), outline=(120, 130, 140), width=max(1, dpi // 100)
+    )
+    return out
+
+
+def ktp_card(ctx: Ctx, scale: float, layout: str = "ektp") -> Image.Image:
+    """Front side of a KTP (RGB) at card size (85.6 x 54 mm) * scale, in ``layout``
+    (:data:`KTP_LAYOUTS`)."""
+    r, a, dpi = ctx.rng, ctx.app, ctx.dpi
+    spec = KTP_LAYOUTS[layout]
+    card = Page(dpi, (85.6 * scale, 54.0 * scale), bg=spec["tone"])  # type: ignore[arg-type]
+    W = card.size[0]
+    d = card.draw
+    _card_ground(card, r, spec["tone"])  # type: ignore[arg-type]
     u = W / 100.0  # one unit = 1% of the card width
     fam = r.choice(("liberation_sans", "dejavu_sans", "free_sans"))
     fh = font(fam, int(4.3 * u), bold=True)
     for s, y in (("PROVINSI RIAU", 2.0), ("KOTA PEKANBARU", 7.0)):
         d.text(((W - fh.getlength(s)) / 2, y * u), s, font=fh, fill=INK)
+    pw, ph = int(22 * u), int(29 * u)
+    left = bool(spec["photo_left"])
+    px0 = int(4 * u) if left else int(W - pw - 5 * u)
+    x_l = (px0 + pw + 3 * u) if left else 3.0 * u
+    x_c = x_l + 25.5 * u
+    x_v = x_c + 2 * u
+    text_right = W - 2 * u if left else px0 - 1.5 * u
     fn = font(fam, int(4.4 * u), bold=True)
-    fl = font(fam, int(3.0 * u))
-    vbold = r.random() < 0.3
-    fv = font(fam, int(3.0 * u), bold=vbold)
-    x_l, x_c, x_v = 3.0 * u, 28.5 * u, 30.5 * u
     y = 13.0 * u
     d.text((x_l, y), "NIK", font=fn, fill=INK)
     d.text((x_c - 2 * u, y), ":", font=fn, fill=INK)
-    photo_left = W - 22 * u - 5 * u
-    fnik = fn
-    while fnik.getlength(a.nik) > photo_left - (x_v - 2 * u) - 1.5 * u and fnik.size > 6:
-        fnik = font(fam, fnik.size - 1, bold=True)
-    d.text((x_v - 2 * u, y), a.nik, font=fnik, fill=INK)
-    y += 5.6 * u
-    rt, rw = a.rt_rw.split("/")
-    rows = [
-        ("Nama", a.name.upper()),
-        ("Tempat/Tgl Lahir", f"{a.birth_place.upper()}, {tgl_num(a.birth_date)}"),
-        ("Jenis Kelamin", "LAKI-LAKI" if a.sex == "L" else "PEREMPUAN"),
-        ("Alamat", a.street.upper()),
-        ("   RT/RW", f"{rt}/{rw}"),
-        ("   Kel/Desa", a.kelurahan.upper()),
-        ("   Kecamatan", a.kecamatan.upper()),
-        ("Agama", a.religion),
-        ("Status Perkawinan", "KAWIN" if a.married else "BELUM KAWIN"),
-        ("Pekerjaan", _job(a)),
-        ("Kewarganegaraan", "WNI"),
-        ("Berlaku Hingga", "SEUMUR HIDUP"),
-    ]
-    lh = 3.55 * u
-    max_w = W - 22 * u - 5 * u - x_v - 1.5 * u
-    for label, value in rows:
-        flab = fl
-        while flab.getlength(label) > x_c - x_l - 0.8 * u and flab.size > 6:
-            flab = font(fam, flab.size - 1)
-        d.text((x_l, y), label, font=flab, fill=INK)
-        d.text((x_c, y), ":", font=fl, fill=INK)
-        if label == "Jenis Kelamin":
-            d.text((x_v, y), value, font=fv, fill=INK)
-            d.text(
-                (x_v + max(19 * u, fv.getlength(value) + 3 * u), y),
-                f"Gol. Darah : {r.choice(['A', 'B', 'O', 'AB', '-'])}",
-                font=fl,
-                fill=INK,
-            )
-        else:
-            fvv = fv
-            while fvv.getlength(value) > max_w and fvv.size > 6:
-                fvv = font(fam, fvv.size - 1, bold=vbold)
-            d.text((x_v, y), value, font=fvv, fill=INK)
-        y += lh
-    # photo + issue place/date + signature
-    pw, ph = int(22 * u), int(29 * u)
-    px0, py0 = int(W - pw - 5 * u), int(15 * u)
+    d.text(
+        (x_v - 2 * u, y), a.nik, font=_fit(fam, fn.size, a.nik, text_right - x_v, True), fill=INK
+    )
+    _ktp_table(ctx, card, fam, spec, (x_l, x_c, x_v, text_right), y + 5.6 * u)
+    py0 = int(15 * u)
     photo_frame(card, (px0, py0, px0 + pw, py0 + ph), id_photo(r, pw, ph))
     fs = font(fam, int(2.8 * u))
     issued = rand_date(r, dt.date(2012, 1, 1), dt.date(2022, 12, 31))
@@ -168,54 +250,123 @@ def ktp_card(ctx: Ctx, scale: float) -> Image.Image:
         d.text((px0 + (pw - fs.getlength(s)) / 2, yy), s, font=fs, fill=INK)
     sig = stamp_signature_mask(dpi, r, w_mm=14 * scale, h_mm=5 * scale)
     card.img.paste((20, 20, 20), (int(px0 + pw * 0.15), int(py0 + ph + 8.5 * u)), sig)
-    # rounded corners
-    mask = Image.new("L", (W, H), 0)
-    ImageDraw.Draw(mask).rounded_rectangle([0, 0, W - 1, H - 1], radius=int(3.5 * u), fill=255)
-    out = Image.new("RGB", (W, H), (255, 255, 255))
-    out.paste(card.img, (0, 0), mask)
-    ImageDraw.Draw(out).rounded_rectangle(
-        [0, 0, W - 1, H - 1], radius=int(3.5 * u), outline=(120, 130, 140), width=max(1, dpi // 100)
-    )
-    return out
+    return _rounded(card.img, dpi, 3.5 * u)
+
+
+def _ktp_table(
+    ctx: Ctx, card: Page, fam: str, spec: dict[str, object], xs: tuple[float, ...], y: float
+) -> None:
+    """The label : value rows of a KTP's front from ``y`` down."""
+    r, d = ctx.rng, card.draw
+    x_l, x_c, x_v, right = xs
+    u = card.size[0] / 100.0
+    fl = font(fam, int(3.0 * u))
+    vbold = r.random() < 0.3
+    blood = r.choice(["A", "B", "O", "AB", "-"])
+    rows = _ktp_rows(ctx, spec, blood)
+    lh = min(3.55 * u, (card.size[1] - 2.5 * u - y) / len(rows))
+    for label, value in rows:
+        d.text((x_l, y), label, font=_fit(fam, fl.size, label, x_c - x_l - 0.8 * u), fill=INK)
+        d.text((x_c, y), ":", font=fl, fill=INK)
+        fv = _fit(fam, fl.size, value, right - x_v, vbold)
+        d.text((x_v, y), value, font=fv, fill=INK)
+        if label == "Jenis Kelamin" and "jk_gol" in spec["rows"]:  # type: ignore[operator]
+            d.text(
+                (x_v + max(19 * u, fv.getlength(value) + 3 * u), y),
+                f"Gol. Darah : {blood}",
+                font=fl,
+                fill=INK,
+            )
+        y += lh
 
 
 def ktp_back(ctx: Ctx, scale: float) -> Image.Image:
+    """The back of a KTP: security print and the national emblem, no words."""
     dpi = ctx.dpi
     card = Page(dpi, (85.6 * scale, 54.0 * scale), bg=(222, 236, 244))
     W, H = card.size
     guilloche(card, (0, 0, W, H), ctx.rng, (170, 205, 225), n=24)
     emblem(card, W // 2, H // 2, int(H * 0.25), "star", (165, 195, 215))
-    out = Image.new("RGB", (W, H), (255, 255, 255))
-    mask = Image.new("L", (W, H), 0)
-    ImageDraw.Draw(mask).rounded_rectangle([0, 0, W - 1, H - 1], radius=int(W * 0.035), fill=255)
-    out.paste(card.img, (0, 0), mask)
-    ImageDraw.Draw(out).rounded_rectangle(
-        [0, 0, W - 1, H - 1],
-        radius=int(W * 0.035),
-        outline=(120, 130, 140),
-        width=max(1, dpi // 100),
+    return _rounded(card.img, dpi, W * 0.035)
+
+
+def _ktp_arrangement(ctx: Ctx) -> str:
+    """How the card(s) lie on the copy: the front alone, front above back, front beside back
+    (a real-size card leaves room), or two copies of the same card (a KTP photocopied twice
+    on one sheet is common at the counter)."""
+    return ctx.style(
+        tuning=["front", "front", "stacked", "stacked", "stacked", "twice"],
+        heldout=["front", "stacked", "side", "side", "twice_back"],
     )
-    return out
 
 
-def ktp(ctx: Ctx) -> Document:
+def ktp(
+    ctx: Ctx,
+    *,
+    scale: float | None = None,
+    layout: str | None = None,
+    arrangement: str | None = None,
+) -> Document:
+    """A photocopy of the applicant's KTP: at real card size (most copies) or enlarged, one
+    of the card layouts of the family, placed as offices receive them. ``scale``,
+    ``layout`` and ``arrangement`` fix a choice (tests); left out, the family draws it."""
     r = ctx.rng
     page = Page(ctx.dpi)
-    scale = r.uniform(1.25, 1.8)
-    front = ktp_card(ctx, scale)
     W, H = page.size
+    if scale is None:
+        real = ctx.style_chance(tuning=0.55, heldout=0.6)
+        lo, hi = (1.0, 1.1) if real else ctx.style(tuning=[(1.25, 1.8)], heldout=[(1.2, 1.5)])
+        scale = r.uniform(lo, hi)
+    layout = layout or ctx.style(
+        tuning=["ektp", "ektp", "ektp", "old_siak"], heldout=["ektp", "ektp", "old_left"]
+    )
+    front = ktp_card(ctx, scale, layout)
+    back = ktp_back(ctx, scale)
     cw, ch = front.size
-    x = int((W - cw) / 2 + r.uniform(-0.15, 0.15) * (W - cw))
-    y = int(r.uniform(0.06, 0.2) * H)
-    page.img.paste(front, (x, y))
-    if r.random() < 0.6:
-        back = ktp_back(ctx, scale)
-        page.img.paste(back, (x + r.randint(-20, 20), y + ch + int(r.uniform(0.03, 0.08) * H)))
+    how = arrangement or _ktp_arrangement(ctx)
+    if how == "side" and 2 * cw + page.px(10) > W:
+        how = "stacked"
+    gap = int(r.uniform(0.02, 0.08) * H)
+    x = (
+        int(r.uniform(0.1, 0.9) * (W - cw))
+        if how != "side"
+        else int(r.uniform(0.05, 0.3) * (W - 2 * cw))
+    )
+    y = int(r.uniform(0.04, 0.2) * H)
+    placed: list[tuple[Image.Image, int, int]] = [(front, x, y)]
+    if how == "side":
+        placed.append((back, x + cw + page.px(r.uniform(5, 15)), y + r.randint(-10, 10)))
+    elif how in ("stacked", "twice"):
+        placed.append((back if how == "stacked" else front, x + r.randint(-20, 20), y + ch + gap))
+    elif how == "twice_back":  # two copies of front + back, side by side
+        if 2 * cw + page.px(8) <= W:
+            x2 = min(W - cw, x + cw + page.px(5))
+            placed = [
+                (front, x2 - cw - page.px(5), y),
+                (back, x2 - cw - page.px(5), y + ch + gap),
+                (front, x2, y),
+                (back, x2, y + ch + gap),
+            ]
+        else:
+            placed.append((back, x, y + ch + gap))
+    for card, cx, cy in placed:
+        page.img.paste(card, (max(0, min(W - card.width, cx)), max(0, min(H - card.height, cy))))
     img = photocopy(page.img, r, darkness=r.uniform(0.0, 0.3))
+    if ctx.style_chance(tuning=0.3, heldout=0.35):  # a copier at 150 dpi, enlarged again
+        img = _low_resolution(img, ctx.dpi, 150)
     if r.random() < 0.3:  # "sesuai aslinya" is rare on KTP copies; sometimes a handwritten note
         f = font(r.choice(("free_serif", "dejavu_serif")), page.pt(11), italic=True)
         ImageDraw.Draw(img).text((x, int(H * 0.8)), "Fotokopi KTP", font=f, fill=(30, 40, 110))
     return Document("ktp", [DocPage(img)])
+
+
+def _low_resolution(img: Image.Image, dpi: int, copier_dpi: int) -> Image.Image:
+    """``img`` as a copier scanning at ``copier_dpi`` saw it (detail lost), at ``dpi`` again."""
+    if copier_dpi >= dpi:
+        return img
+    k = copier_dpi / dpi
+    small = img.resize((int(img.width * k), int(img.height * k)), Image.Resampling.BILINEAR)
+    return small.resize(img.size, Image.Resampling.BILINEAR)
 
 
 # --------------------------------------------------------------------------------------------
