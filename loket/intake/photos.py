@@ -219,3 +219,86 @@ def find_photos_upright(
             return find_faces_upright(gray, preferred)
     top = max(votes.values())
     return prints, preferred if votes[preferred] == top else votes.most_common(1)[0][0]
+
+
+#: ID cards (ISO/IEC 7810 ID-1, 85.6 x 54 mm: a KTP) as offices receive them photocopied: at
+#: real size or enlarged up to about twice, whole or with their corners cut round.
+_CARD_LONG_MM, _CARD_RATIO, _CARD_SOLIDITY = (75.0, 180.0), (1.35, 1.85), 0.75
+#: An ID card's text, 2-3 mm high at real size, is read at this many pixels per mm (tesseract
+#: reads best with letters some 20-40 px high).
+_CARD_READ_PX_PER_MM = 14.0
+#: A card reading with this many letters is a card's front: the page's other cards are not read.
+_CARD_ENOUGH_LETTERS = 150
+
+
+def card_regions(gray: np.ndarray) -> list[Box]:
+    """Boxes (x, y, w, h, in ``gray``'s pixels) of ID-card-shaped prints on a whole page (A4
+    assumed for the scale), largest first: the card's printed ground, its text and security
+    lines closed into one block of card proportions. None on a smaller image."""
+    if max(gray.shape) < 1500:
+        return []
+    scale = _REGION_PX_PER_MM / (max(gray.shape) / 297.0)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    paper = float(np.percentile(small, 90))
+    ink = (cv2.GaussianBlur(small, (3, 3), 0) < paper - 25).astype(np.uint8)
+    kernel = np.ones((9, 9), np.uint8)  # 3 mm: a card's lines and letters close into one block
+    mask = _without_bed(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes: list[Box] = []
+    for contour in contours:
+        (_cx, _cy), (w, h), _angle = cv2.minAreaRect(contour)
+        if not w or not h:
+            continue
+        short, long_ = sorted((w / _REGION_PX_PER_MM, h / _REGION_PX_PER_MM))
+        if (
+            _CARD_LONG_MM[0] <= long_ <= _CARD_LONG_MM[1]
+            and _CARD_RATIO[0] <= long_ / short <= _CARD_RATIO[1]
+            and cv2.contourArea(contour) / (w * h) >= _CARD_SOLIDITY
+        ):
+            x, y, bw, bh = cv2.boundingRect(contour)
+            boxes.append((int(x / scale), int(y / scale), int(bw / scale), int(bh / scale)))
+    return sorted(boxes, key=lambda b: -b[2] * b[3])
+
+
+def _without_bed(mask: np.ndarray) -> np.ndarray:
+    """``mask`` without the scanner bed showing along the page's edges (bands of rows or
+    columns nearly all dark from an edge inwards), which would join a card lying near the
+    edge into one block with it. A card, even enlarged, spans far less of a row."""
+    mask = mask.copy()
+    for view in (mask, mask.T):
+        full = view.mean(axis=1) > 0.9
+        top = int(np.argmin(full)) if not full.all() else len(full)
+        bottom = int(np.argmin(full[::-1])) if not full.all() else len(full)
+        view[:top] = 0
+        view[len(full) - bottom :] = 0
+    return mask
+
+
+def read_cards(
+    gray: np.ndarray, rotation: int = 0, *, max_cards: int = 2, timeout: float | None = None
+) -> str:
+    """The text of the ID cards on a page (:func:`card_regions`), each read on its own.
+
+    A card photocopied at real size carries letters some 2.5 mm high on a printed ground
+    crossed by security lines: read with the whole page, the page's local threshold keeps
+    the lines and tesseract finds no text. Cut out, enlarged and thresholded globally (the
+    ground and its lines are lighter than the print) the same card reads. A card lying
+    across the page's orientation (taller than wide once the page is upright) is read in
+    both quarter turns and the longer reading kept."""
+    from loket.intake.ocr import ocr_text, rotate_upright
+
+    page = rotate_upright(gray, rotation) if rotation else gray
+    px_per_mm = max(page.shape) / 297.0
+    texts: list[str] = []
+    for x, y, w, h in card_regions(page)[:max_cards]:
+        m = int(1.5 * px_per_mm)
+        crop = page[max(0, y - m) : y + h + m, max(0, x - m) : x + w + m]
+        k = max(1.0, _CARD_READ_PX_PER_MM / px_per_mm * 85.6 / (max(w, h) / px_per_mm))
+        big = cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
+        _, bw = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        turns = (0,) if bw.shape[1] >= bw.shape[0] else (90, 270)
+        readings = [ocr_text(rotate_upright(bw, t) if t else bw, 6, timeout=timeout) for t in turns]
+        texts.append(max(readings, key=lambda r: len(r.text)).text)
+        if sum(ch.isalnum() for ch in texts[-1]) >= _CARD_ENOUGH_LETTERS:
+            break  # one side read is enough: the other is a card's back or a second copy
+    return "\n\n".join(t for t in texts if t.strip())

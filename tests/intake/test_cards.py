@@ -1,0 +1,115 @@
+"""KTP copies at real card size and original permits, as offices receive them: pages drawn
+by the project's generator (samples.cards.ktp, samples.permits.surat_izin_asli), scanned by
+samples.scan, then found, read with the real tesseract and sorted with the rules.
+
+A KTP photocopied at its real size (85.6 x 54 mm, letters ~2.5 mm high on a printed ground
+crossed by security lines) often reads as nothing on the whole page; cut out, enlarged and
+thresholded globally it reads (:func:`loket.intake.photos.read_cards`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from loket.intake.classify import classify, load_classification_rules
+from loket.intake.ocr import read_page, to_gray
+from loket.intake.photos import card_regions, read_cards
+from samples import make_applicant
+from samples.cards import ktp, pas_foto_doc
+from samples.docbase import Ctx
+from samples.permits import surat_izin_asli
+from samples.scan import ScannerProfile, scan
+
+REPO = Path(__file__).resolve().parents[2]
+DPI = 200  # the generator's and the corpus's resolution
+CARD_MM = (85.6, 54.0)
+
+
+def _ctx(seed: int) -> Ctx:
+    rng = random.Random(seed)
+    app = make_applicant(rng)
+    return Ctx(
+        rng=rng,
+        dpi=DPI,
+        app=app,
+        received=dt.date(2026, 5, 4),
+        application_type="renewal",
+        defects=frozenset(),
+        letter_nik=app.nik,
+        old_permit_no=f"503/DPMPTSP/SIKR/{seed % 1000:04d}/2021",
+        old_permit_date=dt.date(2021, 3, 4),
+    )
+
+
+def _scanned(page: object, seed: int, mode: str) -> np.ndarray:
+    """The printed page as an office scanner in ``mode`` (colour, grey, bw) gives it."""
+    rng = random.Random(seed)
+    prof = dataclasses.replace(ScannerProfile.random(rng), mode=mode)
+    return to_gray(scan(page, rng, prof, dpi=DPI))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("seed", "scale", "arrangement"),
+    [(501, 1.0, "front"), (502, 1.05, "stacked"), (503, 1.6, "stacked"), (504, 1.0, "twice")],
+)
+def test_a_card_copy_is_found_at_its_size(seed: int, scale: float, arrangement: str) -> None:
+    ctx = _ctx(seed)
+    doc = ktp(ctx, scale=scale, arrangement=arrangement)
+    gray = _scanned(doc.pages[0].img, seed, "grey")
+    boxes = card_regions(gray)
+    assert len(boxes) == (1 if arrangement == "front" else 2)
+    px_per_mm = DPI / 25.4
+    for _x, _y, w, h in boxes:  # the card, its rounded corners and the scan's blur
+        assert abs(w / px_per_mm - CARD_MM[0] * scale) < 6, (w, h)
+        assert abs(h / px_per_mm - CARD_MM[1] * scale) < 6, (w, h)
+
+
+@pytest.mark.parametrize("seed", [511, 512])
+def test_no_card_on_a_photo_sheet_or_a_letter(seed: int) -> None:
+    ctx = _ctx(seed)
+    for doc in (pas_foto_doc(ctx), surat_izin_asli(ctx)):
+        assert card_regions(_scanned(doc.pages[0].img, seed, "grey")) == [], doc.doc_type
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(("seed", "layout"), [(521, "ektp"), (522, "ektp"), (523, "old_siak")])
+def test_a_real_size_ktp_copy_in_grey_reads_as_a_ktp(seed: int, layout: str) -> None:
+    """The card read on its own gives the KTP's words and its NIK: the page sorts as a KTP
+    even with no face found (no photo rule helping)."""
+    rules = load_classification_rules(REPO / "rules" / "document-types.yaml")
+    ctx = _ctx(seed)
+    doc = ktp(ctx, scale=random.Random(seed).uniform(1.0, 1.1), layout=layout)
+    gray = _scanned(doc.pages[0].img, seed, "grey")
+    page = read_page(gray)
+    cards = read_cards(gray, page.rotation)
+    assert classify(f"{page.text}\n\n{cards}", rules, faces=0).doc_type == "ktp"
+    digits = re.sub(r"\D", "", cards)
+    assert ctx.app.nik in digits
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(
+    ("seed", "issuer", "layout"),
+    [
+        (531, "dpmptsp", "grant"),
+        (532, "dpmptsp", "decree"),
+        (533, "dinkes", "grant"),
+        (534, "dinkes", "decree"),
+    ],
+)
+def test_a_permit_sorts_as_the_permit(seed: int, issuer: str, layout: str) -> None:
+    """Issued by DPMPTSP or by the Dinas Kesehatan (whose name a recommendation letter also
+    carries), as a grant or as a decree, scanned in grey: the original permit, and no other
+    type comes near it."""
+    rules = load_classification_rules(REPO / "rules" / "document-types.yaml")
+    doc = surat_izin_asli(_ctx(seed), issuer=issuer, layout=layout)
+    sort = classify(read_page(_scanned(doc.pages[0].img, seed, "grey")).text, rules)
+    assert sort.doc_type == "surat_izin_asli", sort.scores
+    others = sorted(v for k, v in sort.scores.items() if k != "surat_izin_asli")
+    assert sort.scores["surat_izin_asli"] >= 2 * others[-1], sort.scores
