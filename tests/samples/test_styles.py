@@ -197,3 +197,38 @@ def test_prefixed_str_number_survives_print_and_ocr() -> None:
     # the 14 digits after two capitals; tesseract may read the letters with its usual
     # confusions (it reads a bold "QS" as "OS"), which the reader has to tolerate
     assert re.search(r"[A-Z0]{2}" + ctx.app.str_number[2:], compact), text
+
+
+@pytest.mark.parametrize("rules", ["none", "rows", "grid"])
+@pytest.mark.parametrize("sep_mode", ["column", "label", "inline"])
+def test_table_styles_draw_their_rules_and_never_overprint(sep_mode: str, rules: str) -> None:
+    """A key-value table in each colon placement and border style: rules are drawn only when
+    asked (a grid also has columns), and a label wider than its column pushes the colon
+    right instead of overprinting it."""
+    from samples.layout import KV, Flow, Page
+
+    page = Page(DPI, (210, 80))
+    flow = Flow(page, random.Random(1), "liberation_sans", 11.0, margins=(10, 10, 10, 10))
+    long_label = "Nomor Induk Kependudukan"
+    flow.run(
+        [
+            KV(
+                [(long_label, "1471010101010001"), ("Nama", "Rina")],
+                10.0,
+                sep_mode=sep_mode,
+                rules=rules,
+            )
+        ]
+    )
+    ink = np.array(page.img.convert("L")) < 128
+    full_rows = int((ink.mean(axis=1) > 0.6).sum())
+    assert (full_rows > 0) == (rules != "none"), full_rows
+    if sep_mode == "column" and rules == "none":  # the label's pixels are the label's alone
+        ref = Page(DPI, (210, 80))
+        rflow = Flow(ref, random.Random(1), "liberation_sans", 11.0, margins=(10, 10, 10, 10))
+        rflow.text_line(rflow.x0, long_label, rflow.font())
+        ink_ref = np.array(ref.img.convert("L")) < 128
+        label_end = flow.x0 + int(flow.font().getlength(long_label)) + 1
+        rows = slice(rflow.y, rflow.y + rflow.line_h())
+        cols = slice(flow.x0, label_end)
+        assert (ink[rows, cols] == ink_ref[rows, cols]).all()
