@@ -113,3 +113,70 @@ def test_a_permit_sorts_as_the_permit(seed: int, issuer: str, layout: str) -> No
     assert sort.doc_type == "surat_izin_asli", sort.scores
     others = sorted(v for k, v in sort.scores.items() if k != "surat_izin_asli")
     assert sort.scores["surat_izin_asli"] >= 2 * others[-1], sort.scores
+
+
+def _unsorted(gray: np.ndarray, doc_type: str) -> tuple[object, object]:
+    """The page read as intake reads it, but sorted as ``doc_type`` (the sorting missed it),
+    grouped as the requirement engine groups pages; and the page's image for re-reading."""
+    from PIL import Image
+
+    from loket.intake.reading import PageReading, PagesDocument
+    from loket.requirements.documents import group_documents
+
+    page = read_page(gray)
+    reading = PageReading(file="scan.jpg", page=1, doc_type=doc_type, text=page.text)
+    docs = group_documents(PagesDocument("app", None, None, (reading,)))
+    return docs, lambda file, n: Image.fromarray(gray)
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(("seed", "sorted_as"), [(541, "pas_foto"), (542, "other")])
+def test_a_real_size_ktp_the_sorting_missed_is_rescued(seed: int, sorted_as: str) -> None:
+    """A real-size KTP copy in grey taken for a photo page or left unsorted: the requirement
+    engine's rescue (rules: documents.ktp.rescue) reads its NIK and name and takes it."""
+    from loket.requirements.rescue import rescue
+    from loket.requirements.rules import load_service_rules
+
+    rules = load_service_rules(REPO / "rules" / "izin-kerja-radiografer.yaml")
+    ctx = _ctx(seed)
+    doc = ktp(ctx, scale=1.0, arrangement="front")
+    docs, image_for = _unsorted(_scanned(doc.pages[0].img, seed, "grey"), sorted_as)
+    rescue(docs, "ktp", rules.documents["ktp"], image_for)  # type: ignore[arg-type]
+    card = docs["ktp"]  # type: ignore[index]
+    assert card.rescued_from == sorted_as
+    assert ctx.app.nik in [f.value for f in card.found["nik"]]
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(("seed", "issuer", "layout"), [(551, "dinkes", "decree")])
+def test_an_unsorted_permit_is_rescued(seed: int, issuer: str, layout: str) -> None:
+    """An original permit left unsorted is taken as the permit from its holder's name and
+    its grant/decree words (rules: documents.surat_izin_asli.rescue)."""
+    from loket.requirements.rescue import rescue
+    from loket.requirements.rules import load_service_rules
+
+    rules = load_service_rules(REPO / "rules" / "izin-kerja-radiografer.yaml")
+    doc = surat_izin_asli(_ctx(seed), issuer=issuer, layout=layout)
+    docs, image_for = _unsorted(_scanned(doc.pages[0].img, seed, "grey"), "other")
+    rescue(docs, "surat_izin_asli", rules.documents["surat_izin_asli"], image_for)  # type: ignore[arg-type]
+    assert docs["surat_izin_asli"].rescued_from == "other"  # type: ignore[index]
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("seed", [561, 562])
+def test_letters_about_the_permit_are_not_rescued_as_it(seed: int) -> None:
+    """Every letter of a renewal names the permit (often with its number): left unsorted,
+    a letter, a recommendation or an STR is not taken for the missing permit (a renewal
+    without its permit must stay 'missing', never be accepted)."""
+    from loket.requirements.rescue import rescue
+    from loket.requirements.rules import load_service_rules
+    from samples.letters import surat_permohonan
+    from samples.recommendations import rekomendasi_dinkes, rekomendasi_organisasi_profesi
+    from samples.strcard import str_doc
+
+    rules = load_service_rules(REPO / "rules" / "izin-kerja-radiografer.yaml")
+    for make in (surat_permohonan, rekomendasi_dinkes, rekomendasi_organisasi_profesi, str_doc):
+        doc = make(_ctx(seed))
+        docs, image_for = _unsorted(_scanned(doc.pages[0].img, seed, "grey"), "other")
+        rescue(docs, "surat_izin_asli", rules.documents["surat_izin_asli"], image_for)  # type: ignore[arg-type]
+        assert "surat_izin_asli" not in docs, doc.doc_type  # type: ignore[operator]
