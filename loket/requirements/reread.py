@@ -46,7 +46,29 @@ def reread(image: Image.Image, rotation: int, variant: RereadVariant) -> str:
             max(31, (min(gray.shape) // 40) | 1),
             15,
         )
+    if variant.unrule:
+        gray = erase_rules(gray)
     return tesseract_text(gray, variant.psm)
+
+
+def erase_rules(gray: Any) -> Any:
+    """The image with long horizontal and vertical lines (a table's ruling, a form's boxes)
+    painted white: tesseract drops text rows that touch them, so a form's ruled rows (NIK,
+    Nama) go missing while the prose around them reads. Lines are runs of ink at least 1/25
+    of the page across (or down); letters are far shorter."""
+    import cv2
+    import numpy as np
+
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    h, w = ink.shape[:2]
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 25), 1))
+    down = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 25)))
+    lines = cv2.bitwise_or(
+        cv2.morphologyEx(ink, cv2.MORPH_OPEN, across), cv2.morphologyEx(ink, cv2.MORPH_OPEN, down)
+    )
+    out = gray.copy()
+    out[cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0] = 255
+    return out
 
 
 def _fields_ok(doc: Document, spec: DocumentRule, names: Sequence[str]) -> bool:

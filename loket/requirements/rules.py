@@ -73,6 +73,9 @@ class RereadVariant(_Strict):
     level: int = Field(128, ge=1, le=254, description="for threshold: fixed")
     psm: int = Field(6, ge=3, le=13)
     scale: float = Field(1.0, gt=0.2, le=4.0)
+    unrule: bool = Field(
+        False, description="erase a table's ruling lines first (tesseract drops ruled rows)"
+    )
 
 
 class RereadRule(_Strict):

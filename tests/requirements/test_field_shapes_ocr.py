@@ -18,11 +18,14 @@ from PIL import Image
 from loket.intake.ocr import read_page
 from loket.requirements.engine import check_application
 from loket.requirements.extract import DocumentText, extract
-from loket.requirements.rules import load_service_rules
+from loket.requirements.reread import reread
+from loket.requirements.rules import RereadVariant, load_service_rules
 from loket.requirements.values import vote_key
+from samples import generate_application
 from samples.layout import KV, Flow, Page, Text
 from samples.scan import ScannerProfile, scan
 from tests.requirements import requirement_texts as T
+from tests.scans import truth_pages
 
 pytestmark = pytest.mark.ocr
 
@@ -246,3 +249,37 @@ def test_another_persons_name_through_ocr() -> None:
     blocks = [*head("IJAZAH"), KV([("Nama Lengkap", f"{T.OTHER.name}, A.Md.Rad")])]
     got = cell(run({"ijazah": ocr(blocks, 60) + T.LEGAL}), "ijazah")
     assert got["status"] == "invalid" and T.OTHER.name in got["reasons"][0], got
+
+
+def test_a_generated_form_letter_is_read_again_without_its_lines(tmp_path: Path) -> None:
+    """A generated application whose letter is a ruled form (seed 7103 of the e2e plan): the
+    first reading can drop rows touching the ruling (tesseract does; the NIK row with them);
+    in doubt the letter is read again with the lines erased and its NIK and name read."""
+    truth = generate_application(
+        tmp_path, "x", 7103, defects=["missing_ijazah", "str_expired"], packaging="mixed_tree"
+    )
+    image = next(
+        img
+        for img, pg in truth_pages(tmp_path, truth)
+        if pg["doc_type"] == "surat_permohonan" and pg.get("doc_page", 1) == 1
+    )
+    a = truth["applicant"]
+    person = T.Person(
+        name=a["name"],
+        title=a["title"],
+        nik=a["nik"],
+        birth_place=a["birth_place"],
+        birth_date=date.fromisoformat(a["birth_date"]),
+        str_number=a["str_number"],
+        workplace=a["workplace"],
+    )
+    first = read_page(image)
+    doc = T.application(person, texts={"surat_permohonan": first.text})
+    doc["pages"][0]["rotation"] = first.rotation
+    checklist = check_application(doc, lambda f, p: image, RULES_PATH, RECEIVED, quality=False)
+    assert cell(checklist, "surat_permohonan")["status"] == "ok", cell(
+        checklist, "surat_permohonan"
+    )
+    assert checklist["applicant"]["nik"] == a["nik"]
+    unruled = reread(image, first.rotation, RereadVariant(threshold="otsu", psm=3, unrule=True))
+    assert read("surat_permohonan", "nik", unruled) == [a["nik"]], unruled
