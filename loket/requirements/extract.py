@@ -418,6 +418,7 @@ class Match:
     page: DocumentText
     start: int  # of the value in the page text
     raw: str
+    index: int = 0  # of the text among the document's texts (a page may be read twice)
 
     def line(self) -> str:
         return _line_at(self.page.text, self.start)
@@ -435,11 +436,11 @@ def matches(spec: FieldSpec, pages: list[DocumentText]) -> list[Match]:
     """Every place a field's label or patterns match, with the raw value (parsed or not)."""
     regexes = _regexes(spec)
     out: list[Match] = []
-    seen: set[tuple[str, int, int]] = set()
-    for page in pages:
+    seen: set[tuple[int, int, str]] = set()
+    for index, page in enumerate(pages):
         for rx in regexes:
             for m in rx.finditer(page.text):
-                key = (page.file, page.page, m.start("value"))
+                key = (index, m.start("value"), m.group("value"))
                 if key in seen:
                     continue
                 seen.add(key)
@@ -458,22 +459,23 @@ def matches(spec: FieldSpec, pages: list[DocumentText]) -> list[Match]:
                         raw = re.sub(r"^[1lI|]\s+(?=\S)", "", raw)
                 if spec.lines > 1:
                     raw = _continued(raw, page.text, m.end("value"), spec.lines - 1)
-                out.append(Match(page, m.start("value"), raw))
+                out.append(Match(page, m.start("value"), raw, index))
     return out
 
 
 def extract(spec: FieldSpec, pages: list[DocumentText]) -> list[Found]:
     """Every value of one field in a document's pages, in page order."""
     found: list[Found] = []
-    lines: set[tuple[str, int, str, str]] = set()
+    seen: set[tuple[int, object]] = set()
     for hit in matches(spec, pages):
         value = parse_value(hit.raw, spec)
         if value is None:
             continue
-        once = (hit.page.file, hit.page.page, hit.line(), repr(value))
-        if once in lines:  # two patterns reading the same value on one line: one reading
+        # one reading per place in a text, and per value on a line (two patterns, one value)
+        keys = {(hit.index, hit.start), (hit.index, (hit.line(), repr(value)))}
+        if keys & seen:
             continue
-        lines.add(once)
+        seen |= keys
         extra = {"windows": nik_windows(hit.raw)} if spec.type == "nik" else {}
         page = hit.page
         found.append(

@@ -399,3 +399,10 @@ def test_a_value_column_read_apart_from_its_labels() -> None:
     text = T.str_doc(T.Person()).replace("Nama : Rina Oktaviani, A.Md.Rad\n", "") + split
     got = cell(run(T.application(texts={"str": text})), "str")
     assert got["status"] == "invalid" and "Siti Handayani" in got["reasons"][0]
+
+
+def test_a_second_reading_of_the_same_page_is_a_reading_of_its_own() -> None:
+    spec = RULES.documents["surat_permohonan"].fields["nik"]
+    text = f"NIK : {NIK}"
+    pages = [DocumentText("a.jpg", 1, text, "reread"), DocumentText("a.jpg", 1, text)]
+    assert [f.source for f in extract(spec, pages)] == ["reread", "ocr"]
