@@ -27,7 +27,7 @@ from loket.intake import PagesDocument, register
 from loket.intake.containment import application_failed, start_application, suspect_application
 from loket.intake.pages import render_page
 from loket.intake.steps import page_refs
-from loket.requirements import UNMET, Status, Verdict
+from loket.requirements import UNMET, Status, Verdict, carry_confirmations
 
 DATA_DOCS = "_data-docs"
 
@@ -67,7 +67,11 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
     checked = check_application_details(
         pages_doc, image_for, rules_path(settings, service), received
     )
-    checklist = checked.checklist
+    before = folder / "checklist.json"
+    checklist = carry_confirmations(
+        checked.checklist,
+        json.loads(before.read_text(encoding="utf-8")) if before.is_file() else None,
+    )  # a re-check keeps what an officer decided
     started = time.perf_counter()
     write_outputs(
         folder,

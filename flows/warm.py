@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
@@ -25,6 +26,8 @@ log = logging.getLogger("loket.serve")
 #: Seconds a warm process may take to get ready before the watcher falls back to starting
 #: the run through the deployment.
 READY_TIMEOUT = 120.0
+#: Pauses before starting a warm process again after one died getting ready (seconds).
+BACKOFF_START, BACKOFF_MAX = 5.0, 300.0
 GO = "go"
 READY = "ready"
 
@@ -64,17 +67,36 @@ class WarmIntake:
         self._ctx = multiprocessing.get_context("spawn")
         self._waiting: tuple[BaseProcess, Connection] | None = None
         self._lock = threading.Lock()
+        self._not_before = 0.0  # after a process died getting ready: when to try again
+        self._backoff = BACKOFF_START
 
     def prepare(self) -> None:
-        """Start the next warm process unless one is waiting already."""
+        """Start the next warm process unless one is waiting already; one that died getting
+        ready (tesseract missing, a broken install) is tried again with growing pauses, not
+        in a loop that keeps both cores busy."""
         with self._lock:
-            if self._waiting is not None and self._waiting[0].is_alive():
+            if self._waiting is not None:
+                if self._waiting[0].is_alive():
+                    return
+                self._died(self._waiting[0])
+            if time.monotonic() < self._not_before:
                 return
             parent, child = self._ctx.Pipe()
             proc = self._ctx.Process(target=_main, args=(child,), name="loket-intake", daemon=True)
             proc.start()
             child.close()
             self._waiting = (proc, parent)
+
+    def _died(self, proc: BaseProcess) -> None:
+        """A waiting process is gone before it was used: note it, pause before the next."""
+        log.warning(
+            "warm intake process ended before it was used (exit code %s); next try in %.0f s",
+            proc.exitcode,
+            self._backoff,
+        )
+        self._waiting = None
+        self._not_before = time.monotonic() + self._backoff
+        self._backoff = min(self._backoff * 2, BACKOFF_MAX)
 
     def _after(self, proc: BaseProcess) -> None:
         """When the run's process is gone, its successor starts warming up."""
@@ -86,7 +108,8 @@ class WarmIntake:
         became ready in time (the caller then starts the run another way)."""
         self.prepare()
         with self._lock:
-            assert self._waiting is not None
+            if self._waiting is None:  # pausing after failures: the deployment path
+                return None
             proc, conn = self._waiting
             self._waiting = None
         try:
@@ -101,6 +124,7 @@ class WarmIntake:
             log.warning("warm intake process not ready; starting the run through Prefect")
             proc.terminate()
             return None
+        self._backoff = BACKOFF_START
         threading.Thread(target=self._after, args=(proc,), daemon=True).start()
         return proc
 

@@ -209,3 +209,92 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
         last = control_card.entries(session, reg_no)[-1]
     assert (last.sop_step, last.outcome) == (9, "diserahkan kepada pemohon")
     assert (folder / "kartu-kendali.pdf").read_bytes().startswith(b"%PDF")
+
+
+#: a quality expectation that every application fails (a name is always read), put into the
+#: office's rules for one test: it leaves the ijazah cell in review without touching a scan
+_DOUBT = """
+    - expectation: expect_column_values_to_be_null
+      kwargs: {column: name}
+      requirement: ijazah
+      reason: Uji alur pemeriksaan petugas.
+      on_failure: review
+"""
+
+
+def test_review_cells_are_confirmed_then_the_chain_starts_or_the_letter_goes(
+    office: tuple[Home, Path],
+) -> None:
+    """Intake leaves a cell in review; the officer confirms it with the CLI: one file goes on
+    to the chain (its flow run waits at the back office), the other is returned by letter."""
+    from pypdf import PdfReader
+
+    from flows.intake import intake_flow
+    from loket.approval import control_card
+    from loket.approval import desk as approval
+    from loket.approval.desk import Desk
+    from loket.cli.main import app as cli
+    from loket.common.clock import WIB
+
+    home, log = office
+    p = home.people
+    rules = home.rules / "izin-kerja-radiografer.yaml"
+    original = rules.read_text("utf-8")
+    quality = original.index("\nquality:\n")
+    at = original.index("  expectations:\n", quality) + len("  expectations:\n")
+    rules.write_text(original[:at] + _DOUBT.lstrip("\n") + original[at:], "utf-8")
+    try:
+        for name, seed, packaging in (
+            ("ragu-lanjut", 7101, "single_pdf"),
+            ("ragu-kembali", 7102, "jpg_folder"),
+        ):
+            generate_application(
+                home.root / "inbox",
+                name,
+                seed,
+                packaging=packaging,
+                received=datetime.now(WIB).date(),
+            )
+        summary = intake_flow()
+    finally:
+        rules.write_text(original, "utf-8")
+    assert set(summary["verdicts"].values()) == {"review"}, summary
+    desk = Desk.load()
+    by_source = {}
+    for reg_no in summary["verdicts"]:
+        checklist = json.loads((desk.folder(reg_no) / "checklist.json").read_text("utf-8"))
+        by_source[checklist["source"].split(".")[0]] = reg_no
+        ijazah = next(r for r in checklist["requirements"] if r["id"] == "ijazah")
+        assert ijazah["status"] == "review" and "Uji alur" in " ".join(ijazah["reasons"])
+        assert not (desk.folder(reg_no) / "surat-pengembalian.docx").exists()
+        pdf = PdfReader(str(desk.folder(reg_no) / "checklist.pdf"))
+        assert "Perlu diperiksa petugas" in " ".join(pg.extract_text() for pg in pdf.pages)
+        assert sum(len(pg.images) for pg in pdf.pages) >= 1  # the page the check looked at
+        with desk.db() as session:
+            assert approval.get(session, reg_no) is None  # not in the chain while in doubt
+
+    run = CliRunner(env={"COLUMNS": "300"})
+    pending = run.invoke(cli, ["checklist", "pending"])
+    assert all(r in pending.output for r in by_source.values()), pending.output
+    go, back = by_source["ragu-lanjut"], by_source["ragu-kembali"]
+    r = run.invoke(cli, ["checklist", "confirm", go, "ijazah", "ok", "--as", p["front_office"]])
+    assert r.exit_code == 0 and "diteruskan" in r.output, r.output
+    wait_paused(desk, go, timeout=120, log=log)  # the approval flow run waits at the back office
+    with desk.db() as session:
+        entries = control_card.entries(session, go)
+    assert [(e.sop_step, e.action, e.actor_nip) for e in entries] == [
+        (1, "penerimaan", None),
+        (2, "pemeriksaan", None),
+        (2, "konfirmasi", p["front_office"]),
+        (2, "pemeriksaan", p["front_office"]),
+    ]
+    r = run.invoke(
+        cli,
+        ["checklist", "confirm", back, "ijazah", "invalid", "--as", p["front_office"],
+         "--note", "Legalisir pada fotokopi ijazah tidak asli."],
+    )  # fmt: skip
+    assert r.exit_code == 0 and "surat-pengembalian.docx" in r.output, r.output
+    assert (desk.folder(back) / "surat-pengembalian.docx").is_file()
+    with desk.db() as session:
+        assert approval.get(session, back) is None
+    assert "Tidak ada berkas" in run.invoke(cli, ["checklist", "pending"]).output

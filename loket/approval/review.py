@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from loket.approval import control_card
@@ -63,23 +64,22 @@ def confirm_cell(
         None, Role.front_office, " Konfirmasi persyaratan dilakukan oleh Petugas Front Office."
     )
     folder = desk.folder(reg_no)
-    checklist = read_json(folder / CHECKLIST_JSON)
-    if checklist is None:
-        raise ApprovalError(f"{reg_no}: belum diperiksa ({CHECKLIST_JSON} tidak ada)")
     now = desk.now()
-    officer = Officer(auth.official.nip, auth.official.name, auth.label)
-    try:
-        updated = confirm(checklist, requirement, decision, officer=officer, note=note, at=now)
-    except ReviewError as exc:
-        raise ApprovalError(f"{reg_no}: {exc}") from None
+    officer = Officer(auth.official.nip, auth.official.name, auth.label, auth.acting)
     with desk.db.begin() as session:
-        app = get_application(session, reg_no)
-        if app is None:
-            raise ApprovalError(f"{reg_no} tidak ada di register permohonan")
+        app = _locked(session, reg_no)  # one officer at a time per file, from here on
+        checklist = read_json(folder / CHECKLIST_JSON)
+        if checklist is None:
+            raise ApprovalError(f"{reg_no}: belum diperiksa ({CHECKLIST_JSON} tidak ada)")
+        try:
+            updated = confirm(checklist, requirement, decision, officer=officer, note=note, at=now)
+        except ReviewError as exc:
+            raise ApprovalError(f"{reg_no}: {exc}") from None
         app.verdict = updated["verdict"]
         record = updated["confirmations"][-1]
         log_event(session, "confirmed", app.source, reg_no, record)
         _card_entries(session, app, checklist, updated, auth, now)
+        session.flush()  # a refusal of the database comes before any file is written
         rules = load_service_rules(desk.settings.rules_dir / f"{app.service}.yaml")
         write_outputs(
             folder,
@@ -92,6 +92,19 @@ def confirm_cell(
             image_for=image_for,
         )
     return DeskOutcome(reg_no, _message(reg_no, requirement, status, updated))
+
+
+def _locked(session: Session, reg_no: str) -> Application:
+    """The application's register row, locked for this transaction (a row lock on
+    PostgreSQL, the database's write lock on SQLite), so that two officers confirming cells
+    of one file do not both start from the same checklist."""
+    session.execute(
+        update(Application).where(Application.reg_no == reg_no).values(verdict=Application.verdict)
+    )
+    app = get_application(session, reg_no)
+    if app is None:
+        raise ApprovalError(f"{reg_no} tidak ada di register permohonan")
+    return app
 
 
 def _decision(decision: str) -> Status:
@@ -173,7 +186,7 @@ def receipt_entry(app: Application) -> control_card.NewEntry:
     return control_card.NewEntry(
         activity="Penerimaan berkas permohonan dan persyaratan",
         action="penerimaan",
-        role="front_office",
+        role=Role.front_office,
         actor_name="loket (penerimaan otomatis)",
         received_at=as_utc(app.received_at),
         handed_over_at=as_utc(app.received_at),

@@ -152,6 +152,8 @@ def _front_office_entries(
         control_card.append(session, app.reg_no, receipt_entry(app))
     received = as_utc(app.received_at)
     last = (checklist.get("confirmations") or [None])[-1]
+    if last is not None:  # the officer who cleared the last doubt hands the file over
+        checked = as_utc(datetime.fromisoformat(last["at"]))
     control_card.append(
         session,
         app.reg_no,
@@ -161,6 +163,7 @@ def _front_office_entries(
             role="front_office",
             actor_name=last["name"] if last else "loket (pemeriksaan otomatis)",
             actor_nip=last["nip"] if last else None,
+            acting=last.get("acting") if last else None,
             received_at=received,
             handed_over_at=max(checked, received),
             due_at=Norm(minutes=35).due(received),

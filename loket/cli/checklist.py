@@ -96,8 +96,17 @@ def confirm(
     if verdict == Verdict.COMPLETE:
         from flows.approval import start_approvals
 
-        for started in start_approvals([reg_no], desk, runs=not no_flow):
-            console.print(started.message, markup=False)
+        try:
+            started = start_approvals([reg_no], desk, runs=not no_flow)
+        except Exception as exc:  # the decision stands; the chain can be started again
+            err.print(
+                f"Alur persetujuan belum dimulai ({type(exc).__name__}: {exc}); keputusan "
+                f"sudah tercatat. Mulai dengan: loket approval start {reg_no}",
+                markup=False,
+            )
+            raise typer.Exit(1) from None
+        for out_start in started:
+            console.print(out_start.message, markup=False)
     elif verdict == Verdict.INCOMPLETE:
         console.print(f"surat pengembalian: {desk.folder(reg_no) / 'surat-pengembalian.docx'}")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from loket.intake.classify import ClassificationRules, letters
 from loket.intake.ocr import deskew, estimate_skew, rotate_upright
 from loket.intake.pages import render_page
-from loket.intake.reading import PageReading, PagesDocument
+from loket.intake.reading import UNSORTED, PageReading, PagesDocument
 from loket.intake.register import Application, Counter, IntakeEvent, next_number
 from loket.intake.register import get as get_application
 from loket.intake.register import log as log_event
@@ -14,6 +14,7 @@ from loket.intake.steps import page_refs
 from loket.intake.tesseract import text as tesseract_text
 
 __all__ = [
+    "UNSORTED",
     "Application",
     "ClassificationRules",
     "Counter",

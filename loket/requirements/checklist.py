@@ -414,19 +414,21 @@ def write_outputs(
     template_dir: Path | None = None,
     image_for: ImageFor | None = None,
 ) -> dict[str, Path]:
-    """Write checklist.json, checklist.pdf and (when incomplete) the return letter; a file
-    in review gets no letter until the officer has decided its cells."""
+    """Write checklist.pdf, (when incomplete) the return letter, and checklist.json last:
+    the JSON is what every later step reads, so it changes only once the documents it
+    speaks for are written. A file in review gets no letter until the officer has decided
+    its cells."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = {"json": folder / CHECKLIST_JSON}
-    write_json(written["json"], checklist)
-    written["pdf"] = write_pdf(
-        folder / CHECKLIST_PDF,
-        checklist,
-        rules,
-        reg_no=reg_no,
-        received=received,
-        image_for=image_for,
-    )
+    written = {
+        "pdf": write_pdf(
+            folder / CHECKLIST_PDF,
+            checklist,
+            rules,
+            reg_no=reg_no,
+            received=received,
+            image_for=image_for,
+        )
+    }
     letter = folder / RETURN_LETTER
     if checklist["verdict"] == Verdict.INCOMPLETE:
         written["letter"] = write_letter(
@@ -441,6 +443,8 @@ def write_outputs(
         )
     else:
         letter.unlink(missing_ok=True)  # a re-check after completion withdraws the letter
+    written["json"] = folder / CHECKLIST_JSON
+    write_json(written["json"], checklist)
     return written
 
 

@@ -3,8 +3,9 @@
 "Tidak ada" is a decided defect: the return letter asks the applicant for the document. It is
 only said when no page of the application could be that document. A page the intake could
 not read at all, or a page whose text came near the document's type when it was sorted (its
-kept score for that type at least ``unsorted_min_score``, whatever type it was given: a KTP
-copy read poorly and taken for a photo page, an old permit left unsorted) might be it: the
+kept score for that type at least ``unsorted_min_score`` and, when it was sorted as another
+document, about as high as its score for that one: a KTP copy read poorly and taken for a
+photo page, an old permit left unsorted) might be it: the
 cell then goes to the officer (``review``) with those pages, instead of sending a complete
 file back (rules: ``abstain``).
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loket.intake import PageReading, PagesDocument
+from loket.intake import UNSORTED, PageReading, PagesDocument
 from loket.requirements.results import RequirementOutcome, page_evidence
 
 
@@ -36,6 +37,13 @@ class AbstainRule(BaseModel):
         True, description="a page the intake could not read might be the missing document"
     )
     max_pages: int = Field(3, ge=1, description="pages named per cell")
+    margin: float = Field(
+        1.0,
+        ge=0,
+        description="a page sorted as another document counts only when its score for the "
+        "missing type is within this of its best score (a letter that mentions a health "
+        "certificate is still the letter)",
+    )
 
 
 @dataclass(frozen=True)
@@ -56,11 +64,7 @@ def candidates(
         if p.error and rule.unreadable_pages
     ]
     near = sorted(
-        (
-            p
-            for p in pages_doc.pages
-            if not p.error and p.score(doc_type) >= rule.unsorted_min_score
-        ),
+        (p for p in pages_doc.pages if not p.error and _near(p, doc_type, rule)),
         key=lambda p: -p.score(doc_type),
     )
     similar = [
@@ -70,6 +74,18 @@ def candidates(
         for p in near
     ]
     return (unreadable + similar)[: rule.max_pages]
+
+
+def _near(page: PageReading, doc_type: str, rule: AbstainRule) -> bool:
+    """The page's text came near ``doc_type``: enough on its own, and, for a page sorted as
+    another document, about as near as to that document."""
+    score = page.score(doc_type)
+    if score < rule.unsorted_min_score:
+        return False
+    if page.doc_type in (UNSORTED, "blank"):
+        return True
+    best = max((s for _, s in page.scores), default=0.0)
+    return score >= best - rule.margin
 
 
 def unrecognised_outcome(found: list[Candidate], label: str) -> RequirementOutcome:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from loket.requirements.results import Status, verdict_of
+from loket.requirements.results import UNMET, Status, Verdict, verdict_of
 
 #: What an officer may decide of a cell in review.
 DECISIONS: dict[str, Status] = {"ok": Status.OK, "invalid": Status.INVALID}
@@ -37,6 +37,7 @@ class Officer:
     nip: str
     name: str
     capacity: str = "Front Office"
+    acting: str | None = None  # "Plh." when acting for the role's holder
 
 
 def open_reviews(checklist: dict[str, Any]) -> list[dict[str, Any]]:
@@ -72,6 +73,11 @@ def confirm(
     """
     status = decision_status(decision)
     note = (note or "").strip() or None
+    if checklist.get("verdict") != Verdict.REVIEW:
+        raise ReviewError(
+            f"berkas berstatus {checklist.get('verdict')}, bukan 'perlu diperiksa petugas'; "
+            "tidak ada sel yang menunggu keputusan petugas"
+        )
     items = {r["id"]: r for r in checklist.get("requirements", [])}
     if requirement not in items:
         known = ", ".join(items) or "-"
@@ -94,6 +100,7 @@ def confirm(
         "nip": officer.nip,
         "name": officer.name,
         "capacity": officer.capacity,
+        "acting": officer.acting,
         "note": note,
         "at": at.isoformat(timespec="seconds"),
     }
@@ -103,5 +110,43 @@ def confirm(
     item["reasons"] = [note] if status == Status.INVALID else [said + (f" {note}" if note else "")]
     item["confirmed"] = record
     out.setdefault("confirmations", []).append(record)
-    out["verdict"] = verdict_of([r["status"] for r in out["requirements"]])
+    out["verdict"] = _verdict(out)
+    return out
+
+
+def _verdict(checklist: dict[str, Any]) -> Verdict:
+    """The verdict while the officer works through the cells: a defect the checks decided
+    returns the file at once, as at intake; one the officer found waits until the last
+    cell is decided, so that the applicant gets one letter naming every defect."""
+    items = checklist["requirements"]
+    if any(r["status"] in UNMET and "confirmed" not in r for r in items):
+        return Verdict.INCOMPLETE
+    if open_reviews(checklist):
+        return Verdict.REVIEW
+    return verdict_of([r["status"] for r in items])
+
+
+def carry_confirmations(checked: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
+    """``checked`` (a new reading of the same file) with the officer's earlier decisions
+    applied again to the cells the checks still cannot decide: a re-check does not undo
+    what an officer decided, nor lose it from the checklist. A cell the checks now decide
+    keeps the checks' status; the confirmation stays in the list as what happened."""
+    earlier = (before or {}).get("confirmations") or []
+    if not earlier:
+        return checked
+    out = copy.deepcopy(checked)
+    for record in earlier:
+        item = next((r for r in out["requirements"] if r["id"] == record["requirement"]), None)
+        if item is not None and item["status"] == Status.REVIEW:
+            status = Status(record["decision"])
+            item["review"] = {"reasons": item["reasons"], "evidence": item["evidence"]}
+            item["status"] = status
+            item["reasons"] = (
+                [record["note"]]
+                if status == Status.INVALID
+                else [f"Diperiksa petugas ({record['name']}): {DECISION_ID[status]}."]
+            )
+            item["confirmed"] = record
+    out["confirmations"] = list(earlier)
+    out["verdict"] = _verdict(out)
     return out

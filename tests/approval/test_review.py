@@ -67,9 +67,10 @@ def _card(desk, reg_no: str) -> list[tuple[int | None, str, str, str]]:  # type:
 
     with desk.db() as session:
         assert verify_card(session, reg_no) == {reg_no: []}  # the hash chain is intact
-        return [
-            (e.sop_step, e.action, e.actor_name, e.outcome) for e in card_entries(session, reg_no)
-        ]
+        entries = card_entries(session, reg_no)
+    handed = [e.handed_over_at for e in entries]
+    assert handed == sorted(handed), handed  # the card reads in time order
+    return [(e.sop_step, e.action, e.actor_name, e.outcome) for e in entries]
 
 
 def test_confirming_the_last_doubt_starts_the_chain(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
@@ -153,15 +154,16 @@ def test_the_letter_names_only_decided_defects(ahome: Home, desk) -> None:  # ty
         "Fotokopi ijazah tanpa legalisir basah.",
     )
     assert "Masih perlu diperiksa: str" in out.message
-    text = _letter_text(letter)
-    assert "Fotokopi ijazah tanpa legalisir basah." in text
-    assert "Nomor STR tidak terbaca" not in text  # a doubt is no reason to return a file
+    assert not letter.exists()  # one letter, once every cell is decided
     out = confirm_cell(
         desk, reg_no, "str", "invalid", p["front_office"], "STR sudah tidak berlaku."
     )
     assert "surat pengembalian" in out.message
     text = _letter_text(letter)
     assert "Fotokopi ijazah tanpa legalisir basah." in text and "STR sudah tidak berlaku." in text
+    assert "Nomor STR tidak terbaca" not in text  # what the checks doubted is no reason
+    with pytest.raises(ApprovalError, match="bukan 'perlu diperiksa petugas'"):
+        confirm_cell(desk, reg_no, "str", "ok", p["front_office"])  # returned: nothing left
     card = _card(desk, reg_no)
     assert [a for _, a, _, _ in card] == ["penerimaan", "pemeriksaan", "konfirmasi", "konfirmasi"]
     assert card[-1][3] == "tidak memenuhi; berkas dikembalikan kepada pemohon"

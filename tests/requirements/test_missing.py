@@ -105,3 +105,19 @@ def test_pages_json_keeps_the_best_scores() -> None:
     ).pages[0]
     assert page.score("ktp") == 2.0 and page.score("str") == 0.0
     assert page.to_json()["scores"] == {"ktp": 2.0}
+
+
+def test_a_page_sorted_as_another_document_counts_only_when_about_as_near() -> None:
+    pages = PagesDocument.from_json(
+        {
+            "source": "x",
+            "pages": [  # a letter that mentions a health certificate is still the letter
+                {"file": "surat", "page": 1, "doc_type": "surat_permohonan",
+                 "scores": {"surat_permohonan": 12.0, "surat_keterangan_sehat": 2.5}},
+                {"file": "ktp", "page": 1, "doc_type": "pas_foto",  # sorted by its photo
+                 "scores": {"ktp": 2.4, "pas_foto": 0.5}},
+            ],
+        }
+    )  # fmt: skip
+    assert candidates(pages, "surat_keterangan_sehat", "SKS", AbstainRule()) == []
+    assert [c.page.file for c in candidates(pages, "ktp", "KTP", AbstainRule())] == ["ktp"]

@@ -175,3 +175,24 @@ def test_checklist_pdf_shows_review_cells_with_their_crops(tmp_path: Path) -> No
         tmp_path / "d.pdf", checklist, rules, reg_no="SIKR-1", received=date(2026, 12, 7)
     )
     assert sum(len(p.images) for p in PdfReader(str(plain)).pages) == 0
+
+
+def test_a_defect_the_officer_finds_waits_for_the_last_cell_one_the_checks_found_does_not() -> None:
+    from loket.requirements import carry_confirmations
+
+    before = _checklist(ktp="ok", ijazah="review", str="review")
+    one = confirm(before, "ijazah", "invalid", officer=OFFICER, note="Tanpa legalisir.", at=AT)
+    assert one["verdict"] == Verdict.REVIEW  # one letter, once every cell is decided
+    two = confirm(one, "str", "ok", officer=OFFICER, note=None, at=AT)
+    assert two["verdict"] == Verdict.INCOMPLETE
+    with pytest.raises(ReviewError, match="bukan 'perlu diperiksa petugas'"):
+        confirm(two, "str", "ok", officer=OFFICER, note=None, at=AT)  # returned already
+    # a re-check reads the file again: the officer's decisions stay where the checks doubt
+    again = carry_confirmations(_checklist(ktp="ok", ijazah="review", str="ok"), two)
+    got = {r["id"]: r["status"] for r in again["requirements"]}
+    assert got == {"ktp": "ok", "ijazah": "invalid", "str": "ok"}
+    assert again["verdict"] == Verdict.INCOMPLETE and len(again["confirmations"]) == 2
+    assert again["requirements"][1]["reasons"] == ["Tanpa legalisir."]
+    fresh = _checklist(ktp="ok", ijazah="review", str="invalid")
+    assert carry_confirmations(fresh, None) == fresh
+    assert carry_confirmations(fresh, one)["verdict"] == Verdict.INCOMPLETE  # the checks' defect
