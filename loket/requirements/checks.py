@@ -199,7 +199,7 @@ def _forbidden(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome
     regex, or another place than the expected one after the issuing body: a defect."""
     norm, folded = normalize(text), issuers.fold(text)
     for phrase in chk.forbid_any:
-        if issuers.phrase_score(phrase, folded)[0] >= chk.fuzzy:
+        if issuers.matches_body(phrase, folded, chk.fuzzy):
             ev = _snippet_for(doc, normalize(phrase).split(" ")[0])
             detail = f"; tertulis '{phrase}'"
             return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
@@ -223,12 +223,21 @@ def _forbidden(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome
     return None
 
 
+def _place_in_doubt(pl: Any, folded: str) -> bool:
+    """The first place named after the issuing body is neither clearly the expected one nor
+    clearly another ("Pekalongan" for "Pekanbaru"): only the officer can say."""
+    found = issuers.judge_places(pl.pattern, pl.expect, folded, pl.same, pl.other)
+    return bool(found) and found[0].kind == "unsure"
+
+
 def _required(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome | None:
     """A required body named in the text (fuzzily, OCR confusions folded), a required
     regex (on the text as read or folded), or the expected place after the issuing body."""
     norm, folded = normalize(text), issuers.fold(text)
+    if chk.places is not None and _place_in_doubt(chk.places, folded):
+        return None  # a place that reads like the expected one but may be another: a doubt
     for phrase in chk.require_any:
-        if issuers.phrase_score(phrase, folded)[0] >= chk.fuzzy:
+        if issuers.matches_body(phrase, folded, chk.fuzzy):
             ev = _snippet_for(doc, normalize(phrase).split(" ")[0]) or _snippet_for(
                 doc, normalize(phrase)
             )

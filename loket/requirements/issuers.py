@@ -55,6 +55,40 @@ def phrase_score(phrase: str, folded_text: str) -> tuple[float, str]:
     return best, where
 
 
+#: A word of a body's name this long or longer must itself be read about right (a whole
+#: phrase can look similar while its one telling word is another: "Radioterapi" for
+#: "Radiografer", "Pekalongan" for "Pekanbaru").
+LONG_WORD = 5
+WORD_SCORE = 80.0
+
+
+def names_body(phrase: str, window: str) -> bool:
+    """Whether the run of words ``window`` (folded) names the body ``phrase``, not merely
+    something like it: each acronym of the phrase (a word in capitals: PARI, DPD) is in the
+    window exactly, and each long word has a word in the window at least ``WORD_SCORE``
+    similar (OCR noise of a letter or two stays tolerated)."""
+    got = window.split(" ")
+    for raw in phrase.split():
+        word = fold(raw)
+        if not word:
+            continue
+        if raw.isupper() and 2 <= len(raw) <= 6:
+            if word not in got:
+                return False
+        elif (
+            len(word) >= LONG_WORD
+            and max((fuzz.ratio(word, g) for g in got), default=0) < WORD_SCORE
+        ):
+            return False
+    return True
+
+
+def matches_body(phrase: str, folded_text: str, threshold: float) -> bool:
+    """``phrase`` is named in the folded text: similar enough as a whole, word by word."""
+    score, window = phrase_score(phrase, folded_text)
+    return score >= threshold and names_body(phrase, window)
+
+
 def text_is_poor(text: str, min_words: int = 25, min_share: float = 0.5) -> bool:
     """Too little readable text to say a body is absent: few words of three letters or more
     with a vowel, or such words a minority among the letter tokens (OCR noise)."""
