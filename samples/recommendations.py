@@ -68,6 +68,42 @@ OTHER_BODIES = (
     ),
 )
 
+#: Other bodies of the held-out family: none of them is named in the rules' forbid lists, so
+#: the held-out figures say whether a body the rules never heard of is still told from PARI.
+OTHER_BODIES_HELDOUT = (
+    (
+        "PENGURUS DAERAH",
+        "PERSATUAN AHLI FARMASI INDONESIA",
+        "PROVINSI RIAU",
+        "PD-PAFI/RIAU",
+        "Ketua Pengurus Daerah PAFI Provinsi Riau",
+        "PAFI",
+    ),
+    (
+        "DEWAN PENGURUS CABANG",
+        "PERSATUAN AHLI GIZI INDONESIA",
+        "KOTA PEKANBARU",
+        "DPC-PERSAGI/PKU",
+        "Ketua DPC PERSAGI Kota Pekanbaru",
+        "PERSAGI",
+    ),
+    (
+        "PENGURUS DAERAH",
+        "IKATAN ELEKTROMEDIS INDONESIA",
+        "PROVINSI RIAU",
+        "PD-IKATEMI/RIAU",
+        "Ketua Pengurus Daerah IKATEMI Provinsi Riau",
+        "IKATEMI",
+    ),
+    (
+        "PENGURUS DAERAH",
+        "PERHIMPUNAN RADIOTERAPI INDONESIA",
+        "PROVINSI RIAU",
+        "PD-PRI/RIAU",
+        "Ketua Pengurus Daerah PRI Provinsi Riau",
+        "PRI",
+    ),
+)
 
 #: short forms of an organisation's level ("DPD PARI Provinsi Riau")
 LEVEL_SHORT = {
@@ -75,6 +111,7 @@ LEVEL_SHORT = {
     "PENGURUS CABANG": "DPC",
     "DEWAN PENGURUS DAERAH": "DPD",
     "DEWAN PENGURUS WILAYAH": "DPW",
+    "DEWAN PENGURUS CABANG": "DPC",
 }
 
 
@@ -106,7 +143,9 @@ def rekomendasi_organisasi_profesi(ctx: Ctx) -> Document:
     page, flow = ctx.letter()
     other = "rekomendasi_other_body" in ctx.defects
     if other:
-        level, body, region, code, chair, abbr = r.choice(OTHER_BODIES)
+        level, body, region, code, chair, abbr = ctx.style(
+            tuning=OTHER_BODIES, heldout=OTHER_BODIES_HELDOUT
+        )
         stamp_top, stamp_bottom = body, region
     else:
         level, region, code, chair = r.choice(PARI_UNITS)
@@ -239,6 +278,29 @@ DINKES_OTHER = (
     ),
 )
 
+#: Other regions of the held-out family: none is in the rules, and some read like Pekanbaru.
+DINKES_OTHER_HELDOUT = (
+    (
+        "PEMERINTAH KOTA PEKALONGAN",
+        "Kota Pekalongan",
+        "Jl. Mataram No. 1, Pekalongan",
+        "PEKALONGAN",
+    ),
+    (
+        "PEMERINTAH KABUPATEN PELALAWAN",
+        "Kabupaten Pelalawan",
+        "Jl. Lintas Timur, Pangkalan Kerinci",
+        "PANGKALAN KERINCI",
+    ),
+    ("PEMERINTAH KOTA PALEMBANG", "Kota Palembang", "Jl. Merdeka No. 72, Palembang", "PALEMBANG"),
+    (
+        "PEMERINTAH KABUPATEN ROKAN HULU",
+        "Kabupaten Rokan Hulu",
+        "Jl. Tuanku Tambusai, Pasir Pengaraian",
+        "PASIR PENGARAIAN",
+    ),
+)
+
 
 def dinkes_letterhead(ctx: Ctx, gov: str, region: str) -> list[tuple[str, float, bool]]:
     """The letterhead lines of a Dinas Kesehatan ("PEMERINTAH KOTA PEKANBARU / DINAS
@@ -269,7 +331,7 @@ def rekomendasi_dinkes(ctx: Ctx) -> Document:
     date = ctx.before(2, 25)
     page, flow = ctx.letter()
     if "dinkes_other_city" in ctx.defects:
-        gov, region, addr, city = r.choice(DINKES_OTHER)
+        gov, region, addr, city = ctx.style(tuning=DINKES_OTHER, heldout=DINKES_OTHER_HELDOUT)
     else:
         gov, region, addr, city = (
             "PEMERINTAH KOTA PEKANBARU",
