@@ -435,6 +435,14 @@ def transpose_nik(rng: random.Random, nik: str) -> str:
     return nik[:i] + nik[i + 1] + nik[i] + nik[i + 2 :]
 
 
+def mistype_nik(rng: random.Random, nik: str) -> str:
+    """The NIK with one digit of its serial number mistyped: another NIK, as plausible as
+    the right one (its region and birth date unchanged)."""
+    i = rng.choice((12, 13, 14, 15))
+    wrong = rng.choice([d for d in "0123456789" if d != nik[i]])
+    return nik[:i] + wrong + nik[i + 1 :]
+
+
 def with_str_validity(a: Applicant, valid_until: dt.date | None) -> Applicant:
     """The applicant with another STR validity (a 5-year STR issued five years before)."""
     if valid_until is None:

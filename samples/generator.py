@@ -17,6 +17,7 @@ from .applicant import (
     Applicant,
     make_applicant,
     make_str_number,
+    mistype_nik,
     other_person,
     transpose_nik,
     with_family_str_number,
@@ -175,7 +176,8 @@ def generate_application(
             raise ValueError("other_person needs one of its target documents to be present")
         targets["other_person"] = rng.choice(cands)
         other = with_family_str_number(rng, other_person(rng, app), family)
-    letter_nik = transpose_nik(rng, app.nik) if "nik_mismatch" in dset else app.nik
+    mistake = transpose_nik if family == TUNING else mistype_nik
+    letter_nik = mistake(rng, app.nik) if "nik_mismatch" in dset else app.nik
     lo = max(app.graduation + dt.timedelta(days=120), received - dt.timedelta(days=5 * 365))
     hi = received - dt.timedelta(days=540)
     if lo > hi:

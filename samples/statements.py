@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 
+from .applicant import Applicant
 from .common import roman_month, tgl
 from .docbase import Ctx, Document
 from .layout import Block, Sign, Signs, Space, Text, kop
 from .letterbase import DOCTORS, _finish, _stamp_on, nip
+from .styles import HELDOUT
 from .wording import birth_label, name_label, nik_label, str_label, str_printed, table_style, ttl
 
 
@@ -320,7 +322,7 @@ def surat_pernyataan_tempat_kerja(ctx: Ctx) -> Document:
             ts.kv(
                 [
                     (name_label(ctx), p.full_name),
-                    (nik_label(ctx), p.nik),
+                    (nik_label(ctx), statement_nik(ctx, p)),
                     (birth_label(ctx), ttl(ctx, p.birth_place, p.birth_date)),
                     (str_label(ctx), str_printed(ctx, p.str_number)),
                     ("Jabatan", "Radiografer"),
@@ -354,3 +356,12 @@ def surat_pernyataan_tempat_kerja(ctx: Ctx) -> Document:
         flow.run(blocks)
         _stamp_on(ctx, page, flow, p.workplace.upper(), "PEKANBARU")
     return Document("surat_pernyataan_tempat_kerja", [_finish(page, flow)])
+
+
+def statement_nik(ctx: Ctx, p: Applicant) -> str:
+    """The NIK the applicant writes in the work-place statement: in the held-out family a
+    wrong NIK (the ``nik_mismatch`` defect) is copied into both letters the applicant
+    writes, as people do, so the card alone disagrees."""
+    if ctx.family == HELDOUT and p is ctx.app:
+        return ctx.letter_nik
+    return p.nik
