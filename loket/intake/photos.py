@@ -13,10 +13,14 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 from PIL import Image
+
+if TYPE_CHECKING:
+    from loket.intake.ocr import Reading
 
 _local = threading.local()
 
@@ -224,25 +228,38 @@ def find_photos_upright(
 #: ID cards (ISO/IEC 7810 ID-1, 85.6 x 54 mm: a KTP) as offices receive them photocopied: at
 #: real size or enlarged up to about twice, whole or with their corners cut round.
 _CARD_LONG_MM, _CARD_RATIO, _CARD_SOLIDITY = (75.0, 180.0), (1.35, 1.85), 0.75
+#: Grey-level step (3x3 morphological gradient at 3 px/mm) that counts as a printed edge.
+_CARD_EDGE = 30
 #: An ID card's text, 2-3 mm high at real size, is read at this many pixels per mm (tesseract
 #: reads best with letters some 20-40 px high).
 _CARD_READ_PX_PER_MM = 14.0
-#: A card reading with this many letters is a card's front: the page's other cards are not read.
+#: A card read surely with this many letters is a card's front: the page's other cards are
+#: not read.
 _CARD_ENOUGH_LETTERS = 150
+#: Mean word confidence below which a card's reading may be upside down (as for pages).
+_CARD_UPRIGHT_CONFIDENCE = 60.0
 
 
 def card_regions(gray: np.ndarray) -> list[Box]:
     """Boxes (x, y, w, h, in ``gray``'s pixels) of ID-card-shaped prints on a whole page (A4
-    assumed for the scale), largest first: the card's printed ground, its text and security
-    lines closed into one block of card proportions. None on a smaller image."""
+    assumed for the scale), largest first: the edges of a card's text, security lines and
+    outline, dense where plain paper has none, closed into one block of card proportions
+    (a light card ground on a light copy is no darker than the paper, but its lines show).
+    None on a smaller image."""
     if max(gray.shape) < 1500:
         return []
     scale = _REGION_PX_PER_MM / (max(gray.shape) / 297.0)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    paper = float(np.percentile(small, 90))
-    ink = (cv2.GaussianBlur(small, (3, 3), 0) < paper - 25).astype(np.uint8)
+    edges = cv2.morphologyEx(small, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     kernel = np.ones((9, 9), np.uint8)  # 3 mm: a card's lines and letters close into one block
-    mask = _without_bed(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, kernel))
+    mask = cv2.morphologyEx((edges > _CARD_EDGE).astype(np.uint8), cv2.MORPH_CLOSE, kernel)
+    paper = float(np.percentile(small, 90))
+    mask = _without_bed(mask, (small < paper - 25).astype(np.uint8))
+    # a card's outline encloses it: filled, it is one solid block; a speck or line joining
+    # two cards (a front above its back) is thin, and opening cuts it
+    outer, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    cv2.drawContours(mask, outer, -1, 1, thickness=cv2.FILLED)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((7, 7), np.uint8))
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     boxes: list[Box] = []
     for contour in contours:
@@ -260,17 +277,19 @@ def card_regions(gray: np.ndarray) -> list[Box]:
     return sorted(boxes, key=lambda b: -b[2] * b[3])
 
 
-def _without_bed(mask: np.ndarray) -> np.ndarray:
-    """``mask`` without the scanner bed showing along the page's edges (bands of rows or
-    columns nearly all dark from an edge inwards), which would join a card lying near the
-    edge into one block with it. A card, even enlarged, spans far less of a row."""
+def _without_bed(mask: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """``mask`` without the scanner bed showing along the page's edges: bands of rows or
+    columns of ``dark`` nearly all dark from an edge inwards, and their border, which would
+    join a card lying near the edge into one block with it. A card, even enlarged, spans
+    far less of a row."""
     mask = mask.copy()
-    for view in (mask, mask.T):
-        full = view.mean(axis=1) > 0.9
-        top = int(np.argmin(full)) if not full.all() else len(full)
-        bottom = int(np.argmin(full[::-1])) if not full.all() else len(full)
-        view[:top] = 0
-        view[len(full) - bottom :] = 0
+    for view, dark_view in ((mask, dark), (mask.T, dark.T)):
+        full = dark_view.mean(axis=1) > 0.9
+        n = len(full)
+        top = n if full.all() else int(np.argmin(full))
+        bottom = n if full.all() else int(np.argmin(full[::-1]))
+        view[: top + 2 if top else 0] = 0
+        view[n - bottom - 2 if bottom else n :] = 0
     return mask
 
 
@@ -284,8 +303,9 @@ def read_cards(
     the lines and tesseract finds no text. Cut out, enlarged and thresholded globally (the
     ground and its lines are lighter than the print) the same card reads. A card lying
     across the page's orientation (taller than wide once the page is upright) is read in
-    both quarter turns and the longer reading kept."""
-    from loket.intake.ocr import ocr_text, rotate_upright
+    both quarter turns; a card that reads poorly is read turned over too (a page upside down
+    with too little text for the page's own orientation check), the surer reading kept."""
+    from loket.intake.ocr import rotate_upright
 
     page = rotate_upright(gray, rotation) if rotation else gray
     px_per_mm = max(page.shape) / 297.0
@@ -296,9 +316,25 @@ def read_cards(
         k = max(1.0, _CARD_READ_PX_PER_MM / px_per_mm * 85.6 / (max(w, h) / px_per_mm))
         big = cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
         _, bw = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        turns = (0,) if bw.shape[1] >= bw.shape[0] else (90, 270)
-        readings = [ocr_text(rotate_upright(bw, t) if t else bw, 6, timeout=timeout) for t in turns]
-        texts.append(max(readings, key=lambda r: len(r.text)).text)
-        if sum(ch.isalnum() for ch in texts[-1]) >= _CARD_ENOUGH_LETTERS:
-            break  # one side read is enough: the other is a card's back or a second copy
+        reading = _read_card(bw, timeout)
+        texts.append(reading.text)
+        if (
+            reading.confidence >= _CARD_UPRIGHT_CONFIDENCE
+            and sum(ch.isalnum() for ch in reading.text) >= _CARD_ENOUGH_LETTERS
+        ):
+            break  # a card's front read well: the others are its back or a second copy
     return "\n\n".join(t for t in texts if t.strip())
+
+
+def _read_card(bw: np.ndarray, timeout: float | None) -> Reading:
+    """A thresholded card's text, from the turn that reads surest: as it lies, and turned
+    over when that reads poorly (a card taller than wide is read in both quarter turns)."""
+    from loket.intake.ocr import ocr_text, rotate_upright
+
+    turns = (0, 180) if bw.shape[1] >= bw.shape[0] else (90, 270)
+    best = ocr_text(rotate_upright(bw, turns[0]) if turns[0] else bw, 6, timeout=timeout)
+    if best.confidence < _CARD_UPRIGHT_CONFIDENCE or turns[0]:
+        other = ocr_text(rotate_upright(bw, turns[1]), 6, timeout=timeout)
+        if other.confidence > best.confidence:
+            best = other
+    return best

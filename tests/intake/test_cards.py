@@ -47,11 +47,11 @@ def _ctx(seed: int) -> Ctx:
     )
 
 
-def _scanned(page: object, seed: int, mode: str) -> np.ndarray:
+def _scanned(page: object, seed: int, mode: str, rotation: int = 0) -> np.ndarray:
     """The printed page as an office scanner in ``mode`` (colour, grey, bw) gives it."""
     rng = random.Random(seed)
     prof = dataclasses.replace(ScannerProfile.random(rng), mode=mode)
-    return to_gray(scan(page, rng, prof, dpi=DPI))  # type: ignore[arg-type]
+    return to_gray(scan(page, rng, prof, dpi=DPI, rotation=rotation))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -65,9 +65,9 @@ def test_a_card_copy_is_found_at_its_size(seed: int, scale: float, arrangement: 
     boxes = card_regions(gray)
     assert len(boxes) == (1 if arrangement == "front" else 2)
     px_per_mm = DPI / 25.4
-    for _x, _y, w, h in boxes:  # the card, its rounded corners and the scan's blur
-        assert abs(w / px_per_mm - CARD_MM[0] * scale) < 6, (w, h)
-        assert abs(h / px_per_mm - CARD_MM[1] * scale) < 6, (w, h)
+    for _x, _y, w, h in boxes:  # the card upright, a little tilted on the glass, blurred
+        for got, side in ((w, CARD_MM[0] * scale), (h, CARD_MM[1] * scale)):
+            assert abs(got / px_per_mm - side) < 0.05 * side + 2, (w, h)
 
 
 @pytest.mark.parametrize("seed", [511, 512])
@@ -91,6 +91,17 @@ def test_a_real_size_ktp_copy_in_grey_reads_as_a_ktp(seed: int, layout: str) -> 
     assert classify(f"{page.text}\n\n{cards}", rules, faces=0).doc_type == "ktp"
     digits = re.sub(r"\D", "", cards)
     assert ctx.app.nik in digits
+
+
+@pytest.mark.ocr
+def test_a_card_on_a_page_upside_down_is_read_turned_over() -> None:
+    """Too little text for the page's orientation check: the card, read poorly as it lies,
+    is read turned over too and the surer reading kept."""
+    seed = 571
+    ctx = _ctx(seed)
+    doc = ktp(ctx, scale=1.0, layout="ektp", arrangement="stacked")
+    cards = read_cards(_scanned(doc.pages[0].img, seed, "grey", rotation=180), 0)
+    assert ctx.app.nik in re.sub(r"\D", "", cards)
 
 
 @pytest.mark.ocr
