@@ -68,13 +68,14 @@ def level_crop(gray: np.ndarray, region: StampRegion, rule: StampRule) -> np.nda
     x0, y0, x1, y1 = region.box
     m = int(0.1 * max(x1 - x0, y1 - y0))
     cut = gray[max(0, y0 - m) : min(h, y1 + m), max(0, x0 - m) : min(w, x1 + m)]
-    if rule.scale != 1.0:
-        cut = cv2.resize(cut, None, fx=rule.scale, fy=rule.scale, interpolation=cv2.INTER_CUBIC)
+    scale = min(rule.scale, rule.max_crop / max(cut.shape))  # OCR time grows with the area
+    if abs(scale - 1.0) > 0.05:
+        cut = cv2.resize(cut, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     cut = cv2.GaussianBlur(cut, (3, 3), 0)
     # black on white before turning (the white corners of the turn must not sway a
     # threshold), against the local paper: a faded stamp beside dark print or a photo is
     # lighter than they are but darker than the paper around it
-    block = max(15, int(0.02 * w * rule.scale) | 1)  # a few letters high
+    block = max(15, int(0.02 * w * scale) | 1)  # a few letters high
     cut = cv2.adaptiveThreshold(
         cut, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, rule.crop_contrast
     )

@@ -78,6 +78,9 @@ class StampRule(_Strict):
     max_regions: int = Field(3, ge=1, le=10, description="regions read per page, best first")
     max_ocr: int = Field(5, ge=1, le=20, description="tesseract calls per page at most")
     psm: list[int] = Field([6, 11], min_length=1, description="page modes tried on a crop")
+    max_crop: int = Field(
+        1100, ge=200, le=4000, description="a crop's longer side in px at most, for OCR time"
+    )
     crop_contrast: int = Field(
         12, ge=1, le=80, description="ink in a crop: this much darker than the paper around"
     )
