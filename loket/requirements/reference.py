@@ -54,6 +54,10 @@ def read_reference(ctx: Context) -> None:
         picked = _supported_name(ctx, names) or vote(names)
         if picked:
             ctx.ref_name = ident.display_name(str(picked[0]), rule.titles)
+        if names and _supported_name(ctx, names) is None:
+            # no other document bears the card's name as read, while several agree on
+            # another: the card (the hardest page to read) was misread, not all the rest
+            ctx.ref_name = _agreed_name(ctx) or ctx.ref_name
     if ctx.ref_name is None:
         # no readable card: the name most documents agree on
         cands: list[tuple[object, Found]] = []
@@ -63,6 +67,32 @@ def read_reference(ctx: Context) -> None:
         picked = vote([c for c in cands if c[0]])
         if picked:
             ctx.ref_name = ident.display_name(str(picked[1].value), rule.titles)
+
+
+#: How many documents besides the card must agree on a name to outweigh the card's reading.
+AGREEING_DOCUMENTS = 3
+
+
+def _agreed_name(ctx: Context) -> str | None:
+    """A name that at least :data:`AGREEING_DOCUMENTS` documents other than the card agree on
+    (one document of another person, a planted defect, never reaches that)."""
+    rule = ctx.rules.identity
+    readings = [
+        (name, str(v))
+        for name, doc in ctx.docs.items()
+        if name != rule.reference
+        for v, _ in values(doc, rule.name_field)
+        if ident.clear_name(str(v), rule.titles)
+    ]
+    for _, v in readings:
+        docs = {
+            name
+            for name, o in readings
+            if ident.names_match(v, o, rule.titles, rule.name_similarity)
+        }
+        if len(docs) >= AGREEING_DOCUMENTS:
+            return ident.display_name(v, rule.titles)
+    return None
 
 
 def _supported_name(ctx: Context, names: list[tuple[object, Found]]) -> tuple[object, Found] | None:

@@ -406,3 +406,16 @@ def test_a_second_reading_of_the_same_page_is_a_reading_of_its_own() -> None:
     text = f"NIK : {NIK}"
     pages = [DocumentText("a.jpg", 1, text, "reread"), DocumentText("a.jpg", 1, text)]
     assert [f.source for f in extract(spec, pages)] == ["reread", "ocr"]
+
+
+def test_a_misread_card_name_does_not_make_every_document_anothers() -> None:
+    p = T.Person()
+    card = T.ktp(p).replace("RINA OKTAVIANI", "LRINAOKTAVIANI")  # words run together, a scrap
+    checklist = run(T.application(texts={"ktp": card}))
+    assert checklist["applicant"]["name"] == "Rina Oktaviani"
+    assert checklist["verdict"] == "complete", [
+        (r["id"], r["reasons"]) for r in checklist["requirements"] if r["status"] != "ok"
+    ]
+    # another person's document among them is still another person's
+    other = run(T.application(texts={"ktp": card, "str": T.str_doc(T.OTHER)}))
+    assert cell(other, "str")["status"] == "invalid"
