@@ -377,10 +377,10 @@ def _name_value(value: str) -> str | None:
 
 
 def _label_regex(label: str) -> SafePattern:
-    """The label at the start of a line (after junk, or an item number: "1.", "a)"), the
+    """The label at the start of a line (after junk, '_' too, or an item number: "1.", "a)"), the
     separator, then the value up to the end of the line."""
     return compile_rule(
-        rf"^[^\w\n]{{0,6}}(?:(?:\d{{1,2}}|[a-hA-H])[.)][ \t]*)?(?:{label})\b"
+        rf"^(?:[^\w\n]|_){{0,6}}(?:(?:\d{{1,2}}|[a-hA-H])[.)][ \t]*)?(?:{label})\b"
         rf"(?P<sep>[ \t]*[:;=|.,]*[ \t]*)(?P<value>[^\n]*)$",
         IGNORECASE | MULTILINE,
     )

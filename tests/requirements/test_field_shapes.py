@@ -106,6 +106,8 @@ NIK = "1471015304950012"  # Pekanbaru, a woman born 13-04-1995
         f"Saya, Rina Oktaviani, pemegang KTP nomor {NIK}, mengajukan",
         "NIK : l47lOl53O495OOl2",  # l/1 and O/0 throughout
         f"NIK : {NIK} Telp. 081234567890",  # a telephone number after it
+        f"_ NIK: .\u201d{NIK}",  # a table's rule read as '_', a quote before the digits
+        f"dengan NIK: \u2018{NIK} bekerja",
     ],
 )
 def test_nik_labels_and_running_text(text: str) -> None:
