@@ -54,6 +54,7 @@ def read_reference(ctx: Context) -> None:
         picked = _supported_name(ctx, names) or vote(names)
         if picked:
             ctx.ref_name = ident.display_name(str(picked[0]), rule.titles)
+        ctx.ref_name = _without_scraps(ctx, ctx.ref_name)
         if names and _supported_name(ctx, names) is None:
             # no other document bears the card's name as read, while several agree on
             # another: the card (the hardest page to read) was misread, not all the rest
@@ -67,6 +68,29 @@ def read_reference(ctx: Context) -> None:
         picked = vote([c for c in cands if c[0]])
         if picked:
             ctx.ref_name = ident.display_name(str(picked[1].value), rule.titles)
+
+
+def _without_scraps(ctx: Context, name: str | None) -> str | None:
+    """The card's name without a one- or two-letter scrap OCR put before or after it ("Ti
+    Rahayu Lestari"), when another document names the person without it (short name words
+    exist — "Ni Luh", "I Made" — so only the other documents can tell)."""
+    if not name:
+        return name
+    rule = ctx.rules.identity
+    words = name.split()
+    trimmed = words[1:] if len(words[0]) <= 2 else words
+    trimmed = trimmed[:-1] if trimmed and len(trimmed[-1]) <= 2 else trimmed
+    if trimmed == words or len(trimmed) < 1:
+        return name
+    shorter = " ".join(trimmed)
+    for doc_name, doc in ctx.docs.items():
+        if doc_name == rule.reference:
+            continue
+        for v, _ in values(doc, rule.name_field):
+            tokens = ident.name_tokens(str(v), rule.titles)
+            if ident.tokens_match(tokens, ident.name_tokens(shorter), rule.name_similarity):
+                return shorter
+    return name
 
 
 #: How many documents besides the card must agree on a name to outweigh the card's reading.

@@ -421,3 +421,16 @@ def test_a_misread_card_name_does_not_make_every_document_anothers() -> None:
     # another person's document among them is still another person's
     other = run(T.application(texts={"ktp": card, "str": T.str_doc(T.OTHER)}))
     assert cell(other, "str")["status"] == "invalid"
+
+
+def test_a_scrap_before_the_card_name_is_dropped_when_the_documents_say_so() -> None:
+    p = T.Person()
+    card = T.ktp(p).replace("RINA OKTAVIANI", "TI RINA OKTAVIANI")
+    ijazah = T.ijazah(p).replace("menyatakan bahwa\n", "menyatakan bahwa 1\n")  # ':' as '1'
+    checklist = run(T.application(texts={"ktp": card, "ijazah": ijazah}))
+    assert checklist["applicant"]["name"] == "Rina Oktaviani"
+    assert cell(checklist, "ijazah")["status"] == "ok"
+    assert read("ijazah", "name", ijazah) == [p.name]
+    # a short name word the other documents bear too stays ("Ni Luh …")
+    ni = T.replace(T.Person(), name="Ni Luh Sari")
+    assert run(T.application(ni))["applicant"]["name"] == "Ni Luh Sari"
