@@ -568,12 +568,23 @@ def test_quality_gate_feeds_the_checklist_and_writes_data_docs(tmp_path: Path) -
     index = write_data_docs([row, bad], rules.quality, tmp_path / "docs")
     assert index.is_file() and "<html" in index.read_text(encoding="utf-8").lower()
 
-    # in check_application: a birth date that disagrees with the NIK everywhere
+    # in check_application: a birth date that disagrees with the NIK everywhere is decided
+    # by the NIK check; the gate's doubt about the same value adds nothing to a defect
     p = T.replace(T.Person(), nik="1471015304960012")  # NIK says 1996
     checklist = check_application(T.application(p), None, RULES, RECEIVED, quality=True)
     ktp = item(checklist, "ktp")
     assert ktp["status"] == "invalid"
-    assert any(r.startswith("Pemeriksaan mutu data:") for r in ktp["reasons"])
+    assert any("13-04-1996" in r and "13-04-1995" in r for r in ktp["reasons"])
+    # a value the gate finds impossible on a cell the checks passed: a doubt, for the officer
+    row_doubt = dict(row, registration_number="C", age_years=7)
+    doubts = validate_rows([row_doubt], rules.quality)["C"]
+    assert doubts and all(f["on_failure"] == "review" for f in doubts)
+    passed = run(T.application())
+    from loket.requirements.quality import apply_quality
+
+    apply_quality(passed, doubts)
+    assert item(passed, "ktp")["status"] == "review"
+    assert any(r.startswith("Pemeriksaan mutu data:") for r in item(passed, "ktp")["reasons"])
 
 
 # --------------------------------------------------------------------------------------------
