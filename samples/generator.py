@@ -319,6 +319,7 @@ def generate_application(
         "defects": defects,
         "defect_targets": targets,
         "dpi": dpi,
+        "scan_mode": prof.mode,  # colour | grey | bw: whether ink colour can be seen at all
         "applicant": app.truth(),
         "pages": page_truth,
         "requirements": expected_requirements(application_type, defects, targets),
