@@ -128,6 +128,9 @@ def read_stamps(
 #: ``Context.ink`` keeps a page's stamp reading under its file name with this suffix.
 _STAMPS = "#stamps"
 #: Reason of a cell the officer decides: the scan lost the colour and the words did not read.
+NOT_LOOKED_REASON = (
+    "Gambar halaman {label} tidak dapat diperiksa untuk cap legalisir; periksa berkas asli."
+)
 GREY_REASON = (
     "Cap legalisir pada {label} tidak dapat dipastikan pada pindaian hitam-putih/abu-abu; "
     "periksa berkas asli."
@@ -141,15 +144,20 @@ class _PageOutcome:
     notes: list[str]
 
 
+#: Stored for a page whose image could not be examined (rendering or OCR failed).
+NOT_LOOKED = object()
+
+
 def _ink(ctx: Context, key: tuple[str, int], rule: LegalizationRule) -> InkResult | None:
     if rule.decide == "text" or ctx.image_for is None:
         return None
     if key not in ctx.ink:
         try:
             ctx.ink[key] = find_ink(ctx.image_for(*key), rule.ink)
-        except Exception:  # unreadable image: the wording alone decides
-            ctx.ink[key] = None
-    return ctx.ink[key]
+        except Exception:  # the page could not be looked at: no evidence either way
+            ctx.ink[key] = NOT_LOOKED
+    found = ctx.ink[key]
+    return None if found is NOT_LOOKED else found
 
 
 def _stamps(ctx: Context, p: PageReading, rule: LegalizationRule) -> StampReading | None:
@@ -160,9 +168,16 @@ def _stamps(ctx: Context, p: PageReading, rule: LegalizationRule) -> StampReadin
         try:
             image = ctx.image_for(p.file, p.page)
             ctx.ink[key] = read_stamps(image, p.rotation, p.skew, rule)
-        except Exception:  # unreadable image or OCR failure: the page's text decides
-            ctx.ink[key] = None
-    return ctx.ink[key]
+        except Exception:  # unreadable image or OCR failure: no evidence either way
+            ctx.ink[key] = NOT_LOOKED
+    found = ctx.ink[key]
+    return None if found is NOT_LOOKED else found
+
+
+def _not_looked(ctx: Context, p: PageReading) -> bool:
+    """The page's image could not be examined for ink or a stamp (a rendering or OCR
+    failure): its absence of a stamp is then no finding."""
+    return any(ctx.ink.get(k) is NOT_LOOKED for k in ((p.file, p.page), (p.file + _STAMPS, p.page)))
 
 
 def _page(ctx: Context, doc: Document, p: PageReading, rule: LegalizationRule) -> _PageOutcome:
@@ -194,6 +209,12 @@ def _page(ctx: Context, doc: Document, p: PageReading, rule: LegalizationRule) -
             if on
         ]
         return _PageOutcome("ok", evidence, [f"Legalisir basah terdeteksi: {' dan '.join(fired)}."])
+    if _not_looked(ctx, p):
+        return _PageOutcome(
+            "review",
+            [page_evidence(p, "[gambar halaman tidak dapat diperiksa]")],
+            [NOT_LOOKED_REASON],
+        )
     if reading is not None and not reading.colour:
         if reading.unread_box is not None:
             note = "[cap tanpa tulisan legalisir yang terbaca; warna tinta tidak terlihat]"
@@ -228,7 +249,8 @@ def check_legalized(ctx: Context, doc: Document, chk: LegalizedCheck) -> Require
         outcomes.append(out)
     review = [o for o in outcomes if o.status == "review"]
     if review:
-        reason = GREY_REASON.format(label=_label(ctx, doc))
+        said = next((o.notes[0] for o in review if o.notes), GREY_REASON)
+        reason = said.format(label=_label(ctx, doc))
         return RequirementOutcome.undecided([reason], [e for o in review for e in o.evidence])
     best = max(outcomes, key=lambda o: len(o.evidence), default=None)
     miss = best.notes if best else []

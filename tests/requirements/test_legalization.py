@@ -181,3 +181,28 @@ def test_unlegalised_copy_is_never_ok(mode: str, doc_type: str, seed: int) -> No
         assert status == "invalid", reasons
     elif status == "review":
         assert "hitam-putih/abu-abu" in reasons[0]
+
+
+def test_a_page_that_cannot_be_examined_is_no_evidence_of_no_stamp() -> None:
+    """Rendering the page fails: the copy goes to the officer, it is not declared
+    unlegalised (a failure to look is not a finding)."""
+    from datetime import date
+
+    from loket.requirements.engine import check_application
+    from tests.requirements import requirement_texts as T
+
+    def broken(file: str, page: int):  # type: ignore[no-untyped-def]
+        raise OSError("decoder gave up")
+
+    doc = T.application(texts={"ijazah": T.ijazah(T.Person(), legal=False)})
+    rules = Path(__file__).resolve().parents[2] / "rules" / "izin-kerja-radiografer.yaml"
+    checklist = check_application(doc, broken, rules, date(2026, 8, 24), quality=False)
+    ijazah = next(r for r in checklist["requirements"] if r["id"] == "ijazah")
+    assert ijazah["status"] == "review", ijazah
+    assert "tidak dapat diperiksa" in ijazah["reasons"][0]
+    assert (
+        check_application(doc, None, rules, date(2026, 8, 24), quality=False)["requirements"][3][
+            "status"
+        ]
+        == "invalid"
+    )  # no images at all (text only): the wording decides
