@@ -17,7 +17,7 @@ from loket.requirements.extract import Found, matches, normalize
 from loket.requirements.legalization import check_legalized
 from loket.requirements.nik import adjacent_swap
 from loket.requirements.numbers import nik_candidates
-from loket.requirements.reference import nik_elsewhere
+from loket.requirements.reference import card_nik_confirmed, nik_elsewhere
 from loket.requirements.results import RequirementOutcome
 from loket.requirements.rules import (
     FieldPresentCheck,
@@ -119,8 +119,14 @@ def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> Requiremen
             True, evidence=[_ev(same[0]), _ev(ctx.ref_nik)], notes=["NIK sesuai KTP."]
         )
     slips = [(c, hit) for c, hit in raw if adjacent_swap(ref, c)]
-    if not slips and got and nik_elsewhere(ctx, doc.doc_type, got[0][0]):
-        # another document reads the same NIK: the card's reading is as likely misread
+    if (
+        not slips
+        and got
+        and nik_elsewhere(ctx, doc.doc_type, got[0][0])
+        and not card_nik_confirmed(ctx)
+    ):
+        # another document reads the same NIK and the card's was read once, repaired: the
+        # card's reading is as likely misread as the letters are mistyped
         return RequirementOutcome.undecided(
             [
                 f"NIK pada surat ({got[0][0]}) sama dengan NIK pada dokumen lain, tetapi "

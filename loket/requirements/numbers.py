@@ -94,6 +94,17 @@ def nik_candidates(raw: str, length: int = 16) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def clean_nik(raw: str, length: int = 16) -> bool:
+    """Whether a line holds its NIK cleanly: one run of digit groups of exactly ``length``
+    digits, every group digits as printed (no letter taken for a digit, no digit too many)."""
+    tokens = [t for t in re.split(r"[\s:;=|.,\-/]+", raw.strip(EDGE_JUNK)) if t]
+    runs = _digit_groups(raw)
+    digits_only = [t for t in tokens if _digitish(t)]
+    return (
+        len(runs) == 1 and len("".join(runs[0])) == length and all(t.isdigit() for t in digits_only)
+    )
+
+
 def nik_windows(raw: str, length: int = 16) -> list[str]:
     """The structurally possible NIK readings of a line (see :func:`nik_candidates`): which
     one is the card's, the birth date printed on the card tells."""

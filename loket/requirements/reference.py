@@ -9,6 +9,7 @@ from datetime import date
 from loket.requirements import identity as ident
 from loket.requirements.context import Context
 from loket.requirements.extract import Found
+from loket.requirements.numbers import clean_nik
 from loket.requirements.values import values, vote
 
 
@@ -153,3 +154,17 @@ def _other_niks(ctx: Context, skip: str | None = None) -> set[str]:
 def nik_elsewhere(ctx: Context, doc_type: str, nik: str) -> bool:
     """Whether a document other than the card and ``doc_type`` reads this NIK too."""
     return nik in _other_niks(ctx, skip=doc_type)
+
+
+def card_nik_confirmed(ctx: Context) -> bool:
+    """Whether the card's NIK reading stands on its own: read alike twice (a first reading
+    and a second one), or once cleanly (16 digits as printed, nothing repaired). The
+    applicant's own letters repeating another NIK do not outweigh such a card: they are
+    typed from one source, and a typing slip there is the defect to find."""
+    if ctx.ref_nik is None:
+        return False
+    rule = ctx.rules.identity
+    card = ctx.docs.get(rule.reference)
+    ref = ident.nik_clean(str(ctx.ref_nik.value))
+    readings = [f for v, f in values(card, rule.nik_field) if ident.nik_clean(str(v)) == ref]
+    return len(readings) >= 2 or any(clean_nik(f.raw) for f in readings)

@@ -365,10 +365,11 @@ def test_a_card_name_before_another_label_on_its_line() -> None:
 
 
 def test_a_card_nik_misread_is_not_the_letters_defect() -> None:
-    """OCR changed two digits of the card's NIK (still a NIK); the letter and the statement
-    read the same other NIK: the card's reading is in doubt, not the letter."""
+    """OCR changed two digits of the card's NIK (still a NIK) on a line it read badly (a
+    junk digit before it), once; the letter and the statement read the same other NIK: the
+    card's reading is in doubt, not the letter."""
     p = T.Person()
-    card = T.ktp(p).replace(p.nik, "1472015304950082")
+    card = T.ktp(p).replace(f"NIK : {p.nik}", "NIK : -51472015304950082 pes")
     got = run(T.application(texts={"ktp": card}))
     assert cell(got, "surat_permohonan")["status"] == "review"
     assert "periksa NIK pada KTP" in cell(got, "surat_permohonan")["reasons"][0]
@@ -434,3 +435,20 @@ def test_a_scrap_before_the_card_name_is_dropped_when_the_documents_say_so() -> 
     # a short name word the other documents bear too stays ("Ni Luh …")
     ni = T.replace(T.Person(), name="Ni Luh Sari")
     assert run(T.application(ni))["applicant"]["name"] == "Ni Luh Sari"
+
+
+def test_both_letters_mistyped_alike_against_a_clean_card_is_the_defect() -> None:
+    """The applicant typed a wrong NIK (another plausible one, its serial) into both letters;
+    the card reads cleanly: the letters are wrong, whatever they agree on."""
+    p = T.Person()
+    typo = p.nik[:12] + "0021"
+    got = run(
+        T.application(
+            texts={
+                "surat_permohonan": T.permohonan(p, nik=typo),
+                "surat_pernyataan_tempat_kerja": T.pernyataan(T.replace(p, nik=typo)),
+            }
+        )
+    )
+    assert cell(got, "surat_permohonan")["status"] == "invalid"
+    assert typo in cell(got, "surat_permohonan")["reasons"][0]
