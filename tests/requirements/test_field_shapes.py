@@ -452,3 +452,14 @@ def test_both_letters_mistyped_alike_against_a_clean_card_is_the_defect() -> Non
     )
     assert cell(got, "surat_permohonan")["status"] == "invalid"
     assert typo in cell(got, "surat_permohonan")["reasons"][0]
+
+
+@pytest.mark.parametrize(("head", "status"), [("DPDPARI RIAU", "ok"), ("DPDPAFI RIAU", "review")])
+def test_a_board_run_together_with_its_body(head: str, status: str) -> None:
+    rid = "rekomendasi_organisasi_profesi"
+    text = T.rekomendasi(T.Person()).replace(
+        "PENGURUS CABANG\nPERHIMPUNAN RADIOGRAFER INDONESIA (PARI)\nKOTA PEKANBARU", head
+    )
+    text = text.replace("PARI", "").replace("PC-", "")
+    text = text.replace("DPD RIAU", head)  # the head line itself lost its PARI above
+    assert cell(run(T.application(texts={rid: text})), rid)["status"] == status
