@@ -37,7 +37,7 @@ from loket.intake.classify import (
 from loket.intake.inbox import Submission
 from loket.intake.ocr import OcrCache, OcrResult, page_key, read_page, to_gray
 from loket.intake.pages import PageRef, probe, render_page, text_layer
-from loket.intake.photos import find_photos_upright
+from loket.intake.photos import find_photos_upright, read_cards
 from loket.intake.quarantine import Problem, Unusable, quarantine_all
 from loket.intake.reading import PageReading, PagesDocument
 
@@ -446,6 +446,12 @@ def _read_page(ref: PageRef, psm: int, timeout: float) -> OcrResult:
         if boxes and rotation != result.rotation and result.source == "ocr":
             result = read_page(image, psm=psm, rotation=rotation, timeout=timeout)
         result = replace(result, faces=len(boxes))
+    if result.source == "ocr" and letters(result.text) < FACE_SEARCH_MAX_CHARS:
+        # an ID card copied at real size reads as little or nothing with the whole page:
+        # the cards on the page are read again on their own (photos.read_cards)
+        cards = read_cards(image, result.rotation, timeout=timeout)
+        if cards:
+            result = replace(result, text=f"{result.text}\n\n{cards}".strip())
     return result
 
 
