@@ -23,6 +23,8 @@ def rescue(
         for i, page in enumerate(holder.pages):
             if letters(page.text) < rule.min_letters:
                 continue
+            if rule.exclude and find_phrases(page.text, rule.exclude, rule.fuzzy):
+                continue  # another document of the same look (a family card for a KTP)
             trial = Document(name, [page], [holder.texts[i]])
             extract_all(trial, spec)
             if not all(trial.found.get(f) for f in rule.require):

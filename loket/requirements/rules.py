@@ -97,6 +97,11 @@ class RescueRule(_Strict):
     require: list[str] = Field(min_length=1)
     keywords: list[str] = Field(default_factory=list, description="words of this document")
     min_keywords: int = Field(0, ge=0, description="how many of the keywords must be there")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="words of documents that look like this one but are not (a family card "
+        "carries a NIK, names and a province too): a page with any of them is not taken",
+    )
     fuzzy: int = Field(85, ge=50, le=100)
     min_letters: int = Field(
         0,

@@ -121,3 +121,21 @@ def test_a_page_sorted_as_another_document_counts_only_when_about_as_near() -> N
     )  # fmt: skip
     assert candidates(pages, "surat_keterangan_sehat", "SKS", AbstainRule()) == []
     assert [c.page.file for c in candidates(pages, "ktp", "KTP", AbstainRule())] == ["ktp"]
+
+
+def test_a_family_card_is_not_rescued_as_the_missing_ktp() -> None:
+    """A Kartu Keluarga carries a NIK, names, a province, religion and occupation, like a
+    KTP; with the KTP missing it must not be taken for it (a false accept)."""
+    p = T.Person()
+    kk = (
+        "KARTU KELUARGA\nNo. 1471010101090001\nNama Kepala Keluarga : BUDI SANTOSO\n"
+        "Provinsi : RIAU\nKabupaten/Kota : PEKANBARU\nKel/Desa : DELIMA\n"
+        f"Nama : {p.name.upper()}\nNIK : {p.nik}\nTempat/Tgl Lahir : PEKANBARU, 13-04-1995\n"
+        "Agama : ISLAM  Pekerjaan : KARYAWAN SWASTA  Status Perkawinan : BELUM KAWIN\n"
+        "Kewarganegaraan : WNI\n"
+    )
+    doc = T.application(drop=("ktp",))
+    doc["pages"].append(
+        {"file": "kk.jpg", "page": 1, "doc_type": "other", "text": kk, "scores": {"ktp": 1.0}}
+    )
+    assert _statuses(doc)["ktp"] == "missing"
