@@ -163,6 +163,10 @@ def check_nik_valid(ctx: Context, doc: Document, chk: NikValidCheck) -> Requirem
             )
         return RequirementOutcome(False, [chk.reason or "NIK pada KTP tidak terbaca."])
     problems = ident.nik_problems(str(ctx.ref_nik.value), ctx.ref_birth, rule.nik.rule())
+    if problems and chk.mismatch == "review":
+        return RequirementOutcome.undecided(
+            [*problems, "Periksa NIK dan tanggal lahir pada KTP."], [_ev(ctx.ref_nik)]
+        )
     if problems:
         return RequirementOutcome(False, [chk.reason or p for p in problems], [_ev(ctx.ref_nik)])
     return RequirementOutcome(

@@ -163,6 +163,9 @@ class SameNikCheck(_Check):
 class NikValidCheck(_Check):
     check: Literal["nik_valid"]
     unreadable: Literal["invalid", "review"] = "invalid"
+    #: a NIK whose birth date disagrees with the card's: a defect, or (review) a doubt, as
+    #: one of the two readings is more often wrong than the card itself
+    mismatch: Literal["invalid", "review"] = "invalid"
 
 
 class LegalizedCheck(_Check):
