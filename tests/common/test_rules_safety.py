@@ -51,7 +51,7 @@ SLOW_PLACES = [
     ("document-types.yaml", '"perpanjangan|permohonan baru"', f"'{CATASTROPHIC}'"),
     (
         "izin-kerja-radiografer.yaml",
-        r"'(?:menyatakan|menerangkan)\s+bahwa\s*:?\s*\n+\s*(?P<value>[^\n]+)'",
+        r"'(?:menyatakan|menerangkan)\s+bahwa[^\S\n]*[:;1lI|]?[^\S\n]*\n+\s*(?P<value>[^\n]+)'",
         r"'(?P<value>(\w+\s?)+)$'",
     ),
     ("izin-kerja-radiografer.yaml", r"stop: ['\s+sejak\b'", r"stop: ['(a+)+$'"),
@@ -60,7 +60,11 @@ SLOW_PLACES = [
         r"lifetime: ['berlaku\s+seumur\s+hidup'",
         r"lifetime: ['(.*a){12}'",
     ),
-    ("izin-kerja-radiografer.yaml", r"require_regex: ['\bpari\b']", r"require_regex: ['(\d+)*x']"),
+    (
+        "izin-kerja-radiografer.yaml",
+        r"require_regex: ['\b(?:dpd|dpw|dpc|pd|pc|pw)?pari\b']",
+        r"require_regex: ['(\d+)*x']",
+    ),
     ("izin-kerja-radiografer.yaml", r"value: '\d{16}'", r"value: '(\d+)*x'"),
 ]
 
