@@ -29,7 +29,7 @@ PLAN: dict[str, tuple[int, str, list[str], str]] = {
     "valid-renewal": (7102, "renewal", [], "single_pdf"),
     "c-missing-expired": (7103, "new", ["missing_ijazah", "str_expired"], "mixed_tree"),
     # a colour scan: on a grey or black-and-white one an unlegalised copy is for the officer
-    "d-unlegal-nosip": (7134, "new", ["ijazah_unlegalized", "sehat_no_sip"], "multipage_folder"),
+    "d-unlegal-nosip": (7144, "new", ["ijazah_unlegalized", "sehat_no_sip"], "multipage_folder"),
     "e-unlegal-dinkes": (7105, "new", ["str_unlegalized", "dinkes_other_city"], "single_tiff"),
     "f-person-nik": (7106, "new", ["other_person", "nik_mismatch"], "text_pdf_letter"),
     "g-renewal-photo-body": (
