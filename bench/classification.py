@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import time
 from collections import Counter
 from pathlib import Path
 
-from common import REPO, isolated_home, warm_prefect
+from common import isolated_home, warm_prefect
 
 #: Page types whose confusions are reported apart (issue #16: KTP copies, original permits).
 WATCHED = ("ktp", "surat_izin_asli")
@@ -30,19 +28,8 @@ WATCHED = ("ktp", "surat_izin_asli")
 
 def _home(work: Path | None, family: str, seed: int, count: int) -> Path:
     """The loket home of this run: a fresh folder under ``work``, or a temporary one."""
-    if work is None:
-        return isolated_home(f"classify-{family}")
-    home = work / f"{family}-s{seed}-n{count}"
-    if home.exists():
-        shutil.rmtree(home)
-    for name in ("inbox", "outbox", "var"):
-        (home / name).mkdir(parents=True)
-    os.environ["LOKET_HOME"] = str(home)
-    os.environ["LOKET_RULES"] = str(REPO / "rules")
-    os.environ["LOKET_STABLE_SECONDS"] = "0"
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
-    return home
+    at = None if work is None else work / f"{family}-s{seed}-n{count}"
+    return isolated_home(f"classify-{family}", at)
 
 
 def _compare(home: Path, truths: list[dict], summary: dict) -> dict:

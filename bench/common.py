@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -12,11 +13,18 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 
-def isolated_home(prefix: str) -> Path:
-    """A fresh LOKET_HOME (inbox/outbox/var) with the repository's rules; env set for it."""
-    home = Path(tempfile.mkdtemp(prefix=f"loket-{prefix}-"))
+def isolated_home(prefix: str, at: Path | None = None) -> Path:
+    """A fresh LOKET_HOME (inbox/outbox/var) with the repository's rules; env set for it.
+    ``at``: that folder, emptied first (a run kept for a look afterwards); default a new
+    temporary one."""
+    if at is None:
+        home = Path(tempfile.mkdtemp(prefix=f"loket-{prefix}-"))
+    else:
+        home = at
+        if home.exists():
+            shutil.rmtree(home)
     for name in ("inbox", "outbox", "var"):
-        (home / name).mkdir()
+        (home / name).mkdir(parents=True)
     os.environ["LOKET_HOME"] = str(home)
     os.environ["LOKET_RULES"] = str(REPO / "rules")
     os.environ["LOKET_STABLE_SECONDS"] = "0"
