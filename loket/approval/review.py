@@ -18,6 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from loket.approval import control_card
+from loket.approval.chain import Norm
 from loket.approval.desk import Desk, DeskOutcome
 from loket.approval.officials import Authority, Role
 from loket.approval.permit import find_address, read_json
@@ -166,18 +167,43 @@ def opening_entries(session: Session, app: Application, checklist: dict[str, Any
     control_card.append(
         session,
         app.reg_no,
-        control_card.NewEntry(
-            activity="Pemeriksaan kelengkapan berkas",
-            action="pemeriksaan",
-            role=Role.front_office,
-            actor_name="loket (pemeriksaan otomatis)",
-            received_at=as_utc(app.received_at),
-            handed_over_at=as_utc(app.received_at),
+        check_entry(
+            app,
             outcome="perlu diperiksa petugas: " + ", ".join(waiting or ["-"]),
             handed_to="Petugas Front Office",
-            sop_step=2,
-            channel="intake",
+            handed_over_at=as_utc(app.received_at),
         ),
+    )
+
+
+def check_entry(
+    app: Application,
+    *,
+    outcome: str,
+    handed_to: str,
+    handed_over_at: datetime,
+    by: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> control_card.NewEntry:
+    """SOP step 2, the completeness check (35 minutes): by the intake, or by the officer of
+    the confirmation ``by`` who cleared the file's last doubt."""
+    received = as_utc(app.received_at)
+    return control_card.NewEntry(
+        activity="Pemeriksaan kelengkapan berkas",
+        action="pemeriksaan",
+        role=Role.front_office,
+        actor_name=by["name"] if by else "loket (pemeriksaan otomatis)",
+        actor_nip=by["nip"] if by else None,
+        acting=by.get("acting") if by else None,
+        received_at=received,
+        handed_over_at=max(handed_over_at, received),
+        due_at=Norm(minutes=35).due(received),
+        outcome=outcome,
+        handed_to=handed_to,
+        sop_step=2,
+        norm="35 menit",
+        note=note,
+        channel=CHANNEL if by else "intake",
     )
 
 

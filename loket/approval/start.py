@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
-from loket.approval.chain import Norm, Step
+from loket.approval.chain import Step
 from loket.approval.desk import Desk, DeskOutcome, get, open_task
 from loket.approval.documents import render_draft, write_card
 from loket.approval.models import IN_PROGRESS, Approval
@@ -31,7 +31,7 @@ from loket.approval.permit import (
     read_json,
 )
 from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
-from loket.approval.review import receipt_entry
+from loket.approval.review import check_entry, receipt_entry
 from loket.approval.tasks import add_task
 from loket.common.clock import as_utc
 from loket.intake import Application, IntakeEvent, get_application
@@ -150,32 +150,22 @@ def _front_office_entries(
     doubt."""
     if control_card.head(session, app.reg_no) is None:
         control_card.append(session, app.reg_no, receipt_entry(app))
-    received = as_utc(app.received_at)
     last = (checklist.get("confirmations") or [None])[-1]
     if last is not None:  # the officer who cleared the last doubt hands the file over
         checked = as_utc(datetime.fromisoformat(last["at"]))
     control_card.append(
         session,
         app.reg_no,
-        control_card.NewEntry(
-            activity="Pemeriksaan kelengkapan berkas",
-            action="pemeriksaan",
-            role="front_office",
-            actor_name=last["name"] if last else "loket (pemeriksaan otomatis)",
-            actor_nip=last["nip"] if last else None,
-            acting=last.get("acting") if last else None,
-            received_at=received,
-            handed_over_at=max(checked, received),
-            due_at=Norm(minutes=35).due(received),
+        check_entry(
+            app,
             outcome=f"lengkap, diteruskan ke {first.role_label}",
             handed_to=first.role_label,
-            sop_step=2,
-            norm="35 menit",
+            handed_over_at=checked,
+            by=last,
             note=None
             if phone
             else "nomor HP pemohon tidak ditemukan di surat "
             "permohonan: SMS tidak dapat dikirim sebelum nomor dilengkapi",
-            channel="cli" if last else "intake",
         ),
     )
 
