@@ -38,6 +38,9 @@ def _mount_subcommands() -> None:
     from loket.cli.sla import report_app, sla_app
 
     mount_approval(app)
+    from loket.cli.card import mount as mount_card
+
+    mount_card(app)
     from loket.cli.serve import mount as mount_serve
 
     mount_serve(app)
