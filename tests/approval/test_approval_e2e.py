@@ -52,9 +52,11 @@ def _cli():  # type: ignore[no-untyped-def]
     import typer
 
     from loket.cli.approval import mount
+    from loket.cli.card import mount as mount_card
 
     app = typer.Typer()
     mount(app)
+    mount_card(app)
     return app
 
 
