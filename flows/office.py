@@ -38,7 +38,7 @@ def intake_deployment() -> RunnerDeployment:
 
 
 def office_deployments(
-    names: tuple[str, ...] = ("sla", "guarantees", "reports", "approval"),
+    names: tuple[str, ...] = ("sla", "guarantees", "reports", "approval", "evidence", "retention"),
 ) -> list[RunnerDeployment]:
     """Intake plus every ``flows.<name>.deployments()`` that exists."""
     deps = [intake_deployment()]

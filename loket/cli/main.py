@@ -41,6 +41,11 @@ def _mount_subcommands() -> None:
     from loket.cli.card import mount as mount_card
 
     mount_card(app)
+    from loket.cli.identity import mount as mount_identity
+    from loket.cli.permit import mount as mount_permit
+
+    mount_identity(app)
+    mount_permit(app)
     from loket.cli.serve import mount as mount_serve
 
     mount_serve(app)
