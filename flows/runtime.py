@@ -1,23 +1,85 @@
 """The process that runs flows: Prefect's defaults for an office machine, set before Prefect loads.
 
 Kept out of :mod:`loket.common.settings` so that the domain never touches Prefect's environment.
+
+It also holds the Prefect API's **auth string**: Prefect's server refuses every API request
+(``/api/health`` aside) that does not carry it as HTTP Basic credentials when it is started
+with ``PREFECT_SERVER_API_AUTH_STRING``, and every Prefect client sends
+``PREFECT_API_AUTH_STRING``. ``loket serve`` generates the string on first start into
+``var/prefect-api-auth`` (mode 0600, :func:`ensure_auth_string`); every process that talks to
+Prefect from this office (served flow runs, the warm intake process, ``loket`` commands) finds
+it there through :func:`apply_prefect_defaults`. Without it a local user who cannot read
+``loket.db`` could still resume an approval run or start the intake on any folder.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
+import stat
 from pathlib import Path
 
+from loket.common.safefs import UnsafePath, directory, open_file, write_bytes
 from loket.common.settings import Settings, load_settings
+
+#: The auth string's file under ``var/`` (unless ``prefect_auth_file`` names another).
+AUTH_FILE = "prefect-api-auth"
+#: Client and server variables of Prefect (3.x) that carry the auth string.
+CLIENT_AUTH = "PREFECT_API_AUTH_STRING"
+SERVER_AUTH = "PREFECT_SERVER_API_AUTH_STRING"
+
+
+def auth_file(settings: Settings) -> Path:
+    """Where this office keeps its Prefect API auth string."""
+    return settings.prefect_auth_file or settings.var_dir / AUTH_FILE
+
+
+def read_auth_string(settings: Settings) -> str | None:
+    """The auth string stored for this office, None when there is none yet.
+
+    The file is read without following a link; one that others may read is refused (the
+    string would no longer be a secret): a ``chmod 600`` is the fix, said in the error."""
+    path = auth_file(settings)
+    try:
+        fd = open_file(path)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if stat.S_IMODE(os.fstat(fh.fileno()).st_mode) & 0o077:
+            raise UnsafePath(
+                errno.EPERM,
+                f"{path}: bisa dibaca pengguna lain; jalankan chmod 600 / "
+                "readable by others: chmod 600 it",
+            )
+        value = fh.read().decode("utf-8").strip()
+    return value or None
+
+
+def ensure_auth_string(settings: Settings) -> str:
+    """The stored auth string, generated (256 random bits) and written 0600 on first use.
+
+    Called by ``loket serve`` while it holds ``var/serve.lock``, so two first starts cannot
+    race; the file is written atomically (temporary name, rename) never through a link."""
+    existing = read_auth_string(settings)
+    if existing:
+        return existing
+    value = secrets.token_urlsafe(32)
+    path = auth_file(settings)
+    with directory(path.parent, [], create=True) as fd:
+        write_bytes(fd, path.name, f"{value}\n".encode(), mode=0o600)
+    return value
 
 
 def apply_prefect_defaults(settings: Settings | None = None) -> None:
     """Prefect defaults for an office machine; call before Prefect is imported.
 
     State under ``var/prefect`` (not ``~/.prefect``), no telemetry, a patient start of the
-    ephemeral server, single-threaded tesseract. Explicit environment variables win.
+    ephemeral server, single-threaded tesseract, the office's API auth string (when
+    ``loket serve`` made one) for every client. Explicit environment variables win.
     """
-    var = (settings or load_settings()).var_dir
+    settings = settings or load_settings()
+    var = settings.var_dir
     os.environ.setdefault("PREFECT_HOME", str(var / "prefect"))
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -25,6 +87,13 @@ def apply_prefect_defaults(settings: Settings | None = None) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if not os.environ.get(CLIENT_AUTH):
+        try:
+            token = read_auth_string(settings)
+        except PermissionError:  # another user's office: its API answers 401, said there
+            token = None
+        if token:
+            os.environ[CLIENT_AUTH] = token
     limit_malloc_arenas()
 
 

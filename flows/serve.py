@@ -4,13 +4,16 @@ UI on loopback) and a runner process serving every deployment, watched over unti
 The supervisor (this module) holds ``var/serve.lock`` for its lifetime, so a second
 ``loket serve`` on the same data refuses to start; validates the rules files first and
 refuses to start on errors; sets a umask of 0o027 (nothing it or its children write is
-world-readable); starts the children each in their own process group and, on SIGINT or
-SIGTERM, stops them (SIGTERM, then SIGKILL after a grace period) together with every flow
-run they started.
+world-readable); puts its Prefect API behind the office's auth string (generated on first
+start, ``var/prefect-api-auth``, see :mod:`flows.runtime`), which the children and every
+client get from their environment; starts the children each in their own process group and,
+on SIGINT or SIGTERM, stops them (SIGTERM, then SIGKILL after a grace period) together with
+every flow run they started.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import os
@@ -19,12 +22,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from flows.runtime import CLIENT_AUTH, SERVER_AUTH, auth_file, ensure_auth_string, read_auth_string
 from loket.common.settings import UMASK, Settings
 
 LOCK_FILE = "serve.lock"
@@ -95,9 +100,49 @@ def healthy(api_url: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def child_env(settings: Settings, api_url: str) -> dict[str, str]:
-    """Environment of the children: loket's Prefect defaults, the API URL, telemetry off."""
+def authorized(api_url: str, auth: str | None, timeout: float = 10.0) -> bool:
+    """Whether the API accepts ``auth`` (a request that needs it, not the open health check);
+    a server without an auth string accepts anything."""
+    request = urllib.request.Request(f"{api_url}/admin/version")
+    if auth:
+        token = base64.b64encode(auth.encode("utf-8")).decode("ascii")
+        request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return resp.status == 200
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401:
+            return False
+        raise
+
+
+def _authorized_or_error(api_url: str, auth: str | None) -> bool:
+    try:
+        return authorized(api_url, auth)
+    except OSError as exc:
+        raise ServeError(
+            f"Server Prefect {api_url} tidak menjawab / does not answer: {exc}"
+        ) from exc
+
+
+def office_auth(settings: Settings) -> str | None:
+    """The API auth string of this office's Prefect: its own server's (made on first start),
+    or, for an external server (``prefect_api_url``), ``PREFECT_API_AUTH_STRING`` or the file
+    ``prefect_auth_file`` (None when neither is set: that server must then be open)."""
+    if not settings.prefect_api_url:
+        return ensure_auth_string(settings)
+    return os.environ.get(CLIENT_AUTH) or read_auth_string(settings)
+
+
+def child_env(settings: Settings, api_url: str, auth: str | None = None) -> dict[str, str]:
+    """Environment of the children: loket's Prefect defaults, the API URL and its auth
+    string (the server's too when loket starts it), telemetry off."""
     env = dict(os.environ)
+    env.pop(SERVER_AUTH, None)
+    if auth:
+        env[CLIENT_AUTH] = auth
+        if not settings.prefect_api_url:
+            env[SERVER_AUTH] = auth
     env.setdefault("LOKET_HOME", str(settings.home))
     env.setdefault("PREFECT_HOME", str(settings.var_dir / "prefect"))
     env.update(
@@ -174,7 +219,11 @@ class Office:
 
     def start(self) -> None:
         s = self.settings
-        env = child_env(s, self.api_url)
+        try:
+            auth = office_auth(s)
+        except OSError as exc:  # a link, a file others may read, unreadable
+            raise ServeError(f"Auth string Prefect: {exc}") from exc
+        env = child_env(s, self.api_url, auth)
         logs = s.var_dir / "logs"
         bindir = Path(sys.executable).parent
         if not s.prefect_api_url:
@@ -198,6 +247,11 @@ class Office:
                 time.sleep(0.5)
         elif not healthy(self.api_url, timeout=10):
             raise ServeError(f"Server Prefect {self.api_url} tidak menjawab / does not answer")
+        if not _authorized_or_error(self.api_url, auth):
+            raise ServeError(
+                f"Server Prefect {self.api_url} menolak auth string ({auth_file(s)} atau "
+                f"{CLIENT_AUTH}) / the Prefect server refuses the auth string"
+            )
         runner = _spawn("runner", [sys.executable, "-m", "flows.office"], env, logs)
         self.children.append(runner)
         ready = logs / "runner.log"
@@ -259,8 +313,13 @@ def run(settings: Settings, say: object = print) -> int:
             old = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
             try:
                 office.start()
+                login = (
+                    ""
+                    if settings.prefect_api_url
+                    else f"Login UI: auth string dalam / in {auth_file(settings)}\n"
+                )
                 say(  # type: ignore[operator]
-                    f"Loket berjalan. Antarmuka Prefect (UI): {office.ui_url}\n"
+                    f"Loket berjalan. Antarmuka Prefect (UI): {office.ui_url}\n{login}"
                     f"Inbox: {settings.inbox_dir}  Outbox: {settings.outbox_dir}\n"
                     "Tekan Ctrl-C untuk berhenti. / Press Ctrl-C to stop."
                 )
