@@ -1,11 +1,20 @@
 """The control card (kartu kendali): every receipt and hand-over of a file, append-only and
-tamper-evident.
+evidence of who did what when.
 
 Each entry carries the hash of the entry before it (``prev_hash``) and its own hash over its
 content; ``card_heads`` keeps the last sequence number and hash of each card, so that an
-edited, a deleted (also the last) or a re-ordered entry is found by :func:`verify`. With the
-environment variable ``LOKET_CARD_KEY`` set, hashes are HMAC-SHA256 under that key: whoever
-can write the database but does not know the key cannot forge a consistent chain.
+edited, a deleted (also the last) or a re-ordered entry is found by :func:`verify`.
+
+The hash is an HMAC-SHA256 under a card key kept outside the database
+(:mod:`loket.approval.cardkeys`), and the entry records the key's id (``key_id``): whoever can
+write the database but does not hold the keys folder cannot recompute a consistent chain, and
+after ``loket card rotate-key`` old entries still verify with their own key. Entries recorded
+before the card had keys (``key_id`` NULL, plain SHA-256, or an HMAC under the old
+``LOKET_CARD_KEY``) verify as "lama" (legacy) and are reported as such; one recorded after the
+first key was made, or after a keyed entry, is a forgery. What an attacker could still do with
+the database alone (drop the last entries and fix ``card_heads``, delete a whole card) is found
+against the signed anchors (:mod:`loket.approval.anchors`) and by cross-checking the approvals,
+tasks and permits (:mod:`loket.approval.card_checks`).
 Entries are never updated: a correction is a new entry.
 """
 
@@ -15,16 +24,20 @@ import hashlib
 import hmac
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from loket.approval import anchors, card_checks
+from loket.approval.cardkeys import Keyring, keyring_for
 from loket.approval.models import CardEntry, CardHead
 from loket.common.clock import as_utc, utcnow
+from loket.common.settings import Settings, load_settings
 
 GENESIS = "0" * 64
+#: the key of cards made before the keys folder (legacy entries only; new entries ignore it)
 KEY_ENV = "LOKET_CARD_KEY"
 
 #: the fields covered by an entry's hash, in this order
@@ -50,6 +63,10 @@ HASHED = (
 )
 
 
+class UnknownKey(LookupError):
+    """An entry names a card key that is not in the keys folder."""
+
+
 def _second(value: datetime) -> datetime:
     return as_utc(value).replace(microsecond=0)
 
@@ -60,17 +77,31 @@ def _canon(value: object) -> object:
     return value
 
 
-def entry_hash(entry: CardEntry, prev_hash: str) -> str:
-    payload = json.dumps(
-        {"prev": prev_hash, **{f: _canon(getattr(entry, f)) for f in HASHED}},
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode()
+def _payload(entry: CardEntry, prev_hash: str) -> bytes:
+    body = {"prev": prev_hash, **{f: _canon(getattr(entry, f)) for f in HASHED}}
+    if entry.key_id is not None:
+        body["kid"] = entry.key_id  # the key id is covered too: it cannot be swapped
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def legacy_hash(entry: CardEntry, prev_hash: str) -> str:
+    """The hash of an entry made before the card had keys: plain SHA-256, or an HMAC under
+    ``LOKET_CARD_KEY`` when that old variable is set."""
+    payload = _payload(entry, prev_hash)
     key = os.environ.get(KEY_ENV)
     if key:
         return hmac.new(key.encode(), payload, hashlib.sha256).hexdigest()
     return hashlib.sha256(payload).hexdigest()
+
+
+def entry_hash(entry: CardEntry, prev_hash: str, keys: Keyring | None = None) -> str:
+    """The hash ``entry`` must carry: an HMAC under the key it names (legacy: see above)."""
+    if entry.key_id is None:
+        return legacy_hash(entry, prev_hash)
+    key = (keys or keyring_for()).get(entry.key_id)
+    if key is None:
+        raise UnknownKey(entry.key_id)
+    return hmac.new(key.secret, _payload(entry, prev_hash), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -94,12 +125,17 @@ class NewEntry:
     channel: str | None = None
 
 
-def append(session: Session, reg_no: str, new: NewEntry) -> CardEntry:
-    """Append ``new`` to the card of ``reg_no`` inside the caller's transaction.
+def append(
+    session: Session, reg_no: str, new: NewEntry, *, keys: Keyring | None = None
+) -> CardEntry:
+    """Append ``new`` to the card of ``reg_no`` inside the caller's transaction, HMAC'd under
+    the newest card key (``keys``; default: the keys folder of the current settings).
 
     The head row is updated first (a write that serialises concurrent appends to one card on
     SQLite and PostgreSQL alike); then the entry is chained to the previous hash.
     """
+    keys = keys or keyring_for()
+    kid = keys.current().kid
     row = session.execute(
         update(CardHead)
         .where(CardHead.reg_no == reg_no)
@@ -133,8 +169,9 @@ def append(session: Session, reg_no: str, new: NewEntry) -> CardEntry:
         channel=new.channel,
         prev_hash=prev,
         hash="",
+        key_id=kid,
     )
-    entry.hash = entry_hash(entry, prev)
+    entry.hash = entry_hash(entry, prev, keys)
     session.add(entry)
     session.execute(update(CardHead).where(CardHead.reg_no == reg_no).values(last_hash=entry.hash))
     session.flush()
@@ -151,45 +188,163 @@ def head(session: Session, reg_no: str) -> CardHead | None:
     return session.get(CardHead, reg_no)
 
 
-def verify(session: Session, reg_no: str | None = None) -> dict[str, list[str]]:
-    """Problems per card (Bahasa Indonesia); a card without problems maps to ``[]``."""
-    if reg_no is not None:
-        cards = [reg_no]
+# ---------------------------------------------------------------------------------------
+# verification
+
+
+@dataclass
+class CardCheck:
+    """What verifying one card found: its problems (Bahasa Indonesia; empty: intact), how many
+    entries are legacy (no key id), and the anchor it was checked against."""
+
+    reg_no: str
+    problems: list[str] = field(default_factory=list)
+    legacy: int = 0
+    keyed: int = 0
+    anchored: int | None = None  # the seq the latest anchor vouches for
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Audit:
+    """Every card checked, and what is wrong with the evidence itself (the anchor)."""
+
+    cards: dict[str, CardCheck]
+    anchor: anchors.Anchor | None
+    problems: list[str] = field(default_factory=list)
+
+
+def _check_entry(e: CardEntry, keys: Keyring, keyed_before: bool, check: CardCheck) -> None:
+    """The entry's own hash: under its key, or as a legacy entry where one may still be."""
+    if e.key_id is None:
+        first = keys.first_created()
+        if keyed_before:
+            check.problems.append(
+                f"entri #{e.seq}: tanpa kunci setelah entri berkunci (dipalsukan)"
+            )
+            return
+        if first is not None and as_utc(e.recorded_at) >= first.replace(microsecond=0):
+            check.problems.append(
+                f"entri #{e.seq}: tanpa kunci padahal dicatat setelah kunci kartu dibuat "
+                "(dipalsukan)"
+            )
+            return
+        check.legacy += 1
     else:
-        names = set(session.scalars(select(CardHead.reg_no)))
-        names |= set(session.scalars(select(CardEntry.reg_no).distinct()))
-        cards = sorted(names)
-    report: dict[str, list[str]] = {}
-    for card in cards:
-        problems: list[str] = []
+        check.keyed += 1
+    try:
+        good = hmac.compare_digest(entry_hash(e, e.prev_hash, keys), e.hash)
+    except UnknownKey:
+        check.problems.append(f"entri #{e.seq}: kunci {e.key_id} tidak ada di folder kunci")
+        return
+    if not good:
+        check.problems.append(f"entri #{e.seq}: isi diubah setelah dicatat (hash tidak cocok)")
+
+
+def _check_chain(
+    rows: list[CardEntry], h: CardHead | None, keys: Keyring, check: CardCheck
+) -> None:
+    """Sequence, links, hashes and the head row of one card."""
+    prev = GENESIS
+    expected = 1
+    for e in rows:
+        if e.seq != expected:
+            missing = ", ".join(f"#{n}" for n in range(expected, e.seq)) or f"#{e.seq}"
+            check.problems.append(f"entri {missing} hilang atau urutan rusak (ditemukan #{e.seq})")
+        if e.prev_hash != prev:
+            check.problems.append(
+                f"entri #{e.seq}: tidak tersambung ke entri sebelumnya "
+                "(entri sebelumnya diubah atau dihapus)"
+            )
+        _check_entry(e, keys, check.keyed > 0, check)
+        prev = e.hash
+        expected = e.seq + 1
+    if h is None:
+        if rows:
+            check.problems.append("kepala kartu (card_heads) hilang")
+        return
+    last_seq = rows[-1].seq if rows else 0
+    if h.last_seq != last_seq:
+        check.problems.append(
+            f"kartu seharusnya berisi {h.last_seq} entri sampai #{h.last_seq}, "
+            f"terakhir ditemukan #{last_seq}: entri terakhir dihapus"
+        )
+    elif h.last_hash != prev:
+        check.problems.append("hash entri terakhir tidak sama dengan kepala kartu")
+
+
+def _check_anchor(rows: list[CardEntry], anchor: anchors.Anchor, check: CardCheck) -> None:
+    """The card against its head in the latest anchor: not shorter, not different."""
+    vouched = anchor.cards.get(check.reg_no)
+    if vouched is None:
+        return
+    seq, digest = vouched
+    check.anchored = seq
+    by_seq = {e.seq: e for e in rows}
+    if not rows:
+        check.problems.append(
+            f"kartu dihapus: anchor {anchor.name} mencatat {seq} entri (kepala {digest[:16]})"
+        )
+    elif seq not in by_seq:
+        check.problems.append(
+            f"kartu lebih pendek dari anchor {anchor.name}: tercatat #{seq}, "
+            f"tersisa sampai #{rows[-1].seq} (entri dihapus)"
+        )
+    elif by_seq[seq].hash != digest:
+        check.problems.append(
+            f"entri #{seq} berbeda dari kepala kartu di anchor {anchor.name} (kartu ditulis ulang)"
+        )
+
+
+def _cards(session: Session, anchor: anchors.Anchor | None) -> list[str]:
+    names = set(session.scalars(select(CardHead.reg_no)))
+    names |= set(session.scalars(select(CardEntry.reg_no).distinct()))
+    names |= card_checks.reg_nos_in_chain(session)
+    if anchor is not None:
+        names |= set(anchor.cards)
+    return sorted(names)
+
+
+def examine(
+    session: Session,
+    reg_no: str | None = None,
+    *,
+    settings: Settings | None = None,
+    keys: Keyring | None = None,
+) -> Audit:
+    """Check the cards (``reg_no``: only that one): each chain under its keys, against the
+    latest signed anchor, and against the approvals, tasks and permits that need an entry."""
+    s = settings or load_settings()
+    keys = keys or keyring_for(s)
+    anchor, anchor_problems = anchors.latest(s.outbox_dir, keys)
+    report: dict[str, CardCheck] = {}
+    for card in [reg_no] if reg_no is not None else _cards(session, anchor):
+        check = CardCheck(card)
         rows = entries(session, card)
-        prev = GENESIS
-        expected = 1
-        for e in rows:
-            if e.seq != expected:
-                missing = ", ".join(f"#{n}" for n in range(expected, e.seq)) or f"#{e.seq}"
-                problems.append(f"entri {missing} hilang atau urutan rusak (ditemukan #{e.seq})")
-            if e.prev_hash != prev:
-                problems.append(
-                    f"entri #{e.seq}: tidak tersambung ke entri sebelumnya "
-                    "(entri sebelumnya diubah atau dihapus)"
-                )
-            if entry_hash(e, e.prev_hash) != e.hash:
-                problems.append(f"entri #{e.seq}: isi diubah setelah dicatat (hash tidak cocok)")
-            prev = e.hash
-            expected = e.seq + 1
-        h = head(session, card)
-        if h is None:
-            if rows:
-                problems.append("kepala kartu (card_heads) hilang")
-        else:
-            last_seq = rows[-1].seq if rows else 0
-            if h.last_seq != last_seq:
-                problems.append(
-                    f"kartu seharusnya berisi {h.last_seq} entri sampai #{h.last_seq}, "
-                    f"terakhir ditemukan #{last_seq}: entri terakhir dihapus"
-                )
-            elif h.last_hash != prev:
-                problems.append("hash entri terakhir tidak sama dengan kepala kartu")
-        report[card] = problems
-    return report
+        _check_chain(rows, head(session, card), keys, check)
+        if anchor is not None:
+            _check_anchor(rows, anchor, check)
+        check.problems += card_checks.missing_entries(session, card, rows)
+        report[card] = check
+    return Audit(report, anchor, anchor_problems)
+
+
+def verify(
+    session: Session, reg_no: str | None = None, *, settings: Settings | None = None
+) -> dict[str, list[str]]:
+    """Problems per card (Bahasa Indonesia); a card without problems maps to ``[]``. A broken
+    or forged anchor is a problem of every card it should vouch for."""
+    audit = examine(session, reg_no, settings=settings)
+    return {k: audit.problems + v.problems for k, v in audit.cards.items()}
+
+
+def find_code(rows: list[CardEntry], code: str) -> CardEntry | None:
+    """The entry whose hash starts with the printed verification ``code`` (at least 8 hex
+    digits): a card printed at any time shows the hash of its then last entry."""
+    code = code.strip().lower()
+    if len(code) < 8:
+        return None
+    return next((e for e in reversed(rows) if e.hash.startswith(code)), None)

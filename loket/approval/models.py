@@ -5,7 +5,8 @@ One module so that the Alembic environment imports them all (migration ``0003``)
 - ``approvals``: one row per application in the chain (state, applicant contact, permit);
 - ``approval_tasks``: one row per step instance (a review task), closed by approve/return;
 - ``approval_attempts``: refused attempts (wrong person), recorded and otherwise ignored;
-- ``card_entries`` / ``card_heads``: the append-only, hash-chained control card;
+- ``card_entries`` / ``card_heads``: the append-only, hash-chained control card (HMAC'd
+  under a key id, :mod:`loket.approval.cardkeys`);
 - ``permits``: the number of each signed permit (unique, per-year sequence);
 - ``notifications``: the outbox / retry queue of applicant messages;
 - ``delivery_letters``: letters sent once per permit (e.g. the uncollected reminder).
@@ -129,6 +130,9 @@ class CardEntry(Base):
     channel: Mapped[str | None] = mapped_column(String(16), nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: the id of the card key the hash is an HMAC under; None: a plain SHA-256 entry recorded
+    #: before the card had keys (migration ``0006``), verified as "lama"
+    key_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class CardHead(Base):

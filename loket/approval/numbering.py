@@ -5,6 +5,11 @@ incremented by an ``UPDATE ... RETURNING`` inside the transaction that records t
 that concurrent numberings queue on the row lock (PostgreSQL) or the write lock (SQLite) and a
 rolled-back transaction gives its number back. ``permits.number`` and ``(counter, seq)`` are
 unique: a duplicate cannot be stored even by a buggy caller.
+
+Every numbering also anchors the control cards (:mod:`loket.approval.anchors`): once its
+transaction commits, the heads of all cards, with the new permit's, are signed and written to
+``outbox/anchors/``, so that a numbered permit's card cannot afterwards be cut down or deleted
+unnoticed.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from loket.approval.anchors import anchor_after_commit
 from loket.approval.chain import ServiceChain
 from loket.approval.models import Permit
 from loket.common.clock import WIB, as_utc
@@ -73,6 +79,7 @@ def assign_number(
     )
     session.add(permit)
     session.flush()
+    anchor_after_commit(session, reason=f"penomoran {reg_no}")
     return permit
 
 

@@ -1,5 +1,7 @@
-"""CLI of the control card: print one card (``loket card REG [--pdf]``) and verify the
-cards (``loket card verify [REG]``).
+"""CLI of the control card: print one card (``loket card REG [--pdf]``), verify the cards
+(``loket card verify [REG] [--code KODE]``), rotate the card key (``loket card rotate-key``),
+write an anchor now (``loket card anchor``) and check an anchor file as an auditor would
+(``loket card check-anchor FILE [--public-key PEM]``).
 
 Mounted by ``loket/cli/main.py`` with :func:`mount`. Messages for officers are in Bahasa
 Indonesia.
@@ -7,6 +9,7 @@ Indonesia.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,31 +18,65 @@ from rich.table import Table
 from loket.cli.approval import _desk, _wib, console, err
 
 if TYPE_CHECKING:
+    from loket.approval.control_card import Audit
     from loket.approval.desk import Desk
     from loket.approval.models import CardEntry
 
 
 def card(
-    target: Annotated[str, typer.Argument(help="A registration number, or 'verify'.")],
-    reg_no: Annotated[str | None, typer.Argument(help="With 'verify': only this card.")] = None,
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="A registration number, or one of: verify, rotate-key, anchor, check-anchor."
+        ),
+    ],
+    reg_no: Annotated[
+        str | None,
+        typer.Argument(help="With 'verify': only this card; with 'check-anchor': the file."),
+    ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="Also write kartu-kendali.pdf.")] = False,
+    code: Annotated[
+        str | None,
+        typer.Option("--code", help="With 'verify REG': the verification code printed on a card."),
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option("--public-key", help="With 'check-anchor': the anchors' public key (PEM)."),
+    ] = None,
 ) -> None:
-    """Print the control card of a file (`loket card REG`), or verify cards
-    (`loket card verify [REG]`): an edited or deleted entry is reported."""
+    """Print the control card of a file (`loket card REG`), verify cards against their keys,
+    the latest anchor and the approvals and permits (`loket card verify [REG] [--code KODE]`),
+    make a new card key (`loket card rotate-key`), sign the heads of all cards now
+    (`loket card anchor`), or check an anchor file (`loket card check-anchor FILE`)."""
+    if target == "check-anchor":
+        _check_anchor_file(reg_no, public_key)
+        return
+    desk = _desk(pdf=pdf)
+    if target == "verify":
+        _verify_cards(desk, reg_no, code)
+    elif target == "rotate-key":
+        _rotate(desk)
+    elif target == "anchor":
+        _anchor_now(desk)
+    else:
+        _show_card(desk, target, pdf)
+
+
+def _show_card(desk: Desk, target: str, pdf: bool) -> None:
+    """``loket card REG``: the entries, the refused attempts, and whether the card holds."""
     from loket.approval import control_card
     from loket.approval.desk import attempts_of
     from loket.approval.documents import write_card
 
-    desk = _desk(pdf=pdf)
-    if target == "verify":
-        _verify_cards(desk, reg_no)
-        return
     with desk.db() as session:
         entries = control_card.entries(session, target)
         refused = attempts_of(session, target)
-        problems = control_card.verify(session, target)[target]
+        audit = control_card.examine(session, target, settings=desk.settings)
+    problems = audit.problems + audit.cards[target].problems
     if not entries:
         err.print(f"Tidak ada kartu kendali untuk {target}.")
+        for p in problems:
+            err.print(f"[red]RUSAK: {p}[/red]")
         raise typer.Exit(1)
     console.print(_card_table(target, entries))
     for a in refused:
@@ -48,7 +85,10 @@ def card(
         for p in problems:
             err.print(f"[red]RUSAK: {p}[/red]")
     else:
-        console.print(f"Rantai hash utuh; kode verifikasi {entries[-1].hash[:16]}.")
+        console.print(
+            f"Rantai hash utuh; kode verifikasi {entries[-1].hash[:16]} "
+            f"(periksa: loket card verify {target} --code {entries[-1].hash[:16]})."
+        )
     if pdf:
         for f in write_card(desk, target, pdf=True):
             console.print(f"  {f}")
@@ -56,23 +96,100 @@ def card(
         raise typer.Exit(1)
 
 
-def _verify_cards(desk: Desk, reg_no: str | None) -> None:
-    """``loket card verify [REG]``: every card's hash chain; exit 1 if one is broken."""
+def _verify_cards(desk: Desk, reg_no: str | None, code: str | None) -> None:
+    """``loket card verify [REG] [--code KODE]``: exit 1 if a card, or the anchor, is broken,
+    or if the code matches no entry of the card."""
     from loket.approval import control_card
 
+    if code is not None and reg_no is None:
+        err.print("--code hanya bersama nomor registrasi: loket card verify REG --code KODE")
+        raise typer.Exit(2)
     with desk.db() as session:
-        report = control_card.verify(session, reg_no)
-    bad = {k: v for k, v in report.items() if v}
-    for k, problems in report.items():
-        if problems:
-            for p in problems:
-                err.print(f"[red]{k}: {p}[/red]")
+        audit = control_card.examine(session, reg_no, settings=desk.settings)
+        rows = control_card.entries(session, reg_no) if code is not None and reg_no else []
+    bad = _print_audit(audit)
+    if code is not None:
+        found = control_card.find_code(rows, code)
+        if found is None:
+            err.print(f"[red]{reg_no}: kode {code} tidak cocok dengan entri mana pun[/red]")
+            bad = True
         else:
-            console.print(f"{k}: utuh ({'ok'})")
-    if not report:
-        console.print("Tidak ada kartu kendali.")
+            last = " (entri terakhir)" if found.seq == rows[-1].seq else ""
+            console.print(f"{reg_no}: kode {code} cocok dengan entri #{found.seq}{last}")
     if bad:
         raise typer.Exit(1)
+
+
+def _print_audit(audit: Audit) -> bool:
+    """Print each card's state; True if anything is broken."""
+    for p in audit.problems:
+        err.print(f"[red]anchor: {p}[/red]")
+    if audit.anchor is None:
+        console.print(
+            "[yellow]Belum ada anchor yang sah: kartu hanya diperiksa rantainya.[/yellow]"
+        )
+    else:
+        console.print(f"Anchor terakhir: {audit.anchor.name} ({_wib(audit.anchor.time)})")
+    for k, check in audit.cards.items():
+        for p in check.problems:
+            err.print(f"[red]{k}: {p}[/red]")
+        if check.ok:
+            kinds = [f"{check.keyed} entri berkunci"] if check.keyed else []
+            if check.legacy:
+                kinds.append(f"{check.legacy} entri lama tanpa kunci (SHA-256 biasa)")
+            anchored = f", sesuai anchor sampai #{check.anchored}" if check.anchored else ""
+            console.print(f"{k}: utuh ({'; '.join(kinds) or 'kosong'}{anchored})")
+    if not audit.cards:
+        console.print("Tidak ada kartu kendali.")
+    return bool(audit.problems) or any(not c.ok for c in audit.cards.values())
+
+
+def _rotate(desk: Desk) -> None:
+    """``loket card rotate-key``: new entries use a new key; old entries keep theirs."""
+    from loket.approval.cardkeys import keyring_for
+
+    keys = keyring_for(desk.settings)
+    old = keys.newest()
+    new = keys.rotate()
+    console.print(
+        f"Kunci kartu baru {new.kid} di {keys.folder}"
+        + (f" (menggantikan {old.kid}; tetap disimpan untuk memeriksa entri lama)." if old else ".")
+    )
+    console.print("Cadangkan folder kunci sekarang (terpisah dari basis data).")
+
+
+def _anchor_now(desk: Desk) -> None:
+    """``loket card anchor``: sign the heads of all cards now."""
+    from loket.approval.anchors import write_anchor
+
+    with desk.db() as session:
+        path = write_anchor(session, reason="manual", settings=desk.settings)
+    console.print(f"Anchor ditulis: {path}")
+
+
+def _check_anchor_file(file: str | None, public_key: Path | None) -> None:
+    """``loket card check-anchor FILE [--public-key PEM]``: the signature of one anchor file,
+    under the given public key (default: the one beside the file)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    from loket.approval.anchors import PUBLIC_COPY, check_document
+
+    if not file:
+        err.print("Sebutkan berkas anchor: loket card check-anchor FILE [--public-key PEM]")
+        raise typer.Exit(2)
+    path = Path(file)
+    pem = public_key or path.parent / PUBLIC_COPY
+    key = load_pem_public_key(pem.read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        err.print(f"{pem}: bukan kunci publik Ed25519")
+        raise typer.Exit(2)
+    problems = check_document(path.read_bytes(), key)
+    for p in problems:
+        err.print(f"[red]{path.name}: {p}[/red]")
+    if problems:
+        raise typer.Exit(1)
+    console.print(f"{path.name}: tanda tangan sah (kunci publik {pem}).")
 
 
 def _card_table(target: str, entries: list[CardEntry]) -> Table:

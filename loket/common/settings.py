@@ -37,6 +37,9 @@ class Settings:
     outbox: Path | None = None
     var: Path | None = None
     rules: Path | None = None
+    #: The control card's keys (HMAC keys, the anchors' signing key): outside ``var/`` and the
+    #: database, backed up apart from them.
+    keys: Path | None = None
     database_url: str | None = None
     stable_seconds: float = 5.0
     ocr_workers: int = 0
@@ -50,9 +53,6 @@ class Settings:
     registration_prefix: str = "SIKR"
     #: Prefect API of an existing server (scale-out); empty: ``loket serve`` starts its own.
     prefect_api_url: str | None = None
-    #: File holding the Prefect API auth string (0600); empty: ``var/prefect-api-auth``, made by
-    #: ``loket serve`` on first start. With ``prefect_api_url``: that server's string.
-    prefect_auth_file: Path | None = None
     #: Where ``loket serve`` binds its Prefect server and UI (loopback by default).
     server_host: str = "127.0.0.1"
     server_port: int = 4200
@@ -61,9 +61,6 @@ class Settings:
     watch: str = "auto"
     #: Seconds between looks at the inbox when polling (and the longest wait with events).
     poll_seconds: float = 10.0
-    #: Days after a file is closed (permit collected, returned, withdrawn) that its OCR cache
-    #: and page texts are kept before ``loket purge`` removes them (0: purge at once).
-    retention_days: int = 30
 
     @property
     def inbox_dir(self) -> Path:
@@ -95,6 +92,10 @@ class Settings:
         return self.rules or self.home / "rules"
 
     @property
+    def keys_dir(self) -> Path:
+        return self.keys or self.home / "keys"
+
+    @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'loket.db'}"
 
@@ -113,6 +114,7 @@ CONFIGURABLE: dict[str, type] = {
     "outbox": Path,
     "var": Path,
     "rules": Path,
+    "keys": Path,
     "database_url": str,
     "stable_seconds": float,
     "ocr_workers": int,
@@ -123,12 +125,10 @@ CONFIGURABLE: dict[str, type] = {
     "service": str,
     "registration_prefix": str,
     "prefect_api_url": str,
-    "prefect_auth_file": Path,
     "server_host": str,
     "server_port": int,
     "watch": str,
     "poll_seconds": float,
-    "retention_days": int,
 }
 CONFIG_FILE = "loket.toml"
 WATCH_MODES = ("auto", "events", "poll")
@@ -198,6 +198,7 @@ def describe_settings(settings: Settings) -> dict[str, object]:
         outbox=settings.outbox_dir,
         var=settings.var_dir,
         rules=settings.rules_dir,
+        keys=settings.keys_dir,
         database_url=settings.db_url,
     )
     return {k: str(v) if isinstance(v, Path) else v for k, v in out.items()}

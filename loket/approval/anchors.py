@@ -1,0 +1,221 @@
+"""Anchors: the heads of all control cards, signed, in files an auditor can keep.
+
+An HMAC chain stops whoever lacks the key from forging entries, but not from *removing* them:
+with the database alone one can drop a card's last entries and fix ``card_heads``, or delete a
+whole card. Once a day (:mod:`flows.evidence`) and after every numbering
+(:mod:`loket.approval.numbering`) loket therefore writes ``outbox/anchors/anchor-<time>.json``:
+
+    {"body": {"format": "loket-anchor/1", "time": ..., "reason": ...,
+              "cards": {"<reg no>": {"seq": n, "hash": "<head hash>"}, ...},
+              "previous": {"file": ..., "sha256": ...} | null,
+              "public_key": "<SHA-256 of the raw Ed25519 public key>"},
+     "signature": "<base64 Ed25519 signature of the canonical body>"}
+
+The canonical body is its JSON with sorted keys, no spaces, ASCII only (``jq -cjS .body``).
+The signing key lives in the keys folder (:mod:`loket.approval.cardkeys`); its public half is
+copied beside the anchors (``anchor-public-key.pem``). ``loket card verify`` holds every card to
+the latest valid anchor: a card shorter than, different from, or missing against its anchored
+head was tampered with. An auditor who keeps the files and the public key can check them
+without loket (``openssl pkeyutl -verify -rawin``, see docs/control-card.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import and_, event, func, select
+from sqlalchemy.orm import Session
+
+from loket.approval.cardkeys import Keyring, keyring_for, public_pem
+from loket.approval.models import CardEntry
+from loket.common.clock import as_utc, utcnow
+from loket.common.safefs import directory, open_regular, write_bytes
+from loket.common.settings import Settings, load_settings
+
+FORMAT = "loket-anchor/1"
+FOLDER = "anchors"
+PUBLIC_COPY = "anchor-public-key.pem"
+_NAME = re.compile(r"^anchor-\d{8}T\d{12}Z-[0-9a-f]{6}\.json$")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A signed anchor as read back: every card's (seq, head hash) at ``time``."""
+
+    name: str
+    time: datetime
+    cards: dict[str, tuple[int, str]]
+    sha256: str
+
+
+def canonical(body: dict[str, object]) -> bytes:
+    """The bytes that are signed (``jq -cjS .body`` prints the same)."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def fingerprint(key: Ed25519PublicKey) -> str:
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def current_heads(session: Session) -> dict[str, tuple[int, str]]:
+    """Every card's last entry (seq, hash), read from the entries themselves."""
+    last = (
+        select(CardEntry.reg_no, func.max(CardEntry.seq).label("seq"))
+        .group_by(CardEntry.reg_no)
+        .subquery()
+    )
+    rows = session.execute(
+        select(CardEntry.reg_no, CardEntry.seq, CardEntry.hash).join(
+            last, and_(CardEntry.reg_no == last.c.reg_no, CardEntry.seq == last.c.seq)
+        )
+    )
+    return {reg: (seq, digest) for reg, seq, digest in rows}
+
+
+def make_body(
+    heads: dict[str, tuple[int, str]],
+    *,
+    at: datetime,
+    reason: str,
+    previous: tuple[str, str] | None,
+    public_key: Ed25519PublicKey,
+) -> dict[str, object]:
+    """The anchor's content (pure): time, every card's head, the previous anchor's digest."""
+    return {
+        "format": FORMAT,
+        "time": as_utc(at).isoformat(),
+        "reason": reason,
+        "cards": {reg: {"seq": seq, "hash": h} for reg, (seq, h) in sorted(heads.items())},
+        "previous": {"file": previous[0], "sha256": previous[1]} if previous else None,
+        "public_key": fingerprint(public_key),
+    }
+
+
+def check_document(raw: bytes, public_key: Ed25519PublicKey) -> list[str]:
+    """What is wrong with an anchor file's bytes under ``public_key`` (empty: valid)."""
+    try:
+        doc = json.loads(raw)
+        body, signature = doc["body"], base64.b64decode(doc["signature"], validate=True)
+    except (ValueError, KeyError, TypeError) as exc:
+        return [f"berkas anchor tidak terbaca: {exc}"]
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        return ["bukan berkas anchor loket"]
+    if body.get("public_key") != fingerprint(public_key):
+        return ["anchor ditandatangani dengan kunci lain"]
+    try:
+        public_key.verify(signature, canonical(body))
+    except InvalidSignature:
+        return ["tanda tangan anchor tidak sah (isi diubah atau dipalsukan)"]
+    return []
+
+
+def _names(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(n for n in os.listdir(folder) if _NAME.match(n))
+
+
+def _read(folder: Path, name: str) -> bytes:
+    with directory(folder, []) as fd, os.fdopen(open_regular(fd, name), "rb") as fh:
+        return fh.read()
+
+
+def _parse(name: str, raw: bytes) -> Anchor:
+    body = json.loads(raw)["body"]
+    cards = {reg: (int(v["seq"]), str(v["hash"])) for reg, v in body["cards"].items()}
+    return Anchor(
+        name, datetime.fromisoformat(body["time"]), cards, hashlib.sha256(raw).hexdigest()
+    )
+
+
+def latest(outbox: Path, keys: Keyring) -> tuple[Anchor | None, list[str]]:
+    """The newest anchor in ``outbox/anchors`` if its signature holds, and the problems found
+    (a forged or damaged newest anchor is reported and not used)."""
+    folder = outbox / FOLDER
+    names = _names(folder)
+    if not names:
+        return None, []
+    public = keys.public_key()
+    if public is None:
+        return None, [f"anchor ada di {folder} tetapi kunci tanda tangan anchor tidak ada"]
+    raw = _read(folder, names[-1])
+    problems = check_document(raw, public)
+    if problems:
+        return None, [f"anchor {names[-1]}: {p}" for p in problems]
+    return _parse(names[-1], raw), []
+
+
+def write_anchor(
+    session: Session,
+    *,
+    reason: str,
+    settings: Settings | None = None,
+    keys: Keyring | None = None,
+) -> Path:
+    """Sign the heads of all cards and write the anchor file; returns its path."""
+    return write_heads(current_heads(session), reason=reason, settings=settings, keys=keys)
+
+
+def write_heads(
+    heads: dict[str, tuple[int, str]],
+    *,
+    reason: str,
+    settings: Settings | None = None,
+    keys: Keyring | None = None,
+) -> Path:
+    """Sign ``heads`` with the anchor key and write them to ``outbox/anchors/``."""
+    s = settings or load_settings()
+    keys = keys or keyring_for(s)
+    private = keys.signing_key()
+    folder = s.outbox_dir / FOLDER
+    names = _names(folder)
+    previous = (names[-1], hashlib.sha256(_read(folder, names[-1])).hexdigest()) if names else None
+    now = utcnow()
+    body = make_body(
+        heads, at=now, reason=reason, previous=previous, public_key=private.public_key()
+    )
+    signature = base64.b64encode(private.sign(canonical(body))).decode()
+    data = json.dumps({"body": body, "signature": signature}, indent=1, ensure_ascii=True)
+    name = f"anchor-{as_utc(now):%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(3)}.json"
+    pem = public_pem(private.public_key())
+    with directory(s.outbox_dir, [FOLDER], create=True) as fd:
+        write_bytes(fd, name, (data + "\n").encode())
+        write_bytes(fd, PUBLIC_COPY, pem)
+    return folder / name
+
+
+def anchor_after_commit(session: Session, *, reason: str) -> None:
+    """Anchor the cards as ``session``'s transaction commits (a numbering): the heads are
+    read inside the transaction, just before it commits (its own new entries included, no
+    second connection needed), and signed and written once it has committed, so a rolled-back
+    numbering writes none. A failure to write is logged, not raised: the permit is numbered
+    already, and the daily anchor follows."""
+    heads: dict[str, tuple[int, str]] = {}
+
+    def _read_heads(sess: Session) -> None:
+        sess.flush()
+        heads.update(current_heads(sess))
+
+    def _write(_sess: Session) -> None:
+        try:
+            write_heads(heads, reason=reason)
+        except Exception:
+            log.exception("anchor after %s not written", reason)
+
+    event.listen(session, "before_commit", _read_heads, once=True)
+    event.listen(session, "after_commit", _write, once=True)

@@ -1,0 +1,404 @@
+"""The control card as evidence (issue #18, item 4): keyed entries with key ids, signed
+anchors, cross-checks against approvals and permits, the printed verification code.
+
+Each tampering case of the issue has its own test, done the way someone who can write the
+database but does not hold the keys folder would do it; each passed ``loket card verify``
+before the card had keys and anchors.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import shutil
+import stat
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select, update
+from typer.testing import CliRunner
+
+from tests.approval.approval_helpers import Home, make_application, make_home
+from tests.approval.test_approval import CHAIN, _cli, _through
+
+
+@pytest.fixture
+def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    return make_home(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def desk(ahome: Home):  # type: ignore[no-untyped-def]
+    from loket.approval.desk import Desk
+
+    return Desk.load(pdf=False)
+
+
+HASHED = (
+    "reg_no",
+    "seq",
+    "recorded_at",
+    "sop_step",
+    "activity",
+    "action",
+    "role",
+    "actor_nip",
+    "actor_name",
+    "acting",
+    "received_at",
+    "handed_over_at",
+    "due_at",
+    "outcome",
+    "handed_to",
+    "note",
+    "norm",
+    "channel",
+)
+
+
+def _plain(e, prev: str, key: bytes | None = None, kid: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """What a forger computes without the keys folder: SHA-256 (or an HMAC under a key of
+    their own) over the entry's fields, as the card did before it had keys."""
+
+    def canon(v: object) -> object:
+        if not isinstance(v, datetime):
+            return v
+        v = v.replace(tzinfo=UTC) if v.tzinfo is None else v.astimezone(UTC)
+        return v.replace(microsecond=0).isoformat()
+
+    body = {"prev": prev, **{f: canon(getattr(e, f)) for f in HASHED}}
+    if kid:
+        body["kid"] = kid
+    payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    if key:
+        return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _rechain_plain(session, reg_no: str) -> None:  # type: ignore[no-untyped-def]
+    """Recompute the whole card as plain SHA-256 and fix its head (the forger's repair)."""
+    from loket.approval.models import CardEntry, CardHead
+
+    rows = session.scalars(
+        select(CardEntry).where(CardEntry.reg_no == reg_no).order_by(CardEntry.seq)
+    ).all()
+    prev = "0" * 64
+    for e in rows:
+        e.key_id = None
+        e.prev_hash = prev
+        e.hash = _plain(e, prev)
+        prev = e.hash
+    session.execute(
+        update(CardHead)
+        .where(CardHead.reg_no == reg_no)
+        .values(last_seq=rows[-1].seq, last_hash=prev)
+    )
+
+
+def _verify(desk, reg_no: str | None = None) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    from loket.approval import control_card
+
+    with desk.db() as session:
+        return control_card.verify(session, reg_no)  # the settings of the environment
+
+
+def _numbered(desk, ahome, seed: int) -> str:  # type: ignore[no-untyped-def]
+    from loket.approval.start import start
+
+    reg_no = make_application(desk.settings, seed=seed)
+    start(desk, reg_no)
+    _through(desk, reg_no, ahome.people, CHAIN)
+    return reg_no
+
+
+def test_entries_are_keyed_with_a_key_kept_outside_var(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval import control_card
+    from loket.approval.cardkeys import Keyring, KeyringError
+    from loket.approval.start import start
+
+    reg_no = make_application(desk.settings, seed=21)
+    start(desk, reg_no)
+    _through(desk, reg_no, ahome.people, CHAIN[:2])
+    keys = desk.settings.keys_dir
+    assert keys == ahome.root / "keys" and not keys.is_relative_to(desk.settings.var_dir)
+    key_file = keys / "card-k1.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o400
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o700
+    with desk.db() as session:
+        rows = control_card.entries(session, reg_no)
+    assert len(rows) == 4 and {e.key_id for e in rows} == {"k1"}
+    secret = bytes.fromhex(json.loads(key_file.read_text())["secret"])
+    for e in rows:  # an HMAC under the key file's secret, not a plain hash
+        assert e.hash == _plain(e, e.prev_hash, secret, "k1") != _plain(e, e.prev_hash)
+    assert _verify(desk, reg_no) == {reg_no: []}
+    with pytest.raises(KeyringError, match="inside var"):
+        Keyring(desk.settings.var_dir / "keys", var=desk.settings.var_dir)
+    # a key file planted as a link is refused, not followed
+    (keys / "card-k2.key").symlink_to(key_file)
+    with pytest.raises(OSError):
+        Keyring(keys).card_keys()
+
+
+def test_edit_and_recompute_the_plain_chain_is_detected(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval.models import CardEntry
+    from loket.approval.start import start
+
+    open_reg = make_application(desk.settings, seed=22)
+    start(desk, open_reg)
+    _through(desk, open_reg, ahome.people, CHAIN[:3])
+    numbered = _numbered(desk, ahome, seed=23)
+    assert _verify(desk) == {open_reg: [], numbered: []}
+    with desk.db.begin() as session:
+        for reg in (open_reg, numbered):
+            session.execute(
+                update(CardEntry)
+                .where(CardEntry.reg_no == reg, CardEntry.seq == 3)
+                .values(actor_name="Orang Lain", note="diubah belakangan")
+            )
+            _rechain_plain(session, reg)
+    report = _verify(desk)
+    for reg in (open_reg, numbered):
+        assert any(
+            "tanpa kunci padahal dicatat setelah kunci kartu dibuat" in p for p in report[reg]
+        )
+    # the numbered card also differs from its head in the anchor written at the numbering
+    assert any("berbeda dari kepala kartu di anchor" in p for p in report[numbered])
+    bad = CliRunner().invoke(_cli(), ["card", "verify"])
+    assert bad.exit_code == 1 and "dipalsukan" in bad.output
+
+
+def test_deleting_the_last_entry_and_fixing_the_head_is_detected(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval.models import CardEntry, CardHead
+    from loket.approval.start import start
+
+    open_reg = make_application(desk.settings, seed=24)
+    start(desk, open_reg)
+    _through(desk, open_reg, ahome.people, CHAIN[:3])
+    numbered = _numbered(desk, ahome, seed=25)
+    assert _verify(desk) == {open_reg: [], numbered: []}
+    with desk.db.begin() as session:
+        for reg in (open_reg, numbered):
+            last = session.scalars(
+                select(CardEntry).where(CardEntry.reg_no == reg).order_by(CardEntry.seq.desc())
+            ).first()
+            session.delete(last)
+            session.execute(
+                update(CardHead)
+                .where(CardHead.reg_no == reg)
+                .values(last_seq=last.seq - 1, last_hash=last.prev_hash)
+            )
+    report = _verify(desk)
+    # the desk's decision is in approval_tasks but no longer on the card
+    assert any("tidak ada di kartu kendali" in p for p in report[open_reg]), report[open_reg]
+    assert any("lebih pendek dari anchor" in p for p in report[numbered]), report[numbered]
+    assert any("tanpa entri penomoran" in p for p in report[numbered])
+    assert not any("entri terakhir dihapus" in p for p in report[numbered])  # the head was fixed
+
+
+def test_deleting_a_numbered_permits_whole_card_is_detected(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval.models import Approval, ApprovalTask, CardEntry, CardHead, Permit
+
+    gone = _numbered(desk, ahome, seed=26)
+    kept = _numbered(desk, ahome, seed=27)
+    assert _verify(desk) == {gone: [], kept: []}
+    with desk.db.begin() as session:
+        session.execute(delete(CardEntry).where(CardEntry.reg_no == gone))
+        session.execute(delete(CardHead).where(CardHead.reg_no == gone))
+    report = _verify(desk)
+    assert report[kept] == []
+    assert any("kartu dihapus" in p for p in report[gone])
+    assert any("kartu kendalinya tidak ada" in p for p in report[gone])
+    # even with the file's approval, tasks and permit deleted too, the anchor remembers it
+    with desk.db.begin() as session:
+        for model in (Approval, ApprovalTask, Permit):
+            session.execute(delete(model).where(model.reg_no == gone))
+    report = _verify(desk)
+    assert any("kartu dihapus" in p for p in report[gone]) and report[kept] == []
+    shown = CliRunner().invoke(_cli(), ["card", gone])
+    assert shown.exit_code == 1 and "kartu dihapus" in shown.output
+
+
+def test_old_key_still_verifies_after_rotation(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval import control_card
+    from loket.approval.start import start
+
+    reg_no = make_application(desk.settings, seed=28)
+    start(desk, reg_no)
+    _through(desk, reg_no, ahome.people, CHAIN[:2])
+    rotated = CliRunner().invoke(_cli(), ["card", "rotate-key"])
+    assert rotated.exit_code == 0 and "k2" in rotated.output, rotated.output
+    _through(desk, reg_no, ahome.people, CHAIN[2:])
+    with desk.db() as session:
+        kids = [e.key_id for e in control_card.entries(session, reg_no)]
+    assert kids == ["k1"] * 4 + ["k2"] * 4
+    assert _verify(desk, reg_no) == {reg_no: []}
+    ok = CliRunner().invoke(_cli(), ["card", "verify", reg_no])
+    assert ok.exit_code == 0 and "8 entri berkunci" in ok.output, ok.output
+    # losing the old key makes its entries unverifiable: that is reported, not passed
+    shutil.move(desk.settings.keys_dir / "card-k1.key", ahome.root / "k1.bak")
+    assert any("kunci k1 tidak ada" in p for p in _verify(desk, reg_no)[reg_no])
+
+
+def test_an_entry_forged_without_the_key_is_detected(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval import control_card
+    from loket.approval.models import CardEntry, CardHead
+    from loket.approval.start import start
+
+    reg_no = make_application(desk.settings, seed=29)
+    start(desk, reg_no)
+    _through(desk, reg_no, ahome.people, CHAIN[:4])
+    with desk.db() as session:
+        last = control_card.entries(session, reg_no)[-1]
+    kepala = ahome.people["kepala_dinas"]
+    for attempt, (key, kid) in enumerate([(None, None), (None, "k1"), (b"tebakan", "k1")]):
+        with desk.db.begin() as session:
+            session.execute(delete(CardEntry).where(CardEntry.reg_no == reg_no, CardEntry.seq > 6))
+            forged = CardEntry(
+                reg_no=reg_no,
+                seq=7,
+                recorded_at=datetime.now(UTC).replace(microsecond=0),
+                sop_step=7,
+                activity="Penandatanganan izin",
+                action="tanda_tangan",
+                role="kepala_dinas",
+                actor_nip=kepala,
+                actor_name="Kepala Dinas",
+                received_at=last.handed_over_at,
+                handed_over_at=last.handed_over_at + timedelta(minutes=5 + attempt),
+                outcome="ditandatangani",
+                prev_hash=last.hash,
+                hash="",
+                **({"key_id": kid} if kid else {}),
+            )
+            forged.hash = _plain(forged, last.hash, key, kid)
+            session.add(forged)
+            session.execute(
+                update(CardHead)
+                .where(CardHead.reg_no == reg_no)
+                .values(last_seq=7, last_hash=forged.hash)
+            )
+        problems = _verify(desk, reg_no)[reg_no]
+        assert any("#7" in p and ("dipalsukan" in p or "isi diubah" in p) for p in problems), (
+            kid,
+            problems,
+        )
+
+
+def _legacy_card(desk, reg_no: str, n: int, at: datetime) -> None:  # type: ignore[no-untyped-def]
+    """A card as the loket before issue #18 wrote it: plain SHA-256, no key id."""
+    from loket.approval.models import CardEntry, CardHead
+
+    prev = "0" * 64
+    with desk.db.begin() as session:
+        for seq in range(1, n + 1):
+            e = CardEntry(
+                reg_no=reg_no,
+                seq=seq,
+                recorded_at=at + timedelta(minutes=seq),
+                activity=f"langkah {seq}",
+                action="paraf",
+                role="back_office",
+                actor_name="Petugas Lama",
+                received_at=at,
+                handed_over_at=at + timedelta(minutes=seq),
+                outcome="diteruskan",
+                prev_hash=prev,
+                hash="",
+            )
+            e.hash = _plain(e, prev)
+            session.add(e)
+            prev = e.hash
+        session.add(CardHead(reg_no=reg_no, last_seq=n, last_hash=prev))
+
+
+def test_cards_from_before_the_keys_verify_as_legacy(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval import control_card
+
+    old = "SIKR-2025-000001"
+    _legacy_card(desk, old, 3, datetime.now(UTC) - timedelta(days=30))
+    assert not desk.settings.keys_dir.exists()
+    with desk.db.begin() as session:  # the first keyed entry makes the first key
+        control_card.append(
+            session,
+            old,
+            control_card.NewEntry(
+                activity="koreksi",
+                action="catatan",
+                role="back_office",
+                actor_name="Petugas",
+                received_at=datetime.now(UTC),
+                handed_over_at=datetime.now(UTC),
+                outcome="dicatat",
+            ),
+        )
+    with desk.db() as session:
+        check = control_card.examine(session, old, settings=desk.settings).cards[old]
+    assert (check.problems, check.legacy, check.keyed) == ([], 3, 1)
+    shown = CliRunner().invoke(_cli(), ["card", "verify", old])
+    assert shown.exit_code == 0 and "3 entri lama tanpa kunci" in shown.output, shown.output
+    # a "legacy" card made after the keys existed is a forgery
+    _legacy_card(desk, "SIKR-2026-999999", 2, datetime.now(UTC) + timedelta(minutes=1))
+    late = _verify(desk, "SIKR-2026-999999")["SIKR-2026-999999"]
+    assert len(late) == 2 and all("dipalsukan" in p for p in late)
+
+
+def test_anchor_is_signed_chained_and_checkable_without_loket(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval.anchors import FOLDER, PUBLIC_COPY
+
+    first = _numbered(desk, ahome, seed=30)
+    second = _numbered(desk, ahome, seed=31)
+    folder = desk.settings.outbox_dir / FOLDER
+    files = sorted(folder.glob("anchor-*.json"))
+    assert len(files) == 2
+    docs = [json.loads(f.read_text()) for f in files]
+    assert docs[0]["body"]["previous"] is None
+    assert docs[1]["body"]["previous"] == {
+        "file": files[0].name,
+        "sha256": hashlib.sha256(files[0].read_bytes()).hexdigest(),
+    }
+    assert set(docs[1]["body"]["cards"]) == {first, second}
+    assert docs[1]["body"]["reason"] == f"penomoran {second}"
+    pem = (folder / PUBLIC_COPY).read_bytes()
+    assert pem == (desk.settings.keys_dir / "anchor-ed25519.pub.pem").read_bytes()
+    ok = CliRunner().invoke(_cli(), ["card", "check-anchor", str(files[1])])
+    assert ok.exit_code == 0, ok.output
+    if shutil.which("jq") and shutil.which("openssl"):  # the auditor's own tools
+        body = subprocess.run(["jq", "-jcS", ".body", str(files[1])], capture_output=True).stdout
+        (ahome.root / "body.bin").write_bytes(body)
+        (ahome.root / "sig.bin").write_bytes(base64.b64decode(docs[1]["signature"]))
+        cmd = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(folder / PUBLIC_COPY)]
+        cmd += ["-rawin", "-in", str(ahome.root / "body.bin"), "-sigfile"]
+        assert subprocess.run([*cmd, str(ahome.root / "sig.bin")]).returncode == 0
+    # an anchor edited to vouch for a shortened card no longer verifies
+    docs[1]["body"]["cards"][first]["seq"] -= 1
+    files[1].write_text(json.dumps(docs[1]))
+    forged = CliRunner().invoke(_cli(), ["card", "check-anchor", str(files[1])])
+    assert forged.exit_code == 1 and "tidak sah" in forged.output
+    report = _verify(desk)
+    assert all(any("tanda tangan anchor tidak sah" in p for p in v) for v in report.values())
+
+
+def test_printed_verification_code_is_checked(ahome, desk) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval import control_card
+    from loket.approval.start import start
+
+    reg_no = make_application(desk.settings, seed=32)
+    start(desk, reg_no)
+    _through(desk, reg_no, ahome.people, CHAIN[:1])
+    shown = CliRunner().invoke(_cli(), ["card", reg_no])
+    code = re.search(r"kode verifikasi\s+([0-9a-f]{16})", shown.output).group(1)  # type: ignore[union-attr]
+    _through(desk, reg_no, ahome.people, CHAIN[1:2])
+    with desk.db() as session:
+        rows = control_card.entries(session, reg_no)
+    assert code == rows[2].hash[:16]
+    earlier = CliRunner().invoke(_cli(), ["card", "verify", reg_no, "--code", code])
+    assert earlier.exit_code == 0 and "cocok dengan entri #3" in earlier.output, earlier.output
+    now = CliRunner().invoke(_cli(), ["card", "verify", reg_no, "--code", rows[-1].hash[:16]])
+    assert now.exit_code == 0 and "(entri terakhir)" in now.output
+    wrong = CliRunner().invoke(_cli(), ["card", "verify", reg_no, "--code", "0123456789abcdef"])
+    assert wrong.exit_code == 1 and "tidak cocok" in wrong.output
