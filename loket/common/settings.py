@@ -53,6 +53,9 @@ class Settings:
     registration_prefix: str = "SIKR"
     #: Prefect API of an existing server (scale-out); empty: ``loket serve`` starts its own.
     prefect_api_url: str | None = None
+    #: File holding the Prefect API auth string (0600); empty: ``var/prefect-api-auth``, made by
+    #: ``loket serve`` on first start. With ``prefect_api_url``: that server's string.
+    prefect_auth_file: Path | None = None
     #: Where ``loket serve`` binds its Prefect server and UI (loopback by default).
     server_host: str = "127.0.0.1"
     server_port: int = 4200
@@ -61,6 +64,9 @@ class Settings:
     watch: str = "auto"
     #: Seconds between looks at the inbox when polling (and the longest wait with events).
     poll_seconds: float = 10.0
+    #: Days after a file is closed (permit collected, returned, withdrawn) that its OCR cache
+    #: and page texts are kept before ``loket purge`` removes them (0: purge at once).
+    retention_days: int = 30
 
     @property
     def inbox_dir(self) -> Path:
@@ -125,10 +131,12 @@ CONFIGURABLE: dict[str, type] = {
     "service": str,
     "registration_prefix": str,
     "prefect_api_url": str,
+    "prefect_auth_file": Path,
     "server_host": str,
     "server_port": int,
     "watch": str,
     "poll_seconds": float,
+    "retention_days": int,
 }
 CONFIG_FILE = "loket.toml"
 WATCH_MODES = ("auto", "events", "poll")
