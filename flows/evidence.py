@@ -1,12 +1,51 @@
-"""Scheduled evidence of the control cards (issue #18): the daily signed anchor of every
-card's head. Filled by the control-card work; :func:`deployments` is what ``loket serve``
-registers."""
+"""Scheduled evidence of the control cards (issue #18; Prefect shell over
+:mod:`loket.approval.anchors`).
+
+``anchor-kartu-kendali-harian`` (17:00 WIB daily, after office hours) signs the heads of all
+control cards and writes them to ``outbox/anchors/``, so that even a card that saw no numbering
+that day cannot later be cut down or deleted unnoticed. The cards are verified first: a broken
+card is logged as an error (the anchor still records what the database held, which is itself
+evidence). :func:`deployments` is what ``loket serve`` registers.
+"""
 
 from __future__ import annotations
 
+from prefect import flow, get_run_logger
 from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+
+from loket.approval import control_card
+from loket.approval.anchors import current_heads, write_heads
+from loket.common.clock import TIMEZONE
+from loket.common.db import open_database
+from loket.common.settings import load_settings
+
+DAILY_CRON = "0 17 * * *"  # 17:00 WIB, after office hours
+
+
+@flow(name="anchor-kartu-kendali-harian")
+def daily_card_anchor(reason: str = "harian") -> dict[str, object]:
+    """Verify every control card, then sign all their heads into a new anchor file."""
+    logger = get_run_logger()
+    settings = load_settings()
+    db = open_database(settings.db_url)
+    with db() as session:
+        broken = {k: v for k, v in control_card.verify(session, settings=settings).items() if v}
+        heads = current_heads(session)
+    for reg_no, problems in broken.items():
+        logger.error("kartu kendali %s rusak: %s", reg_no, "; ".join(problems))
+    path = write_heads(heads, reason=reason, settings=settings)
+    logger.info("anchor %s: %d kartu ditandatangani", path.name, len(heads))
+    return {"file": str(path), "cards": len(heads), "broken": sorted(broken)}
 
 
 def deployments() -> list[RunnerDeployment]:
-    """Deployments of the control-card anchors (none yet)."""
-    return []
+    """The daily anchor of the control cards, for ``prefect.serve(*deployments())``."""
+    return [
+        daily_card_anchor.to_deployment(
+            name="anchor-kartu-kendali-harian",
+            schedule=Cron(DAILY_CRON, timezone=TIMEZONE),
+            description="Sign the heads of all control cards into outbox/anchors/ (evidence).",
+            tags=["kartu-kendali", "bukti"],
+        )
+    ]

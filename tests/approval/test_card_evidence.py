@@ -402,3 +402,39 @@ def test_printed_verification_code_is_checked(ahome, desk) -> None:  # type: ign
     assert now.exit_code == 0 and "(entri terakhir)" in now.output
     wrong = CliRunner().invoke(_cli(), ["card", "verify", reg_no, "--code", "0123456789abcdef"])
     assert wrong.exit_code == 1 and "tidak cocok" in wrong.output
+
+
+def test_daily_anchor_deployment() -> None:
+    from flows import evidence
+
+    (dep,) = evidence.deployments()
+    schedule = dep.schedules[0].schedule
+    assert (dep.name, schedule.cron, schedule.timezone) == (
+        "anchor-kartu-kendali-harian",
+        "0 17 * * *",
+        "Asia/Jakarta",
+    )
+
+
+@pytest.mark.e2e
+def test_daily_anchor_flow_signs_every_card(ahome, desk, prefect_server) -> None:  # type: ignore[no-untyped-def]
+    from flows import evidence
+    from loket.approval.anchors import latest
+    from loket.approval.cardkeys import keyring_for
+    from loket.approval.models import CardEntry
+    from loket.approval.start import start
+
+    regs = [make_application(desk.settings, seed=s) for s in (33, 34)]
+    for r in regs:
+        start(desk, r)
+    _through(desk, regs[0], ahome.people, CHAIN[:2])
+    result = evidence.daily_card_anchor()  # a real flow run on the test's Prefect server
+    assert result["cards"] == 2 and result["broken"] == []
+    anchor, problems = latest(desk.settings.outbox_dir, keyring_for(desk.settings))
+    assert problems == [] and anchor is not None and anchor.name in str(result["file"])
+    assert {r: seq for r, (seq, _) in anchor.cards.items()} == {regs[0]: 4, regs[1]: 2}
+    # a card cut back after the day's anchor is found, though no permit was numbered
+    with desk.db.begin() as session:
+        session.execute(delete(CardEntry).where(CardEntry.reg_no == regs[1], CardEntry.seq == 2))
+    again = evidence.daily_card_anchor()
+    assert again["broken"] == [regs[1]]
