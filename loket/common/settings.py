@@ -68,6 +68,19 @@ class Settings:
     #: and page texts are kept before ``loket purge`` removes them (0: purge at once).
     retention_days: int = 30
 
+    #: The Kepala Dinas's certificate and key as PKCS#12 (outside ``var/``, mode 0400); empty:
+    #: ``keys/kepala-dinas.p12`` in LOKET_HOME. No such file: permits are issued unsigned.
+    signing_key: Path | None = None
+    #: File holding the PKCS#12's passphrase (mode 0400); empty: ``keys/kepala-dinas.pass``.
+    signing_passphrase_file: Path | None = None
+    #: CA certificates ``loket permit verify`` trusts (a PEM/DER file or a folder of them);
+    #: empty: ``keys/trust``.
+    trust_roots: Path | None = None
+    #: RFC 3161 timestamp authority for the permits' signatures; empty: no timestamp.
+    tsa_url: str | None = None
+    #: The office's permit verification page, put in the permit's QR code; empty: plain text.
+    verify_url: str | None = None
+
     @property
     def inbox_dir(self) -> Path:
         return self.inbox or self.home / "inbox"
@@ -137,6 +150,11 @@ CONFIGURABLE: dict[str, type] = {
     "watch": str,
     "poll_seconds": float,
     "retention_days": int,
+    "signing_key": Path,
+    "signing_passphrase_file": Path,
+    "trust_roots": Path,
+    "tsa_url": str,
+    "verify_url": str,
 }
 CONFIG_FILE = "loket.toml"
 WATCH_MODES = ("auto", "events", "poll")
