@@ -68,6 +68,18 @@ class Settings:
     #: and page texts are kept before ``loket purge`` removes them (0: purge at once).
     retention_days: int = 30
 
+    #: Cost of the officials' passphrase hashes (argon2id): passes, memory in KiB, lanes.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 1
+    #: Wrong passphrases in a row that lock an official's credential, and for how long.
+    login_max_failures: int = 5
+    login_lockout_minutes: float = 15.0
+    #: Hours a ``loket login`` session lasts (it ends at midnight WIB at the latest).
+    session_hours: float = 8.0
+    #: Minutes a decision token (a CLI decision resuming a Prefect flow run) stays valid.
+    decision_token_minutes: float = 10.0
+
     #: The Kepala Dinas's certificate and key as PKCS#12 (outside ``var/``, mode 0400); empty:
     #: ``keys/kepala-dinas.p12`` in LOKET_HOME. No such file: permits are issued unsigned.
     signing_key: Path | None = None
@@ -150,6 +162,13 @@ CONFIGURABLE: dict[str, type] = {
     "watch": str,
     "poll_seconds": float,
     "retention_days": int,
+    "argon2_time_cost": int,
+    "argon2_memory_kib": int,
+    "argon2_parallelism": int,
+    "login_max_failures": int,
+    "login_lockout_minutes": float,
+    "session_hours": float,
+    "decision_token_minutes": float,
     "signing_key": Path,
     "signing_passphrase_file": Path,
     "trust_roots": Path,
