@@ -21,7 +21,7 @@ import stat
 from pathlib import Path
 
 from loket.common.safefs import UnsafePath, directory, open_file, write_bytes
-from loket.common.settings import Settings, load_settings
+from loket.common.settings import UMASK, Settings, load_settings
 
 #: The auth string's file under ``var/`` (unless ``prefect_auth_file`` names another).
 AUTH_FILE = "prefect-api-auth"
@@ -77,8 +77,14 @@ def apply_prefect_defaults(settings: Settings | None = None) -> None:
     State under ``var/prefect`` (not ``~/.prefect``), no telemetry, a patient start of the
     ephemeral server, single-threaded tesseract, the office's API auth string (when
     ``loket serve`` made one) for every client. Explicit environment variables win.
+
+    It also sets loket's umask (0o027): ``loket`` commands and ``loket serve`` set it
+    themselves, but a flow process started otherwise — a Prefect worker of a scale-out
+    office, ``python -m flows.…`` — would write pages.json, checklists and permits (through
+    LibreOffice too) readable by every user of the machine.
     """
     settings = settings or load_settings()
+    os.umask(UMASK)  # applicants' data: not world-readable, whoever started this process
     var = settings.var_dir
     os.environ.setdefault("PREFECT_HOME", str(var / "prefect"))
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)

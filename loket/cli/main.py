@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(
@@ -49,6 +50,9 @@ def _mount_subcommands() -> None:
     from loket.cli.serve import mount as mount_serve
 
     mount_serve(app)
+    from loket.cli.retention import mount as mount_retention
+
+    mount_retention(app)
     app.add_typer(report_app, name="report")
     app.add_typer(sla_app, name="sla")
 
@@ -233,31 +237,56 @@ def retry(
     console.print(f"{item}: dicoba lagi pada intake berikutnya / retried at the next intake")
 
 
+#: Said when ``--show-nik`` is asked for before officials can prove who they are.
+SHOW_NIK_REFUSED = (
+    "--show-nik ditolak: NIK lengkap hanya untuk pejabat yang berwenang dan sudah masuk "
+    "(loket login), yang belum tersedia di sini. NIK ditampilkan tersamar. / refused: full "
+    "NIKs are for an authorised, signed-in official; not available yet."
+)
+
+
 @app.command()
-def status(reg_no: Annotated[str, typer.Argument(help="Registration number.")]) -> None:
-    """Print what the register knows about one application."""
+def status(
+    reg_no: Annotated[str, typer.Argument(help="Registration number.")],
+    show_nik: Annotated[
+        bool,
+        typer.Option(
+            "--show-nik", help="Print NIKs and phone numbers in full (authorised roles only)."
+        ),
+    ] = False,
+) -> None:
+    """Print what the register knows about one application (NIKs and phones masked)."""
     from loket.common.db import open_database
+    from loket.common.logmask import mask
     from loket.common.settings import load_settings
     from loket.intake import register
 
+    if show_nik:
+        err.print(SHOW_NIK_REFUSED, markup=False, highlight=False)
+        raise typer.Exit(2)
     settings = load_settings()
     db = open_database(settings.db_url)
+
+    def say(text: str, markup: bool = True) -> None:
+        console.print(mask(text), markup=markup, highlight=False)
+
     with db() as session:
         application = register.get(session, reg_no)
         if application is None:
             err.print(f"no application {reg_no}")
             raise typer.Exit(1)
-        console.print(f"[bold]{application.reg_no}[/bold]  {application.source}")
-        console.print(f"received: {application.received_at:%Y-%m-%d %H:%M}")
-        console.print(f"status:   {application.status}   verdict: {application.verdict or '-'}")
-        console.print(f"pages:    {application.pages}  {application.summary or ''}")
+        say(f"[bold]{application.reg_no}[/bold]  {escape(application.source)}")
+        say(f"received: {application.received_at:%Y-%m-%d %H:%M}")
+        say(f"status:   {application.status}   verdict: {application.verdict or '-'}")
+        say(f"pages:    {application.pages}  {escape(str(application.summary or ''))}")
         for f in application.files:
-            mark = "" if f.status == "ok" else f"  [yellow]{f.status}: {f.reason}[/yellow]"
-            console.print(f"  {f.relpath}  {f.kind or '?'} {f.page_count}p  {f.sha256[:12]}{mark}")
+            reason = escape(f"{f.status}: {f.reason}")
+            mark = "" if f.status == "ok" else f"  [yellow]{reason}[/yellow]"
+            say(f"  {escape(f.relpath)}  {f.kind or '?'} {f.page_count}p  {f.sha256[:12]}{mark}")
     if application.verdict:
         from loket.requirements.checklist import describe_checklist
 
-        console.print(describe_checklist(reg_no, settings), markup=False, highlight=False)
+        say(describe_checklist(reg_no, settings), markup=False)
 
 
 def main() -> None:  # pragma: no cover

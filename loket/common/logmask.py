@@ -3,8 +3,10 @@
 :func:`install` wraps the logging record factory, so every record of every logger (loket's,
 Prefect's run loggers, ``print`` captured with ``log_prints``) is masked once, when it is
 created, before any handler (console, file, or Prefect's API log handler that stores logs in
-the Prefect database) sees it. Masking keeps the first and last digits so that an officer can
-still tell records apart: ``1471015505900001`` -> ``1471********0001``.
+the Prefect database) sees it — the traceback of a logged exception too, whose message may
+quote a page's text. Masking keeps the first and last digits so that an officer can still tell
+records apart: ``1471015505900001`` -> ``1471********0001``. :func:`mask` also serves what
+the CLI prints (``loket status``).
 """
 
 from __future__ import annotations
@@ -22,8 +24,28 @@ _installed = False
 
 def mask(text: str) -> str:
     """``text`` with NIKs and phone numbers masked."""
-    text = NIK.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+    text = mask_niks(text)
     return PHONE.sub(lambda m: f"{m.group(1)}{m.group(2)}******{m.group(3)}", text)
+
+
+def mask_niks(text: str) -> str:
+    """``text`` with its NIKs masked (phone numbers left as they are)."""
+    return NIK.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+
+
+def _mask_traceback(record: logging.LogRecord) -> None:
+    """Format a logged exception's traceback now, masked: handlers use ``exc_text`` when it
+    is set instead of formatting ``exc_info`` again (with the NIK in the exception's text)."""
+    if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+        text = _FORMATTER.formatException(record.exc_info)
+        masked = mask(text)
+        if masked != text:
+            record.exc_text = masked
+    if record.stack_info:
+        record.stack_info = mask(record.stack_info)
+
+
+_FORMATTER = logging.Formatter()
 
 
 def install() -> None:
@@ -42,6 +64,7 @@ def install() -> None:
         masked = mask(message)
         if masked != message or record.args:
             record.msg, record.args = masked, ()
+        _mask_traceback(record)
         return record
 
     logging.setLogRecordFactory(factory)

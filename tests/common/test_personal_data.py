@@ -1,0 +1,41 @@
+"""NIKs out of logs and CLI output (issue #18, part 5): the traceback of a logged exception is
+masked as its message is; :func:`mask_niks` masks NIKs only."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from loket.common.logmask import install, mask, mask_niks
+
+NIK = "1471015505900001"
+
+
+def test_mask_niks_only() -> None:
+    assert mask_niks(f"NIK {NIK} telp 081234567890") == "NIK 1471********0001 telp 081234567890"
+    assert "081234567890" not in mask("telp 081234567890")
+    assert mask_niks("SIKR-2026-000012 14710155059000011") == "SIKR-2026-000012 14710155059000011"
+
+
+def test_logged_traceback_is_masked() -> None:
+    install()
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("loket.test.personal")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        try:
+            raise ValueError(f"cannot parse page text 'NIK : {NIK}'")
+        except ValueError:
+            logger.exception("page unreadable")
+        try:
+            raise KeyError("no NIK here")
+        except KeyError as exc:
+            logger.warning("plain %s", "traceback", exc_info=exc)
+    finally:
+        logger.removeHandler(handler)
+    text = out.getvalue()
+    assert "Traceback" in text and "ValueError" in text and "KeyError" in text
+    assert NIK not in text and "1471********0001" in text
