@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             log=root / "serve.log",
         )
         os.environ["PREFECT_API_URL"] = api
+        # the API answers only with the office's auth string, made by loket serve
+        auth = (root / "var" / "prefect-api-auth").read_text("utf-8").strip()
+        os.environ["PREFECT_API_AUTH_STRING"] = auth
         from flows.approval import start_approvals
         from loket.approval.desk import Desk
         from samples.runner import wait_paused
@@ -81,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         reg_no = make_application(desk.settings, seed=42)
         start_approvals([reg_no], desk)
         run_id = wait_paused(desk, reg_no, timeout=120)
-        _photograph(f"http://127.0.0.1:{port}/runs/flow-run/{run_id}", args.out, args.chromium)
+        url = f"http://127.0.0.1:{port}/runs/flow-run/{run_id}"
+        _photograph(url, args.out, args.chromium, auth)
         print(f"{args.out} ({reg_no}, flow run {run_id}); scratch folder {root}")
     finally:
         os.killpg(serve.pid, signal.SIGINT)
@@ -92,8 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _photograph(url: str, out: Path, chromium: str) -> None:
+def _photograph(url: str, out: Path, chromium: str, auth: str) -> None:
+    import base64
+
     from playwright.sync_api import sync_playwright
+
+    # what the UI's Login page stores after the auth string is typed in
+    login = base64.b64encode(auth.encode()).decode()
 
     out.parent.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
@@ -110,6 +119,7 @@ def _photograph(url: str, out: Path, chromium: str) -> None:
             ],
         )
         page = browser.new_page(viewport={"width": 1366, "height": 900}, device_scale_factor=1)
+        page.add_init_script(f"localStorage.setItem('prefect-password', '{login}')")
         page.goto(url, wait_until="networkidle")
         page.get_by_role("button", name="Resume").first.click()
         dialog = page.get_by_role("dialog")
