@@ -40,8 +40,24 @@ demo: install
 		$(BIN)/python -m samples inbox --count $(DEMO_COUNT) --seed 2026 \
 			--truth var/demo-truth.json; \
 	fi
+	@echo "Demo signing key (a throw-away CA, NOT for production; an office plugs in its BSrE"
+	@echo "certificate instead, see README):"
+	$(BIN)/loket permit demo-keys
 	$(BIN)/loket intake --stable-seconds 0
 	$(BIN)/python -m samples.journey
+	@f=$$(ls outbox/*/permit.pdf 2>/dev/null | head -1); \
+	if [ -z "$$f" ]; then echo "No permit issued: nothing to verify."; exit 0; fi; \
+	echo; echo "$$ loket permit verify $$f"; \
+	$(BIN)/loket permit verify "$$f"; rc=$$?; \
+	if [ $$rc -eq 4 ]; then \
+		echo "(issued as an unsigned PDF: made and signed again)"; \
+		$(BIN)/loket permit sign "$$(basename "$$(dirname "$$f")")" && \
+		$(BIN)/loket permit verify "$$f" || exit 1; \
+	elif [ $$rc -ne 0 ]; then exit $$rc; fi; \
+	mkdir -p var; $(BIN)/python -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); \
+		d[d.index(b"/Producer") + 2] ^= 1; open(sys.argv[2], "wb").write(d)' "$$f" var/izin-diubah.pdf; \
+	echo; echo "$$ loket permit verify var/izin-diubah.pdf   # one byte changed"; \
+	$(BIN)/loket permit verify var/izin-diubah.pdf; test $$? -eq 1
 	@echo
 	@echo "Results in outbox/: <registration number>/pages.json, checklist.json/.pdf,"
 	@echo "surat-pengembalian.docx (incomplete files), draft/permit .docx/.pdf, kartu-kendali.pdf;"

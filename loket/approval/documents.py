@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from loket import signature
 from loket.approval import control_card, notify
 from loket.approval.chain import Action, ServiceChain, working_minutes
 from loket.approval.desk import Desk, attempts_of, get, permit_of, tasks_of
@@ -30,12 +31,15 @@ from loket.approval.models import (
 )
 from loket.approval.officials import ROLE_LABELS
 from loket.approval.permit import (
+    PERMIT_DOCX,
+    PERMIT_PDF,
     Signer,
     applicant,
     permit_context,
     read_json,
     render_card,
     render_permit,
+    render_permit_docx,
 )
 from loket.approval.refusal import not_in_chain
 from loket.common.clock import WIB, as_utc, to_wib
@@ -122,9 +126,68 @@ def render_draft(desk: Desk, reg_no: str) -> list[Path]:
 
 
 def render_issued_permit(desk: Desk, reg_no: str, *, pdf: bool) -> list[Path]:
-    """``permit.docx`` of the signed, numbered permit (and its PDF with ``pdf``)."""
+    """``permit.docx`` of the signed, numbered permit with its QR code; with ``pdf`` also
+    ``permit.pdf``: PDF/A, signed (PAdES) with the head's key when one is configured (else
+    issued unsigned with a warning), recorded in the register of :mod:`loket.signature`.
+
+    The verification code of the QR is kept when the permit is rendered again, so a printed
+    QR keeps pointing at the permit; the register then holds the newest file."""
     chain, ctx = document_context(desk, reg_no, draft=False)
-    return render_permit(chain, ctx, desk.folder(reg_no), pdf=pdf)
+    config = signature.signing_config(desk.settings)
+    signer, issuer = signature.load_key(config)
+    with desk.db() as session:
+        permit = permit_of(session, reg_no)
+        appr = get(session, reg_no)
+        assert permit is not None and appr is not None
+        number, signer_nip = permit.number, appr.signer_nip
+        row = signature.by_number(session, number)
+        code = row.code if row else signature.new_code()
+    ctx.update(  # "signed electronically" only on the PDF signed here, never on a bare DOCX
+        tte=signer is not None and pdf,
+        tte_penerbit=issuer,
+        tte_url=f" atau melalui {config.verify_url}" if config.verify_url else "",
+        kode_verifikasi=code,
+    )
+    text = signature.payload(signature.QrData(number, reg_no, code), config.verify_url)
+    folder = desk.folder(reg_no)
+    docx = render_permit_docx(chain, ctx, folder / PERMIT_DOCX, qr_png=signature.png(text))
+    if not pdf:
+        _register_code(desk, number=number, reg_no=reg_no, code=code, known=row is not None)
+        return [docx]
+    reason = f"{chain.product} Nomor {number}"
+    issued = signature.make_pdf(docx, folder / PERMIT_PDF, config, signer, reason=reason)
+    with desk.db() as session:
+        signature.record_issue(
+            session,
+            issued,
+            number=number,
+            reg_no=reg_no,
+            code=code,
+            signer_nip=signer_nip,
+            now=desk.now(),
+            config=config,
+        )
+        session.commit()
+    return [docx, issued.pdf]
+
+
+def _register_code(desk: Desk, *, number: str, reg_no: str, code: str, known: bool) -> None:
+    """A permit rendered without its PDF: the register learns its QR code (no file yet)."""
+    if known:
+        return
+    with desk.db() as session:
+        signature.record(
+            session,
+            number=number,
+            reg_no=reg_no,
+            code=code,
+            sha256=None,
+            pdfa=False,
+            signed=None,
+            signer_nip=None,
+            now=desk.now(),
+        )
+        session.commit()
 
 
 # ---------------------------------------------------------------------------------------

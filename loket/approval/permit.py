@@ -29,6 +29,7 @@ from loket.documents import (
 
 DRAFT_DOCX = "draft.docx"
 PERMIT_DOCX = "permit.docx"
+PERMIT_PDF = "permit.pdf"
 CARD_DOCX = "kartu-kendali.docx"
 LETTER_DOCX = "surat-pemberitahuan.docx"
 
@@ -285,6 +286,14 @@ def permit_context(
         "paraf": paraf or [],
         "reg_no": reg_no,
         **_signature(signer),
+        # the QR code and electronic-signature note: filled when the permit is issued
+        # (:func:`loket.approval.documents.render_issued_permit`), empty on a draft
+        "ttd_qr": "",
+        "ttd_qr_kiri": "",
+        "tte": False,
+        "tte_penerbit": "",
+        "tte_url": "",
+        "kode_verifikasi": "",
     }
 
 
@@ -336,6 +345,34 @@ def render_permit(
 ) -> list[Path]:
     name = DRAFT_DOCX if context["draft"] else PERMIT_DOCX
     return render_document(chain.template or PERMIT, context, folder / name, pdf=pdf)
+
+
+def render_permit_docx(
+    chain: ServiceChain, context: dict[str, object], out: Path, *, qr_png: bytes
+) -> Path:
+    """``permit.docx`` with the QR code drawn in the signature block (``ttd_qr``).
+
+    A docxtpl image needs the template object it is rendered into, which
+    :func:`loket.documents.render_docx` keeps to itself: rendered here the same way
+    (``autoescape=True``)."""
+    import io
+
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    template = templates_dir() / (chain.template or PERMIT)
+    if not template.is_file():
+        raise FileNotFoundError(
+            f"template {template} not found (build it: python -m templates.build templates/)"
+        )
+    doc = DocxTemplate(str(template))
+    image = InlineImage(doc, io.BytesIO(qr_png), width=Mm(22))
+    # signed electronically: the QR takes the place of the wet signature; else beside it
+    where = "ttd_qr" if context.get("tte") else "ttd_qr_kiri"
+    doc.render({**context, where: image}, autoescape=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
 
 
 def render_card(context: dict[str, object], folder: Path, *, pdf: bool) -> list[Path]:

@@ -81,12 +81,12 @@ class Settings:
     decision_token_minutes: float = 10.0
 
     #: The Kepala Dinas's certificate and key as PKCS#12 (outside ``var/``, mode 0400); empty:
-    #: ``keys/kepala-dinas.p12`` in LOKET_HOME. No such file: permits are issued unsigned.
+    #: ``kepala-dinas.p12`` in the keys folder. No such file: permits are issued unsigned.
     signing_key: Path | None = None
-    #: File holding the PKCS#12's passphrase (mode 0400); empty: ``keys/kepala-dinas.pass``.
+    #: File holding the PKCS#12's passphrase (mode 0400); empty: ``kepala-dinas.pass`` there.
     signing_passphrase_file: Path | None = None
     #: CA certificates ``loket permit verify`` trusts (a PEM/DER file or a folder of them);
-    #: empty: ``keys/trust``.
+    #: empty: the folder ``trust`` in the keys folder.
     trust_roots: Path | None = None
     #: RFC 3161 timestamp authority for the permits' signatures; empty: no timestamp.
     tsa_url: str | None = None

@@ -46,7 +46,7 @@ class SigningConfig:
 def signing_config(settings: Settings) -> SigningConfig:
     """The signing set-up from the settings; the key files default to ``keys/`` in LOKET_HOME
     (outside ``var/``, which the key must not be in)."""
-    keys = settings.home / "keys"
+    keys = settings.keys_dir
     return SigningConfig(
         files=KeyFiles(
             key=settings.signing_key or keys / KEY_FILE,

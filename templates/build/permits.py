@@ -1,7 +1,8 @@
 """Builders of the permit chain's templates:
 
 - ``sikr.docx``: the Surat Izin Kerja Radiografer (draft and numbered permit alike; the draft
-  carries a DRAF watermark, an un-numbered number line and the paraf table);
+  carries a DRAF watermark, an un-numbered number line and the paraf table; the numbered permit
+  its QR code in the signature block and the electronic-signature note, issue #18);
 - ``kartu-kendali.docx``: the printable control card with the paraf columns of the paper one;
 - ``surat-pemberitahuan.docx``: the letter to an applicant whose permit is not collected.
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
@@ -164,12 +166,28 @@ def _permit_left_cell(left: _Cell) -> None:
     cell_text(paraf.rows[3].cells[0], "{%tr endfor %}", size=6.5)
     set_widths(paraf, (3.4, 1.6))
     left.add_paragraph().add_run("{%p else %}")
-    photo = left.add_table(rows=1, cols=1)
-    photo.style = "Table Grid"
+    photo = left.add_table(rows=1, cols=2)
+    no_borders(photo)
+    _boxed(photo.rows[0].cells[0])
     cell_text(photo.rows[0].cells[0], "\n\nPas Foto\n3 x 4\n\n", size=8, align="center")
-    set_widths(photo, (3.0,))
+    # beside the photo: the QR code of a permit to be signed by hand (issue #18)
+    photo.rows[0].cells[1].paragraphs[0].add_run("{{ ttd_qr_kiri }}")
+    set_widths(photo, (3.0, 2.2))
     photo.rows[0].height = Cm(4.0)
+    _permit_tte_note(left)
     left.add_paragraph().add_run("{%p endif %}")
+
+
+def _boxed(cell: _Cell) -> None:
+    """A single-line border around one cell of a borderless table (the photo box)."""
+    borders = OxmlElement("w:tcBorders")
+    for edge in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "4")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    cell._tc.get_or_add_tcPr().append(borders)
 
 
 def _permit_signer(right: _Cell) -> None:
@@ -182,9 +200,11 @@ def _permit_signer(right: _Cell) -> None:
         ("{{ ttd_awalan }}KEPALA DINAS PENANAMAN MODAL DAN", True),
         ("PELAYANAN TERPADU SATU PINTU", True),
         ("KOTA PEKANBARU", True),
-        ("{{ ttd_tanda }}", False),
+        ("{{ ttd_qr }}{{ ttd_tanda }}", False),
+        ("{%p if not tte %}", False),
         ("", False),
         ("", False),
+        ("{%p endif %}", False),
         ("!{{ ttd_nama }}", False),
         ("{{ ttd_pangkat }}", False),
         ("NIP. {{ ttd_nip }}", False),
@@ -213,6 +233,24 @@ def _permit_copies(doc: DocumentType) -> None:
     run = footer.add_run("No. Registrasi {{ reg_no }}{% if draft %} \u2014 DRAF{% endif %}")
     run.font.size = Pt(7)
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _permit_tte_note(left: _Cell) -> None:
+    """Under the photo box of a permit with a QR code: how it was signed and how to check it
+    (issue #18), in the cell beside the signature so that the page does not grow. The QR is
+    drawn beside the photo on a permit to be signed by hand (``ttd_qr_kiri``), in the signature
+    block on an electronically signed one (``ttd_qr``)."""
+    left.add_paragraph().add_run("{%p if kode_verifikasi %}")
+    p = left.add_paragraph()
+    p.paragraph_format.space_before = Pt(4)
+    run = p.add_run(
+        "{% if tte %}Ditandatangani secara elektronik dengan sertifikat elektronik "
+        "{{ tte_penerbit }}. {% endif %}Periksa keaslian: pindai kode QR{{ tte_url }}. "
+        "Kode verifikasi: {{ kode_verifikasi }}"
+    )
+    run.italic = True
+    run.font.size = Pt(6)
+    left.add_paragraph().add_run("{%p endif %}")
 
 
 def build_card(out: Path) -> Path:

@@ -172,3 +172,24 @@ def test_demo_keys_never_overwrite_a_key(key_files: KeyFiles) -> None:
         make_demo_keys(key_files, holder="x", nip=None)
     assert key_files.key.read_bytes() == before
     assert oct(key_files.key.stat().st_mode & 0o777) == "0o400"
+
+
+def test_an_update_appended_after_signing_is_altered(
+    key_files: KeyFiles, plain_pdf: Path, session
+) -> None:  # type: ignore[no-untyped-def]
+    """An incremental update after the signature leaves the signature intact over its own
+    revision; the file was still changed after signing."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    _sign(key_files, plain_pdf, session)
+    with plain_pdf.open("r+b") as f:
+        w = IncrementalPdfFileWriter(f)
+        w.root["/Lang"] = generic.TextStringObject("en")
+        w.update_root()
+        w.write_in_place()
+    result = verify_file(
+        plain_pdf, session, load_trust_roots(key_files.trust_roots), read_qr=_no_qr
+    )
+    assert result.verdict is Verdict.ALTERED
+    assert result.reasons == ["berkas diubah setelah ditandatangani"]

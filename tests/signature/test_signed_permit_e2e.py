@@ -1,0 +1,114 @@
+"""Signed permits end to end: the numbered permit is rendered with its QR code, converted by
+the real LibreOffice to PDF/A, signed with the head's PKCS#12 (a throw-away CA made here),
+recorded, and checked by ``loket permit verify``; one byte changed makes it altered, a revoked
+permit is revoked; with no key the permit is issued unsigned and verify says so."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from typer.testing import CliRunner
+
+from samples.office import Home, make_application, make_home
+
+pytestmark = pytest.mark.e2e
+
+NUMBER = "503/SIKR/0007/DPMPTSP/XII/2026"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    return make_home(tmp_path, monkeypatch)
+
+
+def _cli():  # type: ignore[no-untyped-def]
+    import typer
+
+    from loket.cli.permit import mount
+
+    app = typer.Typer()
+    mount(app)
+    return app
+
+
+def _numbered(home: Home) -> tuple[object, str]:
+    """A file through the chain's start, signed by the head and numbered (rows as the chain
+    writes them), ready for :func:`render_issued_permit`."""
+    from loket.approval.desk import Desk
+    from loket.approval.models import Approval, Permit
+    from loket.approval.start import start
+
+    desk = Desk.load(pdf=False)
+    reg_no = make_application(desk.settings, seed=4)
+    start(desk, reg_no)
+    head = desk.officials.by_nip(home.people["kepala_dinas"])
+    now = datetime.now(UTC)
+    with desk.db() as session:
+        session.execute(
+            update(Approval)
+            .where(Approval.reg_no == reg_no)
+            .values(signer_nip=head.nip, signer_name=head.name, signed_at=now, status="ready")
+        )
+        session.add(
+            Permit(reg_no=reg_no, number=NUMBER, counter="SIKR", year=2026, seq=7, numbered_at=now)
+        )
+        session.commit()
+    return desk, reg_no
+
+
+def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
+    from loket.approval.documents import render_issued_permit
+    from loket.signature import by_number, make_demo_keys, signing_config
+    from loket.signature.qr import parse, read_pdf
+
+    desk, reg_no = _numbered(home)
+    config = signing_config(desk.settings)  # type: ignore[attr-defined]
+    make_demo_keys(config.files, holder="Kepala Dinas", nip=home.people["kepala_dinas"])
+    files = render_issued_permit(desk, reg_no, pdf=True)  # type: ignore[arg-type]
+    pdf = files[-1]
+    assert pdf.name == "permit.pdf"
+    with desk.db() as session:  # type: ignore[attr-defined]
+        row = by_number(session, NUMBER)
+        assert row is not None and row.signed and row.pdfa and row.reg_no == reg_no
+    qr = parse(read_pdf(pdf) or "")
+    assert qr is not None and (qr.number, qr.reg_no, qr.code) == (NUMBER, reg_no, row.code)
+
+    runner = CliRunner()
+    ok = runner.invoke(_cli(), ["permit", "verify", str(pdf)])
+    assert ok.exit_code == 0, ok.output
+    assert "SAH" in ok.output and NUMBER in ok.output
+
+    data = bytearray(pdf.read_bytes())
+    at = data.index(b"/Producer")  # the document info LibreOffice wrote, inside the signed range
+    data[at + 2] ^= 0x01
+    altered = pdf.with_name("permit-diubah.pdf")
+    altered.write_bytes(bytes(data))
+    bad = runner.invoke(_cli(), ["permit", "verify", str(altered)])
+    assert bad.exit_code == 1, bad.output
+    assert "DIUBAH" in bad.output and NUMBER in bad.output
+
+    passphrase = config.files.passphrase.read_text().strip()
+    revoked = runner.invoke(
+        _cli(), ["permit", "revoke", NUMBER, "--reason", "STR dicabut"], input=passphrase + "\n"
+    )
+    assert revoked.exit_code == 0, revoked.output
+    after = runner.invoke(_cli(), ["permit", "verify", str(pdf)])
+    assert after.exit_code == 2 and "DICABUT" in after.output
+
+
+def test_without_a_key_the_permit_is_issued_unsigned(
+    home: Home, caplog: pytest.LogCaptureFixture
+) -> None:
+    from loket.approval.documents import render_issued_permit
+
+    desk, reg_no = _numbered(home)
+    with caplog.at_level(logging.WARNING, logger="loket.signature"):
+        pdf = render_issued_permit(desk, reg_no, pdf=True)[-1]  # type: ignore[arg-type]
+    assert "TANPA tanda tangan elektronik" in caplog.text
+    out = CliRunner().invoke(_cli(), ["permit", "verify", str(pdf)])
+    assert out.exit_code == 4, out.output
+    assert "TANPA TTE" in out.output
