@@ -66,8 +66,12 @@ err = Console(stderr=True, soft_wrap=True)
 @app.callback()
 def _valid_settings() -> None:
     # Before any command: a mistake in loket.toml or a LOKET_* variable is said in one line
-    # (exit 2), not raised as a traceback from whatever loads the settings first.
+    # (exit 2), not raised as a traceback from whatever loads the settings first. And NIKs
+    # and phone numbers are masked in whatever any command logs (flows do it on import).
+    from loket.common.logmask import install as mask_logs
     from loket.common.settings import ConfigError, load_settings
+
+    mask_logs()
 
     try:
         load_settings()

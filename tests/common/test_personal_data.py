@@ -39,3 +39,28 @@ def test_logged_traceback_is_masked() -> None:
     text = out.getvalue()
     assert "Traceback" in text and "ValueError" in text and "KeyError" in text
     assert NIK not in text and "1471********0001" in text
+
+
+def test_every_loket_command_masks_its_logs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Commands that never import the flows (which mask on import) mask too."""
+    import subprocess
+    import sys
+
+    from tests.faults.helpers import clean_env
+
+    code = (
+        "import logging, sys\n"
+        "from loket.cli.main import app\n"
+        "assert 'flows' not in sys.modules\n"
+        "try:\n    app(['config'])\nexcept SystemExit:\n    pass\n"
+        f"logging.basicConfig()\nlogging.getLogger('loket.x').warning('NIK {NIK}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean_env(LOKET_HOME=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "1471********0001" in done.stderr and NIK not in done.stderr
