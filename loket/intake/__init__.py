@@ -6,6 +6,7 @@ from __future__ import annotations
 from loket.intake.classify import ClassificationRules, letters
 from loket.intake.ocr import deskew, estimate_skew, rotate_upright
 from loket.intake.pages import render_page
+from loket.intake.photos import face_strength, photo_regions
 from loket.intake.reading import UNSORTED, PageReading, PagesDocument
 from loket.intake.register import Application, Counter, IntakeEvent, next_number
 from loket.intake.register import get as get_application
@@ -23,11 +24,13 @@ __all__ = [
     "PagesDocument",
     "deskew",
     "estimate_skew",
+    "face_strength",
     "get_application",
     "letters",
     "log_event",
     "next_number",
     "page_refs",
+    "photo_regions",
     "render_page",
     "rotate_upright",
     "tesseract_text",

@@ -1,5 +1,5 @@
 """The check kinds of the rules (``checks:`` of a requirement): same person, same NIK, valid
-NIK, legalized, not expired, issuer, field present. Each takes the evaluation context, the
+NIK, legalized, not expired, issuer, field present, photos. Each takes the evaluation context, the
 document and its check settings and says what it found as an :class:`RequirementOutcome`."""
 
 from __future__ import annotations
@@ -8,7 +8,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from loket.common.saferegex import compile_rule
+from loket.intake import PageReading, face_strength, letters, photo_regions
 from loket.requirements import identity as ident
 from loket.requirements import issuers
 from loket.requirements.context import Context
@@ -18,17 +21,20 @@ from loket.requirements.legalization import check_legalized
 from loket.requirements.nik import adjacent_swap
 from loket.requirements.numbers import nik_candidates
 from loket.requirements.reference import card_nik_confirmed, nik_elsewhere
-from loket.requirements.results import RequirementOutcome
+from loket.requirements.results import RequirementOutcome, page_evidence
 from loket.requirements.rules import (
     FieldPresentCheck,
     IssuerCheck,
     NikValidCheck,
     NotExpiredCheck,
+    PhotosCheck,
     SameNikCheck,
     SamePersonCheck,
 )
 from loket.requirements.unread import head_evidence, unread_evidence
 from loket.requirements.values import as_text, values, vote
+
+Box = tuple[float, float, float, float]
 
 
 def _ev(f: Found) -> dict[str, Any]:
@@ -313,6 +319,58 @@ def check_field_present(ctx: Context, doc: Document, chk: FieldPresentCheck) -> 
     return RequirementOutcome(False, [chk.reason or f"Keterangan '{chk.field}' tidak tercantum."])
 
 
+def _photo_prints(ctx: Context, p: PageReading) -> list[tuple[Box, bool]]:
+    """The photo prints on a photo page (3x4 shapes on bare paper): each one's box as
+    fractions of the page image and whether a face shows in it (in any quarter turn). None
+    if the page cannot be looked at."""
+    if ctx.image_for is None:
+        return []
+    try:
+        gray = np.asarray(ctx.image_for(p.file, p.page).convert("L"))
+    except Exception:  # no image to look at: nothing seen, the faces alone decide
+        return []
+    h, w = gray.shape
+    return [
+        (
+            (x / w, y / h, (x + bw) / w, (y + bh) / h),
+            any(face_strength(gray[y : y + bh, x : x + bw], t) for t in (0, 90, 180, 270)),
+        )
+        for x, y, bw, bh in photo_regions(gray)
+    ]
+
+
+def check_photos(ctx: Context, doc: Document, chk: PhotosCheck) -> RequirementOutcome:
+    """Enough passport photos (faces on the photo pages). Short of faces, photo prints
+    without a face seen are a doubt (``faceless: review``) when with them there would be
+    enough: a dark photo on a dithered black-and-white scan hides its face from the cascade,
+    not from the officer. One photo, or an empty sheet, stays a defect."""
+    counted = [
+        p for p in doc.pages if chk.max_letters is None or letters(p.text) <= chk.max_letters
+    ]
+    n = sum(p.faces for p in counted)
+    ev = [page_evidence(p, f"[{p.faces} wajah terdeteksi]") for p in counted]
+    if n >= chk.min:
+        return RequirementOutcome(True, evidence=ev, notes=[f"{n} pas foto ditemukan."])
+    if chk.faceless == "review":
+        prints = [(p, _photo_prints(ctx, p)) for p in counted]
+        seen = sum(max(p.faces, len(found)) for p, found in prints)
+        unsure = [(p, box) for p, found in prints for box, face in found if not face]
+        if unsure and seen >= chk.min:
+            return RequirementOutcome.undecided(
+                [
+                    f"Ditemukan {seen} cetakan pas foto, tetapi wajah hanya terdeteksi pada "
+                    f"{n}; periksa pas foto."
+                ],
+                [
+                    page_evidence(p, f"[cetakan pas foto {i} tanpa wajah terdeteksi]", box=box)
+                    for i, (p, box) in enumerate(unsure, 1)
+                ],
+            )
+    return RequirementOutcome(
+        False, [chk.reason or f"Hanya {n} pas foto ditemukan; diperlukan {chk.min}."], ev
+    )
+
+
 #: The check of each kind, by the ``check:`` key of the rules.
 CHECKS: dict[str, Callable[[Context, Document, Any], RequirementOutcome]] = {
     "same_person": check_same_person,
@@ -322,4 +380,5 @@ CHECKS: dict[str, Callable[[Context, Document, Any], RequirementOutcome]] = {
     "not_expired": check_not_expired,
     "issuer": check_issuer,
     "field_present": check_field_present,
+    "photos": check_photos,
 }

@@ -228,6 +228,18 @@ class FieldPresentCheck(_Check):
     field: str
 
 
+class PhotosCheck(_Check):
+    """Enough passport photos: faces on the photo pages. A photo print (a 3x4 shape on bare
+    paper) in which no face is found, on a dark or dithered scan, is a doubt (``faceless``)."""
+
+    check: Literal["photos"]
+    min: int = Field(2, ge=1)
+    max_letters: int | None = Field(
+        100, ge=0, description="pages with more text are documents with a photo (an ID card)"
+    )
+    faceless: Literal["invalid", "review"] = "review"
+
+
 Check = Annotated[
     SamePersonCheck
     | SameNikCheck
@@ -235,7 +247,8 @@ Check = Annotated[
     | LegalizedCheck
     | NotExpiredCheck
     | IssuerCheck
-    | FieldPresentCheck,
+    | FieldPresentCheck
+    | PhotosCheck,
     Field(discriminator="check"),
 ]
 

@@ -258,8 +258,8 @@ def _line_of(path: Path, needle: str) -> int:
     [
         ("  fuzzy: 80\n  decide: any", "  fuzzy: eighty\n  decide: any", "write a whole number"),
         (
-            "count: {min: 2, of: faces, max_letters: 100}",
-            "count: {min: 2, of: face, max_letters: 100}",
+            "- {check: photos, min: 2, max_letters: 100, faceless: review}",
+            "- {check: photos, min: 2, max_letters: 100, faceless: reveiw}",
             "use one of the allowed",
         ),
         (

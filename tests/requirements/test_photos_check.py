@@ -1,0 +1,104 @@
+"""The ``photos`` check on generated photo sheets: two faces are the requirement met; a photo
+print in which no face is seen (a dark photo on a black-and-white scan) is a doubt for the
+officer, boxed tightly; one photo, or none, stays a defect."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from loket.intake import PageReading
+from loket.intake.photos import find_photos_upright, photo_regions
+from loket.requirements.checks import check_photos
+from loket.requirements.context import Context
+from loket.requirements.documents import Document
+from loket.requirements.rules import PhotosCheck, load_service_rules
+from samples import generate_application
+from tests.scans import truth_pages
+
+RULES = Path(__file__).resolve().parents[2] / "rules" / "izin-kerja-radiografer.yaml"
+
+
+def _rule() -> PhotosCheck:
+    rules = load_service_rules(RULES)
+    req = next(r for r in rules.requirements if r.id == "pas_foto")
+    return next(c for c in req.checks if isinstance(c, PhotosCheck))
+
+
+def _sheets(root: Path, seed: int, kind: str, defects: list[str], packaging: str) -> list[Any]:
+    """The photo pages of a generated application, as intake renders them."""
+    truth = generate_application(
+        root, f"app-{seed}", seed, application_type=kind, defects=defects, packaging=packaging
+    )
+    return [img for img, page in truth_pages(root, truth) if page["doc_type"] == "pas_foto"]
+
+
+def _check(images: list[Image.Image], faces: int | None = None, *, looked: bool = True) -> Any:
+    """The check over photo pages whose faces intake's own photo search counted (or
+    ``faces`` on each); without ``looked`` the check has no page image to look at."""
+    pages = [
+        PageReading(
+            f"foto-{i}.jpg",
+            1,
+            "pas_foto",
+            faces=len(find_photos_upright(np.asarray(img.convert("L")))[0])
+            if faces is None
+            else faces,
+        )
+        for i, img in enumerate(images)
+    ]
+    doc = Document("pas_foto", pages)
+    rules = load_service_rules(RULES)
+    by_file = {p.file: img for p, img in zip(pages, images, strict=True)}
+    image_for = (lambda f, _p: by_file[f]) if looked else None
+    ctx = Context(rules, {"pas_foto": doc}, image_for, date(2026, 1, 30))
+    return check_photos(ctx, doc, _rule())
+
+
+def test_the_rules_count_two_photos_and_doubt_a_faceless_print() -> None:
+    rule = _rule()
+    assert (rule.min, rule.faceless) == (2, "review")
+
+
+def test_a_hidden_face_on_a_black_and_white_sheet_is_for_the_officer(tmp_path: Path) -> None:
+    """A tuning application scanned black-and-white (seed 627326945): one of its two dark
+    photos keeps no face the cascade can see. Two prints are there: review, not a defect."""
+    [image] = _sheets(tmp_path, 627326945, "renewal", [], "single_tiff")
+    gray = np.asarray(image.convert("L"))
+    assert len(photo_regions(gray)) == 2
+    out = _check([image])
+    assert out.review and not out.passed
+    assert "2 cetakan pas foto" in out.reasons[0] and "pada 1" in out.reasons[0]
+    assert len(out.evidence) == 1  # the print without a face, not the one with it
+    left, top, right, bottom = out.evidence[0]["box"]
+    assert 0.1 < right - left < 0.2 and 0.1 < bottom - top < 0.2  # a 3x4 cm print on A4
+    faces, _ = find_photos_upright(gray)
+    h, w = gray.shape
+    for x, y, bw, bh in faces:  # the boxed print is not the one with the face
+        cx, cy = (x + bw / 2) / w, (y + bh / 2) / h
+        assert not (left <= cx <= right and top <= cy <= bottom)
+
+
+def test_one_photo_stays_a_defect(tmp_path: Path) -> None:
+    out = _check(_sheets(tmp_path, 7107, "renewal", ["one_photo"], "jpg_folder"))
+    assert not out.passed and not out.review
+    assert out.reasons == ["Hanya 1 pas foto ditemukan; diperlukan 2."]
+
+
+def test_two_faces_meet_the_requirement(tmp_path: Path) -> None:
+    out = _check(_sheets(tmp_path, 7101, "new", [], "jpg_folder"))  # one photo a page
+    assert out.passed and out.notes == ["2 pas foto ditemukan."]
+
+
+@pytest.mark.parametrize("faces", [0, 1])
+def test_an_empty_sheet_or_no_image_is_no_doubt(faces: int) -> None:
+    blank = Image.new("L", (1654, 2339), 250)
+    for looked in (True, False):
+        out = _check([blank], faces=faces, looked=looked)
+        assert not out.passed and not out.review
+        assert out.reasons == [f"Hanya {faces} pas foto ditemukan; diperlukan 2."]
