@@ -24,6 +24,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -217,16 +218,16 @@ class Audit:
     problems: list[str] = field(default_factory=list)
 
 
-def _check_entry(e: CardEntry, keys: Keyring, keyed_before: bool, check: CardCheck) -> None:
-    """The entry's own hash: under its key, or as a legacy entry where one may still be."""
+def _check_entry(e: CardEntry, keys: Keyring, first_key: datetime | None, check: CardCheck) -> None:
+    """The entry's own hash: under its key, or as a legacy entry where one may still be (no
+    keyed entry before it on the card, recorded before the first key was made)."""
     if e.key_id is None:
-        first = keys.first_created()
-        if keyed_before:
+        if check.keyed:
             check.problems.append(
                 f"entri #{e.seq}: tanpa kunci setelah entri berkunci (dipalsukan)"
             )
             return
-        if first is not None and as_utc(e.recorded_at) >= first.replace(microsecond=0):
+        if first_key is not None and as_utc(e.recorded_at) >= first_key.replace(microsecond=0):
             check.problems.append(
                 f"entri #{e.seq}: tanpa kunci padahal dicatat setelah kunci kartu dibuat "
                 "(dipalsukan)"
@@ -250,6 +251,7 @@ def _check_chain(
     """Sequence, links, hashes and the head row of one card."""
     prev = GENESIS
     expected = 1
+    first_key = keys.first_created()
     for e in rows:
         if e.seq != expected:
             missing = ", ".join(f"#{n}" for n in range(expected, e.seq)) or f"#{e.seq}"
@@ -259,7 +261,7 @@ def _check_chain(
                 f"entri #{e.seq}: tidak tersambung ke entri sebelumnya "
                 "(entri sebelumnya diubah atau dihapus)"
             )
-        _check_entry(e, keys, check.keyed > 0, check)
+        _check_entry(e, keys, first_key, check)
         prev = e.hash
         expected = e.seq + 1
     if h is None:
@@ -299,13 +301,19 @@ def _check_anchor(rows: list[CardEntry], anchor: anchors.Anchor, check: CardChec
         )
 
 
-def _cards(session: Session, anchor: anchors.Anchor | None) -> list[str]:
-    names = set(session.scalars(select(CardHead.reg_no)))
-    names |= set(session.scalars(select(CardEntry.reg_no).distinct()))
-    names |= card_checks.reg_nos_in_chain(session)
-    if anchor is not None:
-        names |= set(anchor.cards)
-    return sorted(names)
+def _load(
+    session: Session, reg_no: str | None
+) -> tuple[dict[str, list[CardEntry]], dict[str, CardHead]]:
+    """The entries (by card, in order) and the heads of ``reg_no``'s card, or of all cards,
+    in two queries."""
+    q = select(CardEntry).order_by(CardEntry.reg_no, CardEntry.seq)
+    hq = select(CardHead)
+    if reg_no is not None:
+        q, hq = q.where(CardEntry.reg_no == reg_no), hq.where(CardHead.reg_no == reg_no)
+    rows: dict[str, list[CardEntry]] = defaultdict(list)
+    for e in session.scalars(q):
+        rows[e.reg_no].append(e)
+    return rows, {h.reg_no: h for h in session.scalars(hq)}
 
 
 def examine(
@@ -320,14 +328,21 @@ def examine(
     s = settings or load_settings()
     keys = keys or keyring_for(s)
     anchor, anchor_problems = anchors.latest(s.outbox_dir, keys)
+    rows, heads = _load(session, reg_no)
+    register = card_checks.load_register(session, reg_no)
+    if reg_no is not None:
+        cards = [reg_no]
+    else:
+        names = set(rows) | set(heads) | register.reg_nos()
+        cards = sorted(names | set(anchor.cards) if anchor else names)
     report: dict[str, CardCheck] = {}
-    for card in [reg_no] if reg_no is not None else _cards(session, anchor):
+    for card in cards:
         check = CardCheck(card)
-        rows = entries(session, card)
-        _check_chain(rows, head(session, card), keys, check)
+        card_rows = rows.get(card, [])
+        _check_chain(card_rows, heads.get(card), keys, check)
         if anchor is not None:
-            _check_anchor(rows, anchor, check)
-        check.problems += card_checks.missing_entries(session, card, rows)
+            _check_anchor(card_rows, anchor, check)
+        check.problems += card_checks.missing_entries(register, card, card_rows)
         report[card] = check
     return Audit(report, anchor, anchor_problems)
 
