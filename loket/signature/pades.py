@@ -98,10 +98,16 @@ def sign_pdf(
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-    return describe(dst, timestamped=stamper is not None)
+    return describe(dst)
 
 
-def describe(path: Path, *, timestamped: bool) -> SignedFile:
+def has_timestamp(sig: object) -> bool:
+    """The signature carries an RFC 3161 signature timestamp token (unsigned attribute)."""
+    attrs = sig.signer_info["unsigned_attrs"].native or []  # type: ignore[attr-defined]
+    return any(a["type"] == "signature_time_stamp_token" for a in attrs)
+
+
+def describe(path: Path) -> SignedFile:
     """The register's facts about the signed file at ``path`` (its last signature)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -117,5 +123,5 @@ def describe(path: Path, *, timestamped: bool) -> SignedFile:
             cert_serial=format(cert.serial_number, "x"),
             cert_subject=cert.subject.human_friendly,
             signed_at=signed_at,
-            timestamped=timestamped,
+            timestamped=has_timestamp(sig),
         )

@@ -46,6 +46,7 @@ def test_a_signed_permit_verifies_valid(key_files: KeyFiles, plain_pdf: Path, se
     assert row is not None and row.signed
     assert row.sha256 == hashlib.sha256(plain_pdf.read_bytes()).hexdigest()
     assert row.cert_serial and "Kepala Dinas" in (row.cert_subject or "")
+    assert not row.timestamped  # no TSA configured
     result = verify_file(
         plain_pdf, session, load_trust_roots(key_files.trust_roots), read_qr=_no_qr
     )
