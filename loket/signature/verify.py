@@ -187,7 +187,10 @@ def _judge(
         why.append("berkas diubah setelah ditandatangani")
         return Verdict.ALTERED
     if sha != row.sha256:
-        why.append("berkas berbeda dari berkas yang tercatat saat izin diterbitkan")
+        why.append(
+            "berkas berbeda dari berkas yang tercatat untuk izin ini (diubah, atau berkas lama "
+            "yang sudah diganti dengan penandatanganan ulang)"
+        )
         return Verdict.ALTERED
     if not sig.trusted:
         why.append(

@@ -58,6 +58,10 @@ def test_verify_says_unknown_for_a_foreign_pdf(home: Home, tmp_path: Path) -> No
     result = CliRunner().invoke(_cli(), ["permit", "verify", str(out)])
     assert result.exit_code == 3, result.output
     assert "TIDAK DIKENAL" in result.output
+    junk = tmp_path / "bukan-pdf.pdf"
+    junk.write_bytes(b"%PDF-1.7\nthis is not a PDF at all\n")
+    result = CliRunner().invoke(_cli(), ["permit", "verify", str(junk)])
+    assert result.exit_code == 3 and "TIDAK DIKENAL" in result.output, result.output
 
 
 def test_revoke_needs_the_key_passphrase_and_a_known_number(home: Home) -> None:

@@ -91,6 +91,19 @@ def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
     assert bad.exit_code == 1, bad.output
     assert "DIUBAH" in bad.output and NUMBER in bad.output
 
+    # signed again (loket permit sign): the same QR code, a new file; the old one is no longer
+    # the permit's file
+    old = pdf.with_name("permit-lama.pdf")
+    old.write_bytes(pdf.read_bytes())
+    again = runner.invoke(_cli(), ["permit", "sign", reg_no])
+    assert again.exit_code == 0, again.output
+    with desk.db() as session:  # type: ignore[attr-defined]
+        row2 = by_number(session, NUMBER)
+        assert row2 is not None and row2.code == row.code and row2.sha256 != row.sha256
+    assert runner.invoke(_cli(), ["permit", "verify", str(pdf)]).exit_code == 0
+    stale = runner.invoke(_cli(), ["permit", "verify", str(old)])
+    assert stale.exit_code == 1 and "berkas lama" in stale.output, stale.output
+
     passphrase = config.files.passphrase.read_text().strip()
     revoked = runner.invoke(
         _cli(), ["permit", "revoke", NUMBER, "--reason", "STR dicabut"], input=passphrase + "\n"
