@@ -402,6 +402,11 @@ def test_printed_verification_code_is_checked(ahome, desk) -> None:  # type: ign
     assert now.exit_code == 0 and "(entri terakhir)" in now.output
     wrong = CliRunner().invoke(_cli(), ["card", "verify", reg_no, "--code", "0123456789abcdef"])
     assert wrong.exit_code == 1 and "tidak cocok" in wrong.output
+    # the code printed on kartu-kendali.pdf is the same kind of code
+    from loket.approval.documents import card_context
+
+    printed = card_context(desk, reg_no)
+    assert printed["verifikasi"] == "utuh" and printed["kode"] == rows[-1].hash[:16]
 
 
 def test_daily_anchor_deployment() -> None:
