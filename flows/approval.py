@@ -12,6 +12,12 @@ it continues at whatever desk the file is now. A decision made with the CLI
 (``loket approve``) is written to the database first and then resumes the run
 (:func:`resume_after_cli`); :func:`reattach` re-creates runs lost with the Prefect database
 and wakes runs suspended on a task that was decided elsewhere.
+
+Prefect's resume API believes any input, so the flow does not: an input is acted on only
+with a decision token (:mod:`loket.identity.tokens`) that loket minted after the official
+authenticated, bound to the task, the official and the decision, used once. An input without
+a valid token (a form filled in the UI, a forged ``POST /api/flow_runs/<id>/resume``) is
+refused and recorded on the task, and the run suspends again.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from loket.approval.packets import packet_dir
 from loket.approval.refusal import ApprovalError, Refused, refuse
 from loket.approval.start import start
 from loket.approval.waiting import Waiting, in_progress, set_flow_run, waiting_for
+from loket.identity import Actor, AuthError, mint_token, redeem_token
 
 FLOW_NAME = "persetujuan-izin"
 DEPLOYMENT = "persetujuan-izin"
@@ -55,6 +62,11 @@ class Keputusan(RunInput):
         default="", description="Hanya langkah draf (Back Office): nomor BAP tim teknis"
     )
     tugas: int = Field(description="Nomor tugas yang diputuskan (jangan diubah)")
+    token: str = Field(
+        default="",
+        description="Token keputusan dari loket (diisi oleh 'loket approve'); tanpa token "
+        "yang sah keputusan ditolak",
+    )
 
 
 def describe_waiting(w: Waiting, desk: Desk) -> str:
@@ -72,7 +84,11 @@ def describe_waiting(w: Waiting, desk: Desk) -> str:
         lines.append(f"\n**Dikembalikan dengan catatan:** {w.incoming_note}")
     if w.last_refusal:
         lines.append(f"\n*Percobaan sebelumnya ditolak:* {w.last_refusal}")
-    lines.append("\nIsi NIP Anda, pilih keputusan, lalu *Resume*.")
+    lines.append(
+        "\nKeputusan diberikan pejabat dengan kata sandinya melalui loket "
+        f"(`loket approve {w.reg_no} --as NIP`); formulir ini hanya diterima dengan token "
+        "keputusan dari loket."
+    )
     return "\n".join(lines)
 
 
@@ -125,44 +141,50 @@ def approval_flow(reg_no: str) -> dict[str, object]:
         )
         logger.info("%s: waiting for %s (%s)", reg_no, waiting.step.role_label, waiting.key)
         decision = suspend_flow_run(wait_for_input=form, key=waiting.key, timeout=None)
-        try:
-            out = act(
-                desk,
-                reg_no,
-                decision.nip,
-                decision.keputusan,
-                note=decision.catatan,
-                bap=decision.nomor_bap or None,
-                channel="prefect",
-                task_id=decision.tugas,
-            )
-            logger.info(out.message)
-        except (Refused, ApprovalError) as exc:
-            logger.warning("refused: %s", exc)
-            again = waiting_for(desk, reg_no)
-            if again is not None and again.key == waiting.key:
-                # Prefect hands a re-run the input stored under a key, so every consumed
-                # input must move the key on. act() records a refusal on this wait's task,
-                # which does; an error it does not record, or input meant for a task closed
-                # meanwhile (a resume that raced with this run's move to the next desk),
-                # would be read again for ever: noted against the open task instead
-                stale = decision.tugas != waiting.task_id
-                refuse(
-                    desk,
-                    reg_no,
-                    waiting.task_id,
-                    decision.nip,
-                    None,
-                    decision.keputusan,
-                    "prefect",
-                    f"Diabaikan (untuk tugas {decision.tugas}): {exc}"
-                    if stale
-                    else f"Ditolak: {exc}",
-                )
+        _take(desk, reg_no, waiting, decision, logger)
     sent = send_notifications(reg_no)
     with desk.db() as session:
         permit = permit_of(session, reg_no)
     return {"reg_no": reg_no, "number": permit.number if permit else None, "sent": sent}
+
+
+def _take(desk: Desk, reg_no: str, waiting: Waiting, decision: Keputusan, logger) -> None:  # type: ignore[no-untyped-def]
+    """Act on one input of the form: only with a valid decision token; refused otherwise."""
+    try:
+        actor = redeem_token(
+            desk.gate(), decision.token, decision.tugas, decision.nip, decision.keputusan
+        )
+        out = act(
+            desk,
+            reg_no,
+            actor,
+            decision.keputusan,
+            note=decision.catatan,
+            bap=decision.nomor_bap or None,
+            channel="prefect",
+            task_id=decision.tugas,
+        )
+        logger.info(out.message)
+    except (Refused, ApprovalError, AuthError) as exc:
+        logger.warning("refused: %s", exc)
+        again = waiting_for(desk, reg_no)
+        if again is not None and again.key == waiting.key:
+            # Prefect hands a re-run the input stored under a key, so every consumed
+            # input must move the key on. act() records a refusal on this wait's task,
+            # which does; a refused token, an error act() does not record, or input meant
+            # for a task closed meanwhile (a resume that raced with this run's move to the
+            # next desk), would be read again for ever: noted against the open task instead
+            stale = decision.tugas != waiting.task_id
+            refuse(
+                desk,
+                reg_no,
+                waiting.task_id,
+                decision.nip,
+                None,
+                decision.keputusan,
+                "prefect",
+                f"Diabaikan (untuk tugas {decision.tugas}): {exc}" if stale else f"Ditolak: {exc}",
+            )
 
 
 # ---------------------------------------------------------------------------------------
@@ -237,10 +259,16 @@ def start_approval_task(reg_no: str) -> str:
 
 
 def resume_after_cli(
-    desk: Desk, out: DeskOutcome, decided: Keputusan | dict, wait: float = 20
+    desk: Desk,
+    out: DeskOutcome,
+    decided: Keputusan | dict,
+    wait: float = 20,
+    *,
+    actor: Actor | None = None,
 ) -> str:
     """After a CLI decision: resume the run suspended on the decided task (it then re-reads
-    the database). Returns a short status line for the officer."""
+    the database), with a decision token for ``actor`` (who authenticated for the decision).
+    Returns a short status line for the officer."""
     if not server_configured():
         return "tanpa server Prefect: hanya basis data yang diperbarui"
     with desk.db() as session:
@@ -258,6 +286,10 @@ def resume_after_cli(
         if run.state.type == StateType.PAUSED:
             key = run.state.state_details.pause_key or ""
             if key.startswith(f"tugas-{out.closed_task}-"):
+                if actor is not None and out.closed_task is not None:
+                    payload["token"] = mint_token(
+                        desk.gate(), actor, out.closed_task, str(payload.get("keputusan"))
+                    )
                 resume_flow_run(run.id, run_input=payload)
                 return f"flow run {run_id} dilanjutkan"
             return f"flow run {run_id} sudah menunggu langkah berikutnya"

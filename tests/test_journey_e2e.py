@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from samples import generate_application
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
 from tests.approval.approval_helpers import REPO, Home, make_home
+from tests.identity.helpers import CHEAP, log_in_everyone, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
 
@@ -46,9 +47,12 @@ def office(
             shutil.copytree(item, home.rules / item.name, dirs_exist_ok=True)
         else:
             shutil.copy(item, home.rules / item.name)
-    env = {**home.env(), "LOKET_STABLE_SECONDS": "0"}
+    env = {**home.env(), "LOKET_STABLE_SECONDS": "0", **CHEAP}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
+    from loket.approval.desk import Desk
+
+    log_in_everyone(Desk.load(pdf=False), home.people.by_role.values())  # loket login
     log = root / "runner.log"
     proc = start_runner({**env, "PREFECT_API_URL": str(get_current_settings().api.url)}, log)
     try:
@@ -63,9 +67,14 @@ def office(
 
 
 def _ui(run_id: str, nip: str, task_id: int, note: str = "") -> None:
-    """What the Prefect UI form sends when an official approves and presses Resume."""
+    """A resume with input as loket sends it after the official authenticated: with a
+    decision token for this task, official and decision (a resume without one is refused)."""
     from prefect.flow_runs import resume_flow_run
 
+    from loket.approval.desk import Desk
+    from loket.identity import mint_token
+
+    desk = Desk.load(pdf=False)
     resume_flow_run(
         run_id,
         run_input={
@@ -74,6 +83,7 @@ def _ui(run_id: str, nip: str, task_id: int, note: str = "") -> None:
             "catatan": note,
             "nomor_bap": "",
             "tugas": task_id,
+            "token": mint_token(desk.gate(), sign_in(desk, nip), task_id, "setuju"),
         },
     )
 

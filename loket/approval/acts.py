@@ -1,7 +1,9 @@
 """Acting on a task (SOP steps 3-9): approve or return it, and hand the permit over.
 
-:func:`act` is composed of four steps: :func:`_validate` (the decision is known, the task is
-still open, the actor holds the role or is its Plh., a return carries a note),
+:func:`act` takes an authenticated :class:`~loket.identity.Actor` (never a typed NIP) and is
+composed of four steps: :func:`_validate` (the decision is known, the task is still open, the
+actor holds the role or is its Plh. on that day, has given no other decision on the file
+(separation of duties), a return carries a note),
 :func:`_decide` (where the file goes next), :func:`_record` (one transaction: close the task,
 apply the step to the file, append the card entry, open the next task) and :func:`_notify`
 (after the commit: the review packets, the documents and the message for the officer).
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
 from loket.approval.chain import Action, ServiceChain, Step
-from loket.approval.desk import APPROVE, RETURN, Desk, DeskOutcome, get, open_task
+from loket.approval.desk import APPROVE, RETURN, Desk, DeskOutcome, get, open_task, tasks_of
 from loket.approval.documents import render_draft, render_issued_permit, write_card
 from loket.approval.models import COLLECTED, DONE, OPEN, READY, RETURNED, Approval, ApprovalTask
 from loket.approval.numbering import assign_number, with_retries
@@ -29,6 +31,7 @@ from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.tasks import add_task
 from loket.common.clock import as_utc, to_wib
 from loket.documents import tanggal_jam, to_pdf
+from loket.identity import Actor, PriorDecision, conflict, conflict_message
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class _Decision:
 def act(
     desk: Desk,
     reg_no: str,
-    nip: str,
+    actor: Actor,
     decision: str,
     *,
     note: str | None = None,
@@ -63,16 +66,15 @@ def act(
     task_id: int | None = None,
     to_first: bool = False,
 ) -> DeskOutcome:
-    """Approve (``setuju``) or return (``kembalikan``) the open task of ``reg_no`` as ``nip``.
+    """Approve (``setuju``) or return (``kembalikan``) the open task of ``reg_no`` as the
+    authenticated ``actor``.
 
     ``task_id`` pins the task the decision was made on (the Prefect form carries it): if that
     task is no longer open the decision is refused instead of landing on a later step.
     Raises :class:`Refused` (recorded) or :class:`ApprovalError`.
     """
-    nip = nip.replace(" ", "")
     note = (note or "").strip() or None
-    actor = desk.officials.by_nip(nip)
-    attempt = Attempt(desk, reg_no, nip, actor.name if actor else None, decision, channel)
+    attempt = Attempt.of(desk, reg_no, actor, decision, channel)
     chain, task, step, auth = _validate(attempt, note, task_id)
     d = _decide(attempt, chain, task, step, auth, note=note, bap=bap, to_first=to_first)
     recorded = _record(d)
@@ -116,6 +118,7 @@ def _validate(
         f" Langkah '{step.title}' hanya dapat dilakukan oleh "
         f"{step.role_label} atau Plh. yang ditetapkan.",
     )
+    _separate_duties(attempt, chain, task)
     if decision == RETURN:
         if not note:
             raise ApprovalError("pengembalian wajib disertai catatan (--note)")
@@ -125,6 +128,21 @@ def _validate(
                 "'loket approval draft' lalu setujui"
             )
     return chain, task, step, auth
+
+
+def _separate_duties(attempt: Attempt, chain: ServiceChain, task: ApprovalTask) -> None:
+    """Refuse (and record) a person who already decided another step of this file, in
+    whatever capacity: one person, one decision per file (a step decided again after a
+    return is the same decision)."""
+    with attempt.desk.db() as session:
+        prior = [
+            PriorDecision(t.step_index, chain.steps[t.step_index].title, t.actor_nip)
+            for t in tasks_of(session, attempt.reg_no)
+            if t.actor_nip and t.decision in (APPROVE, RETURN)
+        ]
+    earlier = conflict(prior, attempt.nip, task.step_index)
+    if earlier is not None:
+        raise attempt.refused(task.id, conflict_message(attempt.name or attempt.nip, earlier))
 
 
 def _decide(
@@ -377,13 +395,12 @@ def _ready_for_collection(desk: Desk, reg_no: str) -> tuple[ApprovalTask, Step, 
 
 
 def collected(
-    desk: Desk, reg_no: str, nip: str, *, receiver: str | None = None, note: str | None = None
+    desk: Desk, reg_no: str, actor: Actor, *, receiver: str | None = None, note: str | None = None
 ) -> DeskOutcome:
-    """Step 9: the permit is handed over to the applicant (or a proxy, ``receiver``)."""
-    nip = nip.replace(" ", "")
-    actor = desk.officials.by_nip(nip)
+    """Step 9: the permit is handed over to the applicant (or a proxy, ``receiver``) by the
+    authenticated ``actor``."""
+    attempt = Attempt.of(desk, reg_no, actor, "serahkan", "cli")
     task, step, name = _ready_for_collection(desk, reg_no)
-    attempt = Attempt(desk, reg_no, nip, actor.name if actor else None, "serahkan", "cli")
     auth = attempt.authorize(task.id, step.role)
     now = desk.now()
     who = (receiver or "").strip() or f"{name} (pemohon)"

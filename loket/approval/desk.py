@@ -34,11 +34,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from loket.approval import notify
 from loket.approval.chain import CHAIN_RULES, ChainFile, ServiceChain, load_chain
 from loket.approval.models import OPEN, Approval, ApprovalAttempt, ApprovalTask, Permit
-from loket.approval.officials import OfficialsFile
+from loket.approval.officials import OfficialsFile, Role
 from loket.approval.officials import load_officials as _load_officials
 from loket.common.clock import as_utc, utcnow
 from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
+from loket.identity import Gate
 
 SYSTEM = "loket (otomatis)"
 APPROVE = "setuju"
@@ -77,6 +78,26 @@ class Desk:
 
     def chain(self, service: str) -> ServiceChain:
         return self.chains.for_service(service)
+
+    def gate(self) -> Gate:
+        """Where the officials of this desk authenticate (:mod:`loket.identity`)."""
+        return gate_for(self.settings, self.db, self.officials, self.clock)
+
+
+def gate_for(
+    settings: Settings,
+    db: sessionmaker[Session],
+    officials: OfficialsFile,
+    clock: Callable[[], datetime] = utcnow,
+) -> Gate:
+    """The identity gate of ``officials`` (the administrators are those with that role)."""
+    return Gate(
+        db=db,
+        settings=settings,
+        people=officials.by_nip,
+        administrators=lambda: [o.nip for o in officials.with_role(Role.administrator)],
+        clock=clock,
+    )
 
 
 @dataclass(frozen=True)

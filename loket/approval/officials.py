@@ -1,18 +1,22 @@
 """The officials of the office and their roles, from one declarative file ``rules/officials.yaml``.
 
 Used wherever an action is reserved to a role (report approval, paraf chain, signing).
-An official may name a delegate (``delegate_nip``); the delegate may act in the official's
-place and is then recorded as *Plh.* (Pelaksana Harian) of that role.
+An official may name delegates (``delegations``: a NIP, the first and last day, the decree
+that grants it); a delegate may act in the official's place on those days only and is then
+recorded as *Plh.* (Pelaksana Harian) of that role. Who the person *is* is proven separately
+(:mod:`loket.identity`): authorising here is only about the role.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from loket.common.clock import to_wib, utcnow
 from loket.common.rulesfile import load_model
 
 
@@ -29,6 +33,8 @@ class Role(StrEnum):
     kepala_bidang = "kepala_bidang"
     asisten_walikota = "asisten_walikota"
     sekretaris_daerah = "sekretaris_daerah"
+    # sets officials' passphrases (loket officials set-password); decides nothing on files
+    administrator = "administrator"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -43,7 +49,51 @@ ROLE_LABELS: dict[Role, str] = {
     Role.kepala_bidang: "Kepala Bidang",
     Role.asisten_walikota: "Asisten Walikota",
     Role.sekretaris_daerah: "Sekretaris Daerah",
+    Role.administrator: "Administrator Sistem",
 }
+
+
+def _nip_digits(value: str | None) -> str | None:
+    if value is None:
+        return None
+    digits = str(value).replace(" ", "")
+    if not (digits.isdigit() and len(digits) == 18):
+        raise ValueError("a NIP has 18 digits (spaces allowed)")
+    return digits
+
+
+def _day(value: date) -> str:
+    return f"{value:%d-%m-%Y}"
+
+
+class Delegation(BaseModel):
+    """A Plh./Plt. appointment: who, from which day to which day (both included), by which
+    decree (nomor SK). Outside those days it does not authorise."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nip: str
+    start: date
+    end: date
+    decree: str = Field(min_length=3)
+
+    @field_validator("nip")
+    @classmethod
+    def _nip(cls, value: str) -> str:
+        return _nip_digits(value)  # type: ignore[return-value]
+
+    @model_validator(mode="after")
+    def _dates(self) -> Delegation:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}; swap them")
+        return self
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def period(self) -> str:
+        return f"{_day(self.start)} s.d. {_day(self.end)} (SK {self.decree})"
 
 
 class Official(BaseModel):
@@ -56,18 +106,21 @@ class Official(BaseModel):
     unit: str | None = None  # bidang, for kepala_bidang
     phone: str | None = None
     email: str | None = None
+    delegations: list[Delegation] = Field(default_factory=list)
+    #: Deprecated: an undated delegation (still read so that older files load). Write
+    #: ``delegations`` with start, end and decree instead.
     delegate_nip: str | None = None
     active: bool = True
 
     @field_validator("nip", "delegate_nip")
     @classmethod
     def _nip(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        digits = str(value).replace(" ", "")
-        if not (digits.isdigit() and len(digits) == 18):
-            raise ValueError("a NIP has 18 digits (spaces allowed)")
-        return digits
+        return _nip_digits(value)
+
+    def delegates(self) -> list[str]:
+        """Every NIP this official ever delegated to (dated or not)."""
+        named = [d.nip for d in self.delegations]
+        return named + ([self.delegate_nip] if self.delegate_nip else [])
 
 
 class OfficialsFile(BaseModel):
@@ -85,10 +138,11 @@ class OfficialsFile(BaseModel):
                 raise ValueError(f"NIP {o.nip} appears twice")
             seen.add(o.nip)
         for o in self.officials:
-            if o.delegate_nip is not None and o.delegate_nip not in seen:
-                raise ValueError(f"delegate_nip {o.delegate_nip} of {o.name} is not listed")
-            if o.delegate_nip == o.nip:
-                raise ValueError(f"{o.name} cannot be their own delegate")
+            for nip in o.delegates():
+                if nip not in seen:
+                    raise ValueError(f"delegate_nip {nip} of {o.name} is not listed")
+                if nip == o.nip:
+                    raise ValueError(f"{o.name} cannot be their own delegate")
         return self
 
     def by_nip(self, nip: str) -> Official | None:
@@ -110,12 +164,14 @@ def load_officials(path: Path) -> OfficialsFile:
 
 @dataclass(frozen=True)
 class Authority:
-    """Who acts and in which capacity: ``acting`` is ``None`` or ``"Plh."``."""
+    """Who acts and in which capacity: ``acting`` is ``None`` or ``"Plh."`` (then
+    ``delegation`` is the appointment, None for an undated legacy one)."""
 
     official: Official
     role: Role
     principal: Official
     acting: str | None = None
+    delegation: Delegation | None = None
 
     @property
     def label(self) -> str:
@@ -131,8 +187,11 @@ class NotAuthorized(PermissionError):
         self.official = official
 
 
-def authorize(officials: OfficialsFile, nip: str, role: Role | str) -> Authority:
-    """The authority of ``nip`` to act as ``role``: the holder, or a holder's delegate (Plh.).
+def authorize(
+    officials: OfficialsFile, nip: str, role: Role | str, on: date | None = None
+) -> Authority:
+    """The authority of ``nip`` to act as ``role`` on day ``on`` (default today): the holder,
+    or a holder's delegate (Plh.) whose appointment covers that day.
 
     Raises :class:`NotAuthorized` with a message in Bahasa Indonesia.
     """
@@ -146,9 +205,22 @@ def authorize(officials: OfficialsFile, nip: str, role: Role | str) -> Authority
     holders = officials.with_role(role)
     if actor.role == role:
         return Authority(official=actor, role=role, principal=actor)
+    day = on or to_wib(utcnow()).date()
+    lapsed: list[str] = []
     for holder in holders:
+        for d in holder.delegations:
+            if d.nip == actor.nip and d.covers(day):
+                return Authority(actor, role, holder, acting="Plh.", delegation=d)
+            if d.nip == actor.nip:
+                lapsed.append(d.period)
         if holder.delegate_nip == actor.nip:
             return Authority(official=actor, role=role, principal=holder, acting="Plh.")
+    if lapsed:
+        raise NotAuthorized(
+            f"{actor.name} (NIP {actor.nip}) ditunjuk Plh. {label} hanya "
+            f"{'; '.join(lapsed)}; tanggal {_day(day)} di luar masa penunjukan.",
+            actor,
+        )
     raise NotAuthorized(
         f"{actor.name} (NIP {actor.nip}, {ROLE_LABELS[actor.role]}) bukan {label} "
         f"dan bukan Plh. yang ditetapkan untuk {label}.",

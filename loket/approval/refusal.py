@@ -18,6 +18,8 @@ from loket.approval.desk import Desk
 from loket.approval.models import ApprovalAttempt
 from loket.approval.numbering import with_retries
 from loket.approval.officials import Authority, NotAuthorized, Role, authorize
+from loket.common.clock import to_wib
+from loket.identity import Actor
 
 
 class ApprovalError(ValueError):
@@ -87,9 +89,18 @@ class Attempt:
             message,
         )
 
-    def authorize(self, task_id: int, role: Role | str, why: str = "") -> Authority:
-        """The actor's authority for ``role``, or a recorded refusal ``Ditolak: <reason><why>``."""
+    @classmethod
+    def of(cls, desk: Desk, reg_no: str, actor: Actor, decision: str, channel: str) -> Attempt:
+        """The attempt of an authenticated ``actor`` (anything else is a programming error:
+        no act is recorded for a NIP someone merely typed)."""
+        if not isinstance(actor, Actor):
+            raise TypeError(f"an authenticated loket.identity.Actor is required, not {actor!r}")
+        return cls(desk, reg_no, actor.nip, actor.name, decision, channel)
+
+    def authorize(self, task_id: int | None, role: Role | str, why: str = "") -> Authority:
+        """The actor's authority for ``role`` today (a delegation must cover the day), or a
+        recorded refusal ``Ditolak: <reason><why>``."""
         try:
-            return authorize(self.desk.officials, self.nip, role)
+            return authorize(self.desk.officials, self.nip, role, to_wib(self.desk.now()).date())
         except NotAuthorized as exc:
             raise self.refused(task_id, f"Ditolak: {exc}{why}") from None

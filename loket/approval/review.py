@@ -24,6 +24,7 @@ from loket.approval.officials import Authority, Role
 from loket.approval.permit import find_address, read_json
 from loket.approval.refusal import ApprovalError, Attempt
 from loket.common.clock import as_utc, to_wib
+from loket.identity import Actor
 from loket.intake import Application, get_application, log_event
 from loket.requirements import (
     CHECKLIST_JSON,
@@ -48,19 +49,20 @@ def confirm_cell(
     reg_no: str,
     requirement: str,
     decision: str,
-    nip: str,
+    actor: Actor,
     note: str | None = None,
     *,
     image_for: ImageFor | None = None,
 ) -> DeskOutcome:
     """Record the officer's decision on one cell in review and give the file its verdict.
 
-    Refused (and recorded as an attempt) unless ``nip`` holds the front-office role or acts
-    for it; refused without a record when the cell is not in review or a reason is missing.
+    Refused (and recorded as an attempt) unless the authenticated ``actor`` holds the
+    front-office role or acts for it; refused without a record when the cell is not in
+    review or a reason is missing.
     ``image_for`` gives the page images for the crops of the cells still in review.
     """
     status = _decision(decision)
-    attempt = Attempt(desk, reg_no, nip, None, f"konfirmasi {requirement}: {status}", CHANNEL)
+    attempt = Attempt.of(desk, reg_no, actor, f"konfirmasi {requirement}: {status}", CHANNEL)
     auth = attempt.authorize(
         None, Role.front_office, " Konfirmasi persyaratan dilakukan oleh Petugas Front Office."
     )

@@ -34,6 +34,7 @@ from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.review import check_entry, receipt_entry
 from loket.approval.tasks import add_task
 from loket.common.clock import as_utc
+from loket.identity import Actor
 from loket.intake import Application, IntakeEvent, get_application
 from loket.requirements import Verdict
 
@@ -173,13 +174,14 @@ def _front_office_entries(
 def redraft(
     desk: Desk,
     reg_no: str,
-    nip: str,
+    actor: Actor,
     *,
     bap: str | None = None,
     corrections: dict[str, str] | None = None,
 ) -> DeskOutcome:
     """The back office fixes the draft (BAP reference, corrected applicant fields) while the
-    file is at its desk; the draft is rendered again."""
+    file is at its desk (the authenticated ``actor`` holds its role); the draft is rendered
+    again."""
     bad = sorted(set(corrections or {}) - set(EDITABLE))
     if bad:
         raise ApprovalError(
@@ -194,7 +196,7 @@ def redraft(
     first = chain.steps[0]
     if task is None or task.step_index != 0:
         raise ApprovalError(f"{reg_no}: berkas tidak sedang di {first.role_label}; draf terkunci")
-    Attempt(desk, reg_no, nip, None, "draf", "cli").authorize(task.id, first.role)
+    Attempt.of(desk, reg_no, actor, "draf", "cli").authorize(task.id, first.role)
 
     def work(session: Session) -> None:
         appr = get(session, reg_no)

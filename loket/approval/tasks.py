@@ -18,7 +18,7 @@ from loket.approval.desk import Desk, get
 from loket.approval.models import OPEN, ApprovalTask
 from loket.approval.officials import NotAuthorized, authorize
 from loket.approval.packets import packet_dir
-from loket.common.clock import as_utc, utcnow
+from loket.common.clock import as_utc, to_wib, utcnow
 
 
 def add_task(
@@ -63,6 +63,7 @@ class TaskView:
 def list_tasks(desk: Desk, nip: str | None = None) -> list[TaskView]:
     """Open tasks, oldest first; with ``nip`` only those this official may act on."""
     views: list[TaskView] = []
+    today = to_wib(desk.now()).date()
     with desk.db() as session:
         rows = session.scalars(
             select(ApprovalTask).where(ApprovalTask.status == OPEN).order_by(ApprovalTask.opened_at)
@@ -76,7 +77,7 @@ def list_tasks(desk: Desk, nip: str | None = None) -> list[TaskView]:
             acting: str | None = None
             if nip is not None:
                 try:
-                    acting = authorize(desk.officials, nip, step.role).acting
+                    acting = authorize(desk.officials, nip, step.role, today).acting
                 except NotAuthorized:
                     continue
             packet = packet_dir(desk, t.role, t.reg_no)

@@ -17,6 +17,7 @@ from loket.approval.chain import Step
 from loket.approval.desk import Desk, attempts_of, get, open_task
 from loket.approval.models import IN_PROGRESS, Approval, ApprovalAttempt
 from loket.approval.numbering import with_retries
+from loket.common.clock import to_wib
 
 
 def prefect_attempts(session: Session, task_id: int) -> int:
@@ -80,11 +81,16 @@ def waiting_for(desk: Desk, reg_no: str) -> Waiting | None:
         refusals = attempts_of(session, reg_no, task.id)
         key = f"tugas-{task.id}-{prefect_attempts(session, task.id)}"
     holders = []
+    today = to_wib(desk.now()).date()
     for o in desk.officials.with_role(step.role):
         holders.append(f"{o.name} (NIP {o.nip})")
-        d = desk.officials.by_nip(o.delegate_nip or "")
-        if d is not None:
-            holders.append(f"Plh.: {d.name} (NIP {d.nip})")
+        for d in o.delegations:
+            plh = desk.officials.by_nip(d.nip)
+            if plh is not None and d.covers(today):
+                holders.append(f"Plh.: {plh.name} (NIP {plh.nip}, SK {d.decree})")
+        legacy = desk.officials.by_nip(o.delegate_nip or "")
+        if legacy is not None:
+            holders.append(f"Plh.: {legacy.name} (NIP {legacy.nip})")
     return Waiting(
         reg_no=reg_no,
         task_id=task.id,

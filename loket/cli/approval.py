@@ -7,8 +7,9 @@ Mounted by ``loket/cli/main.py`` with :func:`mount`::
 
 which adds the top-level commands ``tasks``, ``approve``, ``return``, ``collected``
 and the groups ``approval`` (start, status, draft, reattach) and ``delivery`` (check,
-notifications, phone). Who acts is given with ``--as NIP`` (or ``LOKET_NIP``). Messages for
-officers are in Bahasa Indonesia.
+notifications, phone). Who acts is given with ``--as NIP`` (or ``LOKET_NIP``) and proven with
+that official's ``loket login`` session or passphrase (asked, never an option; see
+:mod:`loket.cli.identity`). Messages for officers are in Bahasa Indonesia.
 """
 
 from __future__ import annotations
@@ -61,12 +62,14 @@ def _wib(value: datetime | None) -> str:
     return f"{local:%d-%m-%Y %H.%M}" if local else "-"
 
 
-def _resume(desk, out, payload: dict) -> None:  # type: ignore[no-untyped-def]
-    """Resume the Prefect flow run waiting on the decided task, when there is one."""
+def _resume(desk, out, payload: dict, actor) -> None:  # type: ignore[no-untyped-def]
+    """Resume the Prefect flow run waiting on the decided task, when there is one, with a
+    decision token for the authenticated ``actor``."""
     try:
         from flows.approval import resume_after_cli
 
-        console.print(f"[dim]Prefect: {resume_after_cli(desk, out, payload)}[/dim]")
+        line = resume_after_cli(desk, out, payload, actor=actor)
+        console.print(f"[dim]Prefect: {line}[/dim]")
     except Exception as exc:  # the decision is recorded; the flow is re-attached later
         err.print(
             f"[yellow]Prefect tidak dapat dihubungi ({type(exc).__name__}: {exc}); "
@@ -122,10 +125,14 @@ def _decide(
 ) -> None:
     from loket.approval.acts import act
     from loket.approval.refusal import ApprovalError, Refused
+    from loket.cli.identity import authenticated
 
     desk = _desk()
+    actor = authenticated(desk.gate(), nip)
     try:
-        out = act(desk, reg_no, nip, decision, note=note, bap=bap, channel="cli", to_first=to_first)
+        out = act(
+            desk, reg_no, actor, decision, note=note, bap=bap, channel="cli", to_first=to_first
+        )
     except Refused as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(3) from exc
@@ -137,13 +144,13 @@ def _decide(
         console.print(f"  {f}")
     if resume:
         payload = {
-            "nip": nip,
+            "nip": actor.nip,
             "keputusan": decision,
             "catatan": note or "",
             "nomor_bap": bap or "",
             "tugas": out.closed_task,
         }
-        _resume(desk, out, payload)
+        _resume(desk, out, payload, actor)
 
 
 def approve(
@@ -186,10 +193,12 @@ def collected(
     """Record the hand-over of the permit to the applicant (SOP step 9)."""
     from loket.approval.acts import collected as record
     from loket.approval.refusal import ApprovalError, Refused
+    from loket.cli.identity import authenticated
 
     desk = _desk(pdf=not no_pdf)
+    actor = authenticated(desk.gate(), as_nip)
     try:
-        out = record(desk, reg_no, as_nip, receiver=receiver, note=note)
+        out = record(desk, reg_no, actor, receiver=receiver, note=note)
     except Refused as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(3) from exc
@@ -267,9 +276,12 @@ def approval_draft(
             err.print(f"--set {item!r}: tulis kolom=nilai")
             raise typer.Exit(1)
         corrections[key.strip()] = value.strip()
+    from loket.cli.identity import authenticated
+
     desk = _desk()
+    actor = authenticated(desk.gate(), as_nip)
     try:
-        out = redraft(desk, reg_no, as_nip, bap=bap, corrections=corrections or None)
+        out = redraft(desk, reg_no, actor, bap=bap, corrections=corrections or None)
     except (Refused, ApprovalError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc

@@ -6,7 +6,8 @@ decision on each cell the checks left in review.
     loket checklist confirm SIKR-2026-000001 ijazah invalid --as NIP --note "tanpa legalisir"
 
 A file whose last cell is decided and that has no defect enters the approval chain at once;
-one with a defect gets its return letter. Messages for officers are in Bahasa Indonesia.
+one with a defect gets its return letter. The officer proves who they are with their
+``loket login`` session or passphrase (asked). Messages for officers are in Bahasa Indonesia.
 """
 
 from __future__ import annotations
@@ -73,10 +74,12 @@ def confirm(
     """Decide one cell in review; a file left with no doubt goes on (chain or letter)."""
     from loket.approval.refusal import ApprovalError, Refused
     from loket.approval.review import confirm_cell
+    from loket.cli.identity import authenticated
     from loket.intake import page_refs, render_page
     from loket.requirements import Verdict
 
     desk = _desk()
+    actor = authenticated(desk.gate(), nip)
     try:
         refs = {(r.relpath, r.page): r for r in page_refs(desk.db, desk.settings, reg_no)}
     except KeyError:
@@ -87,7 +90,7 @@ def confirm(
         return render_page(refs[(file, page)])
 
     try:
-        out = confirm_cell(desk, reg_no, requirement, decision, nip, note, image_for=image_for)
+        out = confirm_cell(desk, reg_no, requirement, decision, actor, note, image_for=image_for)
     except (ApprovalError, Refused) as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(1) from None

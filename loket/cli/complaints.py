@@ -5,8 +5,10 @@ Mounted by ``loket/cli/main.py`` as ``loket complaint``; the monthly report's CL
 (``loket skm``) in :mod:`loket.cli.survey`. Both use the context, options and consoles defined
 here.
 
-Who acts is given with ``--nip`` (or the ``LOKET_NIP`` environment variable) and looked up in
-``rules/officials.yaml``. Messages to officers are in Bahasa Indonesia.
+Who acts is given with ``--nip`` (or the ``LOKET_NIP`` environment variable), looked up in
+``rules/officials.yaml`` and proven with that official's ``loket login`` session or passphrase
+(asked, never an option; :func:`loket.cli.identity.authenticated`). Messages to officers are
+in Bahasa Indonesia.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from loket.complaints.sms import import_sms_csv
 from loket.complaints.suggestions import suggest_type, suggest_weight
 from loket.complaints.times import month_bounds
 from loket.documents.officedocs import PdfError, tanggal_jam
+from loket.identity import Actor
 
 complaint_app = typer.Typer(
     help="Complaint register (pengaduan, saran, masukan): intake, routing, answers.",
@@ -88,15 +91,25 @@ class Ctx:
     def store(self) -> Path:
         return self.settings.var_dir / "complaints"
 
-    def official(self, nip: str | None, *, required: bool = True) -> Official | None:
-        if not nip:
-            if required:
-                raise fail("NIP petugas wajib diisi (--nip atau LOKET_NIP).")
-            return None
+    def lookup(self, nip: str) -> Official:
+        """An official named as a party (not the one acting): only looked up."""
         found = self.officials.by_nip(nip)
         if found is None:
             raise fail(f"NIP {nip} tidak terdaftar di rules/officials.yaml.")
         return found
+
+    def official(self, nip: str | None, *, required: bool = True) -> Actor | None:
+        """The officer acting, authenticated (session or passphrase); None when no NIP is
+        given and none is ``required``."""
+        from loket.approval.desk import gate_for
+        from loket.cli.identity import authenticated
+
+        if not nip:
+            if required:
+                raise fail("NIP petugas wajib diisi (--nip atau LOKET_NIP).")
+            return None
+        self.lookup(nip)
+        return authenticated(gate_for(self.settings, self.factory, self.officials), nip)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -431,7 +444,7 @@ def coordinate_cmd(
         raise fail(
             f"peran {role!r} tidak dikenal; pilih: {', '.join(r.value for r in Role)}"
         ) from exc
-    party = ctx.official(with_nip) if with_nip else None
+    party = ctx.lookup(with_nip) if with_nip else None
     if party is None and not with_name:
         holders = ctx.officials.with_role(role_)
         party = holders[0] if len(holders) == 1 else None

@@ -1,7 +1,8 @@
 """CLI of the monthly complaint report: draft it, the Sekretaris' approve or return, its status.
 
 Mounted by ``loket/cli/main.py`` as ``loket complaints``. Who acts is given with ``--nip`` (or
-the ``LOKET_NIP`` environment variable) and looked up in ``rules/officials.yaml``.
+the ``LOKET_NIP`` environment variable), looked up in ``rules/officials.yaml`` and proven with
+a ``loket login`` session or the passphrase (asked).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ MonthOpt = Annotated[str, typer.Option("--month", help="Report month, YYYY-MM.")
 def report_cmd(month: MonthOpt, nip: NipOpt = None, no_pdf: NoPdf = False) -> None:
     """Draft the monthly complaint report for the Sekretaris to review."""
     ctx = Ctx()
-    ctx.official(nip, required=False)
+    maker = ctx.official(nip, required=False)
+    nip = maker.nip if maker else None
     try:
         version, files = draft_month(ctx.settings, month, maker_nip=nip, pdf=not no_pdf)
     except ComplaintError as exc:
@@ -47,13 +49,15 @@ def _review(month: str, nip: str | None, action: str, note: str | None, pdf: boo
     ctx = Ctx()
     if not nip:
         raise fail("NIP wajib diisi (--nip atau LOKET_NIP).")
+    actor = ctx.official(nip)
+    assert actor is not None
     with ctx.session() as session:
         try:
             outcome = review(
                 session,
                 ctx.officials,
                 month,
-                nip,
+                actor,
                 action,
                 outbox=ctx.settings.outbox_dir,
                 note=note,

@@ -38,6 +38,7 @@ from loket.complaints.models import (
 )
 from loket.complaints.rules import WEIGHTS, ComplaintRules
 from loket.complaints.suggestions import Suggestion, find_reg_no, suggest_type, suggest_weight
+from loket.identity import Actor
 from loket.intake import next_number
 
 
@@ -54,7 +55,7 @@ class NewComplaint:
     address: str | None = None
     related_reg_no: str | None = None  # None: looked for in subject and text
     weight: str | None = None  # confirmed by the officer at intake; None: suggestion only
-    handler: Official | None = None
+    handler: Actor | None = None  # the officer who recorded it, authenticated
     source: str | None = None
     source_key: str | None = None
 
@@ -100,12 +101,20 @@ def store_file(session: Session, complaint: Complaint, store: Path, item: Stored
     return target
 
 
+def proven(by: object) -> Actor:
+    """``by`` itself, if it is an authenticated :class:`~loket.identity.Actor`: no step of
+    the register is recorded for a NIP someone merely typed."""
+    if not isinstance(by, Actor):
+        raise TypeError(f"an authenticated loket.identity.Actor is required, not {by!r}")
+    return by
+
+
 def _step(
     session: Session,
     complaint: Complaint,
     kind: str,
     *,
-    by: Official | None = None,
+    by: Actor | None = None,
     role: str | None = None,
     party_nip: str | None = None,
     party_name: str | None = None,
@@ -113,6 +122,8 @@ def _step(
     detail: dict | None = None,
     at: datetime | None = None,
 ) -> ComplaintStep:
+    if by is not None:
+        proven(by)
     step = ComplaintStep(
         complaint_id=complaint.id,
         at=as_utc(at) if at else utcnow(),
@@ -272,9 +283,10 @@ def add_complaint(
 
 
 def confirm_weight(
-    session: Session, rules: ComplaintRules, complaint: Complaint, weight: str, by: Official
+    session: Session, rules: ComplaintRules, complaint: Complaint, weight: str, by: Actor
 ) -> None:
-    """The officer confirms or changes the weight; the deadline follows the weight."""
+    """The (authenticated) officer confirms or changes the weight; the deadline follows it."""
+    proven(by)
     if weight not in WEIGHTS:
         raise ComplaintError(f"bobot {weight!r} tidak dikenal; pilih: {', '.join(WEIGHTS)}")
     if complaint.status == STATUS_ANSWERED:
@@ -330,13 +342,15 @@ def coordinate(
     complaint: Complaint,
     *,
     role: Role | str,
-    by: Official,
+    by: Actor,
     note: str,
     party: Official | None = None,
     party_name: str | None = None,
     at: datetime | None = None,
 ) -> ComplaintStep:
-    """Record one coordination step (with whom, in which role, what was decided)."""
+    """Record one coordination step (with whom, in which role, what was decided) by the
+    authenticated officer ``by``."""
+    proven(by)
     role = Role(role)
     if complaint.status == STATUS_ANSWERED:
         raise ComplaintError(f"{complaint.number} sudah dijawab")
@@ -369,10 +383,12 @@ def answer(
     complaint: Complaint,
     text: str,
     *,
-    by: Official,
+    by: Actor,
     at: datetime | None = None,
 ) -> None:
-    """Record the answer. Refused while the weight is unconfirmed or coordination is open."""
+    """Record the answer of the authenticated officer ``by``. Refused while the weight is
+    unconfirmed or coordination is open."""
+    proven(by)
     if complaint.status == STATUS_ANSWERED:
         raise ComplaintError(f"{complaint.number} sudah dijawab")
     if complaint.weight is None:

@@ -36,7 +36,6 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from loket.approval import Official
 from loket.common import safefs
 from loket.common.clock import WIB
 from loket.common.errors import describe_error
@@ -44,6 +43,7 @@ from loket.complaints.book import NewComplaint, StoredFile, add_complaint
 from loket.complaints.errors import ComplaintError, DuplicateComplaint
 from loket.complaints.models import Complaint
 from loket.complaints.rules import ComplaintRules
+from loket.identity import Actor
 
 EML_MAX_BYTES = 25 * 1024 * 1024
 """Largest ``.eml`` file imported (the usual mail-server limit for a message)."""
@@ -445,7 +445,7 @@ def import_eml_folder(
     *,
     store: Path,
     reg_prefix: str,
-    handler: Official | None = None,
+    handler: Actor | None = None,
     channel: str = "email",
     max_bytes: int = EML_MAX_BYTES,
 ) -> ImportResult:

@@ -21,6 +21,7 @@ from loket.complaints.report import versions
 from loket.complaints.report_files import render_monthly_report
 from loket.complaints.times import month_bounds
 from loket.documents import tanggal
+from loket.identity import Actor
 
 
 @dataclass
@@ -120,7 +121,7 @@ def _authorize_review(
 ) -> Authority | ReviewOutcome:
     """The reviewer's authority, or the recorded refusal of anyone but the Sekretaris or Plh."""
     try:
-        return authorize(officials, nip, Role.sekretaris)
+        return authorize(officials, nip, Role.sekretaris, to_wib(utcnow()).date())
     except NotAuthorized as exc:
         message = (
             f"Ditolak: {exc} Hanya Sekretaris atau Plh. Sekretaris yang dapat "
@@ -136,7 +137,7 @@ def review(
     session: Session,
     officials: OfficialsFile,
     period: str,
-    nip: str,
+    actor: Actor,
     action: str,
     *,
     outbox: Path,
@@ -146,9 +147,12 @@ def review(
 ) -> ReviewOutcome:
     """Approve (``action="approve"``) or return (``"return"``) the latest draft.
 
-    Only the Sekretaris or her delegate (Plh.) may; anyone else is refused, nothing changes,
-    and the attempt is recorded. The caller commits in every case.
+    Only the Sekretaris or her delegate (Plh.), authenticated (``actor``), may; anyone else
+    is refused, nothing changes, and the attempt is recorded. The caller commits in every case.
     """
+    if not isinstance(actor, Actor):
+        raise TypeError(f"an authenticated loket.identity.Actor is required, not {actor!r}")
+    nip = actor.nip
     month_bounds(period)
     if action not in {"approve", "return"}:
         raise ValueError(action)

@@ -33,7 +33,6 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from loket.approval import Official
 from loket.common.clock import WIB
 from loket.complaints.book import NewComplaint
 from loket.complaints.importing import (
@@ -46,6 +45,7 @@ from loket.complaints.importing import (
     shorten,
 )
 from loket.complaints.rules import ComplaintRules
+from loket.identity import Actor
 
 SMS_CSV_MAX_BYTES = 64 * 1024 * 1024
 """Largest SMS export read; it also bounds the csv module's field size limit."""
@@ -206,7 +206,7 @@ def _sms_row(record: list[str] | Refused, cols: _SmsColumns, max_field: int) -> 
 
 
 def _sms_complaint(
-    row: dict[str, str], cols: _SmsColumns, source: str, handler: Official | None
+    row: dict[str, str], cols: _SmsColumns, source: str, handler: Actor | None
 ) -> NewComplaint | None:
     """The complaint of one row, None for an outgoing message; :class:`Refused` when bad."""
     if cols.direction and cols.incoming:
@@ -253,7 +253,7 @@ def import_sms_csv(
     *,
     store: Path,
     reg_prefix: str,
-    handler: Official | None = None,
+    handler: Actor | None = None,
     max_bytes: int = SMS_CSV_MAX_BYTES,
     max_field_chars: int = SMS_FIELD_MAX_CHARS,
 ) -> ImportResult:

@@ -17,20 +17,26 @@ from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
 from tests.approval.approval_helpers import Home, contact, make_application, make_home
+from tests.identity.helpers import cheap_argon2, log_in_everyone, sign_in
 
 APPROVE, RETURN = "setuju", "kembalikan"
 
 
 @pytest.fixture
 def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    cheap_argon2(monkeypatch)
     return make_home(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def desk(ahome: Home):  # type: ignore[no-untyped-def]
+    """The desk, every official signed in (a ``loket login`` session each, so that the CLI
+    commands of these tests authenticate without a passphrase on stdin)."""
     from loket.approval.desk import Desk
 
-    return Desk.load(pdf=False)
+    desk = Desk.load(pdf=False)
+    log_in_everyone(desk, ahome.people.by_role.values())
+    return desk
 
 
 def _cli():  # type: ignore[no-untyped-def]
@@ -49,7 +55,7 @@ def _through(desk, reg_no: str, people, roles: list[str]) -> None:  # type: igno
     from loket.approval.acts import act
 
     for role in roles:
-        act(desk, reg_no, people[role], APPROVE)
+        act(desk, reg_no, sign_in(desk, people[role]), APPROVE)
 
 
 CHAIN = [
@@ -173,6 +179,7 @@ def test_wrong_role_is_refused_recorded_and_changes_nothing(ahome: Home, desk) -
     from loket.approval.desk import attempts_of, open_task
     from loket.approval.refusal import Refused
     from loket.approval.start import start
+    from loket.identity import AuthError
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=2)
@@ -182,8 +189,11 @@ def test_wrong_role_is_refused_recorded_and_changes_nothing(ahome: Home, desk) -
         before = (open_task(session, reg_no).id, len(control_card.entries(session, reg_no)))
     for intruder in ("analis_ahli_madya", "kepala_dinas", "front_office"):
         with pytest.raises(Refused, match="bukan JF Analis Kebijakan Ahli Muda"):
-            act(desk, reg_no, p[intruder], APPROVE)
-    with pytest.raises(Refused, match="tidak terdaftar"):
+            act(desk, reg_no, sign_in(desk, p[intruder]), APPROVE)
+    # a NIP not in officials.yaml cannot authenticate; a typed NIP is not an actor at all
+    with pytest.raises(AuthError, match="tidak terdaftar"):
+        sign_in(desk, "199901012020121999")
+    with pytest.raises(TypeError, match="authenticated"):
         act(desk, reg_no, "199901012020121999", APPROVE)
     # the CLI refuses with the same message and exit code 3
     result = CliRunner().invoke(_cli(), ["approve", reg_no, "--as", p["sekretaris"], "--no-resume"])
@@ -197,34 +207,69 @@ def test_wrong_role_is_refused_recorded_and_changes_nothing(ahome: Home, desk) -
         p["analis_ahli_madya"],
         p["kepala_dinas"],
         p["front_office"],
-        "199901012020121999",
         p["sekretaris"],
     ]
     assert all("Ditolak" in a.message or "tidak terdaftar" in a.message for a in refused)
     # a decision pinned to a task that is no longer open is refused, not applied elsewhere
-    act(desk, reg_no, p["analis_ahli_muda"], APPROVE)
+    act(desk, reg_no, sign_in(desk, p["analis_ahli_muda"]), APPROVE)
     with pytest.raises(Refused, match="sudah diputuskan"):
-        act(desk, reg_no, p["analis_ahli_madya"], APPROVE, task_id=task.id, channel="prefect")
+        act(
+            desk,
+            reg_no,
+            sign_in(desk, p["analis_ahli_madya"]),
+            APPROVE,
+            task_id=task.id,
+            channel="prefect",
+        )
+
+
+def _delegate(ahome: Home, principal: str, delegate: str, start, end) -> None:  # type: ignore[no-untyped-def]
+    """officials.yaml: ``delegate`` is Plh. of ``principal`` from ``start`` to ``end``."""
+    import yaml
+
+    path = ahome.rules / "officials.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for o in data["officials"]:
+        if o["role"] == principal:
+            o.pop("delegate_nip", None)
+            o["delegations"] = [
+                {
+                    "nip": ahome.people[delegate],
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "decree": "800/SK-PLH/DPMPTSP/2026/017",
+                }
+            ]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def _today(desk):  # type: ignore[no-untyped-def]
+    from loket.common.clock import to_wib
+
+    return to_wib(desk.now()).date()
 
 
 def test_delegate_acts_as_plh_and_is_recorded(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from loket.approval import control_card
     from loket.approval.acts import act
-    from loket.approval.desk import get
+    from loket.approval.desk import Desk, get
     from loket.approval.start import start
 
     p = ahome.people
+    today = _today(desk)
+    # the Kepala Bidang is Plh. Sekretaris for these days; the Sekretaris is Plh. of the Kadis
+    _delegate(ahome, "sekretaris", "kepala_bidang", today - timedelta(days=1), today)
+    desk = Desk.load(pdf=False)
     reg_no = make_application(desk.settings, seed=3)
     start(desk, reg_no)
     _through(desk, reg_no, p, CHAIN[:3])
-    # the Analis Madya is the configured Plh. of the Sekretaris; the Sekretaris of the Kadis
-    act(desk, reg_no, p["analis_ahli_madya"], APPROVE, note="Sekretaris dinas luar")
-    act(desk, reg_no, p["sekretaris"], APPROVE, note="Kepala Dinas cuti")
+    act(desk, reg_no, sign_in(desk, p["kepala_bidang"]), APPROVE, note="Sekretaris dinas luar")
+    act(desk, reg_no, sign_in(desk, p["sekretaris"]), APPROVE, note="Kepala Dinas cuti")
     with desk.db() as session:
         entries = control_card.entries(session, reg_no)
         appr = get(session, reg_no)
     assert [(e.role, e.actor_nip, e.acting) for e in entries[-2:]] == [
-        ("sekretaris", p["analis_ahli_madya"], "Plh."),
+        ("sekretaris", p["kepala_bidang"], "Plh."),
         ("kepala_dinas", p["sekretaris"], "Plh."),
     ]
     assert (appr.signer_nip, appr.signer_acting) == (p["sekretaris"], "Plh.")
@@ -234,6 +279,84 @@ def test_delegate_acts_as_plh_and_is_recorded(ahome: Home, desk) -> None:  # typ
     signature = Document(str(desk.folder(reg_no) / "permit.docx")).tables[-1]
     text = "\n".join(c.text for c in signature._cells)
     assert "Plh. KEPALA DINAS" in text and ahome.people.names["sekretaris"] in text
+
+
+@pytest.mark.parametrize("days", [(-10, -1), (1, 5)], ids=["expired", "future"])
+def test_delegation_outside_its_dates_does_not_authorise(ahome: Home, desk, days) -> None:  # type: ignore[no-untyped-def]
+    from loket.approval.acts import act
+    from loket.approval.desk import Desk, attempts_of, open_task
+    from loket.approval.refusal import Refused
+    from loket.approval.start import start
+
+    p = ahome.people
+    today = _today(desk)
+    first, last = (today + timedelta(days=d) for d in days)
+    _delegate(ahome, "sekretaris", "kepala_bidang", first, last)
+    desk = Desk.load(pdf=False)
+    reg_no = make_application(desk.settings, seed=31)
+    start(desk, reg_no)
+    _through(desk, reg_no, p, CHAIN[:3])
+    with pytest.raises(Refused, match="di luar masa penunjukan") as refused:
+        act(desk, reg_no, sign_in(desk, p["kepala_bidang"]), APPROVE)
+    assert f"{first:%d-%m-%Y} s.d. {last:%d-%m-%Y}" in str(refused.value)
+    assert "800/SK-PLH/DPMPTSP/2026/017" in str(refused.value)
+    with desk.db() as session:
+        assert open_task(session, reg_no).role == "sekretaris"
+        assert [a.actor_nip for a in attempts_of(session, reg_no)] == [p["kepala_bidang"]]
+
+
+def test_delegation_schema_names_file_line_and_fix(ahome: Home) -> None:
+    from loket.approval.officials import load_officials
+    from loket.common.rulesfile import RulesError
+
+    path = ahome.rules / "officials.yaml"
+    text = path.read_text(encoding="utf-8")
+    nip = ahome.people["kepala_bidang"]
+    bad = text.replace(
+        "role: sekretaris\n",
+        "role: sekretaris\n  delegations:\n  - {nip: '" + nip + "', start: 2026-12-09, "
+        "end: 2026-12-01, decree: 800/SK/1}\n",
+    )
+    assert bad != text
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(RulesError, match=r"officials.yaml:\d+: .*before start.*swap them"):
+        load_officials(path)
+    path.write_text(bad.replace("decree: 800/SK/1", "decre: x"), encoding="utf-8")
+    with pytest.raises(RulesError, match=r"officials.yaml:\d+: .*decree"):
+        load_officials(path)
+
+
+def test_one_person_gives_one_decision_per_file(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
+    """Separation of duties: the Analis Madya initialled, then tries again as the configured
+    Plh. Sekretaris; the Sekretaris initialled, then tries to sign as Plh. Kepala Dinas."""
+    from loket.approval import control_card
+    from loket.approval.acts import act
+    from loket.approval.desk import attempts_of, open_task
+    from loket.approval.refusal import Refused
+    from loket.approval.start import start
+
+    p = ahome.people
+    reg_no = make_application(desk.settings, seed=32)
+    start(desk, reg_no)
+    _through(desk, reg_no, p, CHAIN[:3])
+    with desk.db() as session:
+        before = len(control_card.entries(session, reg_no))
+    for decision, note in ((APPROVE, None), (RETURN, "cek lagi")):
+        with pytest.raises(Refused, match=r"pemisahan tugas.*Paraf"):
+            act(desk, reg_no, sign_in(desk, p["analis_ahli_madya"]), decision, note=note)
+    _through(desk, reg_no, p, ["sekretaris"])
+    with pytest.raises(Refused, match="pemisahan tugas"):
+        act(desk, reg_no, sign_in(desk, p["sekretaris"]), APPROVE)
+    # the CLI refuses alike (exit 3), and every refusal is on the file's record
+    r = CliRunner().invoke(_cli(), ["approve", reg_no, "--as", p["sekretaris"], "--no-resume"])
+    assert r.exit_code == 3 and "pemisahan tugas" in r.output
+    with desk.db() as session:
+        assert open_task(session, reg_no).role == "kepala_dinas"
+        assert len(control_card.entries(session, reg_no)) == before + 1
+        refused = attempts_of(session, reg_no)
+    assert [a.actor_nip for a in refused] == [p["analis_ahli_madya"]] * 2 + [p["sekretaris"]] * 2
+    # the holders themselves go on; deciding a step again after a return is the same duty
+    _through(desk, reg_no, p, ["kepala_dinas", "petugas_penomoran"])
 
 
 def test_return_and_resume(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
@@ -250,24 +373,37 @@ def test_return_and_resume(ahome: Home, desk) -> None:  # type: ignore[no-untype
     start(desk, reg_no)
     _through(desk, reg_no, p, CHAIN[:3])  # back office, Muda, Madya
     with pytest.raises(ApprovalError, match="catatan"):
-        act(desk, reg_no, p["sekretaris"], RETURN)
-    out = act(desk, reg_no, p["sekretaris"], RETURN, note="Nama tempat kerja kurang lengkap")
+        act(desk, reg_no, sign_in(desk, p["sekretaris"]), RETURN)
+    out = act(
+        desk,
+        reg_no,
+        sign_in(desk, p["sekretaris"]),
+        RETURN,
+        note="Nama tempat kerja kurang lengkap",
+    )
     assert out.next_role == "analis_ahli_madya"
     mine = list_tasks(desk, p["analis_ahli_madya"])
     assert [t.incoming_note for t in mine] == ["Nama tempat kerja kurang lengkap"]
     # Madya sends it further back to the back office, which fixes the draft
-    act(desk, reg_no, p["analis_ahli_madya"], RETURN, note="Perbaiki nama RS", to_first=True)
+    act(
+        desk,
+        reg_no,
+        sign_in(desk, p["analis_ahli_madya"]),
+        RETURN,
+        note="Perbaiki nama RS",
+        to_first=True,
+    )
     with pytest.raises(ApprovalError, match="tidak dapat dikembalikan"):
-        act(desk, reg_no, p["back_office"], RETURN, note="x")
+        act(desk, reg_no, sign_in(desk, p["back_office"]), RETURN, note="x")
     redraft(
         desk,
         reg_no,
-        p["back_office"],
+        sign_in(desk, p["back_office"]),
         bap="BAP/44/TT/2026",
         corrections={"workplace": "RSUD Arifin Achmad Provinsi Riau (Instalasi Radiologi)"},
     )
     with pytest.raises(ApprovalError, match="tidak dapat diubah"):
-        redraft(desk, reg_no, p["back_office"], corrections={"number": "1"})
+        redraft(desk, reg_no, sign_in(desk, p["back_office"]), corrections={"number": "1"})
     # continues from there: every desk from the back office on acts again
     _through(desk, reg_no, p, CHAIN)
     with desk.db() as session:
@@ -296,7 +432,7 @@ def test_return_and_resume(ahome: Home, desk) -> None:  # type: ignore[no-untype
     fresh = make_application(desk.settings, seed=40)
     start(desk, fresh)
     _through(desk, fresh, p, CHAIN[:3])
-    act(desk, fresh, p["sekretaris"], RETURN, note="cek", to_first=True)
+    act(desk, fresh, sign_in(desk, p["sekretaris"]), RETURN, note="cek", to_first=True)
     with desk.db() as session:
         history = tasks_of(session, fresh)
     assert [standing(history, i) is None for i in range(3)] == [True, True, True]
@@ -522,7 +658,7 @@ def test_uncollected_letter_generated_exactly_once(ahome: Home, desk) -> None:  
         start(desk, r)
         _through(desk, r, p, CHAIN)
     waiting, fetched, recent = regs
-    collected(desk, fetched, p["front_office"], receiver="Kuasa: Budi (surat kuasa)")
+    collected(desk, fetched, sign_in(desk, p["front_office"]), receiver="Kuasa: Budi (surat kuasa)")
     with desk.db.begin() as session:  # `recent` was completed 20 days later
         from loket.approval.models import Approval
 
@@ -640,7 +776,7 @@ def test_review_packet_has_page_thumbnails(ahome: Home, desk, tmp_path: Path) ->
     ]
     pages_json.write_text(json.dumps(doc), "utf-8")
     start(desk, reg_no)
-    act(desk, reg_no, ahome.people["back_office"], APPROVE)
+    act(desk, reg_no, sign_in(desk, ahome.people["back_office"]), APPROVE)
     packet = desk.settings.outbox_dir / "reviews" / "analis_ahli_muda" / reg_no
     listed = json.loads((packet / "pages.json").read_text("utf-8"))["pages"]
     scans = [p for p in listed if p["file"] == "berkas/scan.pdf"]
@@ -677,10 +813,16 @@ def test_a_stale_input_on_the_wait_key_gets_a_fresh_key(
     class Parked(Exception):
         pass
 
+    from loket.identity import mint_token
+
+    token = mint_token(desk.gate(), sign_in(desk, p["back_office"]), closed.task_id, APPROVE)
+
     def suspend(wait_for_input: object, key: str, timeout: object) -> object:
         keys.append(key)
         if len(keys) == 1:  # the late resume, meant for the back office's task, landed here
-            return fa.Keputusan(nip=p["back_office"], keputusan=APPROVE, tugas=closed.task_id)
+            return fa.Keputusan(
+                nip=p["back_office"], keputusan=APPROVE, tugas=closed.task_id, token=token
+            )
         raise Parked  # the run now waits for a real decision
 
     monkeypatch.setattr(fa, "suspend_flow_run", suspend)
@@ -692,3 +834,65 @@ def test_a_stale_input_on_the_wait_key_gets_a_fresh_key(
     assert len(keys) == 2 and keys[1] != keys[0]
     assert keys[1].startswith(f"tugas-{open_now.task_id}-")
     assert waiting_for(desk, reg_no).step.code == open_now.step.code  # nothing decided
+
+
+def test_flow_acts_only_with_a_valid_decision_token(
+    ahome: Home, desk, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Prefect's resume API believes any input: the run acts only on one carrying a token
+    loket minted after the official authenticated, for that task, official and decision,
+    once. Forged, mismatched and replayed inputs are refused, recorded on the task, and the
+    run waits again on a fresh key."""
+    import logging
+    from types import SimpleNamespace
+
+    import flows.approval as fa
+    from loket.approval.desk import attempts_of, open_task
+    from loket.approval.start import start
+    from loket.approval.waiting import waiting_for
+    from loket.identity import mint_token, recent_events
+
+    p = ahome.people
+    reg_no = make_application(desk.settings, seed=6)
+    start(desk, reg_no)
+    task = waiting_for(desk, reg_no).task_id
+    bo, kadis = p["back_office"], p["kepala_dinas"]
+    good = mint_token(desk.gate(), sign_in(desk, bo), task, APPROVE)
+    for_return = mint_token(desk.gate(), sign_in(desk, bo), task, RETURN)
+
+    def form(nip: str, token: str) -> object:
+        return fa.Keputusan(nip=nip, keputusan=APPROVE, tugas=task, token=token)
+
+    inputs = [
+        form(bo, ""),  # the UI form, or a forged POST .../resume: no token
+        form(kadis, good),  # someone else's NIP with the back office's token
+        form(bo, for_return),  # a token for another decision
+        form(bo, good.split(".")[0] + "." + "0" * 64),  # a forged HMAC
+        form(bo, good),  # the real one
+        form(bo, good),  # replayed on the next desk
+    ]
+    keys: list[str] = []
+
+    class Parked(Exception):
+        pass
+
+    def suspend(wait_for_input: object, key: str, timeout: object) -> object:
+        keys.append(key)
+        if inputs:
+            return inputs.pop(0)
+        raise Parked
+
+    monkeypatch.setattr(fa, "suspend_flow_run", suspend)
+    monkeypatch.setattr(fa, "get_run_logger", lambda: logging.getLogger("test"))
+    monkeypatch.setattr(fa, "current_run", SimpleNamespace(id="run-1"))
+    with pytest.raises(Parked):
+        fa.approval_flow.fn(reg_no)
+    assert len(keys) == 7 and len(set(keys)) == 7  # every refused input moved the key on
+    with desk.db() as session:
+        assert open_task(session, reg_no).role == "analis_ahli_muda"  # only the real one acted
+        refused = [a.message for a in attempts_of(session, reg_no)]
+        events = [e.kind for e in recent_events(session, limit=100)]
+    assert len(refused) == 5 and all(m.startswith("Ditolak") for m in refused[:4])
+    assert "tanpa token" in refused[0] and "palsu" in refused[1] and "palsu" in refused[3]
+    assert "sudah dipakai" in refused[4] or "palsu" in refused[4]
+    assert events.count("token-ditolak") == 5 and events.count("token-dibuat") == 2

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
 from tests.approval.approval_helpers import Home, contact, make_application, make_home
+from tests.identity.helpers import CHEAP, log_in_everyone, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -31,12 +32,17 @@ def served(
 ) -> Iterator[tuple[Home, Path]]:
     from prefect.settings import get_current_settings
 
+    from loket.approval.desk import Desk
+
     root = tmp_path_factory.mktemp("approval-e2e")
     home = make_home(root)
-    old = {k: os.environ.get(k) for k in home.env()}
-    os.environ.update(home.env())
+    _kepala_bidang_is_plh_of_the_head(home)
+    env = {**home.env(), **CHEAP}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    log_in_everyone(Desk.load(pdf=False), home.people.by_role.values())  # loket login
     log = root / "runner.log"
-    proc = start_runner({**home.env(), "PREFECT_API_URL": str(get_current_settings().api.url)}, log)
+    proc = start_runner({**env, "PREFECT_API_URL": str(get_current_settings().api.url)}, log)
     try:
         yield home, log
     finally:
@@ -60,8 +66,35 @@ def _cli():  # type: ignore[no-untyped-def]
     return app
 
 
-def _ui(run_id: str, nip: str, decision: str, task_id: int, note: str = "") -> None:
-    """What the Prefect UI form sends when an official presses Resume."""
+def _kepala_bidang_is_plh_of_the_head(home: Home) -> None:
+    """officials.yaml: the Kepala Bidang is Plh. Kepala Dinas this month (the Sekretaris, who
+    initials, may not also sign one file: separation of duties)."""
+    from datetime import date, timedelta
+
+    import yaml
+
+    path = home.rules / "officials.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    today = date.today()
+    for o in data["officials"]:
+        if o["role"] == "kepala_dinas":
+            o.pop("delegate_nip", None)
+            o["delegations"] = [
+                {
+                    "nip": home.people["kepala_bidang"],
+                    "start": (today - timedelta(days=2)).isoformat(),
+                    "end": (today + timedelta(days=30)).isoformat(),
+                    "decree": "800/SK-PLH/DPMPTSP/2026/021",
+                }
+            ]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def _ui(
+    run_id: str, nip: str, decision: str, task_id: int, note: str = "", token: str = ""
+) -> None:
+    """What a resume with input sends (the Prefect UI form, or a POST to the resume API):
+    without ``token`` it is what anyone could forge."""
     from prefect.flow_runs import resume_flow_run
 
     resume_flow_run(
@@ -72,8 +105,16 @@ def _ui(run_id: str, nip: str, decision: str, task_id: int, note: str = "") -> N
             "catatan": note,
             "nomor_bap": "",
             "tugas": task_id,
+            "token": token,
         },
     )
+
+
+def _token(desk, nip: str, decision: str, task_id: int) -> str:  # type: ignore[no-untyped-def]
+    """A decision token, minted by loket after the official authenticated."""
+    from loket.identity import mint_token
+
+    return mint_token(desk.gate(), sign_in(desk, nip), task_id, decision)
 
 
 def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> None:
@@ -101,16 +142,27 @@ def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> N
     r = run.invoke(cli, ["approve", reg_no, "--as", p["back_office"], "--bap", "BAP/17/TT/XI/2026"])
     assert r.exit_code == 0 and "dilanjutkan" in r.output, r.output
     run_id = wait_paused(desk, reg_no, log=log)
-    # 4. Ahli Muda through the Prefect form: first someone else (refused), then the holder
+    # 4. Ahli Muda through a resume with input: forged ones first (someone else, then the
+    # Muda's own NIP typed into the form, no token; refused and recorded), then the holder's
+    # decision with the token loket minted after the Muda authenticated
     w = waiting_for(desk, reg_no)
     assert w is not None and w.step.code == "paraf_ahli_muda"
     _ui(run_id, p["kepala_dinas"], "setuju", w.task_id)
     wait_for(lambda: waiting_for(desk, reg_no).key.endswith("-1"), 60, "a fresh key")
     wait_paused(desk, reg_no, log=log)
+    _ui(run_id, p["analis_ahli_muda"], "setuju", w.task_id)
+    wait_for(lambda: waiting_for(desk, reg_no).key.endswith("-2"), 60, "a fresh key")
+    wait_paused(desk, reg_no, log=log)
     with desk.db() as session:
         refused = approval.attempts_of(session, reg_no)
-    assert [(a.actor_nip, a.channel) for a in refused] == [(p["kepala_dinas"], "prefect")]
-    _ui(run_id, p["analis_ahli_muda"], "setuju", w.task_id, "sesuai")
+    assert [(a.actor_nip, a.channel) for a in refused] == [
+        (p["kepala_dinas"], "prefect"),
+        (p["analis_ahli_muda"], "prefect"),
+    ]
+    assert all("tanpa token" in a.message for a in refused)
+    assert waiting_for(desk, reg_no).step.code == "paraf_ahli_muda"  # nothing decided
+    token = _token(desk, p["analis_ahli_muda"], "setuju", w.task_id)
+    _ui(run_id, p["analis_ahli_muda"], "setuju", w.task_id, "sesuai", token)
     wait_for(
         lambda: waiting_for(desk, reg_no).step.code == "paraf_ahli_madya",
         60,
@@ -138,12 +190,27 @@ def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> N
     wait_paused(desk, reg_no, log=log)
     w = waiting_for(desk, reg_no)
     assert w.step.code == "paraf_sekretaris"
-    _ui(run_id, p["sekretaris"], "setuju", w.task_id)
+    _ui(
+        run_id,
+        p["sekretaris"],
+        "setuju",
+        w.task_id,
+        "",
+        _token(desk, p["sekretaris"], "setuju", w.task_id),
+    )
     wait_for(lambda: waiting_for(desk, reg_no).step.code == "tanda_tangan", 60, "Kadis")
     wait_paused(desk, reg_no, log=log)
-    # 7. signature by the Plh. (the Sekretaris) through the form
+    # 7. signature by the Plh. (the Kepala Bidang, by decree) through a resume with a token
     w = waiting_for(desk, reg_no)
-    _ui(run_id, p["sekretaris"], "setuju", w.task_id, "Kepala Dinas dinas luar kota")
+    plh = p["kepala_bidang"]
+    _ui(
+        run_id,
+        plh,
+        "setuju",
+        w.task_id,
+        "Kepala Dinas dinas luar kota",
+        _token(desk, plh, "setuju", w.task_id),
+    )
     wait_for(lambda: waiting_for(desk, reg_no).step.code == "penomoran", 60, "numbering")
     wait_paused(desk, reg_no, log=log)
     # 8. the number (CLI); the flow finishes and sends the SMS
@@ -184,7 +251,7 @@ def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> N
         "SURAT IZIN KERJA RADIOGRAFER",
         "Plh. KEPALA DINAS",
         "BAP/17/TT/XI/2026",
-        p.names["sekretaris"],
+        p.names["kepala_bidang"],
         "MEMBERIKAN IZIN KERJA",
     ):
         assert expected in text, expected
@@ -267,7 +334,7 @@ def test_daily_guarantee_check_flow_and_deployments(served: tuple[Home, Path]) -
         "kepala_dinas",
         "petugas_penomoran",
     ):
-        act(desk, reg_no, p[role], "setuju")
+        act(desk, reg_no, sign_in(desk, p[role]), "setuju")
     with desk.db() as session:
         completed = approval.get(session, reg_no).completed_at
     result = guarantees.daily_guarantee_check(now=completed + timedelta(days=40), pdf=False)

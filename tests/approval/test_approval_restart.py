@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
 from tests.approval.approval_helpers import make_application, make_home
+from tests.identity.helpers import cheap_argon2, enrol, passphrase
 
 pytestmark = pytest.mark.e2e
 
@@ -79,6 +80,7 @@ def test_pending_approval_survives_restarts(
     from loket.approval.waiting import waiting_for
     from loket.cli.approval import mount
 
+    cheap_argon2(monkeypatch)
     home = make_home(tmp_path / "home", monkeypatch)
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api"
@@ -92,6 +94,8 @@ def test_pending_approval_survives_restarts(
         with temporary_settings({PREFECT_API_URL: url}):
             runner = start_runner(env, rlog)
             desk = Desk.load(pdf=False)
+            bo, muda = home.people["back_office"], home.people["analis_ahli_muda"]
+            enrol(desk.gate(), bo), enrol(desk.gate(), muda)
             reg_no = make_application(desk.settings, seed=201)
             start_approvals([reg_no], desk)
             run_id = wait_paused(desk, reg_no, log=rlog)
@@ -114,7 +118,7 @@ def test_pending_approval_survives_restarts(
             typer_app = typer.Typer()
             mount(typer_app)
             r = CliRunner().invoke(
-                typer_app, ["approve", reg_no, "--as", home.people["back_office"]]
+                typer_app, ["approve", reg_no, "--as", bo], input=passphrase(bo) + "\n"
             )
             # the restarted runner may re-attach the run first: then it already waits for
             # the next desk; either way the same run goes on (checked below)
@@ -127,7 +131,7 @@ def test_pending_approval_survives_restarts(
             # loket stopped in the middle of a step (the run is cancelled or left scheduled):
             # the next start re-attaches the file from the database
             r = CliRunner().invoke(
-                typer_app, ["approve", reg_no, "--as", home.people["analis_ahli_muda"]]
+                typer_app, ["approve", reg_no, "--as", muda], input=passphrase(muda) + "\n"
             )
             assert r.exit_code == 0, r.output
             stop(runner)

@@ -14,10 +14,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.approval.approval_helpers import REPO, Home, make_application, make_home
+from tests.identity.helpers import cheap_argon2, enrol, passphrase, sign_in
 
 
 @pytest.fixture
 def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    cheap_argon2(monkeypatch)
     home = make_home(tmp_path, monkeypatch)
     for name in ("izin-kerja-radiografer.yaml", "document-types.yaml"):  # letters need them
         shutil.copy(REPO / "rules" / name, home.rules / name)
@@ -84,21 +86,22 @@ def test_confirming_the_last_doubt_starts_the_chain(ahome: Home, desk) -> None: 
     with pytest.raises(ApprovalError, match="belum lengkap"):
         start(desk, reg_no)  # a file in review does not enter the chain
     with pytest.raises(Refused, match="bukan Petugas Front Office"):
-        confirm_cell(desk, reg_no, "str", "ok", p["kepala_dinas"])
+        confirm_cell(desk, reg_no, "str", "ok", sign_in(desk, p["kepala_dinas"]))
     with pytest.raises(ApprovalError, match="bukan 'perlu diperiksa petugas'"):
-        confirm_cell(desk, reg_no, "surat_permohonan", "ok", p["front_office"])
+        confirm_cell(desk, reg_no, "surat_permohonan", "ok", sign_in(desk, p["front_office"]))
     with pytest.raises(ApprovalError, match="tidak dikenal"):
-        confirm_cell(desk, reg_no, "str", "mungkin", p["front_office"])
+        confirm_cell(desk, reg_no, "str", "mungkin", sign_in(desk, p["front_office"]))
     with desk.db() as session:
         assert [a.actor_nip for a in attempts_of(session, reg_no)] == [p["kepala_dinas"]]
 
     run = CliRunner(env={"COLUMNS": "300"})
     pending = run.invoke(_cli(), ["checklist", "pending"])
     assert pending.exit_code == 0 and reg_no in pending.output and "str" in pending.output
-    r = run.invoke(
-        _cli(),
-        ["checklist", "confirm", reg_no, "str", "ok", "--as", p["front_office"], "--no-flow"],
-    )
+    confirm = ["checklist", "confirm", reg_no, "str", "ok", "--as", p["front_office"], "--no-flow"]
+    enrol(desk.gate(), p["front_office"])
+    wrong = run.invoke(_cli(), confirm, input="bukan-sandinya\n")
+    assert wrong.exit_code == 3 and "kata sandi salah" in wrong.output
+    r = run.invoke(_cli(), confirm, input=passphrase(p["front_office"]) + "\n")
     if r.exit_code:
         __import__("traceback").print_exception(*r.exc_info)
     assert r.exit_code == 0, r.output
@@ -143,27 +146,29 @@ def test_the_letter_names_only_decided_defects(ahome: Home, desk) -> None:  # ty
     )
     letter = desk.folder(reg_no) / "surat-pengembalian.docx"
     with pytest.raises(ApprovalError, match="wajib disertai catatan"):
-        confirm_cell(desk, reg_no, "ijazah", "invalid", p["front_office"])
+        confirm_cell(desk, reg_no, "ijazah", "invalid", sign_in(desk, p["front_office"]))
     assert not letter.exists()  # only doubts so far: nothing goes to the applicant
     out = confirm_cell(
         desk,
         reg_no,
         "ijazah",
         "invalid",
-        p["front_office"],
+        sign_in(desk, p["front_office"]),
         "Fotokopi ijazah tanpa legalisir basah.",
     )
     assert "Masih perlu diperiksa: str" in out.message
     assert not letter.exists()  # one letter, once every cell is decided
     out = confirm_cell(
-        desk, reg_no, "str", "invalid", p["front_office"], "STR sudah tidak berlaku."
+        desk, reg_no, "str", "invalid", sign_in(desk, p["front_office"]), "STR sudah tidak berlaku."
     )
     assert "surat pengembalian" in out.message
     text = _letter_text(letter)
     assert "Fotokopi ijazah tanpa legalisir basah." in text and "STR sudah tidak berlaku." in text
     assert "Nomor STR tidak terbaca" not in text  # what the checks doubted is no reason
     with pytest.raises(ApprovalError, match="bukan 'perlu diperiksa petugas'"):
-        confirm_cell(desk, reg_no, "str", "ok", p["front_office"])  # returned: nothing left
+        confirm_cell(
+            desk, reg_no, "str", "ok", sign_in(desk, p["front_office"])
+        )  # returned: nothing left
     card = _card(desk, reg_no)
     assert [a for _, a, _, _ in card] == ["penerimaan", "pemeriksaan", "konfirmasi", "konfirmasi"]
     assert card[-1][3] == "tidak memenuhi; berkas dikembalikan kepada pemohon"

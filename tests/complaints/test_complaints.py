@@ -42,6 +42,7 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     rules,
     write_sms_csv,
 )
+from tests.identity.helpers import actor_for
 
 
 @pytest.fixture
@@ -227,7 +228,7 @@ def test_unknown_channel_or_weight_refused(c_home: Home, c_session, rules) -> No
 
 def test_routing_sedang_requires_both_steps(c_home: Home, c_session, rules, officials) -> None:
     p = c_home.people
-    officer = officials.by_nip(p["petugas_pengaduan"])
+    officer = actor_for(officials, p["petugas_pengaduan"])
     c = add_complaint(
         c_session,
         rules,
@@ -267,7 +268,7 @@ def test_routing_sedang_requires_both_steps(c_home: Home, c_session, rules, offi
 
 def test_routing_berat_either_assistant_or_sekda(c_home: Home, c_session, rules, officials) -> None:
     p = c_home.people
-    officer = officials.by_nip(p["petugas_pengaduan"])
+    officer = actor_for(officials, p["petugas_pengaduan"])
     c = add_complaint(
         c_session,
         rules,
@@ -289,7 +290,7 @@ def test_routing_berat_either_assistant_or_sekda(c_home: Home, c_session, rules,
 
 
 def test_ringan_answered_directly_and_overdue(c_home: Home, c_session, rules, officials) -> None:
-    officer = officials.by_nip(c_home.people["petugas_pengaduan"])
+    officer = actor_for(officials, c_home.people["petugas_pengaduan"])
     received = datetime(2026, 11, 2, 9, 0, tzinfo=WIB)  # Monday; 3 working days -> Thu 5th
     c = add_complaint(
         c_session,
@@ -455,7 +456,7 @@ def test_parse_sms_time_variants() -> None:
 
 
 def _answered(c_home: Home, session, rules, officials, **kw: object) -> Complaint:
-    officer = officials.by_nip(c_home.people["petugas_pengaduan"])
+    officer = actor_for(officials, c_home.people["petugas_pengaduan"])
     c = add_complaint(
         session,
         rules,

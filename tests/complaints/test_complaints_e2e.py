@@ -68,10 +68,15 @@ def test_migration_0002_up_and_down(tmp_path: Path) -> None:
 
 def test_end_to_end(c_home: Home, cli, complaints_prefect, tmp_path: Path) -> None:
     from flows.reports import deployments, monthly_complaint_report
+    from loket.approval import load_officials
+    from tests.identity.helpers import log_in
 
     runner = CliRunner()
     p = c_home.people
     env = {"LOKET_NIP": p["petugas_pengaduan"]}
+    # the officers signed in this morning (loket login): their acts below use the sessions
+    officials = load_officials(c_home.rules / "officials.yaml")
+    log_in(officials, [p["petugas_pengaduan"], p["kepala_dinas"], p["sekretaris"]])
 
     def run(*args: str, code: int = 0, **kw: object) -> str:
         res = runner.invoke(cli, list(args), env=env, **kw)  # type: ignore[arg-type]

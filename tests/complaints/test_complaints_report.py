@@ -24,6 +24,7 @@ from loket.complaints.report_data import UNCONFIRMED, build_data
 from loket.complaints.report_files import render_monthly_report
 from loket.complaints.review import attempts, review
 from loket.complaints.rules import ComplaintRules, load_complaint_rules
+from loket.identity import AuthError
 from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     Home,
     c_home,
@@ -33,6 +34,7 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     write_sms_csv,
     write_survey,
 )
+from tests.identity.helpers import actor_for, log_in
 
 NOW = datetime(2026, 12, 2, 8, 0, tzinfo=WIB)
 
@@ -50,7 +52,7 @@ def officials(c_home: Home):  # type: ignore[no-untyped-def]
 def populate(c_home: Home, session, rules, officials, seed: int = 5) -> list[Complaint]:
     """Random complaints in October and November 2026, some answered, some coordinated."""
     rng = random.Random(seed)
-    officer = officials.by_nip(c_home.people["petugas_pengaduan"])
+    officer = actor_for(officials, c_home.people["petugas_pengaduan"])
     made = []
     for i in range(24):
         month = 10 if i < 4 else 11
@@ -159,8 +161,12 @@ def test_report_figures_match_the_register(c_home: Home, c_session, rules, offic
 
 
 def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
-    populate(c_home, c_session, rules, officials)
     p = c_home.people
+    who = {
+        nip: actor_for(officials, nip)
+        for nip in (p["kepala_dinas"], p["front_office"], p["sekretaris"], p["analis_ahli_madya"])
+    }
+    populate(c_home, c_session, rules, officials)
     drafts = c_home.var / "reports" / "drafts"
     final = c_home.outbox / "reports" / "2026-11"
     with pytest.raises(ComplaintError):
@@ -179,29 +185,35 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
     assert not final.exists()
 
     # someone else: refused, nothing changed, attempt recorded
-    for nip in (p["kepala_dinas"], p["front_office"], "199001012020011001"):
+    for nip in (p["kepala_dinas"], p["front_office"]):
         out = review(
-            c_session, officials, "2026-11", nip, "approve", outbox=c_home.outbox, pdf=False
+            c_session, officials, "2026-11", who[nip], "approve", outbox=c_home.outbox, pdf=False
         )
         c_session.commit()
         assert not out.allowed and "Ditolak" in out.message
+    # a NIP not in officials.yaml never becomes an actor; a typed NIP is refused outright
+    with pytest.raises(AuthError, match="tidak terdaftar"):
+        actor_for(officials, "199001012020011001")
+    with pytest.raises(TypeError, match="authenticated"):
+        review(c_session, officials, "2026-11", p["sekretaris"], "approve", outbox=c_home.outbox)
     assert record.status == DRAFT and record.reviewed_by_nip is None
     assert not final.exists()
     tried = attempts(c_session, "2026-11")
     assert [(a.actor_nip, a.allowed) for a in tried] == [
         (p["kepala_dinas"], False),
         (p["front_office"], False),
-        ("199001012020011001", False),
     ]
 
     # the Sekretaris returns it; a note is required
-    out = review(c_session, officials, "2026-11", p["sekretaris"], "return", outbox=c_home.outbox)
+    out = review(
+        c_session, officials, "2026-11", who[p["sekretaris"]], "return", outbox=c_home.outbox
+    )
     assert not out.allowed and "Catatan" in out.message
     out = review(
         c_session,
         officials,
         "2026-11",
-        p["sekretaris"],
+        who[p["sekretaris"]],
         "return",
         outbox=c_home.outbox,
         note="Lengkapi jawaban yang kosong",
@@ -209,7 +221,13 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
     c_session.commit()
     assert out.allowed and record.status == RETURNED
     out = review(
-        c_session, officials, "2026-11", p["sekretaris"], "approve", outbox=c_home.outbox, pdf=False
+        c_session,
+        officials,
+        "2026-11",
+        who[p["sekretaris"]],
+        "approve",
+        outbox=c_home.outbox,
+        pdf=False,
     )
     assert not out.allowed and "dikembalikan" in out.message
 
@@ -222,7 +240,7 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
         c_session,
         officials,
         "2026-11",
-        p["analis_ahli_madya"],
+        who[p["analis_ahli_madya"]],
         "approve",
         outbox=c_home.outbox,
         pdf=False,
@@ -244,7 +262,13 @@ def test_review_chain(c_home: Home, c_session, rules, officials) -> None:
     draft_doc = Document(str(drafts / "2026-11" / "v2" / "Laporan-Pengaduan-2026-11.docx"))
     assert "BELUM DISETUJUI" in "\n".join(x.text for x in draft_doc.paragraphs)
     out = review(
-        c_session, officials, "2026-11", p["sekretaris"], "approve", outbox=c_home.outbox, pdf=False
+        c_session,
+        officials,
+        "2026-11",
+        who[p["sekretaris"]],
+        "approve",
+        outbox=c_home.outbox,
+        pdf=False,
     )
     assert not out.allowed and "sudah disetujui" in out.message
 
@@ -263,9 +287,11 @@ def test_previous_month() -> None:
 # CLI
 
 
-def test_cli_complaint_lifecycle(c_home: Home, cli, tmp_path: Path) -> None:
+def test_cli_complaint_lifecycle(c_home: Home, cli, tmp_path: Path, officials) -> None:
     runner = CliRunner()
     p = c_home.people
+    # the officers signed in (loket login) this morning: no passphrase on stdin below
+    log_in(officials, [p["petugas_pengaduan"], p["back_office"], p["sekretaris"]])
     env = {"LOKET_NIP": p["petugas_pengaduan"]}
     # interactive: prompts in Bahasa Indonesia, weight suggestion confirmed by the officer
     typed = (

@@ -80,8 +80,10 @@ def _add_hostile_complaints(c_home: Home, session) -> list[Complaint]:  # type: 
     from loket.approval.officials import load_officials
 
     rules = load_complaint_rules(c_home.rules / "complaints.yaml")
-    officer = load_officials(c_home.rules / "officials.yaml").by_nip(
-        c_home.people["petugas_pengaduan"]
+    from tests.identity.helpers import actor_for
+
+    officer = actor_for(  # the officer, authenticated
+        load_officials(c_home.rules / "officials.yaml"), c_home.people["petugas_pengaduan"]
     )
     made = []
     for i, payload in enumerate(PAYLOADS):

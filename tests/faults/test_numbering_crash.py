@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.faults.helpers import PY, REPO, clean_env
+from tests.identity.helpers import CHEAP, cheap_argon2, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,14 +28,15 @@ CHAIN = ["back_office", "analis_ahli_muda", "analis_ahli_madya", "sekretaris", "
 
 @pytest.fixture
 def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    cheap_argon2(monkeypatch)
     return make_home(tmp_path, monkeypatch)
 
 
 def _run(home: Home, nip: str, regs: list[str], rng: random.Random, phase: str = "") -> str:
     markers = home.root / "markers.txt"
     markers.write_text("")
-    env = clean_env(**home.env(), LOKET_FAULT_MARKERS=str(markers), LOKET_FAULT_PHASE=phase,
-                    LOKET_FAULT_PAUSE="0.3")  # fmt: skip
+    env = clean_env(**home.env(), **CHEAP, LOKET_FAULT_MARKERS=str(markers),
+                    LOKET_FAULT_PHASE=phase, LOKET_FAULT_PAUSE="0.3")  # fmt: skip
     proc = subprocess.Popen(
         [PY, str(REPO / "tests" / "faults" / "crashing_numbering.py"), nip, *regs],
         env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -67,7 +69,7 @@ def test_numbering_survives_kill_9(ahome: Home) -> None:
         reg_no = make_application(desk.settings, seed=100 + seed)
         start(desk, reg_no)
         for role in CHAIN:
-            act(desk, reg_no, p[role], APPROVE)
+            act(desk, reg_no, sign_in(desk, p[role]), APPROVE)
         regs.append(reg_no)
     rng = random.Random(11)
     kills = 0

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.approval.approval_helpers import Home, make_application, make_home
+from tests.identity.helpers import cheap_argon2, sign_in
 
 NIK = "1471015505900001"
 PHONE = "081234567890"
@@ -79,6 +80,7 @@ def test_flow_logs_are_masked(prefect_server: None) -> None:
 
 @pytest.fixture
 def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    cheap_argon2(monkeypatch)
     return make_home(tmp_path, monkeypatch)
 
 
@@ -90,21 +92,24 @@ def test_every_approval_action_names_its_official(ahome: Home) -> None:
     from loket.approval.desk import APPROVE, Desk
     from loket.approval.refusal import Refused
     from loket.approval.start import start
+    from loket.identity import AuthError
 
     desk = Desk.load(pdf=False)
     p = ahome.people
     reg_no = make_application(desk.settings, seed=11)
     start(desk, reg_no)
+    with pytest.raises(AuthError):
+        sign_in(desk, "199901012020011001")  # not in officials.yaml: cannot authenticate
     with pytest.raises(Refused):
-        act(desk, reg_no, "199901012020011001", APPROVE)  # not in officials.yaml
+        act(desk, reg_no, sign_in(desk, p["kepala_dinas"]), APPROVE)  # not the back office
     for role in ("back_office", "analis_ahli_muda"):
-        act(desk, reg_no, p[role], APPROVE)
+        act(desk, reg_no, sign_in(desk, p[role]), APPROVE)
     with desk.db() as session:
         done = [t for t in session.scalars(select(m.ApprovalTask)) if t.status != m.OPEN]
         attempts = list(session.scalars(select(m.ApprovalAttempt)))
     assert len(done) == 2
     assert all(t.actor_nip and t.actor_name for t in done)
-    assert [a.actor_nip for a in attempts] == ["199901012020011001"]
+    assert [a.actor_nip for a in attempts] == [p["kepala_dinas"]]
 
 
 def test_loopback_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select, update
 
 from tests.approval.approval_helpers import Home, make_application, make_home
+from tests.identity.helpers import cheap_argon2, sign_in
 
 APPROVE = "setuju"
 WIB_OFFSET = timedelta(hours=7)
@@ -28,6 +29,7 @@ WIB_OFFSET = timedelta(hours=7)
 
 @pytest.fixture
 def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    cheap_argon2(monkeypatch)
     shome = make_home(tmp_path, monkeypatch)
     import shutil
 
@@ -360,7 +362,7 @@ def _issue_one(ahome: Home, received: datetime):  # type: ignore[no-untyped-def]
     roles += ["kepala_dinas", "petugas_penomoran"]
     for i, role in enumerate(roles, start=1):
         _advance(desk, t0 + timedelta(minutes=5 + 10 * i))
-        act(desk, reg, ahome.people[role], APPROVE)
+        act(desk, reg, sign_in(desk, ahome.people[role]), APPROVE)
     with desk.db() as session:
         history = load_history(session, parse_period("2026-11"), wib(2026, 11, 16, 11))
     cal = office_calendar(ahome.rules / "calendar")
@@ -415,7 +417,9 @@ def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
     _advance(desk, t0)
     start(desk, reg)
     _advance(desk, t0 + timedelta(minutes=2))
-    act(desk, reg, p["back_office"], APPROVE)  # draft on time; now at the Analis Muda (5 min)
+    act(
+        desk, reg, sign_in(desk, p["back_office"]), APPROVE
+    )  # draft on time; now at the Analis Muda (5 min)
 
     def run(at: datetime) -> list[str]:
         return [e.threshold for e in escalate(desk, at)]
@@ -459,7 +463,7 @@ def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
     assert "Ahli Madya" in esc[1].outcome and problems == []
     # the chain goes on; the card (with the escalation lines) still renders
     _advance(desk, wib(2026, 11, 25, 10, 30))
-    act(desk, reg, muda, APPROVE)
+    act(desk, reg, sign_in(desk, muda), APPROVE)
     assert write_card(desk, reg, pdf=False)
 
 
