@@ -4,8 +4,9 @@
 ``anchor-kartu-kendali-harian`` (17:00 WIB daily, after office hours) signs the heads of all
 control cards and writes them to ``outbox/anchors/``, so that even a card that saw no numbering
 that day cannot later be cut down or deleted unnoticed. The cards are verified first: a broken
-card is logged as an error (the anchor still records what the database held, which is itself
-evidence). :func:`deployments` is what ``loket serve`` registers.
+card is logged as an error, and a card that contradicts the previous anchor keeps its anchored
+head (listed as disputed): the new anchor never blesses a deletion. :func:`deployments` is
+what ``loket serve`` registers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
 from loket.approval import control_card
-from loket.approval.anchors import current_heads, write_heads
+from loket.approval.anchors import heads_to_sign, write_heads
 from loket.common.clock import TIMEZONE
 from loket.common.db import open_database
 from loket.common.settings import load_settings
@@ -31,12 +32,17 @@ def daily_card_anchor(reason: str = "harian") -> dict[str, object]:
     db = open_database(settings.db_url)
     with db() as session:
         broken = {k: v for k, v in control_card.verify(session, settings=settings).items() if v}
-        heads = current_heads(session)
+        heads, disputed = heads_to_sign(session, settings=settings)
     for reg_no, problems in broken.items():
         logger.error("kartu kendali %s rusak: %s", reg_no, "; ".join(problems))
-    path = write_heads(heads, reason=reason, settings=settings)
+    path = write_heads(heads, reason=reason, settings=settings, disputed=disputed)
     logger.info("anchor %s: %d kartu ditandatangani", path.name, len(heads))
-    return {"file": str(path), "cards": len(heads), "broken": sorted(broken)}
+    return {
+        "file": str(path),
+        "cards": len(heads),
+        "broken": sorted(broken),
+        "disputed": disputed,
+    }
 
 
 def deployments() -> list[RunnerDeployment]:

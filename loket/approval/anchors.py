@@ -7,10 +7,13 @@ whole card. Once a day (:mod:`flows.evidence`) and after every numbering
 
     {"body": {"format": "loket-anchor/1", "time": ..., "reason": ...,
               "cards": {"<reg no>": {"seq": n, "hash": "<head hash>"}, ...},
+              "disputed": ["<reg no of a card that contradicts the previous anchor>", ...],
               "previous": {"file": ..., "sha256": ...} | null,
               "public_key": "<SHA-256 of the raw Ed25519 public key>"},
      "signature": "<base64 Ed25519 signature of the canonical body>"}
 
+A card that no longer extends its head in the previous anchor keeps that head in the new one
+(and is listed as disputed): an anchor never blesses a card deleted or cut back since the last.
 The canonical body is its JSON with sorted keys, no spaces, ASCII only (``jq -cjS .body``).
 The signing key lives in the keys folder (:mod:`loket.approval.cardkeys`); its public half is
 copied beside the anchors (``anchor-public-key.pem``). ``loket card verify`` holds every card to
@@ -94,13 +97,16 @@ def make_body(
     reason: str,
     previous: tuple[str, str] | None,
     public_key: Ed25519PublicKey,
+    disputed: list[str] | None = None,
 ) -> dict[str, object]:
-    """The anchor's content (pure): time, every card's head, the previous anchor's digest."""
+    """The anchor's content (pure): time, every card's head, the previous anchor's digest,
+    and the cards whose present state contradicts the previous anchor (kept at its head)."""
     return {
         "format": FORMAT,
         "time": as_utc(at).isoformat(),
         "reason": reason,
         "cards": {reg: {"seq": seq, "hash": h} for reg, (seq, h) in sorted(heads.items())},
+        "disputed": sorted(disputed or []),
         "previous": {"file": previous[0], "sha256": previous[1]} if previous else None,
         "public_key": fingerprint(public_key),
     }
@@ -143,9 +149,9 @@ def _parse(name: str, raw: bytes) -> Anchor:
     )
 
 
-def latest(outbox: Path, keys: Keyring) -> tuple[Anchor | None, list[str]]:
-    """The newest anchor in ``outbox/anchors`` if its signature holds, and the problems found
-    (a forged or damaged newest anchor is reported and not used)."""
+def latest(outbox: Path, keys: Keyring, *, tries: int = 50) -> tuple[Anchor | None, list[str]]:
+    """The newest anchor in ``outbox/anchors`` whose signature holds, and the problems found:
+    a forged or damaged newer anchor is reported and passed over (up to ``tries`` files)."""
     folder = outbox / FOLDER
     names = _names(folder)
     if not names:
@@ -153,11 +159,55 @@ def latest(outbox: Path, keys: Keyring) -> tuple[Anchor | None, list[str]]:
     public = keys.public_key()
     if public is None:
         return None, [f"anchor ada di {folder} tetapi kunci tanda tangan anchor tidak ada"]
-    raw = _read(folder, names[-1])
-    problems = check_document(raw, public)
-    if problems:
-        return None, [f"anchor {names[-1]}: {p}" for p in problems]
-    return _parse(names[-1], raw), []
+    problems: list[str] = []
+    for name in reversed(names[-tries:]):
+        raw = _read(folder, name)
+        found = check_document(raw, public)
+        if not found:
+            return _parse(name, raw), problems
+        problems += [f"anchor {name}: {p}" for p in found]
+    return None, problems
+
+
+def carry_forward(
+    session: Session, heads: dict[str, tuple[int, str]], previous: Anchor | None
+) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """The heads to sign: the present ones, except for a card that no longer extends its head
+    in ``previous`` (deleted, cut back, rewritten): that card keeps the anchored head and is
+    listed as disputed, so that a new anchor never blesses a tampering."""
+    if previous is None:
+        return heads, []
+    out = dict(heads)
+    grown = {
+        reg: seq
+        for reg, (seq, h) in previous.cards.items()
+        if reg in heads and heads[reg] != (seq, h) and heads[reg][0] > seq
+    }
+    at_seq: dict[tuple[str, int], str] = {}
+    if grown:
+        rows = session.execute(
+            select(CardEntry.reg_no, CardEntry.seq, CardEntry.hash).where(
+                CardEntry.reg_no.in_(grown)
+            )
+        )
+        at_seq = {(r, q): h for r, q, h in rows if grown[r] == q}
+    disputed = []
+    for reg, (seq, h) in previous.cards.items():
+        now = heads.get(reg)
+        if now == (seq, h) or (reg in grown and at_seq.get((reg, seq)) == h):
+            continue
+        out[reg] = (seq, h)
+        disputed.append(reg)
+    return out, sorted(disputed)
+
+
+def heads_to_sign(
+    session: Session, *, settings: Settings | None = None, keys: Keyring | None = None
+) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """Every card's head as it stands, carried forward from the latest valid anchor."""
+    s = settings or load_settings()
+    previous, _ = latest(s.outbox_dir, keys or keyring_for(s))
+    return carry_forward(session, current_heads(session), previous)
 
 
 def write_anchor(
@@ -167,8 +217,9 @@ def write_anchor(
     settings: Settings | None = None,
     keys: Keyring | None = None,
 ) -> Path:
-    """Sign the heads of all cards and write the anchor file; returns its path."""
-    return write_heads(current_heads(session), reason=reason, settings=settings, keys=keys)
+    """Sign the heads of all cards (carried forward) and write the anchor; returns its path."""
+    heads, disputed = heads_to_sign(session, settings=settings, keys=keys)
+    return write_heads(heads, reason=reason, settings=settings, keys=keys, disputed=disputed)
 
 
 def write_heads(
@@ -177,6 +228,7 @@ def write_heads(
     reason: str,
     settings: Settings | None = None,
     keys: Keyring | None = None,
+    disputed: list[str] | None = None,
 ) -> Path:
     """Sign ``heads`` with the anchor key and write them to ``outbox/anchors/``."""
     s = settings or load_settings()
@@ -187,7 +239,12 @@ def write_heads(
     previous = (names[-1], hashlib.sha256(_read(folder, names[-1])).hexdigest()) if names else None
     now = utcnow()
     body = make_body(
-        heads, at=now, reason=reason, previous=previous, public_key=private.public_key()
+        heads,
+        at=now,
+        reason=reason,
+        previous=previous,
+        public_key=private.public_key(),
+        disputed=disputed,
     )
     signature = base64.b64encode(private.sign(canonical(body))).decode()
     data = json.dumps({"body": body, "signature": signature}, indent=1, ensure_ascii=True)
@@ -206,14 +263,17 @@ def anchor_after_commit(session: Session, *, reason: str) -> None:
     numbering writes none. A failure to write is logged, not raised: the permit is numbered
     already, and the daily anchor follows."""
     heads: dict[str, tuple[int, str]] = {}
+    disputed: list[str] = []
 
     def _read_heads(sess: Session) -> None:
         sess.flush()
-        heads.update(current_heads(sess))
+        found, contested = heads_to_sign(sess)
+        heads.update(found)
+        disputed.extend(contested)
 
     def _write(_sess: Session) -> None:
         try:
-            write_heads(heads, reason=reason)
+            write_heads(heads, reason=reason, disputed=disputed)
         except Exception:
             log.exception("anchor after %s not written", reason)
 

@@ -219,6 +219,12 @@ def test_deleting_a_numbered_permits_whole_card_is_detected(ahome, desk) -> None
             session.execute(delete(model).where(model.reg_no == gone))
     report = _verify(desk)
     assert any("kartu dihapus" in p for p in report[gone]) and report[kept] == []
+    # a new anchor written afterwards keeps the deleted card's anchored head: not blessed
+    made = CliRunner().invoke(_cli(), ["card", "anchor"])
+    assert made.exit_code == 0, made.output
+    newest = sorted((desk.settings.outbox_dir / "anchors").glob("anchor-*.json"))[-1]
+    assert json.loads(newest.read_text())["body"]["disputed"] == [gone]
+    assert any("kartu dihapus" in p for p in _verify(desk)[gone])
     shown = CliRunner().invoke(_cli(), ["card", gone])
     assert shown.exit_code == 1 and "kartu dihapus" in shown.output
 
@@ -442,4 +448,8 @@ def test_daily_anchor_flow_signs_every_card(ahome, desk, prefect_server) -> None
     with desk.db.begin() as session:
         session.execute(delete(CardEntry).where(CardEntry.reg_no == regs[1], CardEntry.seq == 2))
     again = evidence.daily_card_anchor()
-    assert again["broken"] == [regs[1]]
+    assert again["broken"] == [regs[1]] and again["disputed"] == [regs[1]]
+    anchor, _ = latest(desk.settings.outbox_dir, keyring_for(desk.settings))
+    assert anchor is not None and anchor.cards[regs[1]][0] == 2  # the anchored head is kept
+    _through(desk, regs[0], ahome.people, CHAIN[2:3])  # a card that grew is not disputed
+    assert evidence.daily_card_anchor()["disputed"] == [regs[1]]
