@@ -287,3 +287,74 @@ def test_decision_token_is_bound_single_use_and_expires(ahome: Home, desk) -> No
     key = desk.settings.var_dir / "keys" / "decision.key"
     assert (os.stat(key).st_mode & 0o777) == 0o400
     assert (os.stat(key.parent).st_mode & 0o777) == 0o700
+
+
+def test_migration_0005_up_and_down(tmp_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from loket.common.db import MIGRATIONS, make_engine, migrate
+
+    tables = {"official_credentials", "identity_events", "official_sessions", "decision_tokens"}
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    migrate(engine)
+    assert set(inspect(engine).get_table_names()) >= tables
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+    names = set(inspect(engine).get_table_names())
+    assert not tables & names and "approval_tasks" in names
+    migrate(engine)
+    assert set(inspect(engine).get_table_names()) >= tables
+
+
+def test_complaint_acts_refused_without_the_right_passphrase(
+    ahome: Home, desk, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """complaint add/confirm/coordinate/answer and complaints report/approve/return: a wrong
+    or missing passphrase exits 3 and records nothing; the right one acts."""
+    import shutil
+
+    import typer
+
+    from loket.cli.complaints import complaint_app
+    from loket.cli.complaints_report import complaints_app
+    from loket.complaints.models import Complaint
+    from tests.approval.approval_helpers import REPO
+
+    shutil.copy(REPO / "rules" / "complaints.yaml", ahome.rules / "complaints.yaml")
+    monkeypatch.setenv("LOKET_LOGIN_MAX_FAILURES", "20")  # so many wrong tries would lock
+    p = ahome.people
+    officer, sekretaris = p["petugas_pengaduan"], p["sekretaris"]
+    enrol(desk.gate(), officer), enrol(desk.gate(), sekretaris)
+    cli = typer.Typer()
+    cli.add_typer(complaint_app, name="complaint")
+    cli.add_typer(complaints_app, name="complaints")
+    add = ["complaint", "add", "--channel", "telepon", "--name", "Ani", "--subject", "Jam"]
+    add += ["--text", "Jam layanan?", "--weight", "ringan", "--no-input", "--nip", officer]
+    month = f"{datetime.now(UTC):%Y-%m}"
+    by = ["--nip", officer]
+    acts = [
+        add,
+        ["complaint", "confirm", "PGD-X", "--weight", "ringan", "--nip", officer],
+        ["complaint", "coordinate", "PGD-X", "--role", "kepala_bidang", "--note", "x", *by],
+        ["complaint", "answer", "PGD-X", "--text", "x", "--nip", officer, "--no-pdf"],
+        ["complaints", "report", "--month", month, "--nip", officer, "--no-pdf"],
+        ["complaints", "approve", "--month", month, "--nip", sekretaris, "--no-pdf"],
+        ["complaints", "return", "--month", month, "--note", "x", "--nip", sekretaris],
+    ]
+    run = CliRunner()
+    for args in acts:
+        for given in ("salah-sekali-sandinya\n", ""):
+            r = run.invoke(cli, args, input=given)
+            assert r.exit_code == 3, (args, given, r.output)
+    with desk.db() as session:
+        assert session.scalars(select(Complaint)).first() is None
+    r = run.invoke(cli, add, input=passphrase(officer) + "\n")
+    assert r.exit_code == 0, r.output
+    with desk.db() as session:
+        [made] = session.scalars(select(Complaint)).all()
+    assert made.handler_nip == officer
