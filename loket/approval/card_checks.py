@@ -88,12 +88,19 @@ def missing_entries(reg: Register, reg_no: str, rows: list[CardEntry]) -> list[s
     if not rows and reg_no in reg.in_chain:
         problems.append("berkas ada dalam alur persetujuan tetapi kartu kendalinya tidak ada")
     recorded = {_key(e.role, e.actor_nip, e.handed_over_at) for e in rows}
-    for d in reg.decisions.get(reg_no, []):
-        if _key(d.role, d.actor_nip, d.closed_at) not in recorded:
-            problems.append(
-                f"keputusan tugas #{d.task_id} ({d.step_code}, NIP {d.actor_nip}) "
-                "tidak ada di kartu kendali"
-            )
+    lost = [
+        d
+        for d in reg.decisions.get(reg_no, [])
+        if _key(d.role, d.actor_nip, d.closed_at) not in recorded
+    ]
+    if not rows and lost:  # the whole card is gone: one line, not one per desk
+        problems.append(f"{len(lost)} keputusan tugas tidak ada di kartu kendali")
+        lost = []
+    for d in lost:
+        problems.append(
+            f"keputusan tugas #{d.task_id} ({d.step_code}, NIP {d.actor_nip}) "
+            "tidak ada di kartu kendali"
+        )
     number = reg.permits.get(reg_no)
     if number is not None and not any(e.action == NUMBERING and number in e.outcome for e in rows):
         problems.append(f"izin bernomor {number} tanpa entri penomoran di kartu kendali")
