@@ -241,12 +241,41 @@ def retry(
     console.print(f"{item}: dicoba lagi pada intake berikutnya / retried at the next intake")
 
 
-#: Said when ``--show-nik`` is asked for before officials can prove who they are.
-SHOW_NIK_REFUSED = (
-    "--show-nik ditolak: NIK lengkap hanya untuk pejabat yang berwenang dan sudah masuk "
-    "(loket login), yang belum tersedia di sini. NIK ditampilkan tersamar. / refused: full "
-    "NIKs are for an authorised, signed-in official; not available yet."
-)
+#: Roles that work with the applicant's identity — the completeness check at the front
+#: office, the permit draft at the back office: the only ones ``loket status --show-nik``
+#: shows NIKs and phone numbers in full to, after they authenticated.
+NIK_ROLES = ("front_office", "back_office")
+
+
+def _may_see_nik(nip: str | None, reg_no: str) -> None:
+    """Return when ``nip`` holds a role of :data:`NIK_ROLES` and proved it (a ``loket
+    login`` session or the passphrase); every showing and refusal goes to the identity
+    log. Exit 2 otherwise (3 when authentication is refused)."""
+    from loket.approval.desk import gate_for
+    from loket.approval.officials import load_officials
+    from loket.cli.identity import authenticated
+    from loket.common.db import open_database
+    from loket.common.settings import load_settings
+    from loket.identity.events import record
+
+    if not nip:
+        err.print("--show-nik perlu --as NIP (pejabat yang masuk) / needs --as NIP")
+        raise typer.Exit(2)
+    settings = load_settings()
+    officials = load_officials(settings.rules_dir / "officials.yaml")
+    gate = gate_for(settings, open_database(settings.db_url), officials)
+    official = officials.by_nip(nip)
+    if official is None or not official.active or official.role.value not in NIK_ROLES:
+        record(gate, nip, "nik-ditolak", "cli", f"loket status {reg_no} --show-nik")
+        err.print(
+            "--show-nik ditolak: NIK lengkap hanya untuk Petugas Front Office dan Back Office. "
+            "/ refused: full NIKs are for the front and back office only.",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(2)
+    actor = authenticated(gate, nip)
+    record(gate, actor.nip, "nik-dilihat", "cli", f"loket status {reg_no} --show-nik")
 
 
 @app.command()
@@ -255,9 +284,14 @@ def status(
     show_nik: Annotated[
         bool,
         typer.Option(
-            "--show-nik", help="Print NIKs and phone numbers in full (authorised roles only)."
+            "--show-nik",
+            help="Print NIKs and phone numbers in full: front/back office only, with --as.",
         ),
     ] = False,
+    nip: Annotated[
+        str | None,
+        typer.Option("--as", envvar="LOKET_NIP", help="Your NIP (with --show-nik)."),
+    ] = None,
 ) -> None:
     """Print what the register knows about one application (NIKs and phones masked)."""
     from loket.common.db import open_database
@@ -266,13 +300,12 @@ def status(
     from loket.intake import register
 
     if show_nik:
-        err.print(SHOW_NIK_REFUSED, markup=False, highlight=False)
-        raise typer.Exit(2)
+        _may_see_nik(nip, reg_no)
     settings = load_settings()
     db = open_database(settings.db_url)
 
     def say(text: str, markup: bool = True) -> None:
-        console.print(mask(text), markup=markup, highlight=False)
+        console.print(text if show_nik else mask(text), markup=markup, highlight=False)
 
     with db() as session:
         application = register.get(session, reg_no)
