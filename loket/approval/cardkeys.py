@@ -20,6 +20,7 @@ import json
 import os
 import re
 import secrets
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -66,10 +67,21 @@ class Keyring:
 
     # -- files -------------------------------------------------------------------------------
 
+    def _guard(self, fd: int) -> None:
+        """Refuse a keys folder that another user owns or may write: a key planted there
+        would let its author forge entries."""
+        st = os.fstat(fd)
+        if st.st_uid != os.geteuid() or st.st_mode & 0o022:
+            raise KeyringError(
+                f"the keys folder {self.folder} must belong to this user and be writable by no "
+                f"one else (mode {stat.filemode(st.st_mode)}): chmod 700 it"
+            )
+
     def _read(self, name: str) -> bytes | None:
         if not self.folder.is_dir():
             return None
         with directory(self.folder, []) as fd:
+            self._guard(fd)
             try:
                 handle = open_regular(fd, name)
             except FileNotFoundError:
@@ -81,6 +93,7 @@ class Keyring:
         """Write ``name`` (0400) unless it exists; False if another process made it first."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         with directory(self.folder, []) as fd:
+            self._guard(fd)
             try:
                 handle = os.open(name, _CREATE, 0o400, dir_fd=fd)
             except FileExistsError:

@@ -138,6 +138,11 @@ def test_entries_are_keyed_with_a_key_kept_outside_var(ahome, desk) -> None:  # 
     assert _verify(desk, reg_no) == {reg_no: []}
     with pytest.raises(KeyringError, match="inside var"):
         Keyring(desk.settings.var_dir / "keys", var=desk.settings.var_dir)
+    # a keys folder others may write is refused (a planted key would forge entries)
+    keys.chmod(0o770)
+    with pytest.raises(KeyringError, match="writable by no one else"):
+        Keyring(keys).card_keys()
+    keys.chmod(0o700)
     # a key file planted as a link is refused, not followed
     (keys / "card-k2.key").symlink_to(key_file)
     with pytest.raises(OSError):
