@@ -208,11 +208,17 @@ def empty_texts(doc: dict, now: datetime) -> dict:
 
 
 def execute(the_plan: Plan, *, cache_dir: Path, outbox: Path, now: datetime) -> None:
-    """Remove what :func:`plan` chose. ``pages.json`` is rewritten in place (0640), atomically;
-    a file that vanished meanwhile is not an error."""
+    """Remove what :func:`plan` chose (and cache folders left empty). ``pages.json`` is
+    rewritten in place (0640), atomically; a file that vanished meanwhile is not an error."""
     for entry in the_plan.cache + the_plan.orphans:
         with contextlib.suppress(FileNotFoundError):
             unlink_beneath(cache_dir, entry.relpath)
+    shards = {entry.relpath.split("/", 1)[0] for entry in the_plan.cache + the_plan.orphans}
+    if shards:
+        with directory(cache_dir, []) as fd:
+            for shard in sorted(shards):
+                with contextlib.suppress(OSError):  # only an empty folder goes
+                    os.rmdir(shard, dir_fd=fd)
     for reg_no in the_plan.page_texts:
         doc = _read_pages(outbox, reg_no)
         if doc is None:

@@ -126,7 +126,7 @@ def test_purge_removes_and_keeps(tmp_path: Path) -> None:
         ret.execute(plan, cache_dir=cache_dir, outbox=outbox, now=NOW)
     finally:
         os.umask(old)
-    assert ret.list_cache(cache_dir) == []
+    assert ret.list_cache(cache_dir) == [] and list(cache_dir.iterdir()) == []
     pages = outbox / "SIKR-1" / "pages.json"
     assert NIK not in pages.read_text() and json.loads(pages.read_text())[ret.PURGED_KEY]
     assert stat.S_IMODE(pages.stat().st_mode) == 0o640
