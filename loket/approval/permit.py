@@ -366,9 +366,10 @@ def render_permit_docx(
             f"template {template} not found (build it: python -m templates.build templates/)"
         )
     doc = DocxTemplate(str(template))
-    image = InlineImage(doc, io.BytesIO(qr_png), width=Mm(22))
-    # signed electronically: the QR takes the place of the wet signature; else beside it
-    where = "ttd_qr" if context.get("tte") else "ttd_qr_kiri"
+    # signed electronically: the QR takes the place of the wet signature; else it goes beside
+    # the photo, in a cell 2.6 cm wide (a wider image would be clipped, and unreadable)
+    where, size = ("ttd_qr", 22) if context.get("tte") else ("ttd_qr_kiri", 20)
+    image = InlineImage(doc, io.BytesIO(qr_png), width=Mm(size))
     doc.render({**context, where: image}, autoescape=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))

@@ -142,7 +142,7 @@ def _permit_signature_block(doc: DocumentType) -> None:
     para(doc, "", after=2)
     table = doc.add_table(rows=1, cols=3)
     no_borders(table)
-    set_widths(table, (5.2, 2.3, 9.0))
+    set_widths(table, (7.0, 0.5, 9.0))  # the left column holds the photo and the QR code
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:cantSplit"))
     _permit_left_cell(table.rows[0].cells[0])
@@ -170,9 +170,12 @@ def _permit_left_cell(left: _Cell) -> None:
     no_borders(photo)
     _boxed(photo.rows[0].cells[0])
     cell_text(photo.rows[0].cells[0], "\n\nPas Foto\n3 x 4\n\n", size=8, align="center")
-    # beside the photo: the QR code of a permit to be signed by hand (issue #18)
-    photo.rows[0].cells[1].paragraphs[0].add_run("{{ ttd_qr_kiri }}")
-    set_widths(photo, (3.0, 2.2))
+    # beside the photo: the QR code of a permit to be signed by hand (issue #18), in a cell
+    # that fits in the 7 cm column (a QR wider than its cell is clipped, and unreadable)
+    qr_cell = photo.rows[0].cells[1]
+    qr_cell.paragraphs[0].add_run("{{ ttd_qr_kiri }}")
+    _no_margins(qr_cell)
+    set_widths(photo, (3.0, 2.6))
     photo.rows[0].height = Cm(4.0)
     _permit_tte_note(left)
     left.add_paragraph().add_run("{%p endif %}")
@@ -188,6 +191,16 @@ def _boxed(cell: _Cell) -> None:
         el.set(qn("w:color"), "000000")
         borders.append(el)
     cell._tc.get_or_add_tcPr().append(borders)
+
+
+def _no_margins(cell: _Cell) -> None:
+    mar = OxmlElement("w:tcMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    cell._tc.get_or_add_tcPr().append(mar)
 
 
 def _permit_signer(right: _Cell) -> None:

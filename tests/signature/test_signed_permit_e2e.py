@@ -117,11 +117,14 @@ def test_without_a_key_the_permit_is_issued_unsigned(
     home: Home, caplog: pytest.LogCaptureFixture
 ) -> None:
     from loket.approval.documents import render_issued_permit
+    from loket.signature.qr import parse, read_pdf
 
     desk, reg_no = _numbered(home)
     with caplog.at_level(logging.WARNING, logger="loket.signature"):
         pdf = render_issued_permit(desk, reg_no, pdf=True)[-1]  # type: ignore[arg-type]
     assert "TANPA tanda tangan elektronik" in caplog.text
+    qr = parse(read_pdf(pdf) or "")  # beside the photo here: whole and readable
+    assert qr is not None and (qr.number, qr.reg_no) == (NUMBER, reg_no)
     out = CliRunner().invoke(_cli(), ["permit", "verify", str(pdf)])
     assert out.exit_code == 4, out.output
     assert "TANPA TTE" in out.output
