@@ -3,7 +3,8 @@
 A session is a file ``var/sessions/<NIP>.json`` (mode 0600, written without following links)
 holding the NIP, a random secret, the issue and expiry times and an HMAC of all of them with
 loket's session key (``var/keys/session.key``). The database keeps only a digest of the secret
-(``official_sessions``), so that ``loket logout`` revokes it even if the file was copied.
+(``official_sessions``), so that ``loket logout`` (or a new ``loket login``) revokes it even
+if the file was copied.
 Editing the file (another NIP, a later expiry) breaks the HMAC; a file readable by others, an
 expired, revoked or unknown session, or a credential locked or to be changed since, opens
 nothing. A session ends at ``session_hours`` or at midnight WIB, whichever comes first.
@@ -19,6 +20,8 @@ import os
 import secrets
 from datetime import datetime, time, timedelta
 from pathlib import Path
+
+from sqlalchemy import update
 
 from loket.common.clock import WIB, as_utc, to_wib
 from loket.common.safefs import UnsafePath, directory, open_regular, write_bytes
@@ -55,7 +58,12 @@ def open_session(gate: Gate, actor: Actor, channel: str = "cli") -> Path:
     issued = gate.now().replace(microsecond=0)
     expires = expiry(gate, issued)
     secret = secrets.token_urlsafe(32)
-    with gate.db.begin() as session:
+    with gate.db.begin() as session:  # one session per official: a new login ends the old
+        session.execute(
+            update(OfficialSession)
+            .where(OfficialSession.nip == actor.nip, OfficialSession.revoked_at.is_(None))
+            .values(revoked_at=issued)
+        )
         session.add(
             OfficialSession(
                 digest=_digest(secret), nip=actor.nip, issued_at=issued, expires_at=expires

@@ -92,8 +92,8 @@ def test_pending_approval_survives_restarts(
     runner = None
     try:
         with temporary_settings({PREFECT_API_URL: url}):
+            desk = Desk.load(pdf=False)  # migrated before the runner starts (both would race)
             runner = start_runner(env, rlog)
-            desk = Desk.load(pdf=False)
             bo, muda = home.people["back_office"], home.people["analis_ahli_muda"]
             enrol(desk.gate(), bo), enrol(desk.gate(), muda)
             reg_no = make_application(desk.settings, seed=201)

@@ -169,12 +169,17 @@ def test_session_holds_a_working_day_and_nothing_else(ahome: Home, desk) -> None
     clock.at += timedelta(hours=8, minutes=1)  # past 17.00 WIB
     assert session_actor(gate, nip) is None
     clock.at = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
+    older = path.read_text()
+    open_session(gate, sign_in(desk, nip))  # a new login ends the session before it
+    path.write_text(older)
+    assert session_actor(gate, nip) is None
+    open_session(gate, sign_in(desk, nip))
     copy = path.read_text()
     assert close_session(gate, nip) and not path.exists()
     path.write_text(copy)  # a copy kept from before the logout
     os.chmod(path, 0o600)
     assert session_actor(gate, nip) is None  # revoked in the database
-    assert _events(desk, nip).count("sesi-ditolak") == 5
+    assert _events(desk, nip).count("sesi-ditolak") == 6
     assert _events(desk, other) == ["sesi-ditolak"]
 
 
