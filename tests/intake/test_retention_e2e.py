@@ -164,3 +164,19 @@ def test_permit_files_not_world_readable(tmp_path: Path, umask022: None) -> None
     (pdf,) = to_pdf([docx])
     for path in (docx, pdf):
         assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
+
+
+def test_daily_flow_runs_on_prefect(home: Path, prefect_server: None) -> None:
+    """The scheduled flow itself, a real flow run: it purges and says what it did."""
+    from flows.retention import retention_flow
+    from loket.common.settings import load_settings
+
+    settings = load_settings()
+    shard = settings.cache_dir / "ab"
+    shard.mkdir(parents=True)
+    stale = shard / ("ab" * 32 + ".json")
+    stale.write_text("{}")
+    os.utime(stale, (0, 0))  # an entry of no file, decades old
+    line = retention_flow()
+    assert "1 entri cache tanpa berkas" in line, line
+    assert not stale.exists()
