@@ -96,7 +96,7 @@ def apply_prefect_defaults(settings: Settings | None = None) -> None:
     if not os.environ.get(CLIENT_AUTH):
         try:
             token = read_auth_string(settings)
-        except PermissionError:  # another user's office: its API answers 401, said there
+        except OSError:  # another user's, or unsafe: the API answers 401; serve says why
             token = None
         if token:
             os.environ[CLIENT_AUTH] = token

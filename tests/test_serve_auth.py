@@ -72,6 +72,11 @@ def test_clients_take_the_string_from_var(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv(runtime.CLIENT_AUTH, "from-the-environment")  # explicit env wins
     runtime.apply_prefect_defaults(settings)
     assert os.environ[runtime.CLIENT_AUTH] == "from-the-environment"
+    # a file others may read is not used (nor does every command that imports flows fail)
+    runtime.auth_file(settings).chmod(0o644)
+    monkeypatch.setenv(runtime.CLIENT_AUTH, "")
+    runtime.apply_prefect_defaults(settings)
+    assert os.environ[runtime.CLIENT_AUTH] == ""
 
 
 def test_external_server_takes_its_string_from_settings(
@@ -204,3 +209,13 @@ def test_serve_api_needs_the_auth_string(tmp_path: Path) -> None:
             for child in psutil.Process(proc.pid).children(recursive=True):
                 child.kill()
             proc.kill()
+
+
+def test_serve_refuses_an_auth_file_others_may_read(tmp_path: Path) -> None:
+    from flows.serve import Office, ServeError
+
+    settings = Settings(home=tmp_path, server_port=1)
+    runtime.ensure_auth_string(settings)
+    runtime.auth_file(settings).chmod(0o644)
+    with pytest.raises(ServeError, match="chmod 600"):
+        Office(settings, say=lambda _t: None).start()  # before any process is started
