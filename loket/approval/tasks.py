@@ -13,12 +13,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket.approval.chain import Step
-from loket.approval.desk import Desk, get
+from loket.approval.chain import ServiceChain, Step
+from loket.approval.desk import APPROVE, RETURN, Desk, get, tasks_of
 from loket.approval.models import OPEN, ApprovalTask
 from loket.approval.officials import NotAuthorized, authorize
 from loket.approval.packets import packet_dir
 from loket.common.clock import as_utc, to_wib, utcnow
+from loket.identity import PriorDecision, conflict
 
 
 def add_task(
@@ -60,8 +61,20 @@ class TaskView:
         return utcnow() > as_utc(self.due_at)
 
 
+def _barred(session: Session, chain: ServiceChain, task: ApprovalTask, nip: str) -> bool:
+    """Whether ``nip`` already decided another step of the task's file (separation of
+    duties: they may not act on this one)."""
+    prior = [
+        PriorDecision(t.step_index, chain.steps[t.step_index].title, t.actor_nip)
+        for t in tasks_of(session, task.reg_no)
+        if t.actor_nip and t.decision in (APPROVE, RETURN)
+    ]
+    return conflict(prior, nip.replace(" ", ""), task.step_index) is not None
+
+
 def list_tasks(desk: Desk, nip: str | None = None) -> list[TaskView]:
-    """Open tasks, oldest first; with ``nip`` only those this official may act on."""
+    """Open tasks, oldest first; with ``nip`` only those this official may act on (their
+    role or a delegation covering today, and no other decision of theirs on the file)."""
     views: list[TaskView] = []
     today = to_wib(desk.now()).date()
     with desk.db() as session:
@@ -79,6 +92,8 @@ def list_tasks(desk: Desk, nip: str | None = None) -> list[TaskView]:
                 try:
                     acting = authorize(desk.officials, nip, step.role, today).acting
                 except NotAuthorized:
+                    continue
+                if _barred(session, chain, t, nip):
                     continue
             packet = packet_dir(desk, t.role, t.reg_no)
             views.append(

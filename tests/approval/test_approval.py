@@ -334,6 +334,7 @@ def test_one_person_gives_one_decision_per_file(ahome: Home, desk) -> None:  # t
     from loket.approval.desk import attempts_of, open_task
     from loket.approval.refusal import Refused
     from loket.approval.start import start
+    from loket.approval.tasks import list_tasks
 
     p = ahome.people
     reg_no = make_application(desk.settings, seed=32)
@@ -355,6 +356,9 @@ def test_one_person_gives_one_decision_per_file(ahome: Home, desk) -> None:  # t
         assert len(control_card.entries(session, reg_no)) == before + 1
         refused = attempts_of(session, reg_no)
     assert [a.actor_nip for a in refused] == [p["analis_ahli_madya"]] * 2 + [p["sekretaris"]] * 2
+    # loket tasks does not offer them the file either; the holder sees it
+    assert list_tasks(desk, p["sekretaris"]) == []
+    assert [t.reg_no for t in list_tasks(desk, p["kepala_dinas"])] == [reg_no]
     # the holders themselves go on; deciding a step again after a return is the same duty
     _through(desk, reg_no, p, ["kepala_dinas", "petugas_penomoran"])
 
