@@ -51,7 +51,8 @@ ALIVE = {StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING, StateType.PA
 
 
 class Keputusan(RunInput):
-    """The form an official fills in the Prefect UI."""
+    """The input a waiting run takes: sent by loket after the official authenticated, with
+    a decision token (the same form in the Prefect UI, without a token, is refused)."""
 
     nip: str = Field(description="NIP Anda (18 digit), sesuai rules/officials.yaml")
     keputusan: Literal["setuju", "kembalikan"] = Field(

@@ -23,6 +23,7 @@ from loket.approval.notify import enqueue as enqueue_notification
 from loket.approval.officials import (
     ROLE_LABELS,
     Authority,
+    Delegation,
     NotAuthorized,
     Official,
     OfficialsFile,
@@ -43,6 +44,7 @@ __all__ = [
     "Authority",
     "CardEntry",
     "ChainFile",
+    "Delegation",
     "Desk",
     "NewEntry",
     "NotAuthorized",

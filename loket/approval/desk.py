@@ -2,16 +2,18 @@
 
 Functional core, no Prefect: the database is the source of truth. Each step of
 ``rules/alur-persetujuan.yaml`` becomes a review task (``approval_tasks``) at the desk of its
-role; :func:`loket.approval.acts.act` closes it (approve or return) for the holder of the role
-or the holder's configured delegate (Plh.), appends the hand-over to the control card, and
-opens the next task. Anyone else is refused with a message in Bahasa Indonesia; the attempt is
+role; :func:`loket.approval.acts.act` closes it (approve or return) for an authenticated
+:class:`~loket.identity.Actor` who holds the role or is its delegate (Plh.) on that day and has
+given no other decision on the file, appends the hand-over to the control card, and opens the
+next task. Anyone else is refused with a message in Bahasa Indonesia; the attempt is
 recorded in ``approval_attempts`` and nothing else changes. Approving the ``penomoran`` step
 gives the permit its number, renders ``permit.docx``/``permit.pdf`` and queues the SMS to the
 applicant.
 
-Both the CLI (``loket approve``/``loket return``) and the Prefect flow (human-in-the-loop form
-in the UI, :mod:`flows.approval`) call :func:`~loket.approval.acts.act`; the flow only waits and
-re-reads the state from here, so a pending approval survives any restart.
+Both the CLI (``loket approve``/``loket return``, after the passphrase or a session) and the
+Prefect flow (:mod:`flows.approval`, on input carrying a decision token) call
+:func:`~loket.approval.acts.act`; the flow only waits and re-reads the state from here, so a
+pending approval survives any restart. :meth:`Desk.gate` is where officials authenticate.
 
 This module holds the :class:`Desk` (settings, database, rules, officials, clock), the
 :class:`DeskOutcome` of an action and the queries of a file's approval rows. The actions live in
