@@ -458,3 +458,57 @@ def test_daily_anchor_flow_signs_every_card(ahome, desk, prefect_server) -> None
     assert anchor is not None and anchor.cards[regs[1]][0] == 2  # the anchored head is kept
     _through(desk, regs[0], ahome.people, CHAIN[2:3])  # a card that grew is not disputed
     assert evidence.daily_card_anchor()["disputed"] == [regs[1]]
+
+
+def test_migration_keeps_old_entries_as_legacy(tmp_path: Path) -> None:
+    """A database from before revision 0006 keeps its entries; they verify as legacy."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+    from sqlalchemy.orm import sessionmaker
+
+    from loket.approval import control_card
+    from loket.approval.models import CardEntry
+    from loket.common.db import MIGRATIONS, make_engine, migrate
+    from loket.common.settings import Settings
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+    old = CardEntry(
+        reg_no="SIKR-2025-000009",
+        seq=1,
+        recorded_at=datetime(2025, 6, 2, 3, 0, tzinfo=UTC),
+        activity="Penerimaan berkas",
+        action="terima",
+        role="front_office",
+        actor_name="Petugas",
+        received_at=datetime(2025, 6, 2, 3, 0, tzinfo=UTC),
+        handed_over_at=datetime(2025, 6, 2, 3, 0, tzinfo=UTC),
+        outcome="diterima",
+        prev_hash="0" * 64,
+        hash="",
+    )
+    digest = _plain(old, "0" * 64)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO card_entries (reg_no, seq, recorded_at, activity, action, role, "
+                "actor_name, received_at, handed_over_at, outcome, prev_hash, hash) VALUES "
+                "(:r, 1, :t, :a, 'terima', 'front_office', 'Petugas', :t, :t, 'diterima', :p, :h)"
+            ),
+            {"r": old.reg_no, "t": "2025-06-02 03:00:00.000000", "a": old.activity}
+            | {"p": "0" * 64, "h": digest},
+        )
+        conn.execute(
+            text("INSERT INTO card_heads VALUES (:r, 1, :h)"), {"r": old.reg_no, "h": digest}
+        )
+    migrate(engine)
+    settings = Settings(home=tmp_path)
+    with sessionmaker(engine)() as session:
+        check = control_card.examine(session, settings=settings).cards[old.reg_no]
+        assert (check.problems, check.legacy, check.keyed) == ([], 1, 0)
+        assert control_card.entries(session, old.reg_no)[0].key_id is None
