@@ -134,6 +134,20 @@ def office_auth(settings: Settings) -> str | None:
     return os.environ.get(CLIENT_AUTH) or read_auth_string(settings)
 
 
+def auth_note(settings: Settings, auth: str | None) -> str:
+    """The start message's line about the API's auth string: where the UI's login is, or a
+    warning that the external server is used without one."""
+    if not settings.prefect_api_url:
+        return f"Login UI: auth string dalam / in {auth_file(settings)}\n"
+    if auth:
+        return ""
+    return (
+        "PERINGATAN: server Prefect tanpa auth string (prefect_auth_file / "
+        "PREFECT_API_AUTH_STRING); siapa pun yang menjangkaunya dapat melanjutkan flow run. / "
+        "WARNING: external Prefect server used without an auth string.\n"
+    )
+
+
 def child_env(settings: Settings, api_url: str, auth: str | None = None) -> dict[str, str]:
     """Environment of the children: loket's Prefect defaults, the API URL and its auth
     string (the server's too when loket starts it), telemetry off."""
@@ -213,6 +227,7 @@ class Office:
             f"http://{settings.server_host}:{settings.server_port}/api"
         )
         self.ui_url = self.api_url.removesuffix("/api")
+        self.auth: str | None = None
 
     def _print(self, text: str) -> None:
         self.say(text)  # type: ignore[operator]
@@ -220,7 +235,7 @@ class Office:
     def start(self) -> None:
         s = self.settings
         try:
-            auth = office_auth(s)
+            auth = self.auth = office_auth(s)
         except OSError as exc:  # a link, a file others may read, unreadable
             raise ServeError(f"Auth string Prefect: {exc}") from exc
         env = child_env(s, self.api_url, auth)
@@ -313,11 +328,7 @@ def run(settings: Settings, say: object = print) -> int:
             old = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
             try:
                 office.start()
-                login = (
-                    ""
-                    if settings.prefect_api_url
-                    else f"Login UI: auth string dalam / in {auth_file(settings)}\n"
-                )
+                login = auth_note(settings, office.auth)
                 say(  # type: ignore[operator]
                     f"Loket berjalan. Antarmuka Prefect (UI): {office.ui_url}\n{login}"
                     f"Inbox: {settings.inbox_dir}  Outbox: {settings.outbox_dir}\n"

@@ -219,3 +219,13 @@ def test_serve_refuses_an_auth_file_others_may_read(tmp_path: Path) -> None:
     runtime.auth_file(settings).chmod(0o644)
     with pytest.raises(ServeError, match="chmod 600"):
         Office(settings, say=lambda _t: None).start()  # before any process is started
+
+
+def test_start_message_says_where_the_login_is_or_warns(tmp_path: Path) -> None:
+    from flows.serve import auth_note
+
+    own = Settings(home=tmp_path)
+    assert str(runtime.auth_file(own)) in auth_note(own, "x")
+    ext = Settings(home=tmp_path, prefect_api_url="http://prefect.kantor:4200/api")
+    assert auth_note(ext, "x") == ""
+    assert "PERINGATAN" in auth_note(ext, None)
