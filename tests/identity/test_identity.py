@@ -363,3 +363,43 @@ def test_complaint_acts_refused_without_the_right_passphrase(
     with desk.db() as session:
         [made] = session.scalars(select(Complaint)).all()
     assert made.handler_nip == officer
+
+
+@pytest.mark.e2e
+def test_identity_on_postgresql(ahome: Home, desk, postgres_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Migration 0005, lockout, sessions and single-use tokens on PostgreSQL (timestamptz,
+    the token's conditional update)."""
+    from sqlalchemy.orm import sessionmaker
+
+    from loket.approval.desk import gate_for
+    from loket.common.db import make_engine, migrate
+    from loket.identity import (
+        AuthError,
+        authenticate,
+        mint_token,
+        open_session,
+        redeem_token,
+        session_actor,
+        set_password,
+    )
+
+    engine = make_engine(postgres_url)
+    migrate(engine)
+    clock = Clock(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))
+    gate = gate_for(desk.settings, sessionmaker(engine), desk.officials, clock)
+    set_password(gate, None, ADMIN, SECRET)
+    admin = authenticate(gate, ADMIN, SECRET)
+    for _ in range(4):
+        with pytest.raises(AuthError, match="salah"):
+            authenticate(gate, ADMIN, "salah-salah-salah")
+    with pytest.raises(AuthError, match=r"dikunci sampai 07-12-2026 09\.15"):
+        authenticate(gate, ADMIN, "salah-salah-salah")
+    clock.at += timedelta(minutes=16)
+    admin = authenticate(gate, ADMIN, SECRET)
+    open_session(gate, admin)
+    assert session_actor(gate, ADMIN).via == "sesi"
+    token = mint_token(gate, admin, 5, "setuju")
+    assert redeem_token(gate, token, 5, ADMIN, "setuju").nip == ADMIN
+    with pytest.raises(AuthError, match="sudah dipakai"):
+        redeem_token(gate, token, 5, ADMIN, "setuju")
+    engine.dispose()
