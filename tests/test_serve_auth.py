@@ -106,11 +106,12 @@ def test_external_server_takes_its_string_from_settings(
 # e2e: loket serve and a real Prefect server
 
 
-def _post(url: str, **kwargs: object) -> httpx.Response:
-    """POST, tried again on 503: Prefect's answer while its SQLite database is busy (the
-    runner registering deployments), which its own clients retry too."""
-    for _ in range(20):
-        resp = httpx.post(url, timeout=30, **kwargs)  # type: ignore[arg-type]
+def _post(url: str, method: str = "POST", **kwargs: object) -> httpx.Response:
+    """A request, tried again on 503: Prefect's answer while its SQLite database is busy
+    (the runner registering deployments, the warm intake process starting), which its own
+    clients retry too."""
+    for _ in range(40):
+        resp = httpx.request(method, url, timeout=30, **kwargs)  # type: ignore[arg-type]
         if resp.status_code != 503:
             return resp
         time.sleep(0.5)
@@ -123,20 +124,19 @@ def _basic(token: str) -> dict[str, str]:
 
 def _paused_run(api: str, auth: dict[str, str]) -> str:
     """A flow run waiting for input, as an approval run waits (made through the API)."""
-    flow = httpx.post(f"{api}/flows/", json={"name": "uji-auth"}, headers=auth, timeout=30)
+    flow = _post(f"{api}/flows/", json={"name": "uji-auth"}, headers=auth)
     flow.raise_for_status()
-    run = httpx.post(
+    run = _post(
         f"{api}/flow_runs/",
         json={"flow_id": flow.json()["id"], "state": {"type": "PAUSED", "name": "Suspended"}},
         headers=auth,
-        timeout=30,
     )
     run.raise_for_status()
     return str(run.json()["id"])
 
 
 def _state(api: str, run_id: str, auth: dict[str, str]) -> str:
-    resp = httpx.get(f"{api}/flow_runs/{run_id}", headers=auth, timeout=30)
+    resp = _post(f"{api}/flow_runs/{run_id}", "GET", headers=auth)
     resp.raise_for_status()
     return str(resp.json()["state"]["type"])
 
@@ -162,25 +162,22 @@ def test_serve_api_needs_the_auth_string(tmp_path: Path) -> None:
         auth = _basic(token)
 
         assert httpx.get(f"{api}/health", timeout=10).status_code == 200  # probes stay open
-        anon = httpx.post(f"{api}/flow_runs/filter", json={}, timeout=10)
+        anon = _post(f"{api}/flow_runs/filter", json={})
         assert anon.status_code == 401
-        wrong = httpx.post(f"{api}/flow_runs/filter", json={}, headers=_basic("x"), timeout=10)
+        wrong = _post(f"{api}/flow_runs/filter", json={}, headers=_basic("x"))
         assert wrong.status_code == 401
-        assert httpx.post(f"{api}/flow_runs/filter", json={}, headers=auth, timeout=10).is_success
+        assert _post(f"{api}/flow_runs/filter", json={}, headers=auth).is_success
         # the runner registered the deployments with the string it was given
-        deps = httpx.post(f"{api}/deployments/filter", json={}, headers=auth, timeout=10)
+        deps = _post(f"{api}/deployments/filter", json={}, headers=auth)
         assert "intake" in {d["name"] for d in deps.json()}
-        anon_deploy = httpx.post(
-            f"{api}/deployments/{deps.json()[0]['id']}/create_flow_run", json={}, timeout=10
-        )
+        anon_deploy = _post(f"{api}/deployments/{deps.json()[0]['id']}/create_flow_run", json={})
         assert anon_deploy.status_code == 401
 
         # a forged resume of a waiting run is refused, and the run keeps waiting
         run_id = _paused_run(api, auth)
-        forged = httpx.post(
+        forged = _post(
             f"{api}/flow_runs/{run_id}/resume",
             json={"run_input": {"nip": "197001011990031001", "keputusan": "setuju"}},
-            timeout=10,
         )
         assert forged.status_code == 401
         assert _state(api, run_id, auth) == "PAUSED"
@@ -200,8 +197,8 @@ def test_serve_api_needs_the_auth_string(tmp_path: Path) -> None:
         _wait_line(proc, tmp_path / "serve2.out", "Tekan Ctrl-C", START_TIMEOUT)
         assert secret.read_text().strip() == token
         assert stat.S_IMODE(secret.stat().st_mode) == 0o600
-        assert httpx.post(f"{api}/flow_runs/filter", json={}, timeout=10).status_code == 401
-        assert httpx.post(f"{api}/flow_runs/filter", json={}, headers=auth, timeout=10).is_success
+        assert _post(f"{api}/flow_runs/filter", json={}).status_code == 401
+        assert _post(f"{api}/flow_runs/filter", json={}, headers=auth).is_success
         _stop(proc)
         assert proc.returncode == 0
     finally:
