@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+import threading
+import traceback
 
 #: A NIK: 16 digits, not part of a longer number (registration numbers have 6).
 NIK = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
@@ -68,4 +71,26 @@ def install() -> None:
         return record
 
     logging.setLogRecordFactory(factory)
+    _mask_uncaught()
     _installed = True
+
+
+def _mask_uncaught() -> None:
+    """An exception no one caught is printed by Python itself, not logged (a crashing
+    process's traceback lands in ``var/logs/runner.log``): mask that too."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))  # type: ignore[arg-type]
+        sys.stderr.write(mask(text))
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread else "?"
+        text = "".join(
+            traceback.format_exception(args.exc_type, args.exc_value, args.exc_traceback)
+        )
+        sys.stderr.write(f"Exception in thread {name}:\n{mask(text)}")
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook

@@ -64,3 +64,25 @@ def test_every_loket_command_masks_its_logs(tmp_path) -> None:  # type: ignore[n
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "1471********0001" in done.stderr and NIK not in done.stderr
+
+
+def test_uncaught_exceptions_are_masked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A process that dies, or a thread, prints its traceback masked."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "from loket.common.logmask import install\n"
+        "install()\n"
+        "def boom():\n"
+        f"    raise ValueError('dalam thread: {NIK}')\n"
+        "t = threading.Thread(target=boom); t.start(); t.join()\n"
+        f"raise RuntimeError('halaman: NIK {NIK}')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 1
+    assert "RuntimeError" in done.stderr and "ValueError" in done.stderr
+    assert NIK not in done.stderr and done.stderr.count("1471********0001") == 2
