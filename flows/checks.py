@@ -149,39 +149,89 @@ def unchecked(settings: Settings) -> list[str]:
         return list(rows)
 
 
-def check_batch(reg_nos: list[str], settings: Settings, batch: str | None = None) -> dict[str, str]:
+class CheckBatch:
+    """The checks of one batch, each submitted as soon as its application is ready: the
+    intake submits an application's check when its pages are read, so that it runs while
+    the next application's pages are read instead of after all of them (issue #16)."""
+
+    def __init__(self, settings: Settings, batch: str | None = None) -> None:
+        self.settings, self.batch = settings, batch
+        self.db = open_database(settings.db_url)
+        self.futures: dict[str, Any] = {}
+        self.verdicts: dict[str, str] = {}
+        # the checks' own threads: the flow's are held by tasks waiting on the page readers
+        self.runner = ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1)
+        self.runner.__enter__()
+
+    def __enter__(self) -> CheckBatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.runner.__exit__(*exc)
+
+    def __contains__(self, reg_no: str) -> bool:
+        return reg_no in self.futures or reg_no in self.verdicts
+
+    def __len__(self) -> int:
+        return len(self.futures) + len(self.verdicts)
+
+    def add(self, reg_no: str, *, alone: bool = False) -> None:
+        """Start checking ``reg_no``; ``alone`` (one a run died on): after the checks already
+        started are done, and nothing else until it is, so that a death can be pinned on it."""
+        if alone:
+            self._collect()
+        if not start_application(self.settings, self.db, reg_no, "check", alone=alone):
+            self.verdicts[reg_no] = "parked"
+            return
+        self.futures[reg_no] = self.runner.submit(
+            check_application_task, {"reg_no": reg_no, "settings": self.settings}
+        )
+        if alone:
+            self._collect()
+
+    def _collect(self) -> None:
+        for reg_no, future in list(self.futures.items()):
+            try:
+                self.verdicts[reg_no] = future.result()["verdict"]
+            except Exception as exc:  # one bad application must not stop the batch
+                failure = application_failed(self.settings, self.db, reg_no, "check", exc)
+                self.verdicts[reg_no] = "parked" if failure.parked else f"error: {failure.error_id}"
+            del self.futures[reg_no]
+
+    def finish(self) -> dict[str, str]:
+        """Every verdict (see :func:`check_batch`), then the batch's data-quality report."""
+        self._collect()
+        checked = [r for r, v in self.verdicts.items() if v in tuple(Verdict)]
+        try:
+            quality_report_task(checked, self.settings, self.batch)
+        except Exception as exc:  # the report is an aid; the verdicts stand without it
+            get_run_logger().error("data-quality report failed: %s: %s", type(exc).__name__, exc)
+        return dict(self.verdicts)
+
+
+def check_batch(
+    reg_nos: list[str],
+    settings: Settings,
+    batch: str | None = None,
+    checks: CheckBatch | None = None,
+) -> dict[str, str]:
     """Inside a flow: check applications in parallel, then the batch's data-quality report.
 
     Returns registration number -> verdict ("complete" | "incomplete" | "review": cells an
     officer must confirm with ``loket checklist confirm``; "error: …" when a
     check failed: that application keeps no verdict and is retried by the next run, or
     "parked" on its third failure). A fault of the office itself stops the batch.
+    ``checks``: a batch some of whose checks were started already (they are not repeated).
     """
-    logger = get_run_logger()
-    db = open_database(settings.db_url)
-    verdicts: dict[str, str] = {}
-    futures = {}
+    if checks is None:
+        with CheckBatch(settings, batch) as checks:
+            return check_batch(reg_nos, settings, batch, checks)
+    todo = [r for r in reg_nos if r not in checks]
     # one a run died on is checked alone first, so that a death can be pinned on it
-    suspects = [r for r in reg_nos if suspect_application(db, r, "check")]
-    for reg_no in suspects + [r for r in reg_nos if r not in suspects]:
-        if not start_application(settings, db, reg_no, "check", alone=reg_no in suspects):
-            verdicts[reg_no] = "parked"
-            continue
-        futures[reg_no] = check_application_task.submit(reg_no, settings)
-        if reg_no in suspects:
-            futures[reg_no].wait()
-    for reg_no, future in futures.items():
-        try:
-            verdicts[reg_no] = future.result()["verdict"]
-        except Exception as exc:  # one bad application must not stop the batch
-            failure = application_failed(settings, db, reg_no, "check", exc)
-            verdicts[reg_no] = "parked" if failure.parked else f"error: {failure.error_id}"
-    checked = [r for r, v in verdicts.items() if v in tuple(Verdict)]
-    try:
-        quality_report_task(checked, settings, batch)
-    except Exception as exc:  # the report is an aid; the verdicts stand without it
-        logger.error("data-quality report failed: %s: %s", type(exc).__name__, exc)
-    return verdicts
+    suspects = [r for r in todo if suspect_application(checks.db, r, "check")]
+    for reg_no in suspects + [r for r in todo if r not in suspects]:
+        checks.add(reg_no, alone=reg_no in suspects)
+    return checks.finish()
 
 
 @flow(

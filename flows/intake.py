@@ -4,24 +4,35 @@ A thin Prefect shell over :mod:`loket.intake.steps`. One flow run handles every 
 ready; each application's pages are read by one task, on page readers shared by the whole
 run: as many threads as the machine has cores, each with its own single-threaded tesseract.
 (One Prefect task per page cost the ephemeral server ~45 ms of CPU per page, 7 % of the OCR.)
+Each application's requirement checks start as soon as its pages are read, while the next
+application is being read.
+
+``loket intake`` from the shell has no Prefect server yet: Prefect starts an ephemeral one for
+the run, 7-12 s of a second process starting. :func:`intake_flow` starts it in the background
+and meanwhile takes the submissions and starts reading their pages (the *head start*, through
+the same contained steps as the flow's tasks); the ``intake`` flow run then takes over the
+readings under way (issue #16: the user waits for the slower of the two, not their sum).
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import readers
+from flows.checks import CheckBatch
 from loket.common.db import open_database
 from loket.common.errors import describe_error, new_error_id
 from loket.common.settings import Settings, load_settings
@@ -44,6 +55,7 @@ from loket.requirements.quality import load_in_background
 
 #: Called with (pages done, pages total) as pages are read: the CLI draws its progress bar.
 ProgressCallback = Callable[[int, int], None]
+log = logging.getLogger("loket.intake")
 
 
 def _settings(inbox: str | None, outbox: str | None, stable_seconds: float | None) -> Settings:
@@ -59,14 +71,17 @@ def accept_submission(sub: Submission, settings: Settings, alone: bool = False) 
     """Archive, probe and register one submission; whatever goes wrong with it stays with it
     (recorded with an error id, parked after three failures) unless the office is broken."""
     result = accept_contained(sub, settings, open_database(settings.db_url), alone=alone)
-    logger = get_run_logger()
-    if result.outcome in ("failed", "parked"):
-        logger.error("%s: %s", sub.name, result.message)
-        return result
-    for problem in result.problems:
-        logger.warning("quarantined %s/%s: %s", sub.name, problem.relpath, problem.english)
-    logger.info("%s: %s %s", sub.name, result.outcome, result.reg_no or "")
+    _log_accepted(result, get_run_logger())
     return result
+
+
+def _log_accepted(result: intake.Accepted, logger: Any) -> None:
+    if result.outcome in ("failed", "parked"):
+        logger.error("%s: %s", result.source, result.message)
+        return
+    for problem in result.problems:
+        logger.warning("quarantined %s/%s: %s", result.source, problem.relpath, problem.english)
+    logger.info("%s: %s %s", result.source, result.outcome, result.reg_no or "")
 
 
 class _Progress:
@@ -89,8 +104,7 @@ class _Progress:
                 self.callback(self.done, self.total)
 
 
-@task(name="read-pages", cache_policy=NO_CACHE)
-def read_pages(
+def _read_pages(
     reg_no: str,
     refs: list[PageRef],
     cache_dir: str,
@@ -109,8 +123,10 @@ def read_pages(
     return readers.read_all(refs, one, workers, timeout, on_page=on_page or (lambda: None))
 
 
-@task(name="assemble-application", cache_policy=NO_CACHE)
-def assemble_application(reg_no: str, results: list[intake.PageResult], settings: Settings) -> str:
+read_pages = task(name="read-pages", cache_policy=NO_CACHE)(_read_pages)
+
+
+def _assemble_application(reg_no: str, results: list[intake.PageResult], settings: Settings) -> str:
     db = open_database(settings.db_url)
     rules = load_classification_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
     with db() as session:
@@ -122,11 +138,35 @@ def assemble_application(reg_no: str, results: list[intake.PageResult], settings
     return str(folder)
 
 
-@flow(
-    name="intake",
-    task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1),  # type: ignore[arg-type]
-    log_prints=True,
+assemble_application = task(name="assemble-application", cache_policy=NO_CACHE)(
+    _assemble_application
 )
+
+
+def _prefect_starts_here() -> bool:
+    """Whether this process's first flow run starts Prefect's ephemeral server (no API URL,
+    no server started here yet): ``loket intake`` from the shell, not ``loket serve``."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        return False
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer._instances.get(None)
+    return server is None or not server.running
+
+
+def _start_ephemeral_server() -> None:
+    """Start the server the flow run would start (the same instance: Prefect's client finds
+    it running). A failure is left for the flow run to meet and report."""
+    try:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        SubprocessASGIServer().start()
+    except Exception as exc:
+        log.warning("Prefect server start in the background failed: %s", describe_error(exc))
+
+
 def intake_flow(
     inbox: str | None = None,
     outbox: str | None = None,
@@ -136,41 +176,87 @@ def intake_flow(
     check: bool = True,
     progress: ProgressCallback | None = None,
 ) -> dict[str, object]:
-    """Take every ready submission in the inbox through archive, register, OCR and sorting.
+    """Take every ready submission in the inbox through archive, register, OCR and sorting
+    (and the requirement checks): one run of the ``intake`` flow (:func:`intake_run`).
 
     One run at a time per inbox: a second run waits up to ``lock_wait_seconds`` for the
     first, then fails with a clear message. ``progress`` is called with (pages done, pages
-    total) as pages are read.
+    total) as pages are read. In a process whose run starts Prefect's ephemeral server, the
+    submissions are taken and their pages read while it starts (see the module's docstring).
     """
+    args = (inbox, outbox, stable_seconds, psm, lock_wait_seconds, check, progress)
+    if not _prefect_starts_here():
+        return intake_run(*args)
+    settings = _settings(inbox, outbox, stable_seconds)
+    load_classification_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
+    with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
+        server = threading.Thread(target=_start_ephemeral_server, name="prefect-start")
+        server.start()
+        head = _HeadStart(settings, psm, _Progress(progress), check)
+        waited = time.perf_counter()
+        server.join()
+        head.prefect_wait = time.perf_counter() - waited
+        return intake_run(*args, head=head)
+
+
+@flow(
+    name="intake",
+    task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1),  # type: ignore[arg-type]
+    log_prints=True,
+)
+def intake_run(
+    inbox: str | None = None,
+    outbox: str | None = None,
+    stable_seconds: float | None = None,
+    psm: int = 3,
+    lock_wait_seconds: float = 600.0,
+    check: bool = True,
+    progress: ProgressCallback | None = None,
+    head: Any = None,
+) -> dict[str, object]:
+    """The ``intake`` flow (see :func:`intake_flow`). ``head``: the head start of
+    :func:`intake_flow`, whose submissions are taken and readings under way (it holds the
+    inbox's lock)."""
     settings = _settings(inbox, outbox, stable_seconds)
     load_classification_rules(
         settings.rules_dir / intake.CLASSIFICATION_RULES
     )  # fail early on bad rules
-    with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
-        started = time.perf_counter()
-        if check:
+    lock = (
+        contextlib.nullcontext()
+        if head is not None
+        else intake.exclusive(settings, wait_seconds=lock_wait_seconds)
+    )
+    with lock:
+        started = head.started if head is not None else time.perf_counter()
+        if check and head is None:
             load_in_background()  # the data-quality gate's library, while pages are read
-        summary = _run(settings, psm, progress)
-        read = time.perf_counter()
-        if check:
-            summary["verdicts"] = check_and_start(settings)
+        with CheckBatch(settings) if check else contextlib.nullcontext() as checks:
+            summary = _run(settings, psm, progress, head, checks)
+            read = time.perf_counter()
+            if checks is not None:
+                summary["verdicts"] = check_and_start(settings, checks=checks)
         # where the run's time went (the benchmark sets it beside the process's wall time)
         summary["seconds"] = {
             "read": round(read - started, 3),
             "checks": round(time.perf_counter() - read, 3),
         }
+        if head is not None:
+            summary["seconds"]["prefect_wait"] = round(head.prefect_wait, 3)
         return summary
 
 
-def check_and_start(settings: Settings, reg_nos: list[str] | None = None) -> dict[str, str]:
+def check_and_start(
+    settings: Settings, reg_nos: list[str] | None = None, checks: CheckBatch | None = None
+) -> dict[str, str]:
     """SOP step 2, the front-office check of ``reg_nos`` (default: every application read and
     not checked yet); complete files then enter the approval chain (steps 3-9). The same stage
-    for the single-machine intake and for each application a scale-out worker reads."""
+    for the single-machine intake and for each application a scale-out worker reads.
+    ``checks``: the checks this run started already (as pages were read)."""
     from flows.approval import start_approval_task
     from flows.checks import check_batch, unchecked
 
     todo = unchecked(settings) if reg_nos is None else reg_nos
-    verdicts = check_batch(todo, settings) if todo else {}
+    verdicts = check_batch(todo, settings, checks=checks) if todo or checks else {}
     started = {
         reg_no: start_approval_task.submit(reg_no)
         for reg_no, verdict in verdicts.items()
@@ -192,15 +278,26 @@ def check_and_start(settings: Settings, reg_nos: list[str] | None = None) -> dic
 class _Readings:
     """The applications whose pages this run reads: each started once, each failure kept to
     its application. One a run died on is read alone first, so that a death can be pinned
-    on it (see :func:`loket.intake.faults.tally`)."""
+    on it (see :func:`loket.intake.faults.tally`). Outside a flow run (the head start) the
+    steps are called as they are; inside, as Prefect tasks (:meth:`in_flow`)."""
 
     def __init__(self, settings: Settings, db: Any, psm: int, progress: _Progress) -> None:
         self.settings, self.db, self.psm, self.progress = settings, db, psm, progress
-        self.futures: dict[str, PrefectFuture[list[intake.PageResult]]] = {}
+        self.futures: dict[str, Any] = {}
         self.refs: dict[str, list[PageRef]] = {}
         self.failed: dict[str, str] = {}
         self.folders: dict[str, str] = {}
         self.cached = 0
+        self.flow = False
+        self.checks: CheckBatch | None = None
+        self._apps: ThreadPoolExecutor | None = None
+
+    def in_flow(self, checks: CheckBatch | None) -> None:
+        """From now on inside the flow run: steps as tasks, and each application read is
+        handed to ``checks`` at once."""
+        self.flow, self.checks = True, checks
+        if self._apps is not None:
+            self._apps.shutdown(wait=False)
 
     def read_suspects(self) -> None:
         """Each application a run died on, read and assembled alone, one after another."""
@@ -225,10 +322,15 @@ class _Readings:
             return False
         self.refs[reg_no] = refs
         self.progress.add(len(refs))
-        self.futures[reg_no] = read_pages.submit(
+        args = (
             reg_no, refs, str(self.settings.cache_dir), self.psm, self.settings.workers,
             self.settings.page_timeout, self.progress.step,
         )  # fmt: skip
+        if self.flow:
+            self.futures[reg_no] = read_pages.submit(*args)
+        else:  # one thread per application waiting on its pages (read by the page readers)
+            self._apps = self._apps or ThreadPoolExecutor(thread_name_prefix="application")
+            self.futures[reg_no] = self._apps.submit(_read_pages, *args)
         return True
 
     def _fail(self, reg_no: str, exc: BaseException) -> None:
@@ -236,50 +338,112 @@ class _Readings:
         self.failed[reg_no] = "parked" if failure.parked else failure.error_id
 
     def _assemble(self, reg_no: str) -> None:
+        assemble = assemble_application if self.flow else _assemble_application
         try:
             results = self.futures[reg_no].result()
-            self.folders[reg_no] = assemble_application(reg_no, results, self.settings)
+            self.folders[reg_no] = assemble(reg_no, results, self.settings)
         except Exception as exc:
             self._fail(reg_no, exc)
             return
         self.cached += sum(r.cached for r in results)
+        if self.checks is not None:
+            self.checks.add(reg_no)
 
-    def finish(self) -> None:
-        """Assemble every application read and not assembled yet."""
-        for reg_no in self.futures:
-            if reg_no not in self.folders and reg_no not in self.failed:
+    def finish(self, *, done_only: bool = False) -> None:
+        """Assemble every application read and not assembled yet, in the order taken
+        (``done_only``: those whose pages are all read by now, waiting for none)."""
+        for reg_no, future in list(self.futures.items()):
+            if reg_no in self.folders or reg_no in self.failed:
+                continue
+            if not done_only or getattr(future, "wrapped_future", future).done():
                 self._assemble(reg_no)
 
 
 def _accept_ready(
-    settings: Settings, db: Any, readings: _Readings
+    settings: Settings, db: Any, readings: _Readings, logger: Any
 ) -> tuple[list[intake.Accepted], list[str]]:
     """Take every ready submission, one at a time (duplicates are told apart in order),
     reading pages meanwhile; a parked submission is left alone until it changes. First, each
     submission a run died on is taken alone, and each application a run died on read alone."""
-    logger = get_run_logger()
+
+    def accept(sub: Submission, alone: bool = False) -> intake.Accepted:
+        if readings.flow:
+            return accept_submission(sub, settings, alone=alone)
+        result = accept_contained(sub, settings, db, alone=alone)
+        _log_accepted(result, logger)
+        return result
+
     ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
     for sub in waiting:
         logger.info("%s: still changing, left for the next run", sub.name)
     suspects = [sub for sub in ready if suspect_submission(db, sub)]
-    accepted = [accept_submission(sub, settings, alone=True) for sub in suspects]
+    accepted = [accept(sub, alone=True) for sub in suspects]
     readings.read_suspects()
     readings.start()
     for sub in ready:
         if sub in suspects:
             continue
-        accepted.append(accept_submission(sub, settings))
+        accepted.append(accept(sub))
         if accepted[-1].reg_no and accepted[-1].outcome in ("registered", "resumed"):
             readings.start()
+        if readings.flow:  # an application read by now is checked while others are taken
+            readings.finish(done_only=True)
     # an empty folder reported by an earlier run is not news
     return [a for a in accepted if a.outcome != "empty_reported"], [s.name for s in waiting]
 
 
-def _run(settings: Settings, psm: int, callback: ProgressCallback | None) -> dict[str, object]:
-    progress = _Progress(callback)
-    db = open_database(settings.db_url)
-    readings = _Readings(settings, db, psm, progress)
-    accepted, waiting = _accept_ready(settings, db, readings)
+class _LaterLog:
+    """Log lines kept until the flow run's logger can take them (the head start's)."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[int, str, tuple[Any, ...]]] = []
+
+    def info(self, msg: str, *args: Any) -> None:
+        self.lines.append((logging.INFO, msg, args))
+
+    def warning(self, msg: str, *args: Any) -> None:
+        self.lines.append((logging.WARNING, msg, args))
+
+    def error(self, msg: str, *args: Any) -> None:
+        self.lines.append((logging.ERROR, msg, args))
+
+    def replay(self, logger: Any) -> None:
+        for level, msg, args in self.lines:
+            logger.log(level, msg, *args)
+
+
+class _HeadStart:
+    """What :func:`intake_flow` does while Prefect's server starts: every ready submission
+    taken and its pages being read, outside any flow run (logged in the run when it starts)."""
+
+    def __init__(self, settings: Settings, psm: int, progress: _Progress, check: bool) -> None:
+        self.started = time.perf_counter()
+        if check:
+            load_in_background()  # the data-quality gate's library, while pages are read
+        self.db = open_database(settings.db_url)
+        self.readings = _Readings(settings, self.db, psm, progress)
+        self.log = _LaterLog()
+        self.accepted, self.waiting = _accept_ready(settings, self.db, self.readings, self.log)
+        self.prefect_wait = 0.0
+
+
+def _run(
+    settings: Settings,
+    psm: int,
+    callback: ProgressCallback | None,
+    head: _HeadStart | None,
+    checks: CheckBatch | None,
+) -> dict[str, object]:
+    if head is not None:
+        db, readings = head.db, head.readings
+        accepted, waiting = head.accepted, head.waiting
+        head.log.replay(get_run_logger())
+        readings.in_flow(checks)
+    else:
+        db = open_database(settings.db_url)
+        readings = _Readings(settings, db, psm, _Progress(callback))
+        readings.in_flow(checks)
+        accepted, waiting = _accept_ready(settings, db, readings, get_run_logger())
     readings.start()
     readings.finish()
     folders, cached = readings.folders, readings.cached

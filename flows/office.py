@@ -28,9 +28,9 @@ log = logging.getLogger("loket.serve")
 
 
 def intake_deployment() -> RunnerDeployment:
-    from flows.intake import intake_flow
+    from flows.intake import intake_run
 
-    return intake_flow.to_deployment(
+    return intake_run.to_deployment(
         name="intake",
         description="Penerimaan berkas: inbox -> arsip, register, OCR -> outbox (dipicu watcher).",
         tags=["intake"],

@@ -219,6 +219,53 @@ def test_cli_intake_in_a_fresh_process(tmp_path: Path) -> None:
     assert {s["outcome"] for s in summary["submissions"]} == {"registered", "quarantined"}
     (reg_no,) = summary["processed"]
     assert (tmp_path / "outbox" / reg_no / "pages.json").exists()
+    # the submissions were taken and read while Prefect's ephemeral server started (the
+    # head start), then the flow run took over: checked, logged in the run like any other
+    assert "prefect_wait" in summary["seconds"]
+    assert summary["verdicts"][reg_no] in ("complete", "incomplete", "review")
+    assert (tmp_path / "outbox" / reg_no / "checklist.json").exists()
+
+
+def test_checks_start_while_later_applications_are_read(
+    home: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An application's checks start as soon as its pages are read, not after the pages of
+    every application of the run (the user waits for the slower, not for the sum)."""
+    import threading
+    import time
+
+    from flows.intake import intake_flow
+    from loket.intake import steps as intake
+    from loket.requirements import engine
+
+    events: list[tuple[str, str, float]] = []
+    lock = threading.Lock()
+    read, check = intake.read, engine.check_application_details
+
+    def slow_read(ref, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if ref.relpath.startswith("lambat"):
+            time.sleep(1.0)  # the later applications take a while to read
+        result = read(ref, *args, **kwargs)
+        with lock:
+            events.append(("read", ref.relpath, time.monotonic()))
+        return result
+
+    def spy_check(pages_doc, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with lock:
+            events.append(("check", pages_doc.source, time.monotonic()))
+        return check(pages_doc, *args, **kwargs)
+
+    monkeypatch.setattr(intake, "read", slow_read)
+    monkeypatch.setattr(engine, "check_application_details", spy_check)
+    (home / "inbox" / "cepat.jpg").write_bytes(badfiles.jpeg_bytes("Halaman cepat"))
+    for i in range(6):
+        (home / "inbox" / f"lambat{i}.jpg").write_bytes(badfiles.jpeg_bytes(f"Halaman {i}"))
+    summary = intake_flow()
+    assert summary["pages"] == 7 and len(summary["processed"]) == 7
+    assert set(summary["processed"]) <= set(summary["verdicts"])
+    (first_check,) = [t for kind, what, t in events if kind == "check" and what == "cepat.jpg"]
+    last_read = max(t for kind, what, t in events if kind == "read" and what.startswith("lambat"))
+    assert first_check < last_read, events
 
 
 def test_ocr_workers_size_the_page_readers(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
