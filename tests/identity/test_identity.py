@@ -319,8 +319,9 @@ def test_migration_0005_up_and_down(tmp_path: Path) -> None:
 def test_complaint_acts_refused_without_the_right_passphrase(
     ahome: Home, desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """complaint add/confirm/coordinate/answer and complaints report/approve/return: a wrong
-    or missing passphrase exits 3 and records nothing; the right one acts."""
+    """complaint add/confirm/coordinate/answer/import-sms/import-eml and complaints
+    report/approve/return: a wrong or missing passphrase exits 3 and records nothing; the
+    right one acts."""
     import shutil
 
     import typer
@@ -342,6 +343,11 @@ def test_complaint_acts_refused_without_the_right_passphrase(
     add += ["--text", "Jam layanan?", "--weight", "ringan", "--no-input", "--nip", officer]
     month = f"{datetime.now(UTC):%Y-%m}"
     by = ["--nip", officer]
+    sms = ahome.root / "sms.csv"
+    sms.write_text("date,from,body\n2026-11-05 08:00,0811,Ada calo di loket\n", "utf-8")
+    eml = ahome.root / "pengaduan-email"
+    eml.mkdir()
+    (eml / "1.eml").write_text("From: a@b.c\nSubject: Calo\n\nAda calo di loket\n", "utf-8")
     acts = [
         add,
         ["complaint", "confirm", "PGD-X", "--weight", "ringan", "--nip", officer],
@@ -350,6 +356,8 @@ def test_complaint_acts_refused_without_the_right_passphrase(
         ["complaints", "report", "--month", month, "--nip", officer, "--no-pdf"],
         ["complaints", "approve", "--month", month, "--nip", sekretaris, "--no-pdf"],
         ["complaints", "return", "--month", month, "--note", "x", "--nip", sekretaris],
+        ["complaint", "import-sms", str(sms), *by],
+        ["complaint", "import-eml", str(eml), *by],
     ]
     run = CliRunner()
     for args in acts:
