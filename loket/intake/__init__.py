@@ -13,6 +13,7 @@ from loket.intake.register import get as get_application
 from loket.intake.register import log as log_event
 from loket.intake.steps import page_refs
 from loket.intake.tesseract import text as tesseract_text
+from loket.intake.tesseract import tsv as tesseract_tsv
 
 __all__ = [
     "UNSORTED",
@@ -34,4 +35,5 @@ __all__ = [
     "render_page",
     "rotate_upright",
     "tesseract_text",
+    "tesseract_tsv",
 ]

@@ -8,7 +8,8 @@ level and read again, a few small crops per page (rules ``legalization.stamps``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 import cv2
@@ -26,6 +27,7 @@ from loket.requirements.stamps import (
     PhraseHit,
     StampRegion,
     StampRule,
+    core_angle,
     find_ink,
     find_phrases,
     find_stamp_regions,
@@ -46,6 +48,7 @@ class StampReading:
     unread_box: Box | None = None
     regions: int = 0
     ocr_calls: int = 0
+    confidence: float = 0.0  # best word confidence of a line with a stamp phrase, sure or not
 
 
 def _page_box(box: tuple[int, int, int, int], shape: tuple[int, ...], rotation: int) -> Box:
@@ -89,16 +92,61 @@ def level_crop(gray: np.ndarray, region: StampRegion, rule: StampRule) -> np.nda
     return cv2.threshold(level, 127, 255, cv2.THRESH_BINARY)[1]
 
 
-def _ocr(image: np.ndarray, psm: int) -> str:
-    from loket.intake import tesseract_text
+def _ocr(image: np.ndarray, psm: int) -> list[tuple[str, float]]:
+    """The crop's lines of text, each with tesseract's mean word confidence (0-100)."""
+    from loket.intake import tesseract_tsv
 
-    return tesseract_text(image, psm, "ind+eng")
+    lines: dict[tuple[str, ...], list[tuple[str, float]]] = {}
+    for row in tesseract_tsv(image, psm, "ind+eng").splitlines():
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        lines.setdefault(tuple(cols[2:5]), []).append((cols[11], max(0.0, float(cols[10]))))
+    return [
+        (" ".join(w for w, _ in words), sum(c for _, c in words) / len(words))
+        for words in lines.values()
+    ]
+
+
+def sure_hits(
+    lines: list[tuple[str, float]], rule: LegalizationRule
+) -> tuple[list[PhraseHit], float]:
+    """The stamp phrases on ``lines`` read at least as surely as the rules ask (the mean word
+    confidence of the line, or of the two lines a phrase runs over), and the best confidence
+    of a phrase's line however sure (for the evidence and for measuring)."""
+    conf = {text.strip(): c for text, c in lines}
+    for (a, ca), (b, cb) in pairwise(lines):
+        conf.setdefault(f"{a.strip()} {b.strip()}", (ca + cb) / 2)
+    hits = find_phrases("\n".join(t for t, _ in lines), rule.phrases, rule.fuzzy)
+    best = max((conf.get(h.line, 0.0) for h in hits), default=0.0)
+    sure = [h for h in hits if conf.get(h.line, 0.0) >= rule.stamps.min_confidence]
+    return sure, best
+
+
+def _attempts(
+    gray: np.ndarray, chosen: list[StampRegion], st: StampRule
+) -> list[tuple[int, float, int]]:
+    """(region, angle, page mode) to read, in order: every region at its own angle first,
+    then at the angle of its middle (a seal's rim or a frame's lines can sway the whole
+    block's) and level, then in the other page modes."""
+    first = st.psm[0]
+    out = [(i, r.angle, first) for i, r in enumerate(chosen)]
+    for i, r in enumerate(chosen):
+        tried = [r.angle]
+        for a in (core_angle(gray, r, st), 0.0):
+            if all(abs(a - b) > 3 for b in tried):
+                tried.append(a)
+                out.append((i, a, first))
+    out += [(i, r.angle, psm) for psm in st.psm[1:] for i, r in enumerate(chosen)]
+    return out
 
 
 def read_stamps(
     image: Image.Image, rotation: int, skew: float, rule: LegalizationRule
 ) -> StampReading:
-    """Find the page's stamp-like regions and read their words, a bounded number of crops."""
+    """Find the page's stamp-like regions and read their words, a bounded number of crops:
+    stamps are pressed at any angle up to about twenty degrees, and the angle a region's ink
+    suggests is not always its words', so a region is read at a few angles."""
     from loket.intake import deskew, rotate_upright
 
     st = rule.stamps
@@ -107,18 +155,19 @@ def read_stamps(
     regions = find_stamp_regions(gray, st)
     reading.regions = len(regions)
     chosen = [r for r in regions if r.stamp_like][: st.max_regions]
-    crops = [(_page_box(r.box, gray.shape, rotation), level_crop(gray, r, st)) for r in chosen]
-    if crops:
-        reading.unread_box = crops[0][0]
-    for psm in st.psm:  # every region in the first mode before the next mode
-        for box, crop in crops:
-            if reading.ocr_calls >= st.max_ocr:
-                return reading
-            reading.ocr_calls += 1
-            hits = find_phrases(_ocr(crop, psm), rule.phrases, rule.fuzzy)
-            if hits:
-                reading.hits, reading.hit_box = hits, box
-                return reading
+    boxes = [_page_box(r.box, gray.shape, rotation) for r in chosen]
+    if boxes:
+        reading.unread_box = boxes[0]
+    for i, angle, psm in _attempts(gray, chosen, st):
+        if reading.ocr_calls >= st.max_ocr:
+            break
+        reading.ocr_calls += 1
+        crop = level_crop(gray, replace(chosen[i], angle=angle), st)
+        hits, best = sure_hits(_ocr(crop, psm), rule)
+        reading.confidence = max(reading.confidence, best)
+        if hits:
+            reading.hits, reading.hit_box = hits, boxes[i]
+            break
     return reading
 
 

@@ -85,6 +85,13 @@ class StampRule(_Strict):
         12, ge=1, le=80, description="ink in a crop: this much darker than the paper around"
     )
     scale: float = Field(1.5, ge=0.5, le=4, description="crop enlarged this much for OCR")
+    min_confidence: float = Field(
+        0,
+        ge=0,
+        le=100,
+        description="a stamp's words count when tesseract's mean word confidence (0-100) "
+        "over the line they are read on is at least this",
+    )
     colour_chroma: int = Field(4, ge=1, le=100, description="channel spread that is colour")
     no_region: Literal["review", "invalid"] = Field(
         "review", description="grey scan, no words, no stamp-like region: review or invalid"
@@ -256,16 +263,19 @@ class StampRegion:
     angle: float
     framed: bool
     tilted: bool
+    #: a stamp's rectangular outline, its angle taken from the outline itself
+    outlined: bool = False
 
     @property
     def stamp_like(self) -> bool:
         """Framed or tilted against the body text: where a hand-pressed stamp's words are."""
-        return self.framed or self.tilted
+        return self.framed or self.tilted or self.outlined
 
     @property
     def score(self) -> float:
-        """Order of reading: tilted blocks (text pressed by hand) first, then framed ones."""
-        return 2.0 * self.tilted + 1.0 * self.framed + abs(self.angle) / 45
+        """Order of reading: rectangular outlines (whose angle is surest), tilted blocks
+        (text pressed by hand), then other framed blocks."""
+        return 3.0 * self.outlined + 2.0 * self.tilted + 1.0 * self.framed + abs(self.angle) / 45
 
 
 def has_colour(image: Image.Image, chroma: int) -> bool:
@@ -476,6 +486,38 @@ def _grow(box: tuple[int, ...], by: int) -> tuple[int, int, int, int]:
     return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
 
 
+def _outline_angle(contour: np.ndarray) -> float:
+    """The angle (as :class:`StampRegion` keeps it) that levels a rectangle's long sides."""
+    pts = cv2.boxPoints(cv2.minAreaRect(contour))
+    edges = [pts[(i + 1) % 4] - pts[i] for i in range(2)]
+    dx, dy = max(edges, key=lambda e: float(np.hypot(*e)))
+    angle = float(np.degrees(np.arctan2(dy, dx)))
+    return (angle + 90) % 180 - 90  # a direction, not a vector: within -90..90
+
+
+def _outlines(ink: np.ndarray, rule: StampRule) -> list[tuple[tuple[int, int, int, int], float]]:
+    """Rectangular outlines of a stamp's size with light ink inside (boxes in ``ink``'s
+    pixels, levelling angle from the outline): a framed stamp, level or pressed askew. Looked
+    for before straight rules are taken out, as a level frame's sides are such rules; a
+    round seal or signature over the frame stays part of it."""
+    sw = ink.shape[1]
+    lo, hi = rule.min_size * sw, rule.max_size * sw
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = []
+    for c in contours:
+        (_, _), (rw, rh), _ = cv2.minAreaRect(c)
+        if not (lo <= max(rw, rh) <= hi and min(rw, rh) >= 0.4 * lo):
+            continue
+        x, y, bw, bh = cv2.boundingRect(c)
+        hull = cv2.convexHull(c)
+        square = cv2.contourArea(hull) >= 0.9 * rw * rh  # a round seal fills ~79 %
+        angle = _outline_angle(c)
+        if square and abs(angle) <= rule.max_angle and _framed(closed[y : y + bh, x : x + bw]):
+            out.append(((x, y, x + bw, y + bh), angle))
+    return out
+
+
 def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
     """Blocks of ink the size of a stamp on an upright page, best candidates first (boxes in
     the page's pixels): closed outlines, blocks of ink and groups of tilted lines. Long
@@ -485,18 +527,24 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
     f = min(1.0, rule.work_width / w)
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
     ink = ink_map(small)
+    outlines = _outlines(ink, rule)
     long = max(15, int(0.08 * small.shape[1]))
     lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, long), np.uint8))
     lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((long, 1), np.uint8))
     ink &= (1 - lines) & (1 - _pictures(small))
-    found = []
+    found = [
+        StampRegion((int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f)), a, True, False, True)
+        for (x0, y0, x1, y1), a in outlines
+    ]
     slanted = _letter_runs(ink, rule) + _tilted_lines(ink, rule)
     blocks = _stamp_blocks(slanted, ink.shape[1])
     for (x0, y0, x1, y1), angle in blocks:
+        if any(_overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in outlines):
+            continue  # inside a stamp's outline, whose angle is surer
         box = (int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f))
         found.append(StampRegion(box, angle, False, True))
     for x0, y0, x1, y1 in _candidates(ink, rule):
-        if any(_overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in blocks):
+        if any(_overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in blocks + outlines):
             continue
         block = ink[y0:y1, x0:x1]
         angle, gain = text_angle(block, rule.max_angle, rule.angle_step)
@@ -508,4 +556,44 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
             or any(abs(a - angle) <= 4 and _overlap((x0, y0, x1, y1), b) > 0.5 for b, a in slanted)
         )
         found.append(StampRegion(box, angle, _framed(block), tilted))
-    return sorted(found, key=lambda r: -r.score)
+    return sorted(_merged(found), key=lambda r: -r.score)
+
+
+def core_angle(gray: np.ndarray, region: StampRegion, rule: StampRule) -> float:
+    """The levelling angle of a region's middle (its inner three fifths, at the work
+    resolution): a round seal's rim of letters or a frame's lines are left out there."""
+    x0, y0, x1, y1 = region.box
+    dx, dy = (x1 - x0) // 5, (y1 - y0) // 5
+    core = gray[max(0, y0 + dy) : y1 - dy, max(0, x0 + dx) : x1 - dx]
+    if min(core.shape) < 20:
+        return region.angle
+    f = min(1.0, rule.work_width / gray.shape[1])
+    small = cv2.resize(core, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else core
+    return text_angle(ink_map(small), rule.max_angle, rule.angle_step)[0]
+
+
+def _merged(regions: list[StampRegion]) -> list[StampRegion]:
+    """Tilted regions at one slant that overlap, joined into one: a stamp's lines found as
+    two blocks (a line crossed by a seal or a photo's edge) read whole only together."""
+    out: list[StampRegion] = []
+    for r in sorted(regions, key=lambda r: -(r.box[2] - r.box[0]) * (r.box[3] - r.box[1])):
+        mate = next(
+            (
+                i
+                for i, k in enumerate(out)
+                if r.tilted
+                and k.tilted
+                and not k.outlined
+                and abs(r.angle - k.angle) <= 3
+                and _overlap(r.box, k.box) > 0.25
+            ),
+            None,
+        )
+        if mate is None:
+            out.append(r)
+            continue
+        k = out[mate]
+        box = (min(k.box[0], r.box[0]), min(k.box[1], r.box[1]))
+        box += (max(k.box[2], r.box[2]), max(k.box[3], r.box[3]))
+        out[mate] = StampRegion(box, k.angle, k.framed or r.framed, True)  # type: ignore[arg-type]
+    return out
