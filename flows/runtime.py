@@ -78,10 +78,11 @@ def apply_prefect_defaults(settings: Settings | None = None) -> None:
     ephemeral server, single-threaded tesseract, the office's API auth string (when
     ``loket serve`` made one) for every client. Explicit environment variables win.
 
-    It also sets loket's umask (0o027): ``loket`` commands and ``loket serve`` set it
-    themselves, but a flow process started otherwise — a Prefect worker of a scale-out
-    office, ``python -m flows.…`` — would write pages.json, checklists and permits (through
-    LibreOffice too) readable by every user of the machine.
+    It also sets loket's umask (0o027): every ``loket`` command sets it itself (the app
+    callback in ``loket/cli/main.py``, which ``loket serve`` passes too), but a flow process
+    started otherwise — a Prefect worker of a scale-out office, ``python -m flows.…`` — would
+    write pages.json, checklists and permits (through LibreOffice too) readable by every user
+    of the machine.
     """
     settings = settings or load_settings()
     os.umask(UMASK)  # applicants' data: not world-readable, whoever started this process

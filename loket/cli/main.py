@@ -66,11 +66,14 @@ err = Console(stderr=True, soft_wrap=True)
 @app.callback()
 def _valid_settings() -> None:
     # Before any command: a mistake in loket.toml or a LOKET_* variable is said in one line
-    # (exit 2), not raised as a traceback from whatever loads the settings first. And NIKs
-    # and phone numbers are masked in whatever any command logs (flows do it on import).
+    # (exit 2), not raised as a traceback from whatever loads the settings first. NIKs and
+    # phone numbers are masked in whatever any command logs (flows do it on import), and what
+    # a command writes (permit, control card, packets: applicants' data) is not
+    # world-readable, whatever umask the shell that started it had.
     from loket.common.logmask import install as mask_logs
-    from loket.common.settings import ConfigError, load_settings
+    from loket.common.settings import UMASK, ConfigError, load_settings
 
+    os.umask(UMASK)
     mask_logs()
 
     try:
