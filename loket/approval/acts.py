@@ -265,11 +265,11 @@ def _notify(d: _Decision, next_task: int, number: str | None) -> DeskOutcome:
     if d.approve and d.step.action == Action.draf and d.bap:
         files += render_draft(desk, reg_no)
     if number:
-        docs = [
-            *render_issued_permit(desk, reg_no, pdf=False),
-            *write_card(desk, reg_no, pdf=False),
-        ]
-        files += docs + (to_pdf(docs) if desk.pdf else [])
+        # the permit's PDF is made, signed and registered by render_issued_permit itself: a
+        # generic conversion would leave an unsigned permit.pdf the register knows nothing of
+        files += render_issued_permit(desk, reg_no, pdf=desk.pdf)
+        card = write_card(desk, reg_no, pdf=False)
+        files += card + (to_pdf(card) if desk.pdf else [])
     else:
         write_card(desk, reg_no, pdf=False)
         if d.nxt.action != Action.penyerahan:
