@@ -92,7 +92,14 @@ def write_officials(path: Path, seed: int = 7) -> People:
         entries.append({"name": name, "nip": nip, "role": role})
     for e in entries:
         if e["role"] == "sekretaris":
-            e["delegate_nip"] = people["analis_ahli_madya"]
+            e["delegations"] = [
+                {
+                    "nip": people["analis_ahli_madya"],
+                    "start": "2000-01-01",
+                    "end": "2099-12-31",
+                    "decree": "800/SK-PLH/CONTOH/01",
+                }
+            ]
         if e["role"] == "kepala_dinas":
             e["title"] = "Pembina Utama Muda"
     path.write_text(yaml.safe_dump({"officials": entries}, allow_unicode=True), encoding="utf-8")
@@ -139,7 +146,14 @@ def make_home(root: Path, monkeypatch: Any = None) -> Home:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for o in data["officials"]:
         if o["role"] == "kepala_dinas":
-            o["delegate_nip"] = people["sekretaris"]
+            o["delegations"] = [
+                {
+                    "nip": people["sekretaris"],
+                    "start": "2000-01-01",
+                    "end": "2099-12-31",
+                    "decree": "800/SK-PLH/CONTOH/02",
+                }
+            ]
             o["name"] = "Dr. " + o["name"] + ", S.STP., M.Si."
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     home = Home(root, root / "rules", people)
