@@ -124,6 +124,7 @@ def revoke(
     signing key (the head's own credential; never given as a flag)."""
     import hmac
 
+    from loket.approval.desk import Desk
     from loket.common.clock import utcnow
     from loket.common.db import open_database
     from loket.common.settings import load_settings
@@ -144,8 +145,10 @@ def revoke(
     if not hmac.compare_digest(given.strip(), expected):
         err.print("Frasa sandi salah: izin tidak dicabut.")
         raise typer.Exit(1)
+    head = Desk.load(pdf=False).officials.holder("kepala_dinas")
+    by = f"kepala_dinas {head.nip}" if head else "kepala_dinas"
     with open_database(load_settings().db_url)() as session:
-        row = revoke_permit(session, number, reason=reason.strip(), by="kepala_dinas", now=utcnow())
+        row = revoke_permit(session, number, reason=reason.strip(), by=by, now=utcnow())
         session.commit()
     if row is None:
         err.print(f"{number}: nomor izin tidak ada dalam register.", markup=False)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from loket.common.clock import to_wib
 from loket.signature import qr, register
 from loket.signature.models import PermitSignature
 from loket.signature.pades import cms_digest
@@ -154,7 +155,7 @@ def verify_file(
         number=row.number,
         reg_no=row.reg_no,
         signer=row.cert_subject,
-        signed_at=row.signed_at.isoformat() if row.signed_at else None,
+        signed_at=f"{to_wib(row.signed_at):%d-%m-%Y %H.%M.%S} WIB" if row.signed_at else None,
         sha256=sha,
     )
     result.verdict = _judge(row, sig, sha, roots, result.reasons)

@@ -111,6 +111,9 @@ def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
     assert revoked.exit_code == 0, revoked.output
     after = runner.invoke(_cli(), ["permit", "verify", str(pdf)])
     assert after.exit_code == 2 and "DICABUT" in after.output
+    with desk.db() as session:  # type: ignore[attr-defined]
+        gone = by_number(session, NUMBER)
+        assert gone is not None and gone.revoked_by == f"kepala_dinas {home.people['kepala_dinas']}"
 
 
 def test_without_a_key_the_permit_is_issued_unsigned(
