@@ -161,7 +161,11 @@ def latest(outbox: Path, keys: Keyring, *, tries: int = 50) -> tuple[Anchor | No
         return None, [f"anchor ada di {folder} tetapi kunci tanda tangan anchor tidak ada"]
     problems: list[str] = []
     for name in reversed(names[-tries:]):
-        raw = _read(folder, name)
+        try:
+            raw = _read(folder, name)
+        except OSError as exc:  # a link or a folder planted under an anchor's name
+            problems.append(f"anchor {name}: tidak terbaca ({exc})")
+            continue
         found = check_document(raw, public)
         if not found:
             return _parse(name, raw), problems
@@ -256,7 +260,7 @@ def write_heads(
     return folder / name
 
 
-def anchor_after_commit(session: Session, *, reason: str) -> None:
+def anchor_after_commit(session: Session, *, reason: str, settings: Settings | None = None) -> None:
     """Anchor the cards as ``session``'s transaction commits (a numbering): the heads are
     read inside the transaction, just before it commits (its own new entries included, no
     second connection needed), and signed and written once it has committed, so a rolled-back
@@ -267,13 +271,13 @@ def anchor_after_commit(session: Session, *, reason: str) -> None:
 
     def _read_heads(sess: Session) -> None:
         sess.flush()
-        found, contested = heads_to_sign(sess)
+        found, contested = heads_to_sign(sess, settings=settings)
         heads.update(found)
         disputed.extend(contested)
 
     def _write(_sess: Session) -> None:
         try:
-            write_heads(heads, reason=reason, disputed=disputed)
+            write_heads(heads, reason=reason, settings=settings, disputed=disputed)
         except Exception:
             log.exception("anchor after %s not written", reason)
 

@@ -28,6 +28,7 @@ from loket.approval.anchors import anchor_after_commit
 from loket.approval.chain import ServiceChain
 from loket.approval.models import Permit
 from loket.common.clock import WIB, as_utc
+from loket.common.settings import Settings
 from loket.intake import Counter
 
 T = TypeVar("T")
@@ -60,8 +61,11 @@ def assign_number(
     reg_no: str,
     at: datetime,
     by_nip: str | None = None,
+    settings: Settings | None = None,
 ) -> Permit:
-    """The permit number of ``reg_no`` (caller commits); the same permit is numbered once."""
+    """The permit number of ``reg_no`` (caller commits); the same permit is numbered once.
+    The commit also writes an anchor of all cards (to the outbox and with the keys of
+    ``settings``; default: the current settings)."""
     existing = session.scalars(select(Permit).where(Permit.reg_no == reg_no)).first()
     if existing is not None:
         return existing
@@ -79,7 +83,7 @@ def assign_number(
     )
     session.add(permit)
     session.flush()
-    anchor_after_commit(session, reason=f"penomoran {reg_no}")
+    anchor_after_commit(session, reason=f"penomoran {reg_no}", settings=settings)
     return permit
 
 

@@ -392,6 +392,17 @@ def test_anchor_is_signed_chained_and_checkable_without_loket(ahome, desk) -> No
     assert forged.exit_code == 1 and "tidak sah" in forged.output
     report = _verify(desk)
     assert all(any("tanda tangan anchor tidak sah" in p for p in v) for v in report.values())
+    # the forged newest anchor is passed over: the cards are held to the one before it
+    from loket.approval.anchors import latest
+    from loket.approval.cardkeys import keyring_for
+
+    held, problems = latest(desk.settings.outbox_dir, keyring_for(desk.settings))
+    assert held is not None and held.name == files[0].name and len(problems) == 1
+    # a link planted under a newer anchor's name is refused, not followed, and passed over
+    (folder / "anchor-29991231T000000000000Z-abcdef.json").symlink_to(files[0])
+    held, problems = latest(desk.settings.outbox_dir, keyring_for(desk.settings))
+    assert held is not None and held.name == files[0].name
+    assert "tidak terbaca" in problems[0] and len(problems) == 2
 
 
 def test_printed_verification_code_is_checked(ahome, desk) -> None:  # type: ignore[no-untyped-def]
