@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import logging
 
+import pytest
+
 from loket.common.logmask import install, mask, mask_niks
 
 NIK = "1471015505900001"
@@ -86,3 +88,57 @@ def test_uncaught_exceptions_are_masked(tmp_path) -> None:  # type: ignore[no-un
     assert done.returncode == 1
     assert "RuntimeError" in done.stderr and "ValueError" in done.stderr
     assert NIK not in done.stderr and done.stderr.count("1471********0001") == 2
+
+
+@pytest.mark.parametrize(
+    ("written", "masked"),
+    [
+        ("1471 0155 0590 0001", "1471 **** **** 0001"),
+        ("1471.0155.0590.0001", "1471.****.****.0001"),
+        ("1471-015505-900001", "1471-******-**0001"),
+        ("14.71.01.550590.0001", "14.71.**.******.0001"),
+        ("1 4 7 1 0 1 5 5 0 5 9 0 0 0 0 1", "1 4 7 1 * * * * * * * * 0 0 0 1"),  # boxed form
+        ("NIK: 1471 0155 0590 0001.", "NIK: 1471 **** **** 0001."),
+        ("SIKR-2026-000001 1471 0155 0590 0001", "SIKR-2026-000001 1471 **** **** 0001"),
+        ("Rp 2.500.000 1471-0155-0590-0001", "Rp 2.500.000 1471-****-****-0001"),
+    ],
+)
+def test_niks_written_with_separators_are_masked(written: str, masked: str) -> None:
+    assert mask_niks(written) == masked
+    assert mask(f"NIK {written} telp 0812-3456-7890").startswith(f"NIK {masked} telp 08")
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "SIKR-2026-000001",
+        "SIKR-2026-000001 SIKR-2026-000002",
+        "diterima 06-12-2026 10.30, nomor 503/SIKR/2026",
+        "2026-12-06 22:30:15.123456",
+        "Rp 1.500.000.000.000.000",  # 16 digits, but no date of birth in them
+        "Rp 1.500.000 2.500.000 3.000.000 4.000",
+        "tahun 2021 2022 2023 2024 2025",
+        "1000 2000 3000 4000",  # four figures of a table
+        "NIP 19750312 200003 1 002",
+        "192.168.100.200 port 4200",
+        "0812 3456 7890 1234",  # no NIK starts with 0
+    ],
+)
+def test_ordinary_numbers_with_separators_stay(ordinary: str) -> None:
+    assert mask_niks(ordinary) == ordinary
+
+
+def test_logged_nik_with_separators_is_masked() -> None:
+    install()
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    logger = logging.getLogger("loket.test.personal.grouped")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("halaman KTP: NIK %s", "1471 0155 0590 0001")
+        logger.warning("NIK 1471.0155.0590.0001 / 1471-015505-900001")
+    finally:
+        logger.removeHandler(handler)
+    text = out.getvalue()
+    assert "0155" not in text and "015505" not in text and text.count("1471") == 3
