@@ -158,13 +158,16 @@ def _prefect_starts_here() -> bool:
 
 def _start_ephemeral_server() -> None:
     """Start the server the flow run would start (the same instance: Prefect's client finds
-    it running). A failure is left for the flow run to meet and report."""
-    try:
-        from prefect.server.api.server import SubprocessASGIServer
+    it running). A failure is left for the flow run to meet and report; the server process
+    that did not answer is stopped first (the flow run's attempt starts its own)."""
+    from prefect.server.api.server import SubprocessASGIServer
 
-        SubprocessASGIServer().start()
+    server = SubprocessASGIServer()
+    try:
+        server.start()
     except Exception as exc:
         log.warning("Prefect server start in the background failed: %s", describe_error(exc))
+        server.stop()
 
 
 def intake_flow(
@@ -196,7 +199,11 @@ def intake_flow(
         waited = time.perf_counter()
         server.join()
         head.prefect_wait = time.perf_counter() - waited
-        return intake_run(*args, head=head)
+        try:
+            return intake_run(*args, head=head)
+        except Exception:
+            head.finish_alone()  # no Prefect: the pages being read still reach the outbox
+            raise
 
 
 @flow(
@@ -408,7 +415,8 @@ class _LaterLog:
         self.lines.append((logging.ERROR, msg, args))
 
     def replay(self, logger: Any) -> None:
-        for level, msg, args in self.lines:
+        lines, self.lines = self.lines, []
+        for level, msg, args in lines:
             logger.log(level, msg, *args)
 
 
@@ -425,6 +433,14 @@ class _HeadStart:
         self.log = _LaterLog()
         self.accepted, self.waiting = _accept_ready(settings, self.db, self.readings, self.log)
         self.prefect_wait = 0.0
+
+    def finish_alone(self) -> None:
+        """The run could not go on in Prefect (its server did not start): the applications
+        being read are assembled here, so that none is left with an open attempt (which the
+        next run would count against it); their checks are left to the next run."""
+        self.log.replay(log)
+        self.readings.flow, self.readings.checks = False, None
+        self.readings.finish()
 
 
 def _run(

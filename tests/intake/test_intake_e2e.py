@@ -226,6 +226,26 @@ def test_cli_intake_in_a_fresh_process(tmp_path: Path) -> None:
     assert (tmp_path / "outbox" / reg_no / "checklist.json").exists()
 
 
+def test_cli_intake_without_prefect_still_reads_the_pages(tmp_path: Path) -> None:
+    """Prefect's server does not start: ``loket intake`` fails saying so, and the pages it
+    began reading meanwhile still reach the outbox (no application is left half-read, with
+    an attempt the next run would count against it)."""
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "surat.jpg").write_bytes(badfiles.jpeg_bytes("Surat permohonan"))
+    env = dict(os.environ, LOKET_HOME=str(tmp_path), LOKET_STABLE_SECONDS="0",
+               PREFECT_HOME=str(tmp_path / "prefect"),
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="1")  # fmt: skip
+    env.pop("PREFECT_API_URL", None)
+    env["LOKET_RULES"] = str(Path(__file__).resolve().parents[2] / "rules")
+    loket = Path(sys.executable).with_name("loket")
+    done = subprocess.run(
+        [str(loket), "intake", "--json"], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode != 0
+    (pages,) = (tmp_path / "outbox").glob("*/pages.json")
+    assert "Surat" in pages.read_text("utf-8")
+
+
 def test_checks_start_while_later_applications_are_read(
     home: Path, prefect_server: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
