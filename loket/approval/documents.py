@@ -125,16 +125,20 @@ def render_draft(desk: Desk, reg_no: str) -> list[Path]:
     return render_permit(chain, ctx, desk.folder(reg_no), pdf=desk.pdf)
 
 
-def render_issued_permit(desk: Desk, reg_no: str, *, pdf: bool) -> list[Path]:
+def render_issued_permit(desk: Desk, reg_no: str, *, pdf: bool, strict: bool = False) -> list[Path]:
     """``permit.docx`` of the signed, numbered permit with its QR code; with ``pdf`` also
     ``permit.pdf``: PDF/A, signed (PAdES) with the head's key when one is configured (else
     issued unsigned with a warning), recorded in the register of :mod:`loket.signature`.
 
     The verification code of the QR is kept when the permit is rendered again, so a printed
-    QR keeps pointing at the permit; the register then holds the newest file."""
+    QR keeps pointing at the permit; the register then holds the newest file. A key that is
+    there but cannot be used is an error with ``strict`` (``loket permit sign``); after the
+    numbering (``strict=False``) the number and the applicant's message are already recorded,
+    so the permit is issued unsigned and the error logged, to be signed once the key is fixed.
+    """
     chain, ctx = document_context(desk, reg_no, draft=False)
     config = signature.signing_config(desk.settings)
-    signer, issuer = signature.load_key(config)
+    signer, issuer = signature.load_key(config, strict=strict, reg_no=reg_no)
     with desk.db() as session:
         permit = permit_of(session, reg_no)
         appr = get(session, reg_no)

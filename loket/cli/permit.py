@@ -100,7 +100,7 @@ def sign(
         err.print(f"{reg_no}: belum ada izin bernomor untuk berkas ini.", markup=False)
         raise typer.Exit(2)
     try:
-        files = render_issued_permit(desk, reg_no, pdf=True)
+        files = render_issued_permit(desk, reg_no, pdf=True, strict=True)
     except (SigningSetupError, PdfaError) as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from exc

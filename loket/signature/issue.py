@@ -6,8 +6,10 @@ PDF/A-2b, signs it (PAdES, :mod:`loket.signature.pades`) and records it in the r
 
 An office that has not got its certificate yet is not stopped: with no key file the permit is
 issued unsigned, the register records it as such (``loket permit verify`` then says
-``TANPA TTE``) and a warning is logged. A key that is configured but cannot be used (wrong
-passphrase, readable by others, inside ``var/``) is an error, not a silent downgrade.
+``TANPA TTE``) and a warning is logged. A key that is there but cannot be used (wrong
+passphrase, readable by others, inside ``var/``) is logged as an error naming the command that
+signs the permit once the key is fixed (the permit is already numbered when it is rendered),
+and ``loket permit sign`` refuses to go on with it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from loket.common.settings import Settings
 from loket.signature import pades, register
-from loket.signature.keys import KEY_FILE, PASSPHRASE_FILE, TRUST_DIR, KeyFiles
+from loket.signature.keys import KEY_FILE, PASSPHRASE_FILE, TRUST_DIR, KeyFiles, SigningSetupError
 from loket.signature.pdfa import is_pdfa, to_pdfa
 
 log = logging.getLogger("loket.signature")
@@ -30,6 +32,12 @@ log = logging.getLogger("loket.signature")
 UNSIGNED_WARNING = (
     "PERINGATAN: {number} diterbitkan TANPA tanda tangan elektronik: kunci penanda tangan "
     "belum dipasang ({key}). Lihat README, bagian izin bertanda tangan elektronik."
+)
+
+
+BROKEN_KEY = (
+    "KESALAHAN: kunci penanda tangan tidak dapat dipakai ({error}); izin {reg_no} diterbitkan "
+    "TANPA tanda tangan elektronik. Perbaiki kuncinya, lalu: loket permit sign {reg_no}"
 )
 
 
@@ -67,12 +75,21 @@ class Issued:
     pdfa: bool
 
 
-def load_key(config: SigningConfig) -> tuple[object | None, str]:
+def load_key(
+    config: SigningConfig, *, strict: bool = True, reg_no: str = ""
+) -> tuple[object | None, str]:
     """The signer (None without a key file) and the name of its certificate's issuer, loaded
-    before the permit is rendered: a broken key stops the issue before any file is written."""
+    before the permit is rendered. A key that is there but cannot be used raises with
+    ``strict``; without, it is logged as an error and the permit goes out unsigned."""
     if not config.files.configured:
         return None, ""
-    signer = pades.load_signer(config.files)
+    try:
+        signer = pades.load_signer(config.files)
+    except SigningSetupError as exc:
+        if strict:
+            raise
+        log.error(BROKEN_KEY.format(reg_no=reg_no, error=exc))
+        return None, ""
     issuer = signer.signing_cert.issuer.native  # type: ignore[attr-defined]
     return signer, str(issuer.get("common_name") or issuer.get("organization_name") or "")
 
@@ -115,5 +132,5 @@ def record_issue(
         signer_nip=signer_nip,
         now=now,
     )
-    if issued.signed is None:
+    if issued.signed is None and not config.files.configured:  # a broken key: logged already
         log.warning(UNSIGNED_WARNING.format(number=number, key=config.files.key))

@@ -131,3 +131,26 @@ def test_without_a_key_the_permit_is_issued_unsigned(
     out = CliRunner().invoke(_cli(), ["permit", "verify", str(pdf)])
     assert out.exit_code == 4, out.output
     assert "TANPA TTE" in out.output
+
+
+def test_a_broken_key_issues_unsigned_with_an_error_and_sign_refuses(
+    home: Home, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After the numbering the permit still goes out (unsigned, error logged); the explicit
+    ``loket permit sign`` refuses the broken key."""
+    from loket.approval.documents import render_issued_permit
+    from loket.signature import make_demo_keys, signing_config
+
+    desk, reg_no = _numbered(home)
+    files = signing_config(desk.settings).files  # type: ignore[attr-defined]
+    make_demo_keys(files, holder="Kepala Dinas", nip=None)
+    files.passphrase.chmod(0o600)
+    files.passphrase.write_text("bukan-frasa-sandinya\n")
+    with caplog.at_level(logging.WARNING, logger="loket.signature"):
+        pdf = render_issued_permit(desk, reg_no, pdf=True)[-1]  # type: ignore[arg-type]
+    assert "KESALAHAN" in caplog.text and f"loket permit sign {reg_no}" in caplog.text
+    assert "belum dipasang" not in caplog.text
+    out = CliRunner().invoke(_cli(), ["permit", "verify", str(pdf)])
+    assert out.exit_code == 4, out.output
+    refused = CliRunner().invoke(_cli(), ["permit", "sign", reg_no])
+    assert refused.exit_code == 2 and "frasa sandi" in refused.output, refused.output
