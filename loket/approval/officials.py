@@ -106,21 +106,16 @@ class Official(BaseModel):
     unit: str | None = None  # bidang, for kepala_bidang
     phone: str | None = None
     email: str | None = None
+    #: Plh. appointments, each with its days and decree. The undated ``delegate_nip`` of old
+    #: files is gone (``extra="forbid"`` names it): a delegation that never ends would let a
+    #: former Plh. act for ever.
     delegations: list[Delegation] = Field(default_factory=list)
-    #: Deprecated: an undated delegation (still read so that older files load). Write
-    #: ``delegations`` with start, end and decree instead.
-    delegate_nip: str | None = None
     active: bool = True
 
-    @field_validator("nip", "delegate_nip")
+    @field_validator("nip")
     @classmethod
     def _nip(cls, value: str | None) -> str | None:
         return _nip_digits(value)
-
-    def delegates(self) -> list[str]:
-        """Every NIP this official ever delegated to (dated or not)."""
-        named = [d.nip for d in self.delegations]
-        return named + ([self.delegate_nip] if self.delegate_nip else [])
 
 
 class OfficialsFile(BaseModel):
@@ -138,9 +133,9 @@ class OfficialsFile(BaseModel):
                 raise ValueError(f"NIP {o.nip} appears twice")
             seen.add(o.nip)
         for o in self.officials:
-            for nip in o.delegates():
+            for nip in (d.nip for d in o.delegations):
                 if nip not in seen:
-                    raise ValueError(f"delegate_nip {nip} of {o.name} is not listed")
+                    raise ValueError(f"delegation to {nip} of {o.name}: NIP is not listed")
                 if nip == o.nip:
                     raise ValueError(f"{o.name} cannot be their own delegate")
         return self
@@ -165,7 +160,7 @@ def load_officials(path: Path) -> OfficialsFile:
 @dataclass(frozen=True)
 class Authority:
     """Who acts and in which capacity: ``acting`` is ``None`` or ``"Plh."`` (then
-    ``delegation`` is the appointment, None for an undated legacy one)."""
+    ``delegation`` is the appointment)."""
 
     official: Official
     role: Role
@@ -213,8 +208,6 @@ def authorize(
                 return Authority(actor, role, holder, acting="Plh.", delegation=d)
             if d.nip == actor.nip:
                 lapsed.append(d.period)
-        if holder.delegate_nip == actor.nip:
-            return Authority(official=actor, role=role, principal=holder, acting="Plh.")
     if lapsed:
         raise NotAuthorized(
             f"{actor.name} (NIP {actor.nip}) ditunjuk Plh. {label} hanya "

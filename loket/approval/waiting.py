@@ -88,9 +88,6 @@ def waiting_for(desk: Desk, reg_no: str) -> Waiting | None:
             plh = desk.officials.by_nip(d.nip)
             if plh is not None and d.covers(today):
                 holders.append(f"Plh.: {plh.name} (NIP {plh.nip}, SK {d.decree})")
-        legacy = desk.officials.by_nip(o.delegate_nip or "")
-        if legacy is not None:
-            holders.append(f"Plh.: {legacy.name} (NIP {legacy.nip})")
     return Waiting(
         reg_no=reg_no,
         task_id=task.id,

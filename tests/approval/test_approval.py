@@ -231,7 +231,6 @@ def _delegate(ahome: Home, principal: str, delegate: str, start, end) -> None:  
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for o in data["officials"]:
         if o["role"] == principal:
-            o.pop("delegate_nip", None)
             o["delegations"] = [
                 {
                     "nip": ahome.people[delegate],

@@ -78,7 +78,6 @@ def _kepala_bidang_is_plh_of_the_head(home: Home) -> None:
     today = date.today()
     for o in data["officials"]:
         if o["role"] == "kepala_dinas":
-            o.pop("delegate_nip", None)
             o["delegations"] = [
                 {
                     "nip": home.people["kepala_bidang"],

@@ -102,11 +102,21 @@ def test_officials_file_checks(tmp_path: Path) -> None:
     path = tmp_path / "officials.yaml"
     path.write_text(
         "officials:\n"
-        "  - {name: Ani, nip: '197501012000031001', role: sekretaris, delegate_nip: "
-        "'199901012020121001'}\n",
+        "  - {name: Ani, nip: '197501012000031001', role: sekretaris, delegations: [{nip: "
+        "'199901012020121001', start: 2026-01-01, end: 2026-12-31, decree: 800/SK/1}]}\n",
         encoding="utf-8",
     )
-    with pytest.raises(RulesError, match="delegate_nip 199901012020121001"):
+    with pytest.raises(RulesError, match=r"delegation to 199901012020121001 .*not listed"):
+        load_officials(path)
+    # the undated delegate_nip of old files no longer loads (it would authorise for ever)
+    path.write_text(
+        "officials:\n"
+        "  - {name: Ani, nip: '197501012000031001', role: sekretaris, delegate_nip: "
+        "'199901012020121002'}\n"
+        "  - {name: Budi, nip: '199901012020121002', role: analis_ahli_madya}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesError, match=r"officials.yaml:2: .*delegate_nip"):
         load_officials(path)
     path.write_text("officials:\n  - {name: Ani, nip: '1975', role: sekretaris}\n", "utf-8")
     with pytest.raises(RulesError, match=r"officials.yaml:2: officials.0.nip"):
