@@ -244,43 +244,6 @@ def retry(
     console.print(f"{item}: dicoba lagi pada intake berikutnya / retried at the next intake")
 
 
-#: Roles that work with the applicant's identity — the completeness check at the front
-#: office, the permit draft at the back office: the only ones ``loket status --show-nik``
-#: shows NIKs and phone numbers in full to, after they authenticated.
-NIK_ROLES = ("front_office", "back_office")
-
-
-def _may_see_nik(nip: str | None, reg_no: str) -> None:
-    """Return when ``nip`` holds a role of :data:`NIK_ROLES` and proved it (a ``loket
-    login`` session or the passphrase); every showing and refusal goes to the identity
-    log. Exit 2 otherwise (3 when authentication is refused)."""
-    from loket.approval.desk import gate_for
-    from loket.approval.officials import load_officials
-    from loket.cli.identity import authenticated
-    from loket.common.db import open_database
-    from loket.common.settings import load_settings
-    from loket.identity.events import record
-
-    if not nip:
-        err.print("--show-nik perlu --as NIP (pejabat yang masuk) / needs --as NIP")
-        raise typer.Exit(2)
-    settings = load_settings()
-    officials = load_officials(settings.rules_dir / "officials.yaml")
-    gate = gate_for(settings, open_database(settings.db_url), officials)
-    official = officials.by_nip(nip)
-    if official is None or not official.active or official.role.value not in NIK_ROLES:
-        record(gate, nip, "nik-ditolak", "cli", f"loket status {reg_no} --show-nik")
-        err.print(
-            "--show-nik ditolak: NIK lengkap hanya untuk Petugas Front Office dan Back Office. "
-            "/ refused: full NIKs are for the front and back office only.",
-            markup=False,
-            highlight=False,
-        )
-        raise typer.Exit(2)
-    actor = authenticated(gate, nip)
-    record(gate, actor.nip, "nik-dilihat", "cli", f"loket status {reg_no} --show-nik")
-
-
 @app.command()
 def status(
     reg_no: Annotated[str, typer.Argument(help="Registration number.")],
@@ -303,7 +266,9 @@ def status(
     from loket.intake import register
 
     if show_nik:
-        _may_see_nik(nip, reg_no)
+        from loket.cli.personal import may_see_nik
+
+        may_see_nik(nip, f"loket status {reg_no} --show-nik")
     settings = load_settings()
     db = open_database(settings.db_url)
 
