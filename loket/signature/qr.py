@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+#: The pages :func:`read_pdf` looks at (a permit has one) and the largest image it renders.
+MAX_PAGES = 3
+MAX_PIXELS = 40_000_000
 #: Prefix of the payload when no verification URL is configured (a phone shows it as text).
 TEXT_HEAD = "IZIN DPMPTSP KOTA PEKANBARU"
 
@@ -92,9 +95,14 @@ def read_pdf(path: Path) -> str | None:
     except pdfium.PdfiumError:
         return None
     try:
-        for page in pdf:
-            for scale in (3.0, 4.5):
-                image = np.asarray(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
+        for index in range(min(len(pdf), MAX_PAGES)):
+            page = pdf[index]
+            width, height = page.get_size()
+            # outside data: a page the size of a wall is not rendered at full scale
+            cap = (MAX_PIXELS / max(1.0, width * height)) ** 0.5
+            for scale in (min(3.0, cap), min(4.5, cap)):
+                bitmap = page.render(scale=scale, grayscale=True)
+                image = np.asarray(bitmap.to_pil().convert("L"))
                 for detector in detectors:
                     text = detector.detectAndDecode(image)[0]
                     if text:

@@ -38,6 +38,9 @@ from loket.signature import qr, register
 from loket.signature.models import PermitSignature
 from loket.signature.pades import cms_digest
 
+#: A permit PDF is about 120 kB; anything this large is not one (and is not parsed).
+MAX_BYTES = 50 * 1024 * 1024
+
 
 class Verdict(Enum):
     VALID = ("SAH", 0)
@@ -141,6 +144,8 @@ def verify_file(
     read_qr: Callable[[Path], str | None] = qr.read_pdf,
 ) -> Result:
     """The verdict on the PDF at ``path`` (see the module's table)."""
+    if path.stat().st_size > MAX_BYTES:
+        return Result(Verdict.UNKNOWN, [f"berkas lebih dari {MAX_BYTES >> 20} MiB: bukan izin"])
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     sig = check_signature(data, roots)

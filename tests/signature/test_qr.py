@@ -37,3 +37,27 @@ def test_codes_are_random_and_long() -> None:
     codes = {new_code() for _ in range(100)}
     assert len(codes) == 100
     assert all(len(c) == 26 and c.isalnum() for c in codes)
+
+
+def test_a_huge_page_is_not_rendered_at_full_scale(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Outside data: a 5 m page would be 5 Gpx at 3x; read_pdf caps what it renders."""
+    import pypdfium2 as pdfium
+    from pypdf import PdfWriter
+
+    from loket.signature import qr
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=14400, height=14400)
+    path = tmp_path / "dinding.pdf"
+    with path.open("wb") as f:
+        writer.write(f)
+    rendered: list[float] = []
+    real = pdfium.PdfPage.render
+
+    def render(self, scale: float = 1, **kw):  # type: ignore[no-untyped-def]
+        rendered.append(scale)
+        return real(self, scale=scale, **kw)
+
+    monkeypatch.setattr(pdfium.PdfPage, "render", render)
+    assert qr.read_pdf(path) is None
+    assert rendered and all(14400 * s * 14400 * s <= qr.MAX_PIXELS * 1.001 for s in rendered)

@@ -194,3 +194,17 @@ def test_an_update_appended_after_signing_is_altered(
     )
     assert result.verdict is Verdict.ALTERED
     assert result.reasons == ["berkas diubah setelah ditandatangani"]
+
+
+def test_a_file_too_large_for_a_permit_is_not_parsed(tmp_path: Path, session) -> None:  # type: ignore[no-untyped-def]
+    from loket.signature.verify import MAX_BYTES
+
+    big = tmp_path / "besar.pdf"
+    with big.open("wb") as f:
+        f.truncate(MAX_BYTES + 1)  # sparse: no disk used
+
+    def qr_must_not_run(_path: Path) -> None:
+        raise AssertionError("a file over the limit is not rendered")
+
+    result = verify_file(big, session, None, read_qr=qr_must_not_run)
+    assert result.verdict is Verdict.UNKNOWN and "MiB" in result.reasons[0]
