@@ -14,7 +14,7 @@ it there through :func:`apply_prefect_defaults`. Without it a local user who can
 
 from __future__ import annotations
 
-import errno
+import logging
 import os
 import secrets
 import stat
@@ -39,20 +39,37 @@ def read_auth_string(settings: Settings) -> str | None:
     """The auth string stored for this office, None when there is none yet.
 
     The file is read without following a link; one that others may read is refused (the
-    string would no longer be a secret): a ``chmod 600`` is the fix, said in the error."""
+    string would no longer be a secret). Whatever is wrong with it — readable by others,
+    another user's, a link — is one :class:`UnsafePath` whose text says it in one line,
+    with the fix, for ``loket serve`` to print and other processes to warn with."""
     path = auth_file(settings)
     try:
         fd = open_file(path)
     except FileNotFoundError:
         return None
+    except UnsafePath as exc:  # a link, a folder, a FIFO
+        raise UnsafePath(
+            f"{path}: bukan berkas biasa (tautan?); hapus, loket serve membuatnya lagi / "
+            f"not a regular file ({exc.strerror or exc})"
+        ) from exc
+    except PermissionError as exc:
+        raise UnsafePath(
+            f"{path}: tidak bisa dibaca pengguna ini (milik pengguna lain?) / "
+            "not readable by this user"
+        ) from exc
     with os.fdopen(fd, "rb") as fh:
         if stat.S_IMODE(os.fstat(fh.fileno()).st_mode) & 0o077:
             raise UnsafePath(
-                errno.EPERM,
-                f"{path}: bisa dibaca pengguna lain; jalankan chmod 600 / "
-                "readable by others: chmod 600 it",
+                f"{path}: bisa dibaca pengguna lain; jalankan chmod 600 {path} / "
+                "readable by others: chmod 600 it"
             )
-        value = fh.read().decode("utf-8").strip()
+        try:
+            value = fh.read().decode("utf-8").strip()
+        except UnicodeDecodeError as exc:
+            raise UnsafePath(
+                f"{path}: isinya bukan auth string; hapus, loket serve membuatnya lagi / "
+                "not an auth string"
+            ) from exc
     return value or None
 
 
@@ -95,13 +112,30 @@ def apply_prefect_defaults(settings: Settings | None = None) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if not os.environ.get(CLIENT_AUTH):
-        try:
-            token = read_auth_string(settings)
-        except OSError:  # another user's, or unsafe: the API answers 401; serve says why
-            token = None
+        token = _auth_or_warn(settings)
         if token:
             os.environ[CLIENT_AUTH] = token
     limit_malloc_arenas()
+
+
+_warned = False
+
+
+def _auth_or_warn(settings: Settings) -> str | None:
+    """The stored auth string; None, with one warning line per process, when the file is
+    unsafe or unreadable: every command that imports the flows would otherwise fail on it
+    (a traceback), and without the line only the API's 401 would be seen, not why."""
+    global _warned
+    try:
+        return read_auth_string(settings)
+    except OSError as exc:
+        if not _warned:
+            _warned = True
+            logging.getLogger(__name__).warning(
+                "Auth string Prefect tidak dipakai, API loket serve akan menolak / not used: %s",
+                exc,
+            )
+        return None
 
 
 def limit_malloc_arenas() -> None:
