@@ -208,17 +208,16 @@ def empty_texts(doc: dict, now: datetime) -> dict:
 
 
 def execute(the_plan: Plan, *, cache_dir: Path, outbox: Path, now: datetime) -> None:
-    """Remove what :func:`plan` chose (and cache folders left empty). ``pages.json`` is
-    rewritten in place (0640), atomically; a file that vanished meanwhile is not an error."""
+    """Remove what :func:`plan` chose. ``pages.json`` is rewritten in place (0640),
+    atomically; a file that vanished meanwhile is not an error.
+
+    The cache's shard folders stay, even emptied: an intake writing a page makes the shard
+    folder, then the file in it (:meth:`loket.intake.ocr.OcrCache.put`), and a folder
+    removed in between would fail that page's reading. They are 256 names at most (the
+    first two hex digits of a page key) and hold no personal data once empty."""
     for entry in the_plan.cache + the_plan.orphans:
         with contextlib.suppress(FileNotFoundError):
             unlink_beneath(cache_dir, entry.relpath)
-    shards = {entry.relpath.split("/", 1)[0] for entry in the_plan.cache + the_plan.orphans}
-    if shards:
-        with directory(cache_dir, []) as fd:
-            for shard in sorted(shards):
-                with contextlib.suppress(OSError):  # only an empty folder goes
-                    os.rmdir(shard, dir_fd=fd)
     for reg_no in the_plan.page_texts:
         doc = _read_pages(outbox, reg_no)
         if doc is None:

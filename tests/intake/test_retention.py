@@ -126,7 +126,10 @@ def test_purge_removes_and_keeps(tmp_path: Path) -> None:
         ret.execute(plan, cache_dir=cache_dir, outbox=outbox, now=NOW)
     finally:
         os.umask(old)
-    assert ret.list_cache(cache_dir) == [] and list(cache_dir.iterdir()) == []
+    assert ret.list_cache(cache_dir) == []
+    # the entry's shard folder stays, empty: an intake may be writing into it (see below)
+    assert [p.name for p in cache_dir.iterdir()] == [key[:2]]
+    assert list((cache_dir / key[:2]).iterdir()) == []
     pages = outbox / "SIKR-1" / "pages.json"
     assert NIK not in pages.read_text() and json.loads(pages.read_text())[ret.PURGED_KEY]
     assert stat.S_IMODE(pages.stat().st_mode) == 0o640
@@ -174,3 +177,32 @@ def test_daily_deployment_is_served() -> None:
     (dep,) = [d for d in office_deployments() if d.flow_name == FLOW_NAME]
     assert dep.name == "harian"
     assert [s.schedule.cron for s in dep.schedules] == [DAILY_CRON]
+
+
+def test_purge_leaves_the_shard_an_intake_is_writing_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An intake caches a page (:meth:`OcrCache.put`: make the shard folder, then write)
+    while the purge removes the shard's last old entry: the page must still be cached, not
+    fail with FileNotFoundError because the purge took the folder away in between."""
+    cache_dir = tmp_path / "var" / "ocr-cache"
+    cache = OcrCache(cache_dir)
+    result = OcrResult(text=f"NIK {NIK}", rotation=0, skew=0.0, source="ocr", ink=0.1)
+    old = page_key("a" * 64, 0, 3)
+    cache.put(old, result)
+    new = next(
+        k for k in (page_key("b" * 64, i, 3) for i in range(5000)) if k[:2] == old[:2]
+    )  # a new page of the same shard
+    plan = ret.Plan(cutoff=NOW, orphans=ret.list_cache(cache_dir))
+    assert [e.key for e in plan.orphans] == [old]
+    shard, real_mkdir = cache_dir / old[:2], Path.mkdir
+
+    def mkdir_then_purge(self: Path, *args: object, **kwargs: object) -> None:
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+        if self == shard:  # the purge runs between the intake's mkdir and its write
+            ret.execute(plan, cache_dir=cache_dir, outbox=tmp_path / "outbox", now=NOW)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir_then_purge)
+    cache.put(new, result)
+    monkeypatch.undo()
+    assert cache.get(new) == result and cache.get(old) is None
