@@ -14,7 +14,7 @@ in Bahasa Indonesia.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -26,8 +26,10 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import ROLE_LABELS, Official, OfficialsFile, Role, load_officials
+from loket.cli.personal import NIK_ROLES, may_see_nik
 from loket.common.clock import WIB, to_wib
 from loket.common.db import open_database
+from loket.common.logmask import mask
 from loket.common.rulesfile import RulesError
 from loket.common.settings import Settings, load_settings
 from loket.complaints.book import (
@@ -66,6 +68,8 @@ NipOpt = Annotated[
     ),
 ]
 NoPdf = Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF (LibreOffice) conversion.")]
+#: ``complaint show --show-nik``: also for the complaint officer, who answers by phone or SMS.
+SHOW_NIK_ROLES = (*NIK_ROLES, "petugas_pengaduan")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -347,55 +351,74 @@ def _facts(rules: ComplaintRules, c: Complaint) -> list[tuple[str, str]]:
     ]
 
 
-def _print_route(rules: ComplaintRules, c: Complaint) -> None:
+def _print_route(rules: ComplaintRules, c: Complaint, see: Callable[[str], str]) -> None:
     """The coordination the weight requires, each step done or not."""
     route = routing(rules, c)
     if route:
         console.print("[bold]Koordinasi yang wajib[/]")
         for i, step in enumerate(route, 1):
             mark = (
-                f"[green]\u2713[/] {step.done.party_name or ''} "
-                f"({tanggal_jam(to_wib(step.done.at))}): {step.done.note}"
+                f"[green]\u2713[/] {escape(see(step.done.party_name or ''))} "
+                f"({tanggal_jam(to_wib(step.done.at))}): {escape(see(step.done.note or ''))}"
                 if step.done
                 else "[yellow]belum[/]"
             )
             console.print(f"  {i}. {step.label}: {mark}")
 
 
-def _print_history(ctx: Ctx, c: Complaint) -> None:
-    """The steps recorded, the files kept and the answer."""
+def _print_history(ctx: Ctx, c: Complaint, see: Callable[[str], str]) -> None:
+    """The steps, files and answer: outside data, never markup, through ``see`` (masking)."""
     console.print("[bold]Riwayat[/]")
     for s in c.steps:
         who = f" oleh {s.by_name}" if s.by_name else ""
         role = f" [{ROLE_LABELS.get(Role(s.role), s.role)}]" if s.role else ""
         party = f" dengan {s.party_name}" if s.party_name else ""
-        console.print(f"  {tanggal_jam(to_wib(s.at))} {s.kind}{role}{party}{who}: {s.note or ''}")
+        line = f"  {tanggal_jam(to_wib(s.at))} {s.kind}{role}{party}{who}: {s.note or ''}"
+        console.print(see(line), markup=False, highlight=False)
     if c.attachments:
         console.print("[bold]Lampiran[/]")
         for a in c.attachments:
-            console.print(f"  {a.kind:<14} {a.filename} ({a.size} bytes) {ctx.store / a.relpath}")
+            line = f"  {a.kind:<14} {a.filename} ({a.size} bytes) {ctx.store / a.relpath}"
+            console.print(see(line), markup=False, highlight=False)
     if c.answer:
         console.print(
             f"\n[bold]Jawaban[/] ({tanggal_jam(to_wib(c.answered_at))}, "
-            f"{c.answered_by_name})\n{c.answer}"
+            f"{escape(c.answered_by_name or '')})"
         )
+        console.print(see(c.answer), markup=False, highlight=False)
 
 
 @complaint_app.command("show")
 def show_cmd(
     ref: Annotated[str, typer.Argument(help="Complaint number, e.g. PGD-2026-000001.")],
+    show_nik: Annotated[
+        bool,
+        typer.Option(
+            "--show-nik",
+            help="NIKs and phones in full (front/back office, complaint officer; with --as).",
+        ),
+    ] = False,
+    nip: Annotated[
+        str | None,
+        typer.Option("--as", "--nip", envvar="LOKET_NIP", help="Your NIP (with --show-nik)."),
+    ] = None,
 ) -> None:
-    """Everything about one complaint: routing, steps, attachments, control card."""
+    """Everything about one complaint: routing, steps, attachments, control card (NIKs and
+    phone numbers masked; the complainant's words are printed as written, never as markup)."""
+    if show_nik:
+        may_see_nik(nip, f"loket complaint show {ref} --show-nik", SHOW_NIK_ROLES)
+    see: Callable[[str], str] = (lambda text: text) if show_nik else mask
     ctx = Ctx()
     rules = ctx.rules
     with ctx.session() as session:
         c = ctx.complaint(session, ref)
-        console.print(f"[bold]{c.number}[/] \u2014 {c.subject}")
+        console.print(f"[bold]{c.number}[/] \u2014 {escape(see(c.subject))}")
         for k, v in _facts(rules, c):
-            console.print(f"  {k:<20} {v}")
-        console.print(f"\n[bold]Isi[/]\n{c.text}\n")
-        _print_route(rules, c)
-        _print_history(ctx, c)
+            console.print(see(f"  {k:<20} {v}"), markup=False, highlight=False)
+        console.print("\n[bold]Isi[/]")
+        console.print(see(c.text) + "\n", markup=False, highlight=False)
+        _print_route(rules, c, see)
+        _print_history(ctx, c, see)
 
 
 @complaint_app.command("confirm")
