@@ -9,7 +9,9 @@ from sqlalchemy import Connection
 # every part's tables, registered on Base.metadata by importing their modules
 import loket.approval.models
 import loket.complaints.models
+import loket.identity.models
 import loket.intake.register
+import loket.signature.models
 import loket.sla.models
 import loket.survey.storage  # noqa: F401  (the SKM tables, in migration 0002 with the complaints)
 from loket.common.db import Base, make_engine
