@@ -136,9 +136,27 @@ def render_issued_permit(desk: Desk, reg_no: str, *, pdf: bool, strict: bool = F
     numbering (``strict=False``) the number and the applicant's message are already recorded,
     so the permit is issued unsigned and the error logged, to be signed once the key is fixed.
     """
-    chain, ctx = document_context(desk, reg_no, draft=False)
     config = signature.signing_config(desk.settings)
-    signer, issuer = signature.load_key(config, strict=strict, reg_no=reg_no)
+    signer, issuer = (None, "")
+    if pdf:  # a bare DOCX is not signed: the key (or token session) is not opened for it
+        signer, issuer = signature.load_key(config, strict=strict, reg_no=reg_no)
+    try:
+        return _issue(desk, reg_no, config, signer, issuer, pdf=pdf)
+    finally:
+        signature.close_key(signer)  # a token session is logged out after each permit
+
+
+def _issue(
+    desk: Desk,
+    reg_no: str,
+    config: signature.SigningConfig,
+    signer: object | None,
+    issuer: str,
+    *,
+    pdf: bool,
+) -> list[Path]:
+    """Render, convert, sign and register (see :func:`render_issued_permit`)."""
+    chain, ctx = document_context(desk, reg_no, draft=False)
     with desk.db() as session:
         permit = permit_of(session, reg_no)
         appr = get(session, reg_no)

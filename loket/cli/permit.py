@@ -130,14 +130,14 @@ def revoke(
     from loket.common.settings import load_settings
     from loket.signature import SigningSetupError
     from loket.signature import revoke as revoke_permit
-    from loket.signature.keys import load_pkcs12
+    from loket.signature.keys import read_passphrase
 
     if not reason.strip():
         err.print("Alasan pencabutan wajib diisi (--reason).")
         raise typer.Exit(2)
     config = _config()
     try:
-        _data, expected = load_pkcs12(config.files)
+        expected = read_passphrase(config.files)  # the PKCS#12's passphrase, or the token's PIN
     except SigningSetupError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from exc

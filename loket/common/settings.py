@@ -92,6 +92,12 @@ class Settings:
     tsa_url: str | None = None
     #: The office's permit verification page, put in the permit's QR code; empty: plain text.
     verify_url: str | None = None
+    #: A PKCS#11 token instead of the PKCS#12 file: its maker's module (``.so``), the token's
+    #: label and the label of the key and certificate on it (empty: ``kepala-dinas``); the
+    #: token's user PIN is kept in ``signing_passphrase_file``.
+    pkcs11_module: Path | None = None
+    pkcs11_token: str | None = None
+    pkcs11_label: str | None = None
 
     @property
     def inbox_dir(self) -> Path:
@@ -174,6 +180,9 @@ CONFIGURABLE: dict[str, type] = {
     "trust_roots": Path,
     "tsa_url": str,
     "verify_url": str,
+    "pkcs11_module": Path,
+    "pkcs11_token": str,
+    "pkcs11_label": str,
 }
 CONFIG_FILE = "loket.toml"
 WATCH_MODES = ("auto", "events", "poll")

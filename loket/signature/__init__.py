@@ -15,6 +15,7 @@ from __future__ import annotations
 from loket.signature.issue import (
     Issued,
     SigningConfig,
+    close_key,
     load_key,
     make_pdf,
     record_issue,
@@ -42,6 +43,7 @@ __all__ = [
     "Verdict",
     "by_number",
     "by_reg_no",
+    "close_key",
     "load_key",
     "load_trust_roots",
     "make_demo_keys",

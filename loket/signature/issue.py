@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session
 
 from loket.common.settings import Settings
 from loket.signature import pades, register
-from loket.signature.keys import KEY_FILE, PASSPHRASE_FILE, TRUST_DIR, KeyFiles, SigningSetupError
+from loket.signature.keys import (
+    KEY_FILE,
+    PASSPHRASE_FILE,
+    TRUST_DIR,
+    KeyFiles,
+    Pkcs11Token,
+    SigningSetupError,
+)
 from loket.signature.pdfa import is_pdfa, to_pdfa
 
 log = logging.getLogger("loket.signature")
@@ -49,12 +56,25 @@ class SigningConfig:
     tsa_url: str | None = None
     verify_url: str | None = None
     location: str = "Pekanbaru"
+    token: Pkcs11Token | None = None  # a key on a PKCS#11 token instead of the PKCS#12 file
+
+    @property
+    def configured(self) -> bool:
+        """A key is set up: a token, or the PKCS#12 file (else permits go out unsigned)."""
+        return self.token is not None or self.files.configured
 
 
 def signing_config(settings: Settings) -> SigningConfig:
     """The signing set-up from the settings; the key files default to ``keys/`` in LOKET_HOME
     (outside ``var/``, which the key must not be in)."""
     keys = settings.keys_dir
+    token = None
+    if settings.pkcs11_module:
+        token = Pkcs11Token(
+            settings.pkcs11_module,
+            settings.pkcs11_token or "",
+            settings.pkcs11_label or KEY_FILE.removesuffix(".p12"),
+        )
     return SigningConfig(
         files=KeyFiles(
             key=settings.signing_key or keys / KEY_FILE,
@@ -64,6 +84,7 @@ def signing_config(settings: Settings) -> SigningConfig:
         ),
         tsa_url=settings.tsa_url or None,
         verify_url=settings.verify_url or None,
+        token=token,
     )
 
 
@@ -81,10 +102,13 @@ def load_key(
     """The signer (None without a key file) and the name of its certificate's issuer, loaded
     before the permit is rendered. A key that is there but cannot be used raises with
     ``strict``; without, it is logged as an error and the permit goes out unsigned."""
-    if not config.files.configured:
+    if not config.configured:
         return None, ""
     try:
-        signer = pades.load_signer(config.files)
+        if config.token is not None:
+            signer = pades.load_token_signer(config.token, config.files)
+        else:
+            signer = pades.load_signer(config.files)
     except SigningSetupError as exc:
         if strict:
             raise
@@ -92,6 +116,14 @@ def load_key(
         return None, ""
     issuer = signer.signing_cert.issuer.native  # type: ignore[attr-defined]
     return signer, str(issuer.get("common_name") or issuer.get("organization_name") or "")
+
+
+def close_key(signer: object | None) -> None:
+    """Close the PKCS#11 session behind ``signer`` (logging the token out), if it has one: a
+    session left open keeps the token logged in and the next login is refused."""
+    session = getattr(signer, "pkcs11_session", None)
+    if session is not None:
+        session.close()
 
 
 def make_pdf(
@@ -132,5 +164,5 @@ def record_issue(
         signer_nip=signer_nip,
         now=now,
     )
-    if issued.signed is None and not config.files.configured:  # a broken key: logged already
+    if issued.signed is None and not config.configured:  # a broken key: logged already
         log.warning(UNSIGNED_WARNING.format(number=number, key=config.files.key))

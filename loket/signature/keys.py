@@ -77,13 +77,28 @@ def _outside(path: Path, forbidden: Path | None) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Pkcs11Token:
+    """A key on a PKCS#11 token (smart card, HSM): the module (``.so``) of its maker, the
+    token's label and the label of the key and its certificate on it. Its user PIN is kept in
+    the passphrase file."""
+
+    module: Path
+    token: str
+    label: str
+
+
+def read_passphrase(files: KeyFiles) -> bytes:
+    """The passphrase (or a token's PIN), after the checks on where and how it is kept."""
+    _outside(files.passphrase, files.forbidden)
+    return _private(files.passphrase, "Berkas frasa sandi").strip()
+
+
 def load_pkcs12(files: KeyFiles) -> tuple[bytes, bytes]:
     """The PKCS#12 bytes and its passphrase, after the checks on where and how they are kept."""
-    for p in (files.key, files.passphrase):
-        _outside(p, files.forbidden)
+    _outside(files.key, files.forbidden)
     data = _private(files.key, "Berkas kunci (PKCS#12)")
-    passphrase = _private(files.passphrase, "Berkas frasa sandi").strip()
-    return data, passphrase
+    return data, read_passphrase(files)
 
 
 def load_trust_roots(path: Path) -> list[asn1_x509.Certificate]:

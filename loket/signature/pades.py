@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from loket.signature.keys import KeyFiles, SigningSetupError, load_pkcs12
+from loket.signature.keys import (
+    KeyFiles,
+    Pkcs11Token,
+    SigningSetupError,
+    load_pkcs12,
+    read_passphrase,
+)
 
 FIELD_NAME = "TTE-Kepala-Dinas"
 
@@ -59,6 +65,31 @@ def load_signer(files: KeyFiles) -> object:
         signer = signers.SimpleSigner.load_pkcs12(tmp.name, passphrase=passphrase)
     if signer is None:
         raise SigningSetupError(f"pyHanko tidak dapat memuat {files.key}")
+    return signer
+
+
+def load_token_signer(token: Pkcs11Token, files: KeyFiles) -> object:
+    """A pyHanko signer for the key on a PKCS#11 token; its PIN from the passphrase file."""
+    from pkcs11.exceptions import PKCS11Error
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.general import SigningError
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+    pin = read_passphrase(files).decode()
+    session = None
+    try:
+        session = open_pkcs11_session(
+            str(token.module), token_criteria=TokenCriteria(label=token.token or None), user_pin=pin
+        )
+        signer = PKCS11Signer(session, cert_label=token.label, key_label=token.label)
+        signer.signing_cert  # noqa: B018  (fetched now: a missing certificate fails here)
+    except (PKCS11Error, OSError, ValueError, SigningError) as exc:
+        if session is not None:
+            session.close()
+        raise SigningSetupError(
+            f"token PKCS#11 '{token.token}' ({token.module}) tidak dapat dipakai: "
+            f"{type(exc).__name__} {exc}"
+        ) from exc
     return signer
 
 
