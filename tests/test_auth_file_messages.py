@@ -5,8 +5,11 @@ on without it (the served API then refuses that process) — never a traceback."
 
 from __future__ import annotations
 
+import http.server
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -97,3 +100,51 @@ def test_a_command_that_imports_the_flows_warns_in_one_line(tmp_path: Path) -> N
     assert "Traceback" not in done.stderr
     warned = [line for line in done.stderr.splitlines() if "tidak dipakai" in line]
     assert len(warned) == 1 and "chmod 600" in warned[0] and str(path) in warned[0], done.stderr
+
+
+@pytest.fixture
+def refusing_api() -> Iterator[str]:
+    """An API that answers 401 to everything, as a Prefect server behind an auth string
+    answers a process without it."""
+
+    class Refuse(http.server.BaseHTTPRequestHandler):
+        def _refuse(self) -> None:
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"detail": "Unauthorized"}')
+
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _refuse
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refuse)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api"
+    finally:
+        server.shutdown()
+
+
+def test_a_command_refused_by_the_api_says_it_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusing_api: str
+) -> None:
+    """``loket approval start`` with the served API's string in an unsafe file (so not
+    sent): the warning says why, the refusal is one line (exit 3), no traceback."""
+    from loket.common.settings import load_settings
+    from samples.office import make_application
+    from samples.office import make_home as make_office
+
+    home = make_office(tmp_path, monkeypatch)
+    reg_no = make_application(load_settings(), seed=4)
+    path = _unsafe(Settings(home=tmp_path), "readable")
+    env = clean_env(**home.env(), PREFECT_API_URL=refusing_api)
+    done = subprocess.run([LOKET, "approval", "start", reg_no], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=180)  # fmt: skip
+    out = done.stdout + done.stderr
+    assert done.returncode == 3, out
+    assert "Traceback" not in out
+    refused = [line for line in done.stderr.splitlines() if "API Prefect menolak" in line]
+    assert len(refused) == 1 and "(401)" in refused[0] and str(path) in refused[0], out
+    assert any("tidak dipakai" in line and "chmod 600" in line for line in out.splitlines())

@@ -6,14 +6,55 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-app = typer.Typer(
+
+class _Loket(typer.Typer):
+    """The ``loket`` app. A Prefect API that refuses this process (401/403: no auth string,
+    a wrong one, or an unsafe ``var/prefect-api-auth`` that was not used) is said in one
+    line, whichever command met it (``loket approval start``, ``reattach``...), instead of
+    a traceback."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            code = _prefect_refusal(exc)
+            if code is None:
+                raise
+            err.print(
+                f"[red]API Prefect menolak proses ini ({code}): auth string tidak ada atau "
+                f"salah ({escape(_auth_place())} / PREFECT_API_AUTH_STRING). / Prefect API "
+                "refused: auth string missing or wrong.[/red]",
+                highlight=False,
+            )
+            sys.exit(3)
+
+
+def _prefect_refusal(exc: BaseException) -> int | None:
+    """401/403 when ``exc`` is the Prefect client's refusal by the API, else None."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    if type(exc).__module__.startswith("prefect") and status in (401, 403):
+        return int(status)
+    return None
+
+
+def _auth_place() -> str:
+    try:
+        from flows.runtime import auth_file
+        from loket.common.settings import load_settings
+
+        return str(auth_file(load_settings()))
+    except Exception:  # the settings' own error was said before any command ran
+        return "var/prefect-api-auth"
+
+
+app = _Loket(
     name="loket",
     help="Permit-office automation for DPMPTSP Kota Pekanbaru.",
     no_args_is_help=True,
