@@ -302,8 +302,8 @@ def list_cmd(
                 c.number,
                 to_wib(c.received_at).strftime("%d-%m-%Y %H.%M"),
                 ctx.rules.channel_label(c.channel),
-                c.complainant_name,
-                c.subject[:40],
+                escape(mask(c.complainant_name)),
+                escape(mask(c.subject)[:40]),
                 ctx.rules.type_label(c.type),
                 ctx.rules.weight_label(c.weight)
                 if c.weight

@@ -90,3 +90,9 @@ def test_show_nik_in_full_only_for_the_roles_that_answer(
     assert _flat(shown.output).count(NIK) == 4 and _flat(shown.output).count(PHONE) == 4
     assert MARKUP in _flat(shown.output)
     assert _events(c_session, "nik-dilihat") == [officer]
+
+
+def test_the_register_list_masks_and_escapes_the_subject(number: str, cli) -> None:  # type: ignore[no-untyped-def]
+    res = CliRunner().invoke(cli, ["complaint", "list"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert NIK not in res.output and "1471********0003" in res.output
