@@ -33,7 +33,7 @@ def daily_card_anchor(reason: str = "harian") -> dict[str, object]:
     with db() as session:
         broken = {k: v for k, v in control_card.verify(session, settings=settings).items() if v}
         heads, disputed = heads_to_sign(session, settings=settings)
-    for reg_no, problems in broken.items():
+    for reg_no, problems in broken.items():  # anchor problems come under control_card.ANCHORS
         logger.error("kartu kendali %s rusak: %s", reg_no, "; ".join(problems))
     path = write_heads(heads, reason=reason, settings=settings, disputed=disputed)
     logger.info("anchor %s: %d kartu ditandatangani", path.name, len(heads))

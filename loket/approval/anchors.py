@@ -18,8 +18,12 @@ The canonical body is its JSON with sorted keys, no spaces, ASCII only (``jq -cj
 The signing key lives in the keys folder (:mod:`loket.approval.cardkeys`); its public half is
 copied beside the anchors (``anchor-public-key.pem``). ``loket card verify`` holds every card to
 the latest valid anchor: a card shorter than, different from, or missing against its anchored
-head was tampered with. An auditor who keeps the files and the public key can check them
-without loket (``openssl pkeyutl -verify -rawin``, see docs/control-card.md).
+head was tampered with. An anchor counts only if its file name's time is its body's time (an
+old anchor copied under a newer name is refused); the ``previous`` links are followed from the
+newest back, and the keys folder remembers the newest anchor written (``anchor-latest.json``),
+so a deleted newest anchor, or an old one put back in its place, is reported. An auditor who
+keeps the files and the public key can check them without loket (``openssl pkeyutl -verify
+-rawin``, see docs/control-card.md).
 """
 
 from __future__ import annotations
@@ -32,16 +36,16 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import and_, event, func, select
 from sqlalchemy.orm import Session
 
-from loket.approval.cardkeys import Keyring, keyring_for, public_pem
+from loket.approval.cardkeys import Keyring, KeyringError, key_fingerprint, keyring_for, public_pem
+from loket.approval.cardkeys import canonical as canonical
 from loket.approval.models import CardEntry
 from loket.common.clock import as_utc, utcnow
 from loket.common.safefs import directory, open_regular, write_bytes
@@ -50,7 +54,7 @@ from loket.common.settings import Settings, load_settings
 FORMAT = "loket-anchor/1"
 FOLDER = "anchors"
 PUBLIC_COPY = "anchor-public-key.pem"
-_NAME = re.compile(r"^anchor-\d{8}T\d{12}Z-[0-9a-f]{6}\.json$")
+_NAME = re.compile(r"^anchor-(\d{8}T\d{12})Z-[0-9a-f]{6}\.json$")
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +67,12 @@ class Anchor:
     time: datetime
     cards: dict[str, tuple[int, str]]
     sha256: str
-
-
-def canonical(body: dict[str, object]) -> bytes:
-    """The bytes that are signed (``jq -cjS .body`` prints the same)."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    previous: tuple[str, str] | None = None
 
 
 def fingerprint(key: Ed25519PublicKey) -> str:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return hashlib.sha256(raw).hexdigest()
+    """SHA-256 of the raw public key (what an anchor's ``public_key`` names)."""
+    return key_fingerprint(key)
 
 
 def current_heads(session: Session) -> dict[str, tuple[int, str]]:
@@ -144,9 +144,34 @@ def _read(folder: Path, name: str) -> bytes:
 def _parse(name: str, raw: bytes) -> Anchor:
     body = json.loads(raw)["body"]
     cards = {reg: (int(v["seq"]), str(v["hash"])) for reg, v in body["cards"].items()}
+    prev = body.get("previous")
     return Anchor(
-        name, datetime.fromisoformat(body["time"]), cards, hashlib.sha256(raw).hexdigest()
+        name,
+        datetime.fromisoformat(body["time"]),
+        cards,
+        hashlib.sha256(raw).hexdigest(),
+        (str(prev["file"]), str(prev["sha256"])) if prev else None,
     )
+
+
+def name_time(name: str) -> datetime | None:
+    """The moment an anchor's file name states (it is written from the body's time)."""
+    m = _NAME.match(name)
+    if m is None:
+        return None
+    return datetime.strptime(m.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+
+
+def check_file(name: str, raw: bytes, public_key: Ed25519PublicKey) -> list[str]:
+    """:func:`check_document`, and the file's name must state the body's time: an old anchor
+    copied under a newer name (a replay) is refused."""
+    found = check_document(raw, public_key)
+    if found:
+        return found
+    stated = name_time(name)
+    if stated is None or stated != as_utc(_parse(name, raw).time):
+        return ["nama berkas tidak sesuai dengan waktu di dalamnya (anchor lama disalin ulang?)"]
+    return []
 
 
 def latest(outbox: Path, keys: Keyring, *, tries: int = 50) -> tuple[Anchor | None, list[str]]:
@@ -166,11 +191,89 @@ def latest(outbox: Path, keys: Keyring, *, tries: int = 50) -> tuple[Anchor | No
         except OSError as exc:  # a link or a folder planted under an anchor's name
             problems.append(f"anchor {name}: tidak terbaca ({exc})")
             continue
-        found = check_document(raw, public)
+        found = check_file(name, raw, public)
         if not found:
             return _parse(name, raw), problems
         problems += [f"anchor {name}: {p}" for p in found]
     return None, problems
+
+
+def _walk(folder: Path, newest: Anchor) -> tuple[set[tuple[str, str]], list[str]]:
+    """Follow the ``previous`` links from ``newest`` back: every anchor named must be there
+    with the SHA-256 named and an earlier time. The signature of ``newest`` vouches for the
+    whole chain through those digests. Returns the (name, SHA-256) of every link and the
+    problems found (the walk stops at the first break)."""
+    chain = {(newest.name, newest.sha256)}
+    current = newest
+    while current.previous is not None:
+        name, digest = current.previous
+        try:
+            raw = _read(folder, name)
+        except OSError:
+            return chain, [f"anchor {name} (disebut oleh {current.name}) hilang atau tidak terbaca"]
+        if hashlib.sha256(raw).hexdigest() != digest:
+            return chain, [f"anchor {name} diubah sejak {current.name} ditulis (SHA-256 berbeda)"]
+        try:
+            earlier = _parse(name, raw)
+        except (ValueError, KeyError, TypeError) as exc:
+            return chain, [f"anchor {name}: tidak terbaca ({exc})"]
+        if as_utc(earlier.time) >= as_utc(current.time) or (name, digest) in chain:
+            return chain, [f"anchor {name}: urutan waktu rantai anchor rusak"]
+        chain.add((name, digest))
+        current = earlier
+    return chain, []
+
+
+def _against_record(
+    found: Anchor | None, chain: set[tuple[str, str]], recorded: tuple[str, str] | None
+) -> list[str]:
+    """The newest valid anchor against the one the keys folder says was written last: it
+    must be that one, or a later one whose chain holds it (the record lags a concurrent
+    anchoring at most)."""
+    if recorded is None:
+        return []
+    name, digest = recorded
+    if found is not None and (found.name, found.sha256) == recorded:
+        return []
+    if found is not None and found.name > name and recorded in chain:
+        return []
+    return [
+        f"anchor terbaru yang dicatat di folder kunci, {name} (SHA-256 {digest[:16]}), "
+        "hilang, diubah atau diganti anchor lama"
+    ]
+
+
+def audit(outbox: Path, keys: Keyring) -> tuple[Anchor | None, list[str], set[tuple[str, str]]]:
+    """What ``loket card verify`` holds the cards to: the newest valid anchor, the problems of
+    the anchors (forged or replayed files, a broken chain, a deleted newest anchor) and the
+    chain's (name, SHA-256) links."""
+    folder = outbox / FOLDER
+    found, problems = latest(outbox, keys)
+    chain: set[tuple[str, str]] = set()
+    if found is not None:
+        chain, broken = _walk(folder, found)
+        problems += broken
+    try:
+        problems += _against_record(found, chain, keys.latest_anchor())
+    except KeyringError as exc:
+        problems.append(str(exc))
+    return found, problems, chain
+
+
+def read_kept(path: Path, keys: Keyring) -> tuple[Anchor | None, list[str]]:
+    """An anchor an auditor kept (any path), checked under the keys folder's public key."""
+    public = keys.public_key()
+    if public is None:
+        return None, ["kunci tanda tangan anchor tidak ada di folder kunci"]
+    try:
+        with directory(path.parent, []) as fd, os.fdopen(open_regular(fd, path.name), "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        return None, [f"anchor {path.name}: tidak terbaca ({exc})"]
+    found = check_file(path.name, raw, public)
+    if found:
+        return None, [f"anchor {path.name}: {p}" for p in found]
+    return _parse(path.name, raw), []
 
 
 def carry_forward(
@@ -238,9 +341,8 @@ def write_heads(
     s = settings or load_settings()
     keys = keys or keyring_for(s)
     private = keys.signing_key()
-    folder = s.outbox_dir / FOLDER
-    names = _names(folder)
-    previous = (names[-1], hashlib.sha256(_read(folder, names[-1])).hexdigest()) if names else None
+    last, _ = latest(s.outbox_dir, keys)  # chained to the newest valid one, not to a planted file
+    previous = (last.name, last.sha256) if last else None
     now = utcnow()
     body = make_body(
         heads,
@@ -254,10 +356,12 @@ def write_heads(
     data = json.dumps({"body": body, "signature": signature}, indent=1, ensure_ascii=True)
     name = f"anchor-{as_utc(now):%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(3)}.json"
     pem = public_pem(private.public_key())
+    raw = (data + "\n").encode()
     with directory(s.outbox_dir, [FOLDER], create=True) as fd:
-        write_bytes(fd, name, (data + "\n").encode())
+        write_bytes(fd, name, raw)
         write_bytes(fd, PUBLIC_COPY, pem)
-    return folder / name
+    keys.record_latest_anchor(name, hashlib.sha256(raw).hexdigest())
+    return s.outbox_dir / FOLDER / name
 
 
 def anchor_after_commit(session: Session, *, reason: str, settings: Settings | None = None) -> None:

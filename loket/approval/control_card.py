@@ -10,8 +10,12 @@ The hash is an HMAC-SHA256 under a card key kept outside the database
 write the database but does not hold the keys folder cannot recompute a consistent chain, and
 after ``loket card rotate-key`` old entries still verify with their own key. Entries recorded
 before the card had keys (``key_id`` NULL, plain SHA-256, or an HMAC under the old
-``LOKET_CARD_KEY``) verify as "lama" (legacy) and are reported as such; one recorded after the
-first key was made, or after a keyed entry, is a forgery. What an attacker could still do with
+``LOKET_CARD_KEY``) verify as "lama" (legacy) and are reported as such, but only as far as the
+*legacy closure* goes: when the first key is made, every card's head is signed into the keys
+folder, and a keyless entry is accepted only on a card named there, up to that entry and with
+that hash (``recorded_at`` proves nothing: whoever writes the row writes it). Any other keyless
+entry, or one after a keyed entry, is a forgery; with keys but no closure, every one is. An
+entry recorded before the one preceding it is reported too. What an attacker could still do with
 the database alone (drop the last entries and fix ``card_heads``, delete a whole card) is found
 against the signed anchors (:mod:`loket.approval.anchors`) and by cross-checking the approvals,
 tasks and permits (:mod:`loket.approval.card_checks`).
@@ -27,12 +31,13 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from loket.approval import anchors, card_checks
-from loket.approval.cardkeys import Keyring, keyring_for
+from loket.approval.cardkeys import Keyring, KeyringError, keyring_for
 from loket.approval.models import CardEntry, CardHead
 from loket.common.clock import as_utc, utcnow
 from loket.common.settings import Settings, load_settings
@@ -136,7 +141,7 @@ def append(
     SQLite and PostgreSQL alike); then the entry is chained to the previous hash.
     """
     keys = keys or keyring_for()
-    kid = keys.current().kid
+    kid = keys.current(closure=lambda: anchors.current_heads(session)).kid
     row = session.execute(
         update(CardHead)
         .where(CardHead.reg_no == reg_no)
@@ -218,20 +223,38 @@ class Audit:
     problems: list[str] = field(default_factory=list)
 
 
-def _check_entry(e: CardEntry, keys: Keyring, first_key: datetime | None, check: CardCheck) -> None:
+#: what a card's keyless entries are held to: None before any card key exists (all are legacy),
+#: else the signed legacy closure's heads (empty: there is none, no keyless entry is accepted)
+Closure = dict[str, tuple[int, str]] | None
+
+
+def _legacy_problem(e: CardEntry, closure: Closure, check: CardCheck) -> str | None:
+    """Why the keyless entry ``e`` cannot be a legacy one (None: it may be)."""
+    if check.keyed:
+        return f"entri #{e.seq}: tanpa kunci setelah entri berkunci (dipalsukan)"
+    if closure is None:
+        return None
+    closed = closure.get(e.reg_no)
+    if closed is None or e.seq > closed[0]:
+        return (
+            f"entri #{e.seq}: tanpa kunci padahal tidak tercatat di penutupan entri lama "
+            "(dipalsukan)"
+        )
+    if e.seq == closed[0] and not hmac.compare_digest(e.hash, closed[1]):
+        return (
+            f"entri #{e.seq}: berbeda dari penutupan entri lama yang ditandatangani "
+            "(entri lama ditulis ulang)"
+        )
+    return None
+
+
+def _check_entry(e: CardEntry, keys: Keyring, closure: Closure, check: CardCheck) -> None:
     """The entry's own hash: under its key, or as a legacy entry where one may still be (no
-    keyed entry before it on the card, recorded before the first key was made)."""
+    keyed entry before it on the card, within the legacy closure)."""
     if e.key_id is None:
-        if check.keyed:
-            check.problems.append(
-                f"entri #{e.seq}: tanpa kunci setelah entri berkunci (dipalsukan)"
-            )
-            return
-        if first_key is not None and as_utc(e.recorded_at) >= first_key.replace(microsecond=0):
-            check.problems.append(
-                f"entri #{e.seq}: tanpa kunci padahal dicatat setelah kunci kartu dibuat "
-                "(dipalsukan)"
-            )
+        problem = _legacy_problem(e, closure, check)
+        if problem:
+            check.problems.append(problem)
             return
         check.legacy += 1
     else:
@@ -246,12 +269,12 @@ def _check_entry(e: CardEntry, keys: Keyring, first_key: datetime | None, check:
 
 
 def _check_chain(
-    rows: list[CardEntry], h: CardHead | None, keys: Keyring, check: CardCheck
+    rows: list[CardEntry], h: CardHead | None, keys: Keyring, closure: Closure, check: CardCheck
 ) -> None:
-    """Sequence, links, hashes and the head row of one card."""
+    """Sequence, links, times, hashes and the head row of one card."""
     prev = GENESIS
     expected = 1
-    first_key = keys.first_created()
+    before: CardEntry | None = None
     for e in rows:
         if e.seq != expected:
             missing = ", ".join(f"#{n}" for n in range(expected, e.seq)) or f"#{e.seq}"
@@ -261,9 +284,19 @@ def _check_chain(
                 f"entri #{e.seq}: tidak tersambung ke entri sebelumnya "
                 "(entri sebelumnya diubah atau dihapus)"
             )
-        _check_entry(e, keys, first_key, check)
+        if before is not None and _second(e.recorded_at) < _second(before.recorded_at):
+            check.problems.append(
+                f"entri #{e.seq}: dicatat lebih awal dari entri #{before.seq} (waktu mundur)"
+            )
+        _check_entry(e, keys, closure, check)
         prev = e.hash
         expected = e.seq + 1
+        before = e
+    closed = (closure or {}).get(check.reg_no)
+    if closed is not None and (not rows or rows[-1].seq < closed[0]):
+        check.problems.append(
+            f"entri lama sampai #{closed[0]} (penutupan entri lama) tidak ada lagi: entri dihapus"
+        )
     if h is None:
         if rows:
             check.problems.append("kepala kartu (card_heads) hilang")
@@ -316,44 +349,76 @@ def _load(
     return rows, {h.reg_no: h for h in session.scalars(hq)}
 
 
+def _closure(keys: Keyring, problems: list[str]) -> Closure:
+    """The legacy closure the keyless entries are held to (see :data:`Closure`)."""
+    if keys.newest() is None:
+        return None
+    try:
+        found = keys.legacy_closure()
+    except KeyringError as exc:
+        problems.append(str(exc))
+        return {}
+    return found or {}
+
+
 def examine(
     session: Session,
     reg_no: str | None = None,
     *,
     settings: Settings | None = None,
     keys: Keyring | None = None,
+    kept: Path | None = None,
 ) -> Audit:
     """Check the cards (``reg_no``: only that one): each chain under its keys, against the
-    latest signed anchor, and against the approvals, tasks and permits that need an entry."""
+    latest signed anchor (and an anchor an auditor ``kept``), and against the approvals, tasks
+    and permits that need an entry."""
     s = settings or load_settings()
     keys = keys or keyring_for(s)
-    anchor, anchor_problems = anchors.latest(s.outbox_dir, keys)
+    anchor, anchor_problems, chain = anchors.audit(s.outbox_dir, keys)
+    held = [anchor] if anchor else []
+    if kept is not None:
+        old, found = anchors.read_kept(kept, keys)
+        anchor_problems += found
+        if old is not None and (old.name, old.sha256) not in chain:
+            anchor_problems.append(
+                f"anchor {old.name} yang disimpan tidak ada dalam rantai anchor kantor "
+                "(anchor dihapus atau rantai diganti)"
+            )
+        held += [old] if old is not None else []
+    closure = _closure(keys, anchor_problems)
     rows, heads = _load(session, reg_no)
     register = card_checks.load_register(session, reg_no)
-    if reg_no is not None:
-        cards = [reg_no]
-    else:
-        names = set(rows) | set(heads) | register.reg_nos()
-        cards = sorted(names | set(anchor.cards) if anchor else names)
+    names = set(rows) | set(heads) | register.reg_nos()
+    for a in held:
+        names |= set(a.cards)
+    cards = [reg_no] if reg_no is not None else sorted(names)
     report: dict[str, CardCheck] = {}
     for card in cards:
         check = CardCheck(card)
         card_rows = rows.get(card, [])
-        _check_chain(card_rows, heads.get(card), keys, check)
-        if anchor is not None:
-            _check_anchor(card_rows, anchor, check)
+        _check_chain(card_rows, heads.get(card), keys, closure, check)
+        for a in held:
+            _check_anchor(card_rows, a, check)
         check.problems += card_checks.missing_entries(register, card, card_rows)
         report[card] = check
     return Audit(report, anchor, anchor_problems)
 
 
+#: the key under which :func:`verify` reports what is wrong with the anchors themselves
+ANCHORS = "anchor"
+
+
 def verify(
     session: Session, reg_no: str | None = None, *, settings: Settings | None = None
 ) -> dict[str, list[str]]:
-    """Problems per card (Bahasa Indonesia); a card without problems maps to ``[]``. A broken
-    or forged anchor is a problem of every card it should vouch for."""
+    """Problems per card (Bahasa Indonesia); a card without problems maps to ``[]``. A broken,
+    forged or missing anchor is a problem of every card it should vouch for, and is reported
+    under :data:`ANCHORS` too, so that it shows even when there are no cards."""
     audit = examine(session, reg_no, settings=settings)
-    return {k: audit.problems + v.problems for k, v in audit.cards.items()}
+    report = {k: audit.problems + v.problems for k, v in audit.cards.items()}
+    if audit.problems:
+        report[ANCHORS] = list(audit.problems)
+    return report
 
 
 def find_code(rows: list[CardEntry], code: str) -> CardEntry | None:

@@ -1,7 +1,7 @@
 """CLI of the control card: print one card (``loket card REG [--pdf]``), verify the cards
-(``loket card verify [REG] [--code KODE]``), rotate the card key (``loket card rotate-key``),
-write an anchor now (``loket card anchor``) and check an anchor file as an auditor would
-(``loket card check-anchor FILE [--public-key PEM]``).
+(``loket card verify [REG] [--code KODE] [--anchor FILE]``), rotate the card key
+(``loket card rotate-key``), write an anchor now (``loket card anchor``) and check an anchor
+file as an auditor would (``loket card check-anchor FILE [--public-key PEM]``).
 
 Mounted by ``loket/cli/main.py`` with :func:`mount`. Messages for officers are in Bahasa
 Indonesia.
@@ -41,11 +41,25 @@ def card(
     ] = None,
     public_key: Annotated[
         Path | None,
-        typer.Option("--public-key", help="With 'check-anchor': the anchors' public key (PEM)."),
+        typer.Option(
+            "--public-key",
+            help="With 'check-anchor': the anchors' public key (PEM) as the auditor got it "
+            "from the office (default: the one in the keys folder, never the one beside the "
+            "anchor).",
+        ),
+    ] = None,
+    anchor: Annotated[
+        Path | None,
+        typer.Option(
+            "--anchor",
+            help="With 'verify': also hold the cards to this anchor file an auditor kept, and "
+            "check that it is in the office's chain of anchors.",
+        ),
     ] = None,
 ) -> None:
     """Print the control card of a file (`loket card REG`), verify cards against their keys,
-    the latest anchor and the approvals and permits (`loket card verify [REG] [--code KODE]`),
+    the latest anchor (and a kept one) and the approvals and permits
+    (`loket card verify [REG] [--code KODE] [--anchor FILE]`),
     make a new card key (`loket card rotate-key`), sign the heads of all cards now
     (`loket card anchor`), or check an anchor file (`loket card check-anchor FILE`)."""
     if target == "check-anchor":
@@ -53,7 +67,7 @@ def card(
         return
     desk = _desk(pdf=pdf)
     if target == "verify":
-        _verify_cards(desk, reg_no, code)
+        _verify_cards(desk, reg_no, code, anchor)
     elif target == "rotate-key":
         _rotate(desk)
     elif target == "anchor":
@@ -96,16 +110,16 @@ def _show_card(desk: Desk, target: str, pdf: bool) -> None:
         raise typer.Exit(1)
 
 
-def _verify_cards(desk: Desk, reg_no: str | None, code: str | None) -> None:
-    """``loket card verify [REG] [--code KODE]``: exit 1 if a card, or the anchor, is broken,
-    or if the code matches no entry of the card."""
+def _verify_cards(desk: Desk, reg_no: str | None, code: str | None, kept: Path | None) -> None:
+    """``loket card verify [REG] [--code KODE] [--anchor FILE]``: exit 1 if a card, or an
+    anchor, is broken, or if the code matches no entry of the card."""
     from loket.approval import control_card
 
     if code is not None and reg_no is None:
         err.print("--code hanya bersama nomor registrasi: loket card verify REG --code KODE")
         raise typer.Exit(2)
     with desk.db() as session:
-        audit = control_card.examine(session, reg_no, settings=desk.settings)
+        audit = control_card.examine(session, reg_no, settings=desk.settings, kept=kept)
         rows = control_card.entries(session, reg_no) if code is not None and reg_no else []
     bad = _print_audit(audit)
     if code is not None:
@@ -146,11 +160,13 @@ def _print_audit(audit: Audit) -> bool:
 
 def _rotate(desk: Desk) -> None:
     """``loket card rotate-key``: new entries use a new key; old entries keep theirs."""
+    from loket.approval.anchors import current_heads
     from loket.approval.cardkeys import keyring_for
 
     keys = keyring_for(desk.settings)
     old = keys.newest()
-    new = keys.rotate()
+    with desk.db() as session:  # the first key closes the legacy entries where they stand
+        new = keys.rotate(closure=lambda: current_heads(session))
     console.print(
         f"Kunci kartu baru {new.kid} di {keys.folder}"
         + (f" (menggantikan {old.kid}; tetap disimpan untuk memeriksa entri lama)." if old else ".")
@@ -169,27 +185,47 @@ def _anchor_now(desk: Desk) -> None:
 
 def _check_anchor_file(file: str | None, public_key: Path | None) -> None:
     """``loket card check-anchor FILE [--public-key PEM]``: the signature of one anchor file,
-    under the given public key (default: the one beside the file)."""
+    under the given public key, by default the keys folder's; never the copy beside the
+    anchors, which whoever replaces an anchor can replace too. The key's fingerprint is
+    printed, to compare with the one the auditor was given."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-    from loket.approval.anchors import PUBLIC_COPY, check_document
+    from loket.approval.anchors import check_file, fingerprint
+    from loket.approval.cardkeys import KeyringError, keyring_for
+    from loket.common.settings import load_settings
 
     if not file:
         err.print("Sebutkan berkas anchor: loket card check-anchor FILE [--public-key PEM]")
         raise typer.Exit(2)
     path = Path(file)
-    pem = public_key or path.parent / PUBLIC_COPY
-    key = load_pem_public_key(pem.read_bytes())
+    if public_key is not None:
+        key = load_pem_public_key(public_key.read_bytes())
+        source = str(public_key)
+    else:
+        keys = keyring_for(load_settings())
+        try:
+            key = keys.public_key()
+        except KeyringError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
+        source = f"folder kunci {keys.folder}"
+        if key is None:
+            err.print(
+                f"Kunci publik anchor tidak ada di {source}: sebutkan kunci yang diterima "
+                "dari kantor dengan --public-key PEM"
+            )
+            raise typer.Exit(2)
     if not isinstance(key, Ed25519PublicKey):
-        err.print(f"{pem}: bukan kunci publik Ed25519")
+        err.print(f"{source}: bukan kunci publik Ed25519")
         raise typer.Exit(2)
-    problems = check_document(path.read_bytes(), key)
+    problems = check_file(path.name, path.read_bytes(), key)
     for p in problems:
         err.print(f"[red]{path.name}: {p}[/red]")
+    console.print(f"Kunci publik: {source}, sidik jari SHA-256 {fingerprint(key)}")
     if problems:
         raise typer.Exit(1)
-    console.print(f"{path.name}: tanda tangan sah (kunci publik {pem}).")
+    console.print(f"{path.name}: tanda tangan sah.")
 
 
 def _card_table(target: str, entries: list[CardEntry]) -> Table:

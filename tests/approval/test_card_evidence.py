@@ -136,16 +136,16 @@ def test_entries_are_keyed_with_a_key_kept_outside_var(ahome, desk) -> None:  # 
     for e in rows:  # an HMAC under the key file's secret, not a plain hash
         assert e.hash == _plain(e, e.prev_hash, secret, "k1") != _plain(e, e.prev_hash)
     assert _verify(desk, reg_no) == {reg_no: []}
-    with pytest.raises(KeyringError, match="inside var"):
+    with pytest.raises(KeyringError, match="di dalam var/"):
         Keyring(desk.settings.var_dir / "keys", var=desk.settings.var_dir)
     # a keys folder others may write is refused (a planted key would forge entries)
     keys.chmod(0o770)
-    with pytest.raises(KeyringError, match="writable by no one else"):
+    with pytest.raises(KeyringError, match="tertutup bagi orang lain"):
         Keyring(keys).card_keys()
     keys.chmod(0o700)
     # a key file planted as a link is refused, not followed
     (keys / "card-k2.key").symlink_to(key_file)
-    with pytest.raises(OSError):
+    with pytest.raises(KeyringError, match="bukan berkas biasa"):
         Keyring(keys).card_keys()
 
 
@@ -169,7 +169,7 @@ def test_edit_and_recompute_the_plain_chain_is_detected(ahome, desk) -> None:  #
     report = _verify(desk)
     for reg in (open_reg, numbered):
         assert any(
-            "tanpa kunci padahal dicatat setelah kunci kartu dibuat" in p for p in report[reg]
+            "tanpa kunci padahal tidak tercatat di penutupan entri lama" in p for p in report[reg]
         )
     # the numbered card also differs from its head in the anchor written at the numbering
     assert any("berbeda dari kepala kartu di anchor" in p for p in report[numbered])
