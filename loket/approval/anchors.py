@@ -224,23 +224,35 @@ def _walk(folder: Path, newest: Anchor) -> tuple[set[tuple[str, str]], list[str]
     return chain, []
 
 
-def _against_record(
-    found: Anchor | None, chain: set[tuple[str, str]], recorded: tuple[str, str] | None
-) -> list[str]:
-    """The newest valid anchor against the one the keys folder says was written last: it
-    must be that one, or a later one whose chain holds it (the record lags a concurrent
-    anchoring at most)."""
+def _against_record(folder: Path, recorded: tuple[str, str] | None) -> list[str]:
+    """The anchor the keys folder says was written last must still be there, unchanged: a
+    deleted newest anchor, or an old one put back in its place, is reported. (Two anchorings
+    at once may leave the record on the older of the two; that one is still there.)"""
     if recorded is None:
         return []
     name, digest = recorded
-    if found is not None and (found.name, found.sha256) == recorded:
-        return []
-    if found is not None and found.name > name and recorded in chain:
+    try:
+        ok = hashlib.sha256(_read(folder, name)).hexdigest() == digest
+    except OSError:
+        ok = False
+    if ok:
         return []
     return [
         f"anchor terbaru yang dicatat di folder kunci, {name} (SHA-256 {digest[:16]}), "
         "hilang, diubah atau diganti anchor lama"
     ]
+
+
+def in_office(outbox: Path, anchor: Anchor, chain: set[tuple[str, str]]) -> bool:
+    """Whether the office still holds ``anchor`` (an auditor's copy): in the chain from the
+    newest back, or, written beside another at the same moment, as the same file."""
+    if (anchor.name, anchor.sha256) in chain:
+        return True
+    try:
+        raw = _read(outbox / FOLDER, anchor.name)
+    except OSError:
+        return False
+    return hashlib.sha256(raw).hexdigest() == anchor.sha256
 
 
 def audit(outbox: Path, keys: Keyring) -> tuple[Anchor | None, list[str], set[tuple[str, str]]]:
@@ -254,7 +266,7 @@ def audit(outbox: Path, keys: Keyring) -> tuple[Anchor | None, list[str], set[tu
         chain, broken = _walk(folder, found)
         problems += broken
     try:
-        problems += _against_record(found, chain, keys.latest_anchor())
+        problems += _against_record(folder, keys.latest_anchor())
     except KeyringError as exc:
         problems.append(str(exc))
     return found, problems, chain

@@ -192,8 +192,8 @@ class Keyring:
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise KeyringError(
-                f"berkas kunci {self.folder / name} rusak ({exc}): pulihkan dari cadangan "
-                "folder kunci"
+                f"berkas kunci {self.folder / name} rusak (bukan kunci kartu loket): pulihkan "
+                "dari cadangan folder kunci"
             ) from exc
         if f"card-{key.kid}.key" != name or len(key.secret) < 32:
             raise KeyringError(
@@ -322,12 +322,7 @@ class Keyring:
             )
             self._create(SIGNING_KEY, pem)
             raw = self._read(SIGNING_KEY) or b""
-        loaded = serialization.load_pem_private_key(raw, password=None)
-        if not isinstance(loaded, Ed25519PrivateKey):
-            raise KeyringError(
-                f"{self.folder / SIGNING_KEY} bukan kunci Ed25519: pulihkan dari cadangan "
-                "folder kunci"
-            )
+        loaded = self._private(raw)
         if self._read(PUBLIC_KEY) is None:
             self._create(PUBLIC_KEY, public_pem(loaded.public_key()))
         return loaded
@@ -337,8 +332,19 @@ class Keyring:
         raw = self._read(SIGNING_KEY)
         if raw is None:
             return None
-        loaded = serialization.load_pem_private_key(raw, password=None)
-        return loaded.public_key() if isinstance(loaded, Ed25519PrivateKey) else None
+        return self._private(raw).public_key()
+
+    def _private(self, raw: bytes) -> Ed25519PrivateKey:
+        try:
+            loaded = serialization.load_pem_private_key(raw, password=None)
+        except (ValueError, TypeError):
+            loaded = None
+        if not isinstance(loaded, Ed25519PrivateKey):
+            raise KeyringError(
+                f"{self.folder / SIGNING_KEY} bukan kunci Ed25519 yang utuh: pulihkan dari "
+                "cadangan folder kunci"
+            )
+        return loaded
 
 
 def public_pem(key: Ed25519PublicKey) -> bytes:

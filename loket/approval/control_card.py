@@ -379,7 +379,7 @@ def examine(
     if kept is not None:
         old, found = anchors.read_kept(kept, keys)
         anchor_problems += found
-        if old is not None and (old.name, old.sha256) not in chain:
+        if old is not None and not anchors.in_office(s.outbox_dir, old, chain):
             anchor_problems.append(
                 f"anchor {old.name} yang disimpan tidak ada dalam rantai anchor kantor "
                 "(anchor dihapus atau rantai diganti)"

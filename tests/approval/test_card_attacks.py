@@ -378,3 +378,38 @@ def test_anchor_problems_show_without_cards(ahome, desk) -> None:  # type: ignor
     path.write_text(json.dumps(doc))
     report = _verify(desk)
     assert list(report) == ["anchor"] and any("tidak sah" in p for p in report["anchor"])
+
+
+def test_two_anchorings_at_once_are_not_a_tampering(
+    ahome, desk, monkeypatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Two anchors chained to the same previous one (a numbering and the daily anchor at the
+    same moment), the keys folder's record left on the older: nothing is reported; an
+    auditor's copy of either is the office's. Deleting one of them is reported."""
+    from loket.approval import anchors
+
+    reg = _numbered(desk, ahome, seed=41)
+    (first,) = sorted((desk.settings.outbox_dir / anchors.FOLDER).glob("anchor-*.json"))
+    held, _ = anchors.latest(desk.settings.outbox_dir, _keys(desk))
+    a = anchors.write_heads({}, reason="harian", settings=desk.settings)
+    with monkeypatch.context() as m:  # the second anchoring read the newest before the first wrote
+        m.setattr(anchors, "latest", lambda *args, **kw: (held, []))
+        b = anchors.write_heads({}, reason="harian", settings=desk.settings)
+    assert json.loads(a.read_text())["body"]["previous"]["file"] == first.name
+    assert json.loads(b.read_text())["body"]["previous"]["file"] == first.name
+    _keys(desk).record_latest_anchor(a.name, anchors.hashlib.sha256(a.read_bytes()).hexdigest())
+    kept = tmp_path / a.name
+    shutil.copy(a, kept)
+    ok = CliRunner().invoke(_cli(), ["card", "verify", "--anchor", str(kept)])
+    assert ok.exit_code == 0, ok.output
+    a.unlink()
+    report = _verify(desk)
+    assert any(a.name in p and "hilang" in p for p in report["anchor"]) and report[reg] != []
+    gone = CliRunner().invoke(_cli(), ["card", "verify", "--anchor", str(kept)])
+    assert gone.exit_code == 1 and "tidak ada dalam rantai anchor kantor" in gone.output
+
+
+def _keys(desk):  # type: ignore[no-untyped-def]
+    from loket.approval.cardkeys import keyring_for
+
+    return keyring_for(desk.settings)
