@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from loket.cli.approval import _desk, _wib, console, err
@@ -62,18 +63,24 @@ def card(
     (`loket card verify [REG] [--code KODE] [--anchor FILE]`),
     make a new card key (`loket card rotate-key`), sign the heads of all cards now
     (`loket card anchor`), or check an anchor file (`loket card check-anchor FILE`)."""
-    if target == "check-anchor":
-        _check_anchor_file(reg_no, public_key)
-        return
-    desk = _desk(pdf=pdf)
-    if target == "verify":
-        _verify_cards(desk, reg_no, code, anchor)
-    elif target == "rotate-key":
-        _rotate(desk)
-    elif target == "anchor":
-        _anchor_now(desk)
-    else:
-        _show_card(desk, target, pdf)
+    from loket.approval.cardkeys import KeyringError
+
+    try:
+        if target == "check-anchor":
+            _check_anchor_file(reg_no, public_key)
+            return
+        desk = _desk(pdf=pdf)
+        if target == "verify":
+            _verify_cards(desk, reg_no, code, anchor)
+        elif target == "rotate-key":
+            _rotate(desk)
+        elif target == "anchor":
+            _anchor_now(desk)
+        else:
+            _show_card(desk, target, pdf)
+    except KeyringError as exc:  # one line with the fix, for the officer (no traceback)
+        err.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _show_card(desk: Desk, target: str, pdf: bool) -> None:
@@ -192,7 +199,7 @@ def _check_anchor_file(file: str | None, public_key: Path | None) -> None:
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     from loket.approval.anchors import check_file, fingerprint
-    from loket.approval.cardkeys import KeyringError, keyring_for
+    from loket.approval.cardkeys import keyring_for
     from loket.common.settings import load_settings
 
     if not file:
@@ -204,11 +211,7 @@ def _check_anchor_file(file: str | None, public_key: Path | None) -> None:
         source = str(public_key)
     else:
         keys = keyring_for(load_settings())
-        try:
-            key = keys.public_key()
-        except KeyringError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from None
+        key = keys.public_key()
         source = f"folder kunci {keys.folder}"
         if key is None:
             err.print(

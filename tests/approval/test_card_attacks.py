@@ -312,6 +312,8 @@ def test_keys_open_to_others_or_behind_a_link_are_refused(ahome, desk, tmp_path:
     keys.chmod(0o750)  # readable by the group
     with pytest.raises(KeyringError, match=r"tertutup bagi orang lain.*chmod 700"):
         Keyring(keys).card_keys()
+    said = CliRunner().invoke(_cli(), ["card", "verify"])  # to the officer: one line, the fix
+    assert said.exit_code == 2 and "chmod 700" in said.output and "Traceback" not in said.output
     keys.chmod(0o700)
     moved = tmp_path / "elsewhere"
     shutil.move(keys, moved)
