@@ -41,7 +41,9 @@ def _config() -> SigningConfig:
 
 @permit_app.command("verify")
 def verify(
-    file: Annotated[Path, typer.Argument(help="The permit PDF to check.", exists=True)],
+    file: Annotated[
+        Path, typer.Argument(help="The permit PDF to check.", exists=True, dir_okay=False)
+    ],
 ) -> None:
     """Check a permit PDF: its signature against the trust roots (offline), that it was not
     changed after signing, and the register (known permit, same file, not revoked).

@@ -58,6 +58,8 @@ def test_verify_says_unknown_for_a_foreign_pdf(home: Home, tmp_path: Path) -> No
     result = CliRunner().invoke(_cli(), ["permit", "verify", str(out)])
     assert result.exit_code == 3, result.output
     assert "TIDAK DIKENAL" in result.output
+    folder = CliRunner().invoke(_cli(), ["permit", "verify", str(tmp_path)])
+    assert folder.exit_code == 2, folder.output  # a usage error (was an IsADirectoryError)
     junk = tmp_path / "bukan-pdf.pdf"
     junk.write_bytes(b"%PDF-1.7\nthis is not a PDF at all\n")
     result = CliRunner().invoke(_cli(), ["permit", "verify", str(junk)])
