@@ -4,9 +4,10 @@
 ``anchor-kartu-kendali-harian`` (17:00 WIB daily, after office hours) signs the heads of all
 control cards and writes them to ``outbox/anchors/``, so that even a card that saw no numbering
 that day cannot later be cut down or deleted unnoticed. The cards are verified first: a broken
-card is logged as an error, and a card that contradicts the previous anchor keeps its anchored
-head (listed as disputed): the new anchor never blesses a deletion. :func:`deployments` is
-what ``loket serve`` registers.
+card is logged as an error and listed as disputed in the anchor, a card that contradicts the
+previous anchor keeps its anchored head (disputed too): the new anchor never blesses a
+tampering. What is wrong with the anchors themselves is logged and returned under ``anchor``.
+:func:`deployments` is what ``loket serve`` registers.
 """
 
 from __future__ import annotations
@@ -31,9 +32,14 @@ def daily_card_anchor(reason: str = "harian") -> dict[str, object]:
     settings = load_settings()
     db = open_database(settings.db_url)
     with db() as session:
-        broken = {k: v for k, v in control_card.verify(session, settings=settings).items() if v}
+        audit = control_card.examine(session, settings=settings)
         heads, disputed = heads_to_sign(session, settings=settings)
-    for reg_no, problems in broken.items():  # anchor problems come under control_card.ANCHORS
+    broken = {k: c.problems for k, c in audit.cards.items() if c.problems}
+    # a broken card's head is signed as it stands, but listed as disputed: not blessed
+    disputed = sorted(set(disputed) | set(broken))
+    if audit.problems:  # the anchors themselves: seen even when there are no cards
+        broken[control_card.ANCHORS] = audit.problems
+    for reg_no, problems in broken.items():
         logger.error("kartu kendali %s rusak: %s", reg_no, "; ".join(problems))
     path = write_heads(heads, reason=reason, settings=settings, disputed=disputed)
     logger.info("anchor %s: %d kartu ditandatangani", path.name, len(heads))

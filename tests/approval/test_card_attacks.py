@@ -415,3 +415,23 @@ def _keys(desk):  # type: ignore[no-untyped-def]
     from loket.approval.cardkeys import keyring_for
 
     return keyring_for(desk.settings)
+
+
+@pytest.mark.e2e
+def test_daily_anchor_flow_reports_forgeries_and_anchor_problems(
+    ahome, desk, prefect_server
+) -> None:  # type: ignore[no-untyped-def]
+    from flows import evidence
+    from loket.approval.start import start
+
+    first = evidence.daily_card_anchor()  # a real flow run, no cards yet
+    assert (first["cards"], first["broken"]) == (0, [])
+    Path(str(first["file"])).unlink()  # the newest anchor deleted: was lost with no cards
+    assert evidence.daily_card_anchor()["broken"] == ["anchor"]
+    reg = make_application(desk.settings, seed=42)
+    start(desk, reg)
+    _through(desk, reg, ahome.people, CHAIN[:2])
+    with desk.db.begin() as session:
+        _rewrite_as_legacy(session, reg, edit=_edit)
+    result = evidence.daily_card_anchor()  # signs the forged head, but as disputed
+    assert result["broken"] == [reg] and result["disputed"] == [reg]
