@@ -20,6 +20,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
+from loket.approval.cardkeys import keyring_for
 from loket.approval.chain import Action, ServiceChain, Step
 from loket.approval.desk import APPROVE, RETURN, Desk, DeskOutcome, get, open_task, tasks_of
 from loket.approval.documents import render_draft, render_issued_permit, write_card
@@ -196,6 +197,7 @@ def _record(d: _Decision) -> tuple[int, str | None] | None:
                 note=d.note,
                 channel=d.attempt.channel,
             ),
+            keys=keyring_for(d.attempt.desk.settings),
         )
         incoming = d.note if d.attempt.decision == RETURN else None
         new = add_task(session, reg_no, d.target, d.nxt, d.now, incoming)
@@ -230,6 +232,7 @@ def _number(session: Session, d: _Decision, appr: Approval) -> str:
         reg_no=reg_no,
         at=d.now,
         by_nip=d.auth.official.nip,
+        settings=d.attempt.desk.settings,
     )
     number = permit.number
     appr.status = READY
@@ -426,6 +429,7 @@ def collected(
                 note=note,
                 channel="cli",
             ),
+            keys=keyring_for(desk.settings),
         )
         return True
 

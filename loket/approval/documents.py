@@ -243,7 +243,7 @@ def card_context(desk: Desk, reg_no: str) -> dict[str, object]:
             for a in attempts_of(session, reg_no)
         ]
         jaminan = _guarantees(session, reg_no)
-        problems = control_card.verify(session, reg_no)[reg_no]
+        problems = control_card.verify(session, reg_no, settings=desk.settings).get(reg_no, [])
         h = control_card.head(session, reg_no)
         permit = permit_of(session, reg_no)
         status = {

@@ -18,6 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from loket.approval import control_card
+from loket.approval.cardkeys import Keyring, keyring_for
 from loket.approval.chain import Norm
 from loket.approval.desk import Desk, DeskOutcome
 from loket.approval.officials import Authority, Role
@@ -81,7 +82,7 @@ def confirm_cell(
         app.verdict = updated["verdict"]
         record = updated["confirmations"][-1]
         log_event(session, "confirmed", app.source, reg_no, record)
-        _card_entries(session, app, checklist, updated, auth, now)
+        _card_entries(session, app, checklist, updated, auth, now, keyring_for(desk.settings))
         session.flush()  # a refusal of the database comes before any file is written
         rules = load_service_rules(desk.settings.rules_dir / f"{app.service}.yaml")
         write_outputs(
@@ -134,11 +135,13 @@ def _card_entries(
     after: dict[str, Any],
     auth: Authority,
     now: datetime,
+    keys: Keyring,
 ) -> None:
-    """The confirmation on the control card; the card opens with the receipt and the
-    automatic check (which left cells in review) when this is the first act on the file."""
+    """The confirmation on the control card (HMAC'd with the desk's ``keys``); the card opens
+    with the receipt and the automatic check (which left cells in review) when this is the
+    first act on the file."""
     if control_card.head(session, app.reg_no) is None:
-        opening_entries(session, app, before)
+        opening_entries(session, app, before, keys=keys)
     record = after["confirmations"][-1]
     returned = after["verdict"] == Verdict.INCOMPLETE
     control_card.append(
@@ -159,12 +162,15 @@ def _card_entries(
             note=record.get("note"),
             channel=CHANNEL,
         ),
+        keys=keys,
     )
 
 
-def opening_entries(session: Session, app: Application, checklist: dict[str, Any]) -> None:
+def opening_entries(
+    session: Session, app: Application, checklist: dict[str, Any], *, keys: Keyring
+) -> None:
     """The receipt (SOP step 1) and the automatic check that left cells in review."""
-    control_card.append(session, app.reg_no, receipt_entry(app))
+    control_card.append(session, app.reg_no, receipt_entry(app), keys=keys)
     waiting = [r["id"] for r in open_reviews(checklist)]
     control_card.append(
         session,
@@ -175,6 +181,7 @@ def opening_entries(session: Session, app: Application, checklist: dict[str, Any
             handed_to="Petugas Front Office",
             handed_over_at=as_utc(app.received_at),
         ),
+        keys=keys,
     )
 
 

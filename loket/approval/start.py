@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval import control_card, notify
+from loket.approval.cardkeys import Keyring, keyring_for
 from loket.approval.chain import Step
 from loket.approval.desk import Desk, DeskOutcome, get, open_task
 from loket.approval.documents import render_draft, write_card
@@ -94,7 +95,8 @@ def start(desk: Desk, reg_no: str) -> DeskOutcome:
             return task.id if task else 0
         session.add(_new_approval(reg_no, service, now, person))
         session.flush()
-        _front_office_entries(session, app, checklist, checked, first, person.phone)
+        keys = keyring_for(desk.settings)
+        _front_office_entries(session, app, checklist, checked, first, person.phone, keys=keys)
         task = add_task(session, reg_no, 0, first, now, note=None)
         return task.id
 
@@ -144,13 +146,15 @@ def _front_office_entries(
     checked: datetime,
     first: Step,
     phone: str | None,
+    *,
+    keys: Keyring,
 ) -> None:
     """The card's entries for SOP steps 1-2: the receipt (unless an officer's confirmation
     of a cell in review opened the card already) and the completeness check, handed over to
     the first desk of the chain; done by the intake, or by the officer who cleared the last
-    doubt."""
+    doubt. HMAC'd with the desk's ``keys``, not the environment's."""
     if control_card.head(session, app.reg_no) is None:
-        control_card.append(session, app.reg_no, receipt_entry(app))
+        control_card.append(session, app.reg_no, receipt_entry(app), keys=keys)
     last = (checklist.get("confirmations") or [None])[-1]
     if last is not None:  # the officer who cleared the last doubt hands the file over
         checked = as_utc(datetime.fromisoformat(last["at"]))
@@ -168,6 +172,7 @@ def _front_office_entries(
             else "nomor HP pemohon tidak ditemukan di surat "
             "permohonan: SMS tidak dapat dikirim sebelum nomor dilengkapi",
         ),
+        keys=keys,
     )
 
 
