@@ -9,7 +9,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ind tesseract-ocr-
 	libtesseract-dev libleptonica-dev pkg-config g++ python3-venv python3-dev \
 	poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core fonts-dejavu-extra fonts-liberation \
 	fonts-freefont-ttf \
-	postgresql
+	postgresql softhsm2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_COUNT ?= 6
 
