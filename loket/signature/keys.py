@@ -13,6 +13,7 @@ production in every certificate it makes.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -53,20 +54,41 @@ class KeyFiles:
         return self.key.exists()
 
 
+#: Key material is opened without following a link and without blocking on a FIFO.
+_KEY_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+
 def _private(path: Path, what: str) -> bytes:
-    """The bytes of key material, refused when it is a link or others may read it."""
+    """The bytes of key material, refused when it is a link, not a regular file, not this
+    user's, or others may read it. The checks are made with ``fstat`` on the descriptor the
+    bytes are then read from: a file swapped in between a check and the read (a race on a
+    path) is never read."""
     try:
-        st = os.lstat(path)
+        fd = os.open(path, _KEY_FLAGS)
     except FileNotFoundError as exc:
         raise SigningSetupError(f"{what} tidak ditemukan: {path}") from exc
-    if not stat.S_ISREG(st.st_mode):
-        raise SigningSetupError(f"{what} bukan berkas biasa (tautan tidak diterima): {path}")
-    if st.st_mode & 0o077:
-        raise SigningSetupError(
-            f"{what} dapat dibaca pengguna lain (mode {stat.S_IMODE(st.st_mode):04o}); "
-            f"jalankan: chmod 400 {path}"
-        )
-    return path.read_bytes()
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise SigningSetupError(
+                f"{what} bukan berkas biasa (tautan tidak diterima): {path}"
+            ) from exc
+        raise SigningSetupError(f"{what} tidak dapat dibuka ({exc.strerror}): {path}") from exc
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SigningSetupError(f"{what} bukan berkas biasa (tautan tidak diterima): {path}")
+        if st.st_uid != os.geteuid():
+            raise SigningSetupError(
+                f"{what} bukan milik pengguna layanan ini (uid {st.st_uid}); jalankan: "
+                f"chown {os.geteuid()} {path}"
+            )
+        if st.st_mode & 0o077:
+            raise SigningSetupError(
+                f"{what} dapat dibaca pengguna lain (mode {stat.S_IMODE(st.st_mode):04o}); "
+                f"jalankan: chmod 400 {path}"
+            )
+        os.set_blocking(fd, True)
+        return f.read()
 
 
 def _outside(path: Path, forbidden: Path | None) -> None:
@@ -233,8 +255,8 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
     """Write ``data`` to a new file with ``mode`` (never through a link, never over a file)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     with os.fdopen(fd, "wb") as f:
+        os.fchmod(fd, mode)  # the file opened here, whatever the umask; never a path again
         f.write(data)
-    os.chmod(path, mode)
 
 
 def make_demo_keys(files: KeyFiles, *, holder: str, nip: str | None) -> list[Path]:

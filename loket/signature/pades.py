@@ -57,14 +57,11 @@ def load_signer(files: KeyFiles) -> object:
         ) from exc
     if key is None or cert is None:
         raise SigningSetupError(f"berkas kunci {files.key} tidak memuat kunci dan sertifikatnya")
-    # pyHanko reads the PKCS#12 from a file: give it the bytes already checked, in memory
-    with tempfile.NamedTemporaryFile(suffix=".p12") as tmp:
-        os.chmod(tmp.name, 0o600)
-        tmp.write(data)
-        tmp.flush()
-        signer = signers.SimpleSigner.load_pkcs12(tmp.name, passphrase=passphrase)
-    if signer is None:
-        raise SigningSetupError(f"pyHanko tidak dapat memuat {files.key}")
+    # the bytes read once (and checked) by keys: never copied to a file, never read again
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(data, [], passphrase=passphrase)
+    except ValueError as exc:
+        raise SigningSetupError(f"pyHanko tidak dapat memuat {files.key}: {exc}") from exc
     return signer
 
 
