@@ -16,14 +16,17 @@ from rich.table import Table
 
 class _Loket(typer.Typer):
     """The ``loket`` app. A Prefect API that refuses this process (401/403: no auth string,
-    a wrong one, or an unsafe ``var/prefect-api-auth`` that was not used) is said in one
-    line, whichever command met it (``loket approval start``, ``reattach``...), instead of
-    a traceback."""
+    a wrong one, or an unsafe ``var/prefect-api-auth`` that was not used) and a control-card
+    keys folder that cannot be used are said in one line, whichever command met them
+    (``loket approval start``, ``loket approve``...), instead of a traceback."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return super().__call__(*args, **kwargs)
         except Exception as exc:
+            if _is_keyring_error(exc):  # the keys folder's own one-line message and fix
+                err.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
+                sys.exit(2)
             code = _prefect_refusal(exc)
             if code is None:
                 raise
@@ -34,6 +37,13 @@ class _Loket(typer.Typer):
                 highlight=False,
             )
             sys.exit(3)
+
+
+def _is_keyring_error(exc: BaseException) -> bool:
+    """A control-card keys folder that cannot be used (any command that records an entry)."""
+    from loket.approval.cardkeys import KeyringError
+
+    return isinstance(exc, KeyringError)
 
 
 def _prefect_refusal(exc: BaseException) -> int | None:
