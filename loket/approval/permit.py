@@ -16,6 +16,7 @@ from loket.approval.chain import ServiceChain
 from loket.approval.notify import normalize_phone
 from loket.approval.officials import Official
 from loket.common.clock import WIB
+from loket.common.safefs import directory, write_bytes
 from loket.documents import (
     CARD,
     OFFICE,
@@ -30,6 +31,8 @@ from loket.documents import (
 DRAFT_DOCX = "draft.docx"
 PERMIT_DOCX = "permit.docx"
 PERMIT_PDF = "permit.pdf"
+#: The issued permit holds personal data: readable by the service's group, not by others.
+PERMIT_MODE = 0o640
 CARD_DOCX = "kartu-kendali.docx"
 LETTER_DOCX = "surat-pemberitahuan.docx"
 
@@ -371,8 +374,11 @@ def render_permit_docx(
     where, size = ("ttd_qr", 22) if context.get("tte") else ("ttd_qr_kiri", 20)
     image = InlineImage(doc, io.BytesIO(qr_png), width=Mm(size))
     doc.render({**context, where: image}, autoescape=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    # never through a link planted at permit.docx: a new file renamed over it, mode 0640
+    with directory(out.parent, [], create=True) as folder:
+        write_bytes(folder, out.name, buffer.getvalue(), mode=PERMIT_MODE)
     return out
 
 

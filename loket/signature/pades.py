@@ -120,8 +120,8 @@ def sign_pdf(
         fd, tmp = tempfile.mkstemp(prefix=".signing-", suffix=".pdf", dir=dst.parent)
         try:
             with os.fdopen(fd, "wb") as out:
+                os.fchmod(fd, 0o640)
                 signers.sign_pdf(writer, meta, signer=signer, timestamper=stamper, output=out)  # type: ignore[arg-type]
-            os.chmod(tmp, 0o640)
             os.replace(tmp, dst)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -12,11 +12,14 @@ produce nothing; see ``/work/shared/stack-notes.md``).
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from loket.common.safefs import copy_fd, directory
 
 #: 1: PDF/A-1b, 2: PDF/A-2b, 3: PDF/A-3b
 PDFA_LEVEL = 2
@@ -54,9 +57,19 @@ def to_pdfa(docx: Path, out: Path, *, timeout: float = 240) -> Path:
                 f"LibreOffice made no PDF for {docx.name} (exit {proc.returncode}): "
                 f"{(proc.stderr or proc.stdout).strip()[:300]}"
             )
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(made), out)
+        _place(made, out)
     return out
+
+
+def _place(made: Path, out: Path) -> None:
+    """Copy LibreOffice's PDF to ``out`` (mode 0640): a new file renamed over it, never
+    through a link planted there (``shutil.move`` across file systems copies through one)."""
+    src = os.open(made, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        with directory(out.parent, [], create=True) as folder:
+            copy_fd(src, folder, out.name, mode=0o640)
+    finally:
+        os.close(src)
 
 
 def is_pdfa(data: bytes) -> bool:
