@@ -8,6 +8,7 @@ verification code of the hash chain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -125,7 +126,20 @@ def render_draft(desk: Desk, reg_no: str) -> list[Path]:
     return render_permit(chain, ctx, desk.folder(reg_no), pdf=desk.pdf)
 
 
-def render_issued_permit(desk: Desk, reg_no: str, *, pdf: bool, strict: bool = False) -> list[Path]:
+#: What an act recording the issue of a permit's file adds in the register's transaction (the
+#: head's control-card entry when the permit is signed again), given the file issued.
+OnRecord = Callable[[Session, signature.Issued], None]
+
+
+def render_issued_permit(
+    desk: Desk,
+    reg_no: str,
+    *,
+    pdf: bool,
+    strict: bool = False,
+    by_nip: str | None = None,
+    on_record: OnRecord | None = None,
+) -> list[Path]:
     """``permit.docx`` of the signed, numbered permit with its QR code; with ``pdf`` also
     ``permit.pdf``: PDF/A, signed (PAdES) with the head's key when one is configured (else
     issued unsigned with a warning), recorded in the register of :mod:`loket.signature`.
@@ -135,13 +149,16 @@ def render_issued_permit(desk: Desk, reg_no: str, *, pdf: bool, strict: bool = F
     there but cannot be used is an error with ``strict`` (``loket permit sign``); after the
     numbering (``strict=False``) the number and the applicant's message are already recorded,
     so the permit is issued unsigned and the error logged, to be signed once the key is fixed.
+    ``by_nip`` (who had it signed again) and ``on_record`` go with the register's record.
     """
     config = signature.signing_config(desk.settings)
     signer, issuer = (None, "")
     if pdf:  # a bare DOCX is not signed: the key (or token session) is not opened for it
         signer, issuer = signature.load_key(config, strict=strict, reg_no=reg_no)
     try:
-        return _issue(desk, reg_no, config, signer, issuer, pdf=pdf)
+        return _issue(
+            desk, reg_no, config, signer, issuer, pdf=pdf, by_nip=by_nip, on_record=on_record
+        )
     finally:
         signature.close_key(signer)  # a token session is logged out after each permit
 
@@ -154,6 +171,8 @@ def _issue(
     issuer: str,
     *,
     pdf: bool,
+    by_nip: str | None = None,
+    on_record: OnRecord | None = None,
 ) -> list[Path]:
     """Render, convert, sign and register (see :func:`render_issued_permit`)."""
     chain, ctx = document_context(desk, reg_no, draft=False)
@@ -188,7 +207,10 @@ def _issue(
             signer_nip=signer_nip,
             now=desk.now(),
             config=config,
+            by_nip=by_nip,
         )
+        if on_record is not None:
+            on_record(session, issued)
         session.commit()
     return [docx, issued.pdf]
 

@@ -1,6 +1,8 @@
 """CLI of issued permits (issue #18): ``loket permit verify FILE.pdf`` (valid / altered / revoked
-/ unknown, with exit codes), ``loket permit sign REG`` (make and sign the permit PDF again),
-``loket permit revoke NUMBER --reason ...`` (the head's key passphrase asked, never a flag) and
+/ replaced / unknown, with exit codes), ``loket permit sign REG --as NIP`` (make and sign the
+permit PDF again),
+``loket permit revoke NUMBER --reason ... --as NIP`` (both the Kepala Dinas's acts, or a
+Plh.'s, authenticated with the official's own credential: :mod:`loket.approval.issuance`) and
 ``loket permit demo-keys`` (a demo CA and the head's PKCS#12: NOT for production).
 
 Mounted by ``loket/cli/main.py`` with :func:`mount`. Messages for officers are in Bahasa
@@ -9,6 +11,7 @@ Indonesia.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -16,7 +19,11 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from loket.approval.desk import Desk
+    from loket.approval.issuance import PermitActOutcome
+    from loket.identity import Actor
     from loket.signature import Result, SigningConfig
+
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -49,7 +56,8 @@ def verify(
     changed after signing, and the register (known permit, same file, not revoked).
 
     Exit codes: 0 SAH (valid), 1 DIUBAH (altered), 2 DICABUT (revoked), 3 TIDAK DIKENAL
-    (unknown), 4 TANPA TTE (issued unsigned), 5 TIDAK SAH (certificate not trusted)."""
+    (unknown), 4 TANPA TTE (issued unsigned), 5 TIDAK SAH (certificate not trusted),
+    6 DIGANTI (replaced by a later signing)."""
     from loket.common.db import open_database
     from loket.common.settings import load_settings
     from loket.signature import SigningSetupError, load_trust_roots, verify_file
@@ -85,77 +93,86 @@ def _show(file: Path, result: Result) -> None:
             console.print(f"  {label}: {value}", markup=False)
 
 
+AsNip = Annotated[
+    str,
+    typer.Option(
+        "--as", envvar="LOKET_NIP", help="NIP of the Kepala Dinas (or a Plh. on a dated decree)."
+    ),
+]
+
+
+def _as_head(nip: str, work: Callable[[Desk, Actor], PermitActOutcome], *, pdf: bool, what: str):  # type: ignore[no-untyped-def]
+    """``work(desk, actor)`` for the official ``nip``, authenticated (session or passphrase),
+    written to the identity log (``what``: the command) done or refused; a refusal exits 3,
+    what cannot be done exits 2."""
+    from loket.approval.desk import Desk
+    from loket.approval.refusal import ApprovalError, Refused
+    from loket.cli.identity import authenticated
+    from loket.identity.events import REFUSED, record
+    from loket.signature import PdfaError, SigningSetupError
+
+    desk = Desk.load(pdf=pdf)
+    gate = desk.gate()
+    actor = authenticated(gate, nip)
+    try:
+        out = work(desk, actor)
+    except Refused as exc:
+        record(gate, actor.nip, REFUSED, "cli", f"{what}: {exc}")
+        err.print(str(exc), markup=False)
+        raise typer.Exit(3) from exc
+    except (ApprovalError, SigningSetupError, PdfaError) as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from exc
+    record(gate, actor.nip, out.kind, "cli", out.message)
+    return out
+
+
 @permit_app.command("sign")
 def sign(
     reg_no: Annotated[str, typer.Argument(help="Registration number of a numbered permit.")],
+    as_nip: AsNip,
 ) -> None:
     """Make permit.docx/permit.pdf of a numbered permit again: PDF/A, signed with the head's
-    key (when configured), recorded in the register. The newest file is the genuine one."""
-    from loket.approval.desk import Desk, permit_of
-    from loket.approval.documents import render_issued_permit
-    from loket.signature import PdfaError, SigningSetupError, by_number
+    key, recorded in the register. The Kepala Dinas's act (or a Plh.'s), with their own
+    credential: the applicant's earlier copy then verifies as DIGANTI (replaced)."""
+    from loket.approval.issuance import resign
 
-    desk = Desk.load()
-    with desk.db() as session:
-        permit = permit_of(session, reg_no)
-    if permit is None:
-        err.print(f"{reg_no}: belum ada izin bernomor untuk berkas ini.", markup=False)
-        raise typer.Exit(2)
-    try:
-        files = render_issued_permit(desk, reg_no, pdf=True, strict=True)
-    except (SigningSetupError, PdfaError) as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
-    with desk.db() as session:
-        row = by_number(session, permit.number)
-        signed = bool(row and row.signed)
-    for f in files:
+    out = _as_head(
+        as_nip,
+        lambda desk, actor: resign(desk, reg_no, actor),
+        pdf=True,
+        what=f"loket permit sign {reg_no}",
+    )
+    for f in out.files:
         console.print(str(f), markup=False)
-    if signed:
-        console.print(f"{permit.number}: ditandatangani secara elektronik.", markup=False)
+    if out.signed:
+        console.print(f"{out.number}: ditandatangani secara elektronik.", markup=False)
     else:
-        err.print(f"{permit.number}: diterbitkan TANPA tanda tangan elektronik.", markup=False)
+        err.print(f"{out.number}: diterbitkan TANPA tanda tangan elektronik.", markup=False)
 
 
 @permit_app.command("revoke")
 def revoke(
     number: Annotated[str, typer.Argument(help="The permit number.")],
     reason: Annotated[str, typer.Option("--reason", help="Why the permit is revoked.")],
+    as_nip: AsNip,
 ) -> None:
-    """Revoke a permit: ``permit verify`` then says DICABUT. Asks the passphrase of the head's
-    signing key (the head's own credential; never given as a flag)."""
-    import hmac
-
-    from loket.approval.desk import Desk
-    from loket.common.clock import utcnow
-    from loket.common.db import open_database
-    from loket.common.settings import load_settings
-    from loket.signature import SigningSetupError
-    from loket.signature import revoke as revoke_permit
-    from loket.signature.keys import read_passphrase
+    """Revoke a permit: ``permit verify`` then says DICABUT. The Kepala Dinas's act (or a
+    Plh.'s on a dated decree), with their own credential (a ``loket login`` session or the
+    passphrase, asked; never a flag). Recorded in the register, on the control card and in the
+    identity log. Needs no signing key."""
+    from loket.approval.issuance import revoke as revoke_permit
 
     if not reason.strip():
         err.print("Alasan pencabutan wajib diisi (--reason).")
         raise typer.Exit(2)
-    config = _config()
-    try:
-        expected = read_passphrase(config.files)  # the PKCS#12's passphrase, or the token's PIN
-    except SigningSetupError as exc:
-        err.print(str(exc), markup=False)
-        raise typer.Exit(2) from exc
-    given = typer.prompt("Frasa sandi kunci Kepala Dinas", hide_input=True).encode()
-    if not hmac.compare_digest(given.strip(), expected):
-        err.print("Frasa sandi salah: izin tidak dicabut.")
-        raise typer.Exit(1)
-    head = Desk.load(pdf=False).officials.holder("kepala_dinas")
-    by = f"kepala_dinas {head.nip}" if head else "kepala_dinas"
-    with open_database(load_settings().db_url)() as session:
-        row = revoke_permit(session, number, reason=reason.strip(), by=by, now=utcnow())
-        session.commit()
-    if row is None:
-        err.print(f"{number}: nomor izin tidak ada dalam register.", markup=False)
-        raise typer.Exit(2)
-    console.print(f"{number}: DICABUT ({reason.strip()}).", markup=False)
+    out = _as_head(
+        as_nip,
+        lambda desk, actor: revoke_permit(desk, number, actor, reason=reason),
+        pdf=False,
+        what=f"loket permit revoke {number}",
+    )
+    console.print(f"{out.number}: DICABUT ({reason.strip()}).", markup=False)
 
 
 @permit_app.command("demo-keys")

@@ -44,7 +44,8 @@ UNSIGNED_WARNING = (
 
 BROKEN_KEY = (
     "KESALAHAN: kunci penanda tangan tidak dapat dipakai ({error}); izin {reg_no} diterbitkan "
-    "TANPA tanda tangan elektronik. Perbaiki kuncinya, lalu: loket permit sign {reg_no}"
+    "TANPA tanda tangan elektronik. Perbaiki kuncinya, lalu (Kepala Dinas): "
+    "loket permit sign {reg_no} --as NIP"
 )
 
 
@@ -151,8 +152,10 @@ def record_issue(
     signer_nip: str | None,
     now: datetime,
     config: SigningConfig,
+    by_nip: str | None = None,
 ) -> None:
-    """Register the issued file; warn (log) when it went out unsigned."""
+    """Register the issued file (``by_nip``: who had it signed again); warn (log) when it
+    went out unsigned."""
     register.record(
         session,
         number=number,
@@ -163,6 +166,7 @@ def record_issue(
         signed=issued.signed,
         signer_nip=signer_nip,
         now=now,
+        by_nip=by_nip,
     )
     if issued.signed is None and not config.configured:  # a broken key: logged already
         log.warning(UNSIGNED_WARNING.format(number=number, key=config.files.key))

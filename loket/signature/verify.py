@@ -20,7 +20,12 @@ is unknown. The verdicts, with the exit code of the CLI:
 ``TIDAK DIKENAL``     unknown: not a file of the register                     3
 ``TANPA TTE``         issued unsigned (the office had no certificate yet)     4
 ``TIDAK SAH``         intact, but the certificate is not from a trust root    5
+``DIGANTI``           intact, but replaced by a later signing of the permit   6
 ====================  ======================================================  ====
+
+A replaced file (the applicant's copy of a permit the head signed again) is neither altered
+nor valid: the register keeps its row, marked ``superseded_at``, and the verdict says to ask
+for the current file.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class Verdict(Enum):
     UNKNOWN = ("TIDAK DIKENAL", 3)
     UNSIGNED = ("TANPA TTE", 4)
     UNTRUSTED = ("TIDAK SAH", 5)
+    SUPERSEDED = ("DIGANTI", 6)
 
     @property
     def word(self) -> str:
@@ -163,17 +169,31 @@ def verify_file(
         signed_at=f"{to_wib(row.signed_at):%d-%m-%Y %H.%M.%S} WIB" if row.signed_at else None,
         sha256=sha,
     )
-    result.verdict = _judge(row, sig, sha, roots, result.reasons)
+    current = register.by_number(session, row.number) or row
+    result.verdict = _judge(row, current, sig, sha, roots, result.reasons)
     return result
 
 
 def _judge(
-    row: PermitSignature, sig: SignatureCheck, sha: str, roots: list[object] | None, why: list[str]
+    row: PermitSignature,
+    current: PermitSignature,
+    sig: SignatureCheck,
+    sha: str,
+    roots: list[object] | None,
+    why: list[str],
 ) -> Verdict:
-    """The verdict for a file matched to ``row``; the reasons are appended to ``why``."""
-    if row.revoked_at is not None:
-        why.append(f"izin dicabut: {row.revoked_reason or '-'}")
+    """The verdict for a file matched to ``row`` (``current``: the permit's current file);
+    the reasons are appended to ``why``."""
+    if current.revoked_at is not None:
+        why.append(f"izin dicabut: {current.revoked_reason or '-'}")
         return Verdict.REVOKED
+    if row.superseded_at is not None and sha == row.sha256 and _whole(sig):
+        why.append(
+            f"berkas ini diganti dengan penandatanganan ulang pada "
+            f"{to_wib(row.superseded_at):%d-%m-%Y %H.%M} WIB; berkas ini tidak berlaku lagi, "
+            "mintalah berkas terbaru kepada kantor"
+        )
+        return Verdict.SUPERSEDED
     if not sig.present:
         if not row.signed and sha == row.sha256:
             why.append("izin diterbitkan tanpa tanda tangan elektronik (sertifikat belum ada)")
@@ -193,10 +213,7 @@ def _judge(
         why.append("berkas diubah setelah ditandatangani")
         return Verdict.ALTERED
     if sha != row.sha256:
-        why.append(
-            "berkas berbeda dari berkas yang tercatat untuk izin ini (diubah, atau berkas lama "
-            "yang sudah diganti dengan penandatanganan ulang)"
-        )
+        why.append("berkas berbeda dari berkas yang tercatat untuk izin ini")
         return Verdict.ALTERED
     if not sig.trusted:
         why.append(
@@ -207,6 +224,11 @@ def _judge(
         return Verdict.UNTRUSTED
     why.append("tanda tangan utuh, sertifikat tepercaya, berkas sama dengan register")
     return Verdict.VALID
+
+
+def _whole(sig: SignatureCheck) -> bool:
+    """No signature (an unsigned issue), or one intact over the whole file."""
+    return not sig.present or (sig.intact and sig.whole_file)
 
 
 def _extra(sig: SignatureCheck) -> str:

@@ -1,5 +1,6 @@
-"""``loket permit``: demo keys made once and never over a key, verify's exit codes, revoke asks
-the head's key passphrase."""
+"""``loket permit``: demo keys made once and never over a key, verify's exit codes; revoke and
+sign again are the head's acts (or a Plh.'s), authenticated with the official's own credential
+and recorded (register, control card, identity log)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from samples.office import Home, make_home
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    from tests.identity.helpers import cheap_argon2
+
+    cheap_argon2(monkeypatch)
     return make_home(tmp_path, monkeypatch)
 
 
@@ -66,12 +70,109 @@ def test_verify_says_unknown_for_a_foreign_pdf(home: Home, tmp_path: Path) -> No
     assert result.exit_code == 3 and "TIDAK DIKENAL" in result.output, result.output
 
 
-def test_revoke_needs_the_key_passphrase_and_a_known_number(home: Home) -> None:
+def _numbered_without_pdf(home: Home):  # type: ignore[no-untyped-def]
+    """A numbered permit (rows as the chain writes them) whose register row has its QR code
+    but no file yet (no LibreOffice, no key: an office without its certificate)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from loket.approval.desk import Desk
+    from loket.approval.documents import render_issued_permit
+    from loket.approval.models import Approval, Permit
+    from loket.approval.start import start
+    from samples.office import make_application
+
+    desk = Desk.load(pdf=False)
+    reg_no = make_application(desk.settings, seed=5)
+    start(desk, reg_no)
+    head = desk.officials.by_nip(home.people["kepala_dinas"])
+    now = datetime.now(UTC)
+    with desk.db() as session:
+        session.execute(
+            update(Approval)
+            .where(Approval.reg_no == reg_no)
+            .values(signer_nip=head.nip, signer_name=head.name, signed_at=now, status="ready")
+        )
+        session.add(
+            Permit(reg_no=reg_no, number=NUMBER, counter="SIKR", year=2026, seq=8, numbered_at=now)
+        )
+        session.commit()
+    render_issued_permit(desk, reg_no, pdf=False)
+    return desk, reg_no
+
+
+NUMBER = "503/SIKR/0008/DPMPTSP/XII/2026"
+
+
+def test_revoke_is_the_heads_act_with_their_own_credential(home: Home) -> None:
+    """Revoking asks the official's own passphrase (not the key's: the office here has no key
+    at all), refuses anyone who is not the Kepala Dinas or a Plh. on a dated decree, and is
+    recorded in the register (NIP), on the control card and in the identity log."""
+    from loket.approval import control_card
+    from loket.approval.desk import attempts_of
+    from loket.identity import recent_events
+    from loket.signature import by_number
+    from tests.identity.helpers import enrol
+
+    desk, reg_no = _numbered_without_pdf(home)
+    gate = desk.gate()
+    p = home.people
+    pw = {role: enrol(gate, p[role]) for role in ("kepala_dinas", "sekretaris", "analis_ahli_muda")}
     runner = CliRunner()
-    assert runner.invoke(_cli(), ["permit", "demo-keys"]).exit_code == 0
-    args = ["permit", "revoke", "503/SIKR/9999/DPMPTSP/2026", "--reason", "uji"]
-    wrong = runner.invoke(_cli(), args, input="bukan-sandinya\n")
-    assert wrong.exit_code == 1 and "salah" in wrong.output
-    passphrase = (home.root / "keys" / "kepala-dinas.pass").read_text().strip()
-    unknown = runner.invoke(_cli(), args, input=passphrase + "\n")
-    assert unknown.exit_code == 2 and "tidak ada" in unknown.output
+
+    def revoke(number: str, role: str, typed: str):  # type: ignore[no-untyped-def]
+        args = ["permit", "revoke", number, "--reason", "STR dicabut", "--as", p[role]]
+        return runner.invoke(_cli(), args, input=typed + "\n")
+
+    wrong = revoke(NUMBER, "kepala_dinas", "bukan-sandinya")
+    assert wrong.exit_code == 3, wrong.output
+    other = revoke(NUMBER, "analis_ahli_muda", pw["analis_ahli_muda"])
+    assert other.exit_code == 3 and "bukan Kepala Dinas" in other.output, other.output
+    unknown = revoke("503/SIKR/9999/DPMPTSP/2026", "kepala_dinas", pw["kepala_dinas"])
+    assert unknown.exit_code == 2 and "tidak ada" in unknown.output, unknown.output
+    with desk.db() as session:
+        assert by_number(session, NUMBER).revoked_at is None  # type: ignore[union-attr]
+        assert [a.actor_nip for a in attempts_of(session, reg_no)] == [p["analis_ahli_muda"]]
+        kinds = {(e.nip, e.kind) for e in recent_events(session)}
+    assert (p["analis_ahli_muda"], "ditolak") in kinds
+
+    with desk.db() as session:
+        chain_before = control_card.verify(session, reg_no, settings=desk.settings)
+    assert all("penomoran" in problem for problem in chain_before[reg_no])
+    done = revoke(NUMBER, "sekretaris", pw["sekretaris"])  # Plh. Kepala Dinas (make_home)
+    assert done.exit_code == 0 and "DICABUT" in done.output, done.output
+    with desk.db() as session:
+        row = by_number(session, NUMBER)
+        assert row is not None and row.revoked_by_nip == p["sekretaris"]
+        assert row.revoked_reason == "STR dicabut" and "Plh. Kepala Dinas" in row.revoked_by
+        last = control_card.entries(session, reg_no)[-1]
+        assert (last.action, last.actor_nip, last.acting) == ("pencabutan", p["sekretaris"], "Plh.")
+        assert last.note == "STR dicabut" and NUMBER in last.outcome
+        # the chain stays intact (the shortcut numbering above has no numbering entry: that
+        # one problem was there before the revocation, and is the only one)
+        assert control_card.verify(session, reg_no, settings=desk.settings) == chain_before
+        events = [e for e in recent_events(session, p["sekretaris"]) if e.kind == "izin-dicabut"]
+    assert len(events) == 1 and NUMBER in events[0].message
+    again = revoke(NUMBER, "kepala_dinas", pw["kepala_dinas"])
+    assert again.exit_code == 2 and "sudah dicabut" in again.output, again.output
+
+
+def test_sign_again_is_refused_to_anyone_but_the_head(home: Home) -> None:
+    """Signing again replaces the applicant's file: refused (and recorded) before anything is
+    rendered when the official is not the Kepala Dinas or its Plh."""
+    from loket.approval.desk import attempts_of
+    from tests.identity.helpers import enrol
+
+    desk, reg_no = _numbered_without_pdf(home)
+    nip = home.people["analis_ahli_madya"]
+    typed = enrol(desk.gate(), nip)
+    before = (desk.folder(reg_no) / "permit.docx").read_bytes()
+    out = CliRunner().invoke(_cli(), ["permit", "sign", reg_no, "--as", nip], input=typed + "\n")
+    assert out.exit_code == 3 and "bukan Kepala Dinas" in out.output, out.output
+    assert (desk.folder(reg_no) / "permit.docx").read_bytes() == before
+    assert not (desk.folder(reg_no) / "permit.pdf").exists()
+    with desk.db() as session:
+        assert [a.actor_nip for a in attempts_of(session, reg_no)] == [nip]
+    no_credential = CliRunner().invoke(_cli(), ["permit", "sign", reg_no], input="\n")
+    assert no_credential.exit_code == 2  # --as is required: no act without an official

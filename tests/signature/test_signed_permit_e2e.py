@@ -22,6 +22,9 @@ NUMBER = "503/SIKR/0007/DPMPTSP/XII/2026"
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    from tests.identity.helpers import cheap_argon2
+
+    cheap_argon2(monkeypatch)
     return make_home(tmp_path, monkeypatch)
 
 
@@ -91,29 +94,36 @@ def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
     assert bad.exit_code == 1, bad.output
     assert "DIUBAH" in bad.output and NUMBER in bad.output
 
-    # signed again (loket permit sign): the same QR code, a new file; the old one is no longer
-    # the permit's file
+    # signed again (loket permit sign, the head's act with the head's own credential): the same
+    # QR code, a new file; the earlier one keeps its row and is DIGANTI (replaced), not altered
+    from loket.approval import control_card
+    from tests.identity.helpers import enrol
+
+    head = home.people["kepala_dinas"]
+    typed = enrol(desk.gate(), head) + "\n"  # type: ignore[attr-defined]
     old = pdf.with_name("permit-lama.pdf")
     old.write_bytes(pdf.read_bytes())
-    again = runner.invoke(_cli(), ["permit", "sign", reg_no])
+    again = runner.invoke(_cli(), ["permit", "sign", reg_no, "--as", head], input=typed)
     assert again.exit_code == 0, again.output
     with desk.db() as session:  # type: ignore[attr-defined]
         row2 = by_number(session, NUMBER)
         assert row2 is not None and row2.code == row.code and row2.sha256 != row.sha256
+        assert row2.issued_by_nip == head
+        last = control_card.entries(session, reg_no)[-1]
+        assert (last.action, last.actor_nip) == ("tanda_tangan_ulang", head)
     assert runner.invoke(_cli(), ["permit", "verify", str(pdf)]).exit_code == 0
     stale = runner.invoke(_cli(), ["permit", "verify", str(old)])
-    assert stale.exit_code == 1 and "berkas lama" in stale.output, stale.output
+    assert stale.exit_code == 6 and "DIGANTI" in stale.output, stale.output
 
-    passphrase = config.files.passphrase.read_text().strip()
-    revoked = runner.invoke(
-        _cli(), ["permit", "revoke", NUMBER, "--reason", "STR dicabut"], input=passphrase + "\n"
-    )
+    args = ["permit", "revoke", NUMBER, "--reason", "STR dicabut", "--as", head]
+    revoked = runner.invoke(_cli(), args, input=typed)
     assert revoked.exit_code == 0, revoked.output
     after = runner.invoke(_cli(), ["permit", "verify", str(pdf)])
     assert after.exit_code == 2 and "DICABUT" in after.output
+    assert runner.invoke(_cli(), ["permit", "verify", str(old)]).exit_code == 2
     with desk.db() as session:  # type: ignore[attr-defined]
         gone = by_number(session, NUMBER)
-        assert gone is not None and gone.revoked_by == f"kepala_dinas {home.people['kepala_dinas']}"
+        assert gone is not None and gone.revoked_by_nip == head
 
 
 def test_without_a_key_the_permit_is_issued_unsigned(
@@ -152,5 +162,9 @@ def test_a_broken_key_issues_unsigned_with_an_error_and_sign_refuses(
     assert "belum dipasang" not in caplog.text
     out = CliRunner().invoke(_cli(), ["permit", "verify", str(pdf)])
     assert out.exit_code == 4, out.output
-    refused = CliRunner().invoke(_cli(), ["permit", "sign", reg_no])
+    from tests.identity.helpers import enrol
+
+    head = home.people["kepala_dinas"]
+    typed = enrol(desk.gate(), head) + "\n"  # type: ignore[attr-defined]
+    refused = CliRunner().invoke(_cli(), ["permit", "sign", reg_no, "--as", head], input=typed)
     assert refused.exit_code == 2 and "frasa sandi" in refused.output, refused.output

@@ -208,3 +208,41 @@ def test_a_file_too_large_for_a_permit_is_not_parsed(tmp_path: Path, session) ->
 
     result = verify_file(big, session, None, read_qr=qr_must_not_run)
     assert result.verdict is Verdict.UNKNOWN and "MiB" in result.reasons[0]
+
+
+def test_a_file_replaced_by_a_later_signing_is_replaced_not_altered(
+    key_files: KeyFiles, plain_pdf: Path, session, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The head signs the permit again: the applicant's earlier copy is DIGANTI (its row kept,
+    superseded), the new file SAH, an altered earlier copy still DIUBAH; revoking the permit
+    revokes every file of it."""
+    from sqlalchemy import select
+
+    from loket.signature.models import PermitSignature
+
+    roots = load_trust_roots(key_files.trust_roots)
+    unsigned = plain_pdf.read_bytes()
+    first = _sign(key_files, plain_pdf, session)
+    second = tmp_path / "kedua.pdf"
+    second.write_bytes(unsigned)
+    _sign(key_files, second, session)  # the same permit signed again: a new file
+    assert first.read_bytes() != second.read_bytes()
+    rows = session.scalars(select(PermitSignature).order_by(PermitSignature.id)).all()
+    assert len(rows) == 2 and rows[0].superseded_at is not None and rows[1].superseded_at is None
+    assert reg.by_number(session, NUMBER).id == rows[1].id  # type: ignore[union-attr]
+    old = verify_file(first, session, roots, read_qr=_no_qr)
+    assert old.verdict is Verdict.SUPERSEDED and old.verdict.word == "DIGANTI", old.reasons
+    assert old.verdict.exit_code not in {v.exit_code for v in Verdict if v is not old.verdict}
+    assert "diganti" in old.reasons[0] and old.number == NUMBER
+    assert verify_file(second, session, roots, read_qr=_no_qr).verdict is Verdict.VALID
+    data = bytearray(first.read_bytes())
+    at = data.index(b"SIKR/0001")
+    data[at] ^= 0x01
+    altered = tmp_path / "pertama-diubah.pdf"
+    altered.write_bytes(bytes(data))
+    assert verify_file(altered, session, roots, read_qr=_no_qr).verdict is Verdict.ALTERED
+    revoke(session, NUMBER, reason="STR dicabut", by="Kepala Dinas", by_nip="1" * 18, now=NOW)
+    session.commit()
+    assert verify_file(first, session, roots, read_qr=_no_qr).verdict is Verdict.REVOKED
+    assert verify_file(second, session, roots, read_qr=_no_qr).verdict is Verdict.REVOKED
+    assert reg.by_number(session, NUMBER).revoked_by_nip == "1" * 18  # type: ignore[union-attr]

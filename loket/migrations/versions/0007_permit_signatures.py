@@ -1,4 +1,5 @@
-"""Signed permits: the register of issued permit files (issue #18)
+"""Signed permits: the register of issued permit files (issue #18); a permit signed again keeps
+its earlier files' rows (superseded_at), revocations record the NIP of who revoked
 
 Revision ID: 0007
 Revises: 0006
@@ -33,14 +34,17 @@ def upgrade() -> None:
         sa.Column("signer_nip", sa.String(length=32), nullable=True),
         sa.Column("signed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("issued_by_nip", sa.String(length=32), nullable=True),
+        sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_reason", sa.Text(), nullable=True),
         sa.Column("revoked_by", sa.String(length=64), nullable=True),
+        sa.Column("revoked_by_nip", sa.String(length=32), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_permit_signatures")),
-        sa.UniqueConstraint("number", name=op.f("uq_permit_signatures_number")),
-        sa.UniqueConstraint("code", name=op.f("uq_permit_signatures_code")),
     )
     with op.batch_alter_table("permit_signatures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_permit_signatures_number"), ["number"], unique=False)
+        batch_op.create_index(batch_op.f("ix_permit_signatures_code"), ["code"], unique=False)
         batch_op.create_index(batch_op.f("ix_permit_signatures_reg_no"), ["reg_no"], unique=False)
         batch_op.create_index(batch_op.f("ix_permit_signatures_sha256"), ["sha256"], unique=False)
         batch_op.create_index(
@@ -53,4 +57,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_permit_signatures_cms_sha256"))
         batch_op.drop_index(batch_op.f("ix_permit_signatures_sha256"))
         batch_op.drop_index(batch_op.f("ix_permit_signatures_reg_no"))
+        batch_op.drop_index(batch_op.f("ix_permit_signatures_code"))
+        batch_op.drop_index(batch_op.f("ix_permit_signatures_number"))
     op.drop_table("permit_signatures")
