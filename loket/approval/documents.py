@@ -285,6 +285,8 @@ def card_context(desk: Desk, reg_no: str) -> dict[str, object]:
         "penolakan": refused,
         "jaminan": jaminan,
         "kode": (h.last_hash[:16] if h else "-"),
+        # how to check the printed code (for the template, under the code)
+        "periksa": f"Periksa: loket card verify {reg_no} --code {h.last_hash[:16]}" if h else "",
         "verifikasi": "utuh" if not problems else "RUSAK: " + "; ".join(problems),
         "dicetak": tanggal_jam(to_wib(desk.now())),
     }

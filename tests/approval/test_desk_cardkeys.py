@@ -56,3 +56,16 @@ def test_card_entries_and_anchor_use_the_desks_keys(ahome: Home, tmp_path: Path)
     from loket.approval.documents import card_context
 
     assert card_context(desk, reg_no)["verifikasi"] == "utuh"
+
+
+def test_the_printed_card_says_how_to_check_its_code(ahome: Home) -> None:
+    from loket.approval.desk import Desk
+    from loket.approval.documents import card_context
+    from loket.approval.start import start
+    from tests.approval.approval_helpers import make_application
+
+    desk = Desk.load(pdf=False)
+    reg_no = make_application(desk.settings, seed=42)
+    start(desk, reg_no)
+    ctx = card_context(desk, reg_no)
+    assert ctx["periksa"] == f"Periksa: loket card verify {reg_no} --code {ctx['kode']}"
