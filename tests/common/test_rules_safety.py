@@ -233,7 +233,8 @@ def test_intake_matching_on_a_hostile_ocr_line_returns_within_a_second() -> None
     except subprocess.TimeoutExpired:
         pytest.fail("classifying/extracting one hostile OCR line hung for over 60 s")
     assert done.returncode == 0, done.stderr
-    assert float(done.stdout.strip()) < 1.5, done.stdout
+    # about 0.3 s on a quiet machine; 5 s leaves room for a loaded one (unprotected: hours)
+    assert float(done.stdout.strip()) < 5, done.stdout
 
 
 def _latin1_copy(tmp_path: Path, name: str, old: str, new: bytes) -> tuple[Path, int, int]:
