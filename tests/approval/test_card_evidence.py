@@ -23,6 +23,8 @@ import pytest
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
+# a forger knows the code (only the key is secret): HASHED, the fields the hash covers
+from loket.approval.control_card import HASHED
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.approval.test_approval import CHAIN, _cli, _through
 
@@ -37,28 +39,6 @@ def desk(ahome: Home):  # type: ignore[no-untyped-def]
     from loket.approval.desk import Desk
 
     return Desk.load(pdf=False)
-
-
-HASHED = (
-    "reg_no",
-    "seq",
-    "recorded_at",
-    "sop_step",
-    "activity",
-    "action",
-    "role",
-    "actor_nip",
-    "actor_name",
-    "acting",
-    "received_at",
-    "handed_over_at",
-    "due_at",
-    "outcome",
-    "handed_to",
-    "note",
-    "norm",
-    "channel",
-)
 
 
 def _plain(e, prev: str, key: bytes | None = None, kid: str | None = None) -> str:  # type: ignore[no-untyped-def]
