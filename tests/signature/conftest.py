@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from samples.office import Home, make_home
+
 
 @pytest.fixture
 def key_files(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -48,3 +50,11 @@ def session(tmp_path: Path):  # type: ignore[no-untyped-def]
     factory = open_database(f"sqlite:///{tmp_path / 'var' / 'loket.db'}")
     with factory() as s:
         yield s
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    from tests.identity.helpers import cheap_argon2
+
+    cheap_argon2(monkeypatch)
+    return make_home(tmp_path, monkeypatch)

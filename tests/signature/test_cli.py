@@ -7,40 +7,22 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from samples.office import Home, make_home
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
-    from tests.identity.helpers import cheap_argon2
-
-    cheap_argon2(monkeypatch)
-    return make_home(tmp_path, monkeypatch)
-
-
-def _cli():  # type: ignore[no-untyped-def]
-    import typer
-
-    from loket.cli.permit import mount
-
-    app = typer.Typer()
-    mount(app)
-    return app
+from samples.office import Home
+from tests.signature.helpers import permit_cli
 
 
 def test_demo_keys_made_once_for_the_head(home: Home) -> None:
     runner = CliRunner()
-    first = runner.invoke(_cli(), ["permit", "demo-keys"])
+    first = runner.invoke(permit_cli(), ["permit", "demo-keys"])
     assert first.exit_code == 0, first.output
     assert "BUKAN UNTUK PRODUKSI" in first.output
     key = home.root / "keys" / "kepala-dinas.p12"
     before = key.read_bytes()
     assert stat.S_IMODE(key.stat().st_mode) == 0o400
     assert stat.S_IMODE((home.root / "keys" / "kepala-dinas.pass").stat().st_mode) == 0o400
-    again = runner.invoke(_cli(), ["permit", "demo-keys"])
+    again = runner.invoke(permit_cli(), ["permit", "demo-keys"])
     assert again.exit_code == 0 and "sudah ada" in again.output
     assert key.read_bytes() == before
     from cryptography.hazmat.primitives.serialization import pkcs12
@@ -59,14 +41,14 @@ def test_verify_says_unknown_for_a_foreign_pdf(home: Home, tmp_path: Path) -> No
     pdf.cell(text="Surat izin palsu")
     out = tmp_path / "palsu.pdf"
     pdf.output(str(out))
-    result = CliRunner().invoke(_cli(), ["permit", "verify", str(out)])
+    result = CliRunner().invoke(permit_cli(), ["permit", "verify", str(out)])
     assert result.exit_code == 3, result.output
     assert "TIDAK DIKENAL" in result.output
-    folder = CliRunner().invoke(_cli(), ["permit", "verify", str(tmp_path)])
+    folder = CliRunner().invoke(permit_cli(), ["permit", "verify", str(tmp_path)])
     assert folder.exit_code == 2, folder.output  # a usage error (was an IsADirectoryError)
     junk = tmp_path / "bukan-pdf.pdf"
     junk.write_bytes(b"%PDF-1.7\nthis is not a PDF at all\n")
-    result = CliRunner().invoke(_cli(), ["permit", "verify", str(junk)])
+    result = CliRunner().invoke(permit_cli(), ["permit", "verify", str(junk)])
     assert result.exit_code == 3 and "TIDAK DIKENAL" in result.output, result.output
 
 
@@ -123,7 +105,7 @@ def test_revoke_is_the_heads_act_with_their_own_credential(home: Home) -> None:
 
     def revoke(number: str, role: str, typed: str):  # type: ignore[no-untyped-def]
         args = ["permit", "revoke", number, "--reason", "STR dicabut", "--as", p[role]]
-        return runner.invoke(_cli(), args, input=typed + "\n")
+        return runner.invoke(permit_cli(), args, input=typed + "\n")
 
     wrong = revoke(NUMBER, "kepala_dinas", "bukan-sandinya")
     assert wrong.exit_code == 3, wrong.output
@@ -168,11 +150,13 @@ def test_sign_again_is_refused_to_anyone_but_the_head(home: Home) -> None:
     nip = home.people["analis_ahli_madya"]
     typed = enrol(desk.gate(), nip)
     before = (desk.folder(reg_no) / "permit.docx").read_bytes()
-    out = CliRunner().invoke(_cli(), ["permit", "sign", reg_no, "--as", nip], input=typed + "\n")
+    out = CliRunner().invoke(
+        permit_cli(), ["permit", "sign", reg_no, "--as", nip], input=typed + "\n"
+    )
     assert out.exit_code == 3 and "bukan Kepala Dinas" in out.output, out.output
     assert (desk.folder(reg_no) / "permit.docx").read_bytes() == before
     assert not (desk.folder(reg_no) / "permit.pdf").exists()
     with desk.db() as session:
         assert [a.actor_nip for a in attempts_of(session, reg_no)] == [nip]
-    no_credential = CliRunner().invoke(_cli(), ["permit", "sign", reg_no], input="\n")
+    no_credential = CliRunner().invoke(permit_cli(), ["permit", "sign", reg_no], input="\n")
     assert no_credential.exit_code == 2  # --as is required: no act without an official

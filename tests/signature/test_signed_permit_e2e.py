@@ -7,35 +7,17 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from samples.office import Home, make_application, make_home
+from samples.office import Home, make_application
+from tests.signature.helpers import permit_cli
 
 pytestmark = pytest.mark.e2e
 
 NUMBER = "503/SIKR/0007/DPMPTSP/XII/2026"
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
-    from tests.identity.helpers import cheap_argon2
-
-    cheap_argon2(monkeypatch)
-    return make_home(tmp_path, monkeypatch)
-
-
-def _cli():  # type: ignore[no-untyped-def]
-    import typer
-
-    from loket.cli.permit import mount
-
-    app = typer.Typer()
-    mount(app)
-    return app
 
 
 def _numbered(home: Home) -> tuple[object, str]:
@@ -81,7 +63,7 @@ def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
     assert qr is not None and (qr.number, qr.reg_no, qr.code) == (NUMBER, reg_no, row.code)
 
     runner = CliRunner()
-    ok = runner.invoke(_cli(), ["permit", "verify", str(pdf)])
+    ok = runner.invoke(permit_cli(), ["permit", "verify", str(pdf)])
     assert ok.exit_code == 0, ok.output
     assert "SAH" in ok.output and NUMBER in ok.output
 
@@ -90,7 +72,7 @@ def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
     data[at + 2] ^= 0x01
     altered = pdf.with_name("permit-diubah.pdf")
     altered.write_bytes(bytes(data))
-    bad = runner.invoke(_cli(), ["permit", "verify", str(altered)])
+    bad = runner.invoke(permit_cli(), ["permit", "verify", str(altered)])
     assert bad.exit_code == 1, bad.output
     assert "DIUBAH" in bad.output and NUMBER in bad.output
 
@@ -103,7 +85,7 @@ def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
     typed = enrol(desk.gate(), head) + "\n"  # type: ignore[attr-defined]
     old = pdf.with_name("permit-lama.pdf")
     old.write_bytes(pdf.read_bytes())
-    again = runner.invoke(_cli(), ["permit", "sign", reg_no, "--as", head], input=typed)
+    again = runner.invoke(permit_cli(), ["permit", "sign", reg_no, "--as", head], input=typed)
     assert again.exit_code == 0, again.output
     with desk.db() as session:  # type: ignore[attr-defined]
         row2 = by_number(session, NUMBER)
@@ -111,16 +93,16 @@ def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
         assert row2.issued_by_nip == head
         last = control_card.entries(session, reg_no)[-1]
         assert (last.action, last.actor_nip) == ("tanda_tangan_ulang", head)
-    assert runner.invoke(_cli(), ["permit", "verify", str(pdf)]).exit_code == 0
-    stale = runner.invoke(_cli(), ["permit", "verify", str(old)])
+    assert runner.invoke(permit_cli(), ["permit", "verify", str(pdf)]).exit_code == 0
+    stale = runner.invoke(permit_cli(), ["permit", "verify", str(old)])
     assert stale.exit_code == 6 and "DIGANTI" in stale.output, stale.output
 
     args = ["permit", "revoke", NUMBER, "--reason", "STR dicabut", "--as", head]
-    revoked = runner.invoke(_cli(), args, input=typed)
+    revoked = runner.invoke(permit_cli(), args, input=typed)
     assert revoked.exit_code == 0, revoked.output
-    after = runner.invoke(_cli(), ["permit", "verify", str(pdf)])
+    after = runner.invoke(permit_cli(), ["permit", "verify", str(pdf)])
     assert after.exit_code == 2 and "DICABUT" in after.output
-    assert runner.invoke(_cli(), ["permit", "verify", str(old)]).exit_code == 2
+    assert runner.invoke(permit_cli(), ["permit", "verify", str(old)]).exit_code == 2
     with desk.db() as session:  # type: ignore[attr-defined]
         gone = by_number(session, NUMBER)
         assert gone is not None and gone.revoked_by_nip == head
@@ -138,7 +120,7 @@ def test_without_a_key_the_permit_is_issued_unsigned(
     assert "TANPA tanda tangan elektronik" in caplog.text
     qr = parse(read_pdf(pdf) or "")  # beside the photo here: whole and readable
     assert qr is not None and (qr.number, qr.reg_no) == (NUMBER, reg_no)
-    out = CliRunner().invoke(_cli(), ["permit", "verify", str(pdf)])
+    out = CliRunner().invoke(permit_cli(), ["permit", "verify", str(pdf)])
     assert out.exit_code == 4, out.output
     assert "TANPA TTE" in out.output
 
@@ -160,11 +142,13 @@ def test_a_broken_key_issues_unsigned_with_an_error_and_sign_refuses(
         pdf = render_issued_permit(desk, reg_no, pdf=True)[-1]  # type: ignore[arg-type]
     assert "KESALAHAN" in caplog.text and f"loket permit sign {reg_no}" in caplog.text
     assert "belum dipasang" not in caplog.text
-    out = CliRunner().invoke(_cli(), ["permit", "verify", str(pdf)])
+    out = CliRunner().invoke(permit_cli(), ["permit", "verify", str(pdf)])
     assert out.exit_code == 4, out.output
     from tests.identity.helpers import enrol
 
     head = home.people["kepala_dinas"]
     typed = enrol(desk.gate(), head) + "\n"  # type: ignore[attr-defined]
-    refused = CliRunner().invoke(_cli(), ["permit", "sign", reg_no, "--as", head], input=typed)
+    refused = CliRunner().invoke(
+        permit_cli(), ["permit", "sign", reg_no, "--as", head], input=typed
+    )
     assert refused.exit_code == 2 and "frasa sandi" in refused.output, refused.output
