@@ -303,6 +303,11 @@ def build_card(out: Path) -> Path:
         italic=True,
         before=6,
     )
+    # how an auditor checks the printed code against the register (empty on a card without
+    # entries: the paragraph goes with it)
+    para(doc, "{%p if periksa %}")
+    para(doc, "{{ periksa }}", size=7, italic=True)
+    para(doc, "{%p endif %}")
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(out))
     return out

@@ -409,6 +409,14 @@ def test_printed_verification_code_is_checked(ahome, desk) -> None:  # type: ign
 
     printed = card_context(desk, reg_no)
     assert printed["verifikasi"] == "utuh" and printed["kode"] == rows[-1].hash[:16]
+    # and the printed card says how to check it
+    import docx
+
+    from loket.approval.permit import render_card
+
+    (card,) = render_card(printed, desk.settings.var_dir / "card-print", pdf=False)
+    text = "\n".join(p.text for p in docx.Document(str(card)).paragraphs)
+    assert f"loket card verify {reg_no} --code {rows[-1].hash[:16]}" in text
 
 
 def test_daily_anchor_deployment() -> None:
