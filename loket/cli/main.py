@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.main
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup
+
+#: A command of the main group: a single command or a group of them (typer's own click).
+Command = TyperCommand | TyperGroup
 
 
 class _Loket(typer.Typer):
@@ -64,51 +72,110 @@ def _auth_place() -> str:
         return "var/prefect-api-auth"
 
 
+#: The commands of the other ``loket/cli`` modules, imported only when one of them runs (or
+#: ``loket --help`` lists them): ``loket intake`` must not pay for pandas, python-docx,
+#: great-expectations... that ``loket complaints`` or ``loket permit`` need (~5 CPU-s of
+#: imports at load, issue #16 part 4). Name -> (module, attribute): a Typer app mounted under
+#: that name, or ``mount``, the module's function that adds its commands to an app. These
+#: are the single commands.
+#: tests/common/test_cli_lazy.py checks this table against the modules' own mounts.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "tasks": ("loket.cli.approval", "mount"),
+    "approve": ("loket.cli.approval", "mount"),
+    "return": ("loket.cli.approval", "mount"),
+    "collected": ("loket.cli.approval", "mount"),
+    "card": ("loket.cli.card", "mount"),
+    "login": ("loket.cli.identity", "mount"),
+    "logout": ("loket.cli.identity", "mount"),
+    "serve": ("loket.cli.serve", "mount"),
+    "config": ("loket.cli.serve", "mount"),
+    "purge": ("loket.cli.retention", "mount"),
+}
+#: The same for groups of commands (``loket --help`` lists them after the single commands).
+LAZY_GROUPS: dict[str, tuple[str, str]] = {
+    "complaint": ("loket.cli.complaints", "complaint_app"),
+    "complaints": ("loket.cli.complaints_report", "complaints_app"),
+    "skm": ("loket.cli.survey", "skm_app"),
+    "calendar": ("loket.cli.calendar", "calendar_app"),
+    "checklist": ("loket.cli.checklist", "checklist_app"),
+    "approval": ("loket.cli.approval", "mount"),
+    "delivery": ("loket.cli.approval", "mount"),
+    "officials": ("loket.cli.identity", "mount"),
+    "permit": ("loket.cli.permit", "mount"),
+    "report": ("loket.cli.sla", "report_app"),
+    "sla": ("loket.cli.sla", "sla_app"),
+}
+LAZY = {**LAZY_COMMANDS, **LAZY_GROUPS}
+
+
+@functools.cache
+def _group(module: str, attribute: str, name: str) -> TyperGroup:
+    """The commands one LAZY entry adds (a module's mount adds several), imported now."""
+    obj = getattr(importlib.import_module(module), attribute)
+    holder = typer.Typer()
+    if attribute == "mount":
+        obj(holder)
+    else:
+        holder.add_typer(obj, name=name)
+    return typer.main.get_group(holder)
+
+
+def _loaded(module: str, attribute: str, name: str) -> Command:
+    """The command ``name`` of one LAZY entry."""
+    return _group(module, attribute, "" if attribute == "mount" else name).commands[name]
+
+
+class _LazyCommands(MutableMapping[str, Command]):
+    """The main group's commands: its own, and the LAZY ones loaded when first looked up.
+    Listed in the order ``loket --help`` always had: single commands, then groups."""
+
+    def __init__(self, own: dict[str, Command]) -> None:
+        self.own = dict(own)
+
+    def _order(self) -> list[str]:
+        own_commands = [n for n, c in self.own.items() if not isinstance(c, TyperGroup)]
+        own_groups = [n for n in self.own if n not in own_commands]
+        lazy_commands = [n for n in LAZY_COMMANDS if n not in self.own]
+        lazy_groups = [n for n in LAZY_GROUPS if n not in self.own]
+        return [*lazy_commands, *own_commands, *own_groups, *lazy_groups]
+
+    def __getitem__(self, name: str) -> Command:
+        if name in self.own:
+            return self.own[name]
+        if name in LAZY:
+            return _loaded(*LAZY[name], name)
+        raise KeyError(name)
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self.own[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.own[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order())
+
+    def __len__(self) -> int:
+        return len(self._order())
+
+
+class _LazyGroup(TyperGroup):
+    """The ``loket`` group, whose :data:`LAZY` commands are imported on first use."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.commands = _LazyCommands(dict(self.commands))
+
+
 app = _Loket(
     name="loket",
     help="Permit-office automation for DPMPTSP Kota Pekanbaru.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_LazyGroup,
 )
 rules_app = typer.Typer(help="Check declarative rules files.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
-
-
-def _mount_subcommands() -> None:
-    from loket.cli.calendar import calendar_app
-    from loket.cli.checklist import checklist_app
-    from loket.cli.complaints import complaint_app
-    from loket.cli.complaints_report import complaints_app
-    from loket.cli.survey import skm_app
-
-    app.add_typer(complaint_app, name="complaint")
-    app.add_typer(complaints_app, name="complaints")
-    app.add_typer(skm_app, name="skm")
-    app.add_typer(calendar_app, name="calendar")
-    app.add_typer(checklist_app, name="checklist")
-    from loket.cli.approval import mount as mount_approval
-    from loket.cli.sla import report_app, sla_app
-
-    mount_approval(app)
-    from loket.cli.card import mount as mount_card
-
-    mount_card(app)
-    from loket.cli.identity import mount as mount_identity
-    from loket.cli.permit import mount as mount_permit
-
-    mount_identity(app)
-    mount_permit(app)
-    from loket.cli.serve import mount as mount_serve
-
-    mount_serve(app)
-    from loket.cli.retention import mount as mount_retention
-
-    mount_retention(app)
-    app.add_typer(report_app, name="report")
-    app.add_typer(sla_app, name="sla")
-
-
-_mount_subcommands()
 
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
