@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from loket.documents import (
     templates_dir,
     to_pdf,
 )
+from loket.requirements import Checklist
 
 DRAFT_DOCX = "draft.docx"
 PERMIT_DOCX = "permit.docx"
@@ -179,13 +181,16 @@ class Applicant:
 
 
 def applicant(
-    checklist: dict[str, Any],
+    checklist: Checklist | Mapping[str, Any],
     overrides: dict[str, str] | None,
     *,
     address: str | None,
     phone: str | None,
 ) -> Applicant:
-    a = dict(checklist.get("applicant") or {})
+    """The applicant as the permit names them: the fields the checks read, the address and
+    phone found in the letter, and the back office's corrections (``overrides``)."""
+    checklist = Checklist.of(checklist)
+    a = dict(checklist.applicant)
     a.setdefault("address", address)
     a.setdefault("phone", phone)
     if a.get("address") is None:
@@ -205,7 +210,7 @@ def applicant(
             else _date(valid)
         ),
         workplace=str(a.get("workplace") or ""),
-        application_type=str(checklist.get("application_type") or "new"),
+        application_type=checklist.application_type or "new",
         phone=normalize_phone(a.get("phone")) if a.get("phone") else None,
     )
 

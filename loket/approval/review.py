@@ -12,7 +12,6 @@ gets its return letter, which names only decided defects.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -30,6 +29,8 @@ from loket.intake import Application, get_application, log_event
 from loket.requirements import (
     CHECKLIST_JSON,
     DECISION_ID,
+    Checklist,
+    Confirmation,
     ImageFor,
     Officer,
     ReviewError,
@@ -38,7 +39,6 @@ from loket.requirements import (
     confirm,
     decision_status,
     load_service_rules,
-    open_reviews,
     write_outputs,
 )
 
@@ -76,13 +76,14 @@ def confirm_cell(
         if checklist is None:
             raise ApprovalError(f"{reg_no}: belum diperiksa ({CHECKLIST_JSON} tidak ada)")
         try:
-            updated = confirm(checklist, requirement, decision, officer=officer, note=note, at=now)
-        except ReviewError as exc:
+            before = Checklist.from_json(checklist)
+            updated = confirm(before, requirement, decision, officer=officer, note=note, at=now)
+        except (ReviewError, ValueError) as exc:  # ValueError: a status the model does not know
             raise ApprovalError(f"{reg_no}: {exc}") from None
-        app.verdict = updated["verdict"]
-        record = updated["confirmations"][-1]
-        log_event(session, "confirmed", app.source, reg_no, record)
-        _card_entries(session, app, checklist, updated, auth, now, keyring_for(desk.settings))
+        app.verdict = updated.verdict
+        record = updated.confirmations[-1]
+        log_event(session, "confirmed", app.source, reg_no, record.to_json())
+        _card_entries(session, app, before, updated, auth, now, keyring_for(desk.settings))
         session.flush()  # a refusal of the database comes before any file is written
         rules = load_service_rules(desk.settings.rules_dir / f"{app.service}.yaml")
         write_outputs(
@@ -118,12 +119,12 @@ def _decision(decision: str) -> Status:
         raise ApprovalError(str(exc)) from None
 
 
-def _message(reg_no: str, requirement: str, status: Status, checklist: dict[str, Any]) -> str:
+def _message(reg_no: str, requirement: str, status: Status, checklist: Checklist) -> str:
     head = f"{reg_no}: {requirement} dikonfirmasi {DECISION_ID[status]}."
-    left = [r["id"] for r in open_reviews(checklist)]
+    left = [c.id for c in checklist.open_reviews()]
     if left:
         return f"{head} Masih perlu diperiksa: {', '.join(left)}."
-    if checklist["verdict"] == Verdict.COMPLETE:
+    if checklist.verdict == Verdict.COMPLETE:
         return f"{head} Berkas lengkap; diteruskan ke alur persetujuan."
     return f"{head} Berkas tidak lengkap; surat pengembalian dibuat."
 
@@ -131,8 +132,8 @@ def _message(reg_no: str, requirement: str, status: Status, checklist: dict[str,
 def _card_entries(
     session: Session,
     app: Application,
-    before: dict[str, Any],
-    after: dict[str, Any],
+    before: Checklist,
+    after: Checklist,
     auth: Authority,
     now: datetime,
     keys: Keyring,
@@ -142,13 +143,13 @@ def _card_entries(
     first act on the file."""
     if control_card.head(session, app.reg_no) is None:
         opening_entries(session, app, before, keys=keys)
-    record = after["confirmations"][-1]
-    returned = after["verdict"] == Verdict.INCOMPLETE
+    record = after.confirmations[-1]
+    returned = after.verdict == Verdict.INCOMPLETE
     control_card.append(
         session,
         app.reg_no,
         control_card.NewEntry(
-            activity=f"Pemeriksaan persyaratan oleh petugas: {record['requirement']}",
+            activity=f"Pemeriksaan persyaratan oleh petugas: {record.requirement}",
             action="konfirmasi",
             role=Role.front_office,
             actor_name=auth.official.name,
@@ -156,10 +157,10 @@ def _card_entries(
             acting=auth.acting,
             received_at=as_utc(app.received_at),
             handed_over_at=now,
-            outcome=DECISION_ID[Status(record["decision"])]
+            outcome=DECISION_ID[record.decision]
             + ("; berkas dikembalikan kepada pemohon" if returned else ""),
             sop_step=2,
-            note=record.get("note"),
+            note=record.note,
             channel=CHANNEL,
         ),
         keys=keys,
@@ -167,11 +168,11 @@ def _card_entries(
 
 
 def opening_entries(
-    session: Session, app: Application, checklist: dict[str, Any], *, keys: Keyring
+    session: Session, app: Application, checklist: Checklist, *, keys: Keyring
 ) -> None:
     """The receipt (SOP step 1) and the automatic check that left cells in review."""
     control_card.append(session, app.reg_no, receipt_entry(app), keys=keys)
-    waiting = [r["id"] for r in open_reviews(checklist)]
+    waiting = [c.id for c in checklist.open_reviews()]
     control_card.append(
         session,
         app.reg_no,
@@ -191,7 +192,7 @@ def check_entry(
     outcome: str,
     handed_to: str,
     handed_over_at: datetime,
-    by: dict[str, Any] | None = None,
+    by: Confirmation | None = None,
     note: str | None = None,
 ) -> control_card.NewEntry:
     """SOP step 2, the completeness check (35 minutes): by the intake, or by the officer of
@@ -201,9 +202,9 @@ def check_entry(
         activity="Pemeriksaan kelengkapan berkas",
         action="pemeriksaan",
         role=Role.front_office,
-        actor_name=by["name"] if by else "loket (pemeriksaan otomatis)",
-        actor_nip=by["nip"] if by else None,
-        acting=by.get("acting") if by else None,
+        actor_name=by.name if by else "loket (pemeriksaan otomatis)",
+        actor_nip=by.nip if by else None,
+        acting=by.acting if by else None,
         received_at=received,
         handed_over_at=max(handed_over_at, received),
         due_at=Norm(minutes=35).due(received),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,7 +36,7 @@ from loket.approval.tasks import add_task
 from loket.common.clock import as_utc
 from loket.identity import Actor
 from loket.intake import Application, IntakeEvent, get_application
-from loket.requirements import Verdict
+from loket.requirements import Checklist, Verdict
 
 
 def _checked_at(session: Session, reg_no: str, fallback: datetime) -> datetime:
@@ -49,7 +48,7 @@ def _checked_at(session: Session, reg_no: str, fallback: datetime) -> datetime:
     return as_utc(event.at) if event else fallback
 
 
-def _complete_checklist(folder: Path, reg_no: str) -> dict[str, Any]:
+def _complete_checklist(folder: Path, reg_no: str) -> Checklist:
     """The file's ``checklist.json``; refused unless its verdict is complete."""
     checklist = read_json(folder / "checklist.json")
     if checklist is None:
@@ -59,7 +58,7 @@ def _complete_checklist(folder: Path, reg_no: str) -> dict[str, Any]:
             f"{reg_no}: berkas belum lengkap (verdict {checklist.get('verdict')!r}); "
             "tidak dapat diproses ke pembuatan draf."
         )
-    return checklist
+    return Checklist.from_json(checklist)
 
 
 def start(desk: Desk, reg_no: str) -> DeskOutcome:
@@ -142,7 +141,7 @@ def _new_approval(reg_no: str, service: str, now: datetime, person: Applicant) -
 def _front_office_entries(
     session: Session,
     app: Application,
-    checklist: dict[str, Any],
+    checklist: Checklist,
     checked: datetime,
     first: Step,
     phone: str | None,
@@ -155,9 +154,9 @@ def _front_office_entries(
     doubt. HMAC'd with the desk's ``keys``, not the environment's."""
     if control_card.head(session, app.reg_no) is None:
         control_card.append(session, app.reg_no, receipt_entry(app), keys=keys)
-    last = (checklist.get("confirmations") or [None])[-1]
+    last = checklist.confirmations[-1] if checklist.confirmations else None
     if last is not None:  # the officer who cleared the last doubt hands the file over
-        checked = as_utc(datetime.fromisoformat(last["at"]))
+        checked = as_utc(datetime.fromisoformat(last.at))
     control_card.append(
         session,
         app.reg_no,

@@ -54,8 +54,8 @@ def pending() -> None:
     for reg_no, source in rows:
         path = desk.folder(reg_no) / CHECKLIST_JSON
         checklist = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        for item in open_reviews(checklist):
-            table.add_row(reg_no, source, item["id"], " ".join(item.get("reasons", [])))
+        for cell in open_reviews(checklist):
+            table.add_row(reg_no, source, cell.id, " ".join(cell.reasons))
     console.print(table)
 
 

@@ -1,10 +1,12 @@
 """Requirement checks: field extraction, the rule engine, stamps, identity, the data-quality gate,
-the checklist writers and the officer's confirmation of cells in review."""
+the checklist (:class:`Checklist`: ``checklist.json`` typed), its writers and the officer's
+confirmation of cells in review."""
 
 from __future__ import annotations
 
 from loket.requirements.checklist import CHECKLIST_JSON, write_outputs
 from loket.requirements.documents import ImageFor
+from loket.requirements.model import Cell, Checklist, Confirmation, Finding
 from loket.requirements.results import MET, UNMET, Status, Verdict, verdict_of
 from loket.requirements.review import (
     DECISION_ID,
@@ -22,6 +24,10 @@ __all__ = [
     "DECISION_ID",
     "MET",
     "UNMET",
+    "Cell",
+    "Checklist",
+    "Confirmation",
+    "Finding",
     "ImageFor",
     "Officer",
     "ReviewError",

@@ -8,7 +8,7 @@ DPMPTSP Kota Pekanbaru, rendered with docxtpl from ``templates/surat-pengembalia
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from loket.common.jsonfile import write_json
 from loket.common.roman import roman_month
 from loket.documents import OFFICE, render_docx, tanggal, templates_dir
 from loket.requirements.crops import ImageFor, evidence_crops, review_section
+from loket.requirements.model import Cell, Checklist
 from loket.requirements.results import UNMET, Status, Verdict
 from loket.requirements.rules import ServiceRules
 
@@ -68,9 +69,9 @@ def _tgl(value: str | None) -> str:
         return value
 
 
-def _pages(item: dict[str, Any]) -> str:
+def _pages(cell: Cell) -> str:
     seen: list[str] = []
-    for e in item.get("evidence", []):
+    for e in cell.evidence:
         ref = f"{e.get('file')} hlm. {e.get('page')}"
         if ref not in seen:
             seen.append(ref)
@@ -142,7 +143,7 @@ def _particulars(
     pdf: Any,
     family: str,
     text: Callable[[str], str],
-    checklist: dict[str, Any],
+    checklist: Checklist,
     *,
     reg_no: str,
     received: date,
@@ -150,12 +151,12 @@ def _particulars(
     """The application's particulars and the applicant fields, one line each."""
     from fpdf.enums import XPos, YPos
 
-    a = checklist.get("applicant", {})
+    a = checklist.applicant
     info = [
         ("Nomor registrasi", reg_no),
-        ("Berkas", checklist.get("source", "")),
+        ("Berkas", checklist.source),
         ("Tanggal diterima", tanggal(received)),
-        ("Jenis permohonan", TYPE_ID.get(checklist.get("application_type", ""), "-")),
+        ("Jenis permohonan", TYPE_ID.get(checklist.application_type, "-")),
     ] + [
         (FIELD_ID.get(k, k), _tgl(v) if "date" in k or "until" in k else (v or "-"))
         for k, v in a.items()
@@ -175,7 +176,7 @@ def _table(
     pdf: Any,
     family: str,
     text: Callable[[str], str],
-    checklist: dict[str, Any],
+    checklist: Checklist,
     rules: ServiceRules,
 ) -> None:
     """The requirements table: number, requirement, mark, reason, pages."""
@@ -188,12 +189,12 @@ def _table(
     pdf.ln()
     labels = _labels(rules)
     pdf.set_font(family, "", 8.5)
-    for i, item in enumerate(checklist["requirements"], start=1):
-        status = item["status"]
-        reason = " ".join(item.get("reasons", [])) or STATUS_ID[status]
+    for i, cell in enumerate(checklist.requirements, start=1):
+        status = cell.status
+        reason = " ".join(cell.reasons) or STATUS_ID[status]
         if status != Status.OK:
             reason = f"{STATUS_ID[status]}: {reason}"
-        cells = (str(i), labels.get(item["id"], item["id"]), MARK[status], reason, _pages(item))
+        cells = (str(i), labels.get(cell.id, cell.id), MARK[status], reason, _pages(cell))
         _table_row(pdf, family, text, cells, status)
 
 
@@ -236,7 +237,7 @@ def _closing(
     pdf: Any,
     family: str,
     text: Callable[[str], str],
-    checklist: dict[str, Any],
+    checklist: Checklist,
     received: date,
 ) -> None:
     """The verdict, the legend and the front-office clerk's signature block."""
@@ -247,7 +248,7 @@ def _closing(
     pdf.multi_cell(
         0,
         6,
-        text(f"Kesimpulan: {VERDICT_ID[checklist['verdict']]}"),
+        text(f"Kesimpulan: {VERDICT_ID[checklist.verdict]}"),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
@@ -279,7 +280,7 @@ def _closing(
 
 def write_pdf(
     path: Path,
-    checklist: dict[str, Any],
+    checklist: Checklist | Mapping[str, Any],
     rules: ServiceRules,
     *,
     reg_no: str,
@@ -290,6 +291,7 @@ def write_pdf(
     regions the checks looked at (when ``image_for`` gives the page images)."""
     from fpdf import FPDF
 
+    checklist = Checklist.of(checklist)
     pdf = FPDF(format="A4")
     pdf.set_margins(18, 15, 15)
     pdf.set_auto_page_break(True, margin=15)
@@ -298,8 +300,9 @@ def write_pdf(
     _heading(pdf, family, text, rules)
     _particulars(pdf, family, text, checklist, reg_no=reg_no, received=received)
     _table(pdf, family, text, checklist, rules)
-    crops = evidence_crops(checklist, image_for)
-    review_section(pdf, family, text, checklist, _labels(rules), crops)
+    data = checklist.to_json()  # crops.py reads the file's dict
+    crops = evidence_crops(data, image_for)
+    review_section(pdf, family, text, data, _labels(rules), crops)
     _closing(pdf, family, text, checklist, received)
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
@@ -310,7 +313,7 @@ def write_pdf(
 # Return letter
 # --------------------------------------------------------------------------------------------
 def letter_context(
-    checklist: dict[str, Any],
+    checklist: Checklist | Mapping[str, Any],
     rules: ServiceRules,
     *,
     reg_no: str,
@@ -320,17 +323,18 @@ def letter_context(
 ) -> dict[str, Any]:
     """The docxtpl context of the return letter."""
     labels = _labels(rules)
-    items = [r for r in checklist["requirements"] if r["status"] in UNMET]
+    checklist = Checklist.of(checklist)
+    unmet = [c for c in checklist.requirements if c.status in UNMET]
     daftar = [
         {
             "no": str(i),
-            "dokumen": labels.get(r["id"], r["id"]),
+            "dokumen": labels.get(c.id, c.id),
             "alasan": (
-                " ".join(r.get("reasons", []))
-                or ("Tidak dilampirkan." if r["status"] == Status.MISSING else "Tidak memenuhi.")
+                " ".join(c.reasons)
+                or ("Tidak dilampirkan." if c.status == Status.MISSING else "Tidak memenuhi.")
             ),
         }
-        for i, r in enumerate(items, start=1)
+        for i, c in enumerate(unmet, start=1)
     ]
     letter = rules.letter
     number = letter.number.format(
@@ -339,7 +343,7 @@ def letter_context(
         month=f"{today.month:02d}",
         year=today.year,
     )
-    name = (checklist.get("applicant") or {}).get("name") or "Pemohon"
+    name = checklist.applicant.get("name") or "Pemohon"
     return {
         "kota": letter.city,
         "tanggal_surat": tanggal(today),
@@ -381,7 +385,7 @@ def _terbilang(n: int) -> str:
 
 def write_letter(
     path: Path,
-    checklist: dict[str, Any],
+    checklist: Checklist | Mapping[str, Any],
     rules: ServiceRules,
     *,
     reg_no: str,
@@ -404,7 +408,7 @@ def write_letter(
 
 def write_outputs(
     folder: Path,
-    checklist: dict[str, Any],
+    checklist: Checklist | Mapping[str, Any],
     rules: ServiceRules,
     *,
     reg_no: str,
@@ -417,7 +421,8 @@ def write_outputs(
     """Write checklist.pdf, (when incomplete) the return letter, and checklist.json last:
     the JSON is what every later step reads, so it changes only once the documents it
     speaks for are written. A file in review gets no letter until the officer has decided
-    its cells."""
+    its cells. ``checklist``: the model, or the file's dict (read into one)."""
+    checklist = Checklist.of(checklist)
     folder.mkdir(parents=True, exist_ok=True)
     written = {
         "pdf": write_pdf(
@@ -430,7 +435,7 @@ def write_outputs(
         )
     }
     letter = folder / RETURN_LETTER
-    if checklist["verdict"] == Verdict.INCOMPLETE:
+    if checklist.verdict == Verdict.INCOMPLETE:
         written["letter"] = write_letter(
             letter,
             checklist,
@@ -444,7 +449,7 @@ def write_outputs(
     else:
         letter.unlink(missing_ok=True)  # a re-check after completion withdraws the letter
     written["json"] = folder / CHECKLIST_JSON
-    write_json(written["json"], checklist)
+    write_json(written["json"], checklist.to_json())
     return written
 
 
@@ -456,30 +461,30 @@ def describe_checklist(reg_no: str, settings: Any) -> str:
     path = Path(settings.outbox_dir) / reg_no / CHECKLIST_JSON
     if not path.is_file():
         return f"{reg_no}: belum diperiksa (tidak ada {CHECKLIST_JSON})."
-    data = json.loads(path.read_text(encoding="utf-8"))
+    c = Checklist.from_json(json.loads(path.read_text(encoding="utf-8")))
     lines = [
-        f"{reg_no}  {data.get('source', '')}",
-        f"Layanan: {data.get('service')}  Jenis: "
-        f"{TYPE_ID.get(data.get('application_type', ''), '-')}  "
-        f"Kesimpulan: {VERDICT_ID.get(data.get('verdict', ''), data.get('verdict'))}",
+        f"{reg_no}  {c.source}",
+        f"Layanan: {c.service}  Jenis: {TYPE_ID.get(c.application_type, '-')}  "
+        f"Kesimpulan: {VERDICT_ID[c.verdict]}",
     ]
-    for k, v in (data.get("applicant") or {}).items():
+    for k, v in c.applicant.items():
         lines.append(f"  {FIELD_ID.get(k, k)}: {v if v is not None else '-'}")
-    for item in data.get("requirements", []):
-        status = item["status"]
-        reasons = " ".join(item.get("reasons", []))
-        lines.append(f"  {MARK[status]} {item['id']}: {STATUS_ID[status]}. {reasons}".rstrip())
-        if status in UNMET or status == Status.REVIEW:
-            pages = _pages(item)
+    for cell in c.requirements:
+        reasons = " ".join(cell.reasons)
+        lines.append(
+            f"  {MARK[cell.status]} {cell.id}: {STATUS_ID[cell.status]}. {reasons}".rstrip()
+        )
+        if cell.status in UNMET or cell.status == Status.REVIEW:
+            pages = _pages(cell)
             if pages != "-":
                 lines.append(f"      ({pages})")
-    for c in data.get("confirmations", []):
-        note = f" — {c['note']}" if c.get("note") else ""
+    for done in c.confirmations:
+        note = f" — {done.note}" if done.note else ""
         lines.append(
-            f"  dikonfirmasi: {c['requirement']} {c['decision']} oleh {c['name']} "
-            f"(NIP {c['nip']}) {c['at']}{note}"
+            f"  dikonfirmasi: {done.requirement} {done.decision} oleh {done.name} "
+            f"(NIP {done.nip}) {done.at}{note}"
         )
-    if data.get("verdict") == Verdict.REVIEW:
+    if c.verdict == Verdict.REVIEW:
         lines.append(
             "  Putuskan tiap persyaratan bertanda ?: loket checklist confirm "
             f"{reg_no} <persyaratan> ok|invalid --as NIP --note '...'"

@@ -12,7 +12,7 @@ Entry point: :func:`check_application`.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from loket.requirements.checks import CHECKS, check_same_person
 from loket.requirements.context import Context
 from loket.requirements.documents import Document, ImageFor, extract_all, group_documents
 from loket.requirements.missing import candidates, unrecognised_outcome
+from loket.requirements.model import Cell, Checklist
 from loket.requirements.quality import apply_quality, quality_row, validate_rows
 from loket.requirements.reference import read_reference
 from loket.requirements.reread import reread_document
@@ -34,7 +35,6 @@ from loket.requirements.results import (
     Verdict,
     dedupe_evidence,
     page_evidence,
-    verdict_of,
 )
 from loket.requirements.rules import (
     CountRule,
@@ -138,62 +138,56 @@ def _rescued_outcome(req: Requirement, doc: Document) -> RequirementOutcome:
     )
 
 
-def _settle(item: dict[str, Any], req: Requirement, outcomes: list[RequirementOutcome]) -> None:
-    """The item's status, reasons and evidence from the outcomes of its checks."""
+def _settle(cell: Cell, req: Requirement, outcomes: list[RequirementOutcome]) -> Cell:
+    """The cell's status, reasons and evidence from the outcomes of its checks."""
     failed = [o for o in outcomes if not o.passed and not o.review]
     undecided = [o for o in outcomes if o.review]
     if failed or undecided:
         # a decided defect outweighs a doubt: the letter names what is wrong for sure
-        item["status"] = Status.INVALID if failed else Status.REVIEW
         shown = failed or undecided
-        item["reasons"] = [r for o in shown for r in o.reasons]
-        item["evidence"] = (
-            dedupe_evidence([e for o in shown for e in o.evidence]) or item["evidence"]
+        return replace(
+            cell,
+            status=Status.INVALID if failed else Status.REVIEW,
+            reasons=tuple(r for o in shown for r in o.reasons),
+            evidence=tuple(dedupe_evidence([e for o in shown for e in o.evidence]))
+            or cell.evidence,
         )
-    else:
-        item["reasons"] = [n for o in outcomes for n in o.notes] or [
-            f"{req.label} ada dalam berkas."
-        ]
-        item["evidence"] = (
-            dedupe_evidence([e for o in outcomes for e in o.evidence]) or item["evidence"]
-        )
+    return replace(
+        cell,
+        reasons=tuple(n for o in outcomes for n in o.notes) or (f"{req.label} ada dalam berkas.",),
+        evidence=tuple(dedupe_evidence([e for o in outcomes for e in o.evidence])) or cell.evidence,
+    )
 
 
-def _requirement_item(
-    ctx: Context, req: Requirement, kind: str, kind_ev: list[dict]
-) -> dict[str, Any]:
-    """The checklist entry of one requirement: its status, reasons and evidence."""
+def _requirement_cell(ctx: Context, req: Requirement, kind: str, kind_ev: list[dict]) -> Cell:
+    """The checklist cell of one requirement: its status, reasons and evidence."""
     doc = ctx.docs.get(req.document)
-    item: dict[str, Any] = {"id": req.id, "status": Status.OK, "reasons": [], "evidence": []}
+    cell = Cell(req.id, Status.OK)
     if not _required(req, kind):
-        item["status"] = Status.NOT_REQUIRED
-        item["reasons"] = [
+        reason = (
             "Tidak diperlukan untuk permohonan baru."
             if kind == "new"
             else "Tidak diperlukan untuk permohonan perpanjangan."
-        ]
-        if req.document == ctx.rules.application_type.document:
-            item["evidence"] = kind_ev
-        return item
+        )
+        shown = kind_ev if req.document == ctx.rules.application_type.document else []
+        return Cell(req.id, Status.NOT_REQUIRED, (reason,), tuple(shown))
     if doc is None:
         maybe = (
             candidates(ctx.pages, req.document, req.label, ctx.rules.abstain) if ctx.pages else []
         )
         if maybe:
-            _settle(item, req, [unrecognised_outcome(maybe, req.label)])
-            return item
-        item["status"] = Status.MISSING
-        item["reasons"] = [f"{req.label} tidak ditemukan dalam berkas."]
-        return item
-    item["evidence"] = [page_evidence(p, p.text.strip()[:120]) for p in doc.pages[:1]]
+            return _settle(cell, req, [unrecognised_outcome(maybe, req.label)])
+        return Cell(req.id, Status.MISSING, (f"{req.label} tidak ditemukan dalam berkas.",))
+    cell = replace(
+        cell, evidence=tuple(page_evidence(p, p.text.strip()[:120]) for p in doc.pages[:1])
+    )
     outcomes: list[RequirementOutcome] = []
     if req.count is not None:
         outcomes.append(_count_outcome(req.count, doc))
     outcomes += _run_checks(ctx, req, doc)
     if doc.rescued_from:
         outcomes.insert(0, _rescued_outcome(req, doc))
-    _settle(item, req, outcomes)
-    return item
+    return _settle(cell, req, outcomes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,7 +198,7 @@ def evaluate(
     pages_doc: PagesDocument,
     image_for: ImageFor | None,
     received: date,
-) -> tuple[dict[str, Any], Context]:
+) -> tuple[Checklist, Context]:
     """The checklist without the data-quality gate (see :func:`check_application`)."""
     docs = _read_documents(rules, pages_doc, image_for)
     ctx = Context(rules, docs, image_for, received, pages=pages_doc)
@@ -215,30 +209,32 @@ def evaluate(
     _reread_in_doubt(ctx)
     applicant = applicant_fields(ctx)
     kind, kind_ev = application_type(rules, docs)
-    items = [_requirement_item(ctx, req, kind, kind_ev) for req in rules.requirements]
-    checklist = {
-        "source": pages_doc.source,
-        "service": rules.service,
-        "application_type": kind,
-        "verdict": Verdict.COMPLETE,
-        "applicant": applicant,
-        "requirements": items,
-    }
-    finish_verdict(checklist, rules)
-    return checklist, ctx
+    checklist = Checklist(
+        source=pages_doc.source,
+        service=rules.service,
+        application_type=kind,
+        verdict=Verdict.COMPLETE,
+        applicant=applicant,
+        requirements=tuple(
+            _requirement_cell(ctx, req, kind, kind_ev) for req in rules.requirements
+        ),
+    )
+    return checklist.with_verdict(), ctx
 
 
-def finish_verdict(checklist: dict[str, Any], rules: ServiceRules) -> None:
-    """Complete when every requirement is met or not required; incomplete on a decided
-    defect; review when the only open cells are in review."""
-    checklist["verdict"] = verdict_of([r["status"] for r in checklist["requirements"]])
+def _apply_quality(checklist: Checklist, failures: list[dict[str, Any]], ctx: Context) -> Checklist:
+    """The data-quality gate's failures in the checklist, its verdict worked out again
+    (:func:`~loket.requirements.quality.apply_quality` works on the file's dict)."""
+    data = checklist.to_json()
+    apply_quality(data, failures, ctx)
+    return Checklist.from_json(data).with_verdict()
 
 
 @dataclass
 class Checked:
     """A checklist and what the writers need besides it."""
 
-    checklist: dict[str, Any]
+    checklist: Checklist
     rules: ServiceRules
     address: str | None
     quality_row: dict[str, Any]
@@ -261,13 +257,12 @@ def check_application_details(
     started = time.perf_counter()
     checklist, ctx = evaluate(rules, pages, image_for, received)
     evaluated = time.perf_counter()
-    row = quality_row(checklist, rules, received)
+    row = quality_row(checklist.to_json(), rules, received)
     row["registration_number"] = pages.registration_number or "-"
     failures: list[dict[str, Any]] = []
     if quality and rules.quality and rules.quality.expectations:
         failures = validate_rows([row], rules.quality).get(row["registration_number"], [])
-        apply_quality(checklist, failures, ctx)
-        finish_verdict(checklist, rules)
+        checklist = _apply_quality(checklist, failures, ctx)
     seconds = {
         "evaluate": round(evaluated - started, 3),
         "quality": round(time.perf_counter() - evaluated, 3),
@@ -283,7 +278,8 @@ def check_application(
     *,
     quality: bool = True,
 ) -> dict[str, Any]:
-    """The checklist of one application (the ``checklist.json`` contract).
+    """The checklist of one application as the ``checklist.json`` dict (for callers that
+    compare it with files and expectations; :func:`check_application_details` gives the model).
 
     ``pages_doc`` is the intake's ``pages.json`` (the model, or the file's dict);
     ``image_for(file, page)`` gives a page image (for ink stamps and re-reading poorly read
@@ -294,4 +290,4 @@ def check_application(
     """
     return check_application_details(
         pages_doc, image_for, rules_path, received, quality=quality
-    ).checklist
+    ).checklist.to_json()

@@ -7,17 +7,19 @@ it. :func:`confirm` records that decision in the checklist, keeping what the che
 and gives the checklist its verdict again: a file goes on to the approval chain only when no
 cell is left in review, and a return letter names only decided defects.
 
-Pure functions over the ``checklist.json`` dict: the desk that authorises the officer, writes
+Pure functions over the :class:`~loket.requirements.model.Checklist` (or the file's dict,
+read into one): the desk that authorises the officer, writes
 the files and the control card is :mod:`loket.approval.review`.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from loket.requirements.model import Cell, Checklist, Confirmation, Finding
 from loket.requirements.results import UNMET, Status, Verdict, verdict_of
 
 #: What an officer may decide of a cell in review.
@@ -40,9 +42,9 @@ class Officer:
     acting: str | None = None  # "Plh." when acting for the role's holder
 
 
-def open_reviews(checklist: dict[str, Any]) -> list[dict[str, Any]]:
-    """The requirement items still in review, in the order of the checklist."""
-    return [r for r in checklist.get("requirements", []) if r.get("status") == Status.REVIEW]
+def open_reviews(checklist: Checklist | Mapping[str, Any]) -> list[Cell]:
+    """The cells still in review, in the order of the checklist."""
+    return Checklist.of(checklist).open_reviews()
 
 
 def decision_status(decision: str) -> Status:
@@ -57,34 +59,35 @@ def decision_status(decision: str) -> Status:
 
 
 def confirm(
-    checklist: dict[str, Any],
+    checklist: Checklist | Mapping[str, Any],
     requirement: str,
     decision: str,
     *,
     officer: Officer,
     note: str | None,
     at: datetime,
-) -> dict[str, Any]:
-    """A copy of ``checklist`` with the review cell ``requirement`` decided by ``officer``.
+) -> Checklist:
+    """``checklist`` with the review cell ``requirement`` decided by ``officer``.
 
     ``invalid`` needs a ``note``: it is the reason the return letter gives the applicant.
-    What the checks had said stays under the item's ``review`` key; the confirmation is
-    appended to ``confirmations`` and the verdict is worked out again.
+    What the checks had said stays in the cell's ``review``; the confirmation is appended to
+    ``confirmations`` and the verdict is worked out again.
     """
     status = decision_status(decision)
     note = (note or "").strip() or None
-    if checklist.get("verdict") != Verdict.REVIEW:
+    checklist = Checklist.of(checklist)
+    if checklist.verdict != Verdict.REVIEW:
         raise ReviewError(
-            f"berkas berstatus {checklist.get('verdict')}, bukan 'perlu diperiksa petugas'; "
+            f"berkas berstatus {checklist.verdict}, bukan 'perlu diperiksa petugas'; "
             "tidak ada sel yang menunggu keputusan petugas"
         )
-    items = {r["id"]: r for r in checklist.get("requirements", [])}
-    if requirement not in items:
-        known = ", ".join(items) or "-"
+    cell = checklist.cell(requirement)
+    if cell is None:
+        known = ", ".join(c.id for c in checklist.requirements) or "-"
         raise ReviewError(f"persyaratan {requirement!r} tidak ada di daftar periksa ({known})")
-    if items[requirement]["status"] != Status.REVIEW:
+    if cell.status != Status.REVIEW:
         raise ReviewError(
-            f"persyaratan {requirement} berstatus {items[requirement]['status']}, bukan "
+            f"persyaratan {requirement} berstatus {cell.status}, bukan "
             "'perlu diperiksa petugas'; hanya sel yang perlu diperiksa yang dikonfirmasi"
         )
     if status == Status.INVALID and note is None:
@@ -92,61 +95,73 @@ def confirm(
             "keputusan tidak memenuhi wajib disertai catatan (--note): catatan itu menjadi "
             "alasan dalam surat pengembalian"
         )
-    out = copy.deepcopy(checklist)
-    item = next(r for r in out["requirements"] if r["id"] == requirement)
-    record = {
-        "requirement": requirement,
-        "decision": str(status),
-        "nip": officer.nip,
-        "name": officer.name,
-        "capacity": officer.capacity,
-        "acting": officer.acting,
-        "note": note,
-        "at": at.isoformat(timespec="seconds"),
-    }
-    item["review"] = {"reasons": item.get("reasons", []), "evidence": item.get("evidence", [])}
-    item["status"] = status
+    record = Confirmation(
+        requirement=requirement,
+        decision=status,
+        nip=officer.nip,
+        name=officer.name,
+        capacity=officer.capacity,
+        acting=officer.acting,
+        note=note,
+        at=at.isoformat(timespec="seconds"),
+    )
     said = f"Diperiksa petugas ({officer.name}): {DECISION_ID[status]}."
-    item["reasons"] = [note] if status == Status.INVALID else [said + (f" {note}" if note else "")]
-    item["confirmed"] = record
-    out.setdefault("confirmations", []).append(record)
-    out["verdict"] = _verdict(out)
-    return out
+    reasons = (note,) if status == Status.INVALID else (said + (f" {note}" if note else ""),)
+    out = replace(
+        checklist,
+        requirements=tuple(
+            _decided(c, record, reasons) if c.id == requirement else c
+            for c in checklist.requirements
+        ),
+        confirmations=(*checklist.confirmations, record),
+    )
+    return out.with_verdict(_verdict(out))
 
 
-def _verdict(checklist: dict[str, Any]) -> Verdict:
+def _decided(cell: Cell, record: Confirmation, reasons: tuple[str, ...]) -> Cell:
+    """``cell`` decided as ``record`` says, what the checks had said kept in its ``review``."""
+    return replace(
+        cell,
+        review=Finding(cell.reasons, cell.evidence),
+        status=record.decision,
+        reasons=reasons,
+        confirmed=record,
+    )
+
+
+def _verdict(checklist: Checklist) -> Verdict:
     """The verdict while the officer works through the cells: a defect the checks decided
     returns the file at once, as at intake; one the officer found waits until the last
     cell is decided, so that the applicant gets one letter naming every defect."""
-    items = checklist["requirements"]
-    if any(r["status"] in UNMET and "confirmed" not in r for r in items):
+    cells = checklist.requirements
+    if any(c.status in UNMET and c.confirmed is None for c in cells):
         return Verdict.INCOMPLETE
-    if open_reviews(checklist):
+    if checklist.open_reviews():
         return Verdict.REVIEW
-    return verdict_of([r["status"] for r in items])
+    return verdict_of([c.status for c in cells])
 
 
-def carry_confirmations(checked: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
+def carry_confirmations(
+    checked: Checklist | Mapping[str, Any], before: Checklist | Mapping[str, Any] | None
+) -> Checklist:
     """``checked`` (a new reading of the same file) with the officer's earlier decisions
     applied again to the cells the checks still cannot decide: a re-check does not undo
     what an officer decided, nor lose it from the checklist. A cell the checks now decide
-    keeps the checks' status; the confirmation stays in the list as what happened."""
-    earlier = (before or {}).get("confirmations") or []
+    keeps the checks' status; the confirmation stays in the list as what happened.
+    ``before``: the checklist written before (the file's dict or the model), None: none."""
+    checked = Checklist.of(checked)
+    earlier = Checklist.of(before).confirmations if before else ()
     if not earlier:
         return checked
-    out = copy.deepcopy(checked)
+    cells = {c.id: c for c in checked.requirements}
     for record in earlier:
-        item = next((r for r in out["requirements"] if r["id"] == record["requirement"]), None)
-        if item is not None and item["status"] == Status.REVIEW:
-            status = Status(record["decision"])
-            item["review"] = {"reasons": item["reasons"], "evidence": item["evidence"]}
-            item["status"] = status
-            item["reasons"] = (
-                [record["note"]]
-                if status == Status.INVALID
-                else [f"Diperiksa petugas ({record['name']}): {DECISION_ID[status]}."]
+        cell = cells.get(record.requirement)
+        if cell is not None and cell.status == Status.REVIEW:
+            reasons = (
+                (record.note,)
+                if record.decision == Status.INVALID
+                else (f"Diperiksa petugas ({record.name}): {DECISION_ID[record.decision]}.",)
             )
-            item["confirmed"] = record
-    out["confirmations"] = list(earlier)
-    out["verdict"] = _verdict(out)
-    return out
+            cells[cell.id] = _decided(cell, record, reasons)  # type: ignore[arg-type]
+    out = replace(checked, requirements=tuple(cells.values()), confirmations=tuple(earlier))
+    return out.with_verdict(_verdict(out))

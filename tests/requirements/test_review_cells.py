@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from loket.requirements import (
+    Checklist,
     Officer,
     ReviewError,
     Status,
@@ -51,14 +52,24 @@ def test_confirm_decides_one_cell_and_keeps_what_the_checks_said() -> None:
     before = _checklist(ktp="ok", ijazah="review", str="review")
     after = confirm(before, "ijazah", "ok", officer=OFFICER, note=None, at=AT)
     assert before["requirements"][1]["status"] == "review"  # the input is not changed
-    item = after["requirements"][1]
-    assert item["status"] == Status.OK and item["review"]["reasons"] == ["alasan ijazah"]
-    assert item["confirmed"]["nip"] == OFFICER.nip and item["confirmed"]["at"].startswith("2026")
-    assert after["verdict"] == Verdict.REVIEW and [r["id"] for r in open_reviews(after)] == ["str"]
+    cell = after.requirements[1]
+    assert cell.status == Status.OK and cell.review is not None
+    assert cell.review.reasons == ("alasan ijazah",)
+    assert cell.confirmed is not None and cell.confirmed.nip == OFFICER.nip
+    assert cell.confirmed.at.startswith("2026")
+    assert after.verdict == Verdict.REVIEW and [c.id for c in open_reviews(after)] == ["str"]
     done = confirm(after, "str", "invalid", officer=OFFICER, note="STR tanpa legalisir.", at=AT)
-    assert done["verdict"] == Verdict.INCOMPLETE
-    assert done["requirements"][2]["reasons"] == ["STR tanpa legalisir."]
-    assert [c["requirement"] for c in done["confirmations"]] == ["ijazah", "str"]
+    assert after.requirements[2].status == Status.REVIEW  # frozen: a decision is a new checklist
+    assert done.verdict == Verdict.INCOMPLETE
+    assert done.requirements[2].reasons == ("STR tanpa legalisir.",)
+    assert [c.requirement for c in done.confirmations] == ["ijazah", "str"]
+    # the file: what the checks said and the decision under the cell, keys in their order
+    item = done.to_json()["requirements"][1]
+    assert list(item) == ["id", "status", "reasons", "evidence", "review", "confirmed"]
+    assert item["review"] == {"reasons": ["alasan ijazah"], "evidence": []}
+    assert list(item["confirmed"]) == [
+        *("requirement", "decision", "nip", "name", "capacity", "acting", "note", "at")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -182,17 +193,42 @@ def test_a_defect_the_officer_finds_waits_for_the_last_cell_one_the_checks_found
 
     before = _checklist(ktp="ok", ijazah="review", str="review")
     one = confirm(before, "ijazah", "invalid", officer=OFFICER, note="Tanpa legalisir.", at=AT)
-    assert one["verdict"] == Verdict.REVIEW  # one letter, once every cell is decided
+    assert one.verdict == Verdict.REVIEW  # one letter, once every cell is decided
     two = confirm(one, "str", "ok", officer=OFFICER, note=None, at=AT)
-    assert two["verdict"] == Verdict.INCOMPLETE
+    assert two.verdict == Verdict.INCOMPLETE
     with pytest.raises(ReviewError, match="bukan 'perlu diperiksa petugas'"):
         confirm(two, "str", "ok", officer=OFFICER, note=None, at=AT)  # returned already
     # a re-check reads the file again: the officer's decisions stay where the checks doubt
-    again = carry_confirmations(_checklist(ktp="ok", ijazah="review", str="ok"), two)
-    got = {r["id"]: r["status"] for r in again["requirements"]}
-    assert got == {"ktp": "ok", "ijazah": "invalid", "str": "ok"}
-    assert again["verdict"] == Verdict.INCOMPLETE and len(again["confirmations"]) == 2
-    assert again["requirements"][1]["reasons"] == ["Tanpa legalisir."]
-    fresh = _checklist(ktp="ok", ijazah="review", str="invalid")
+    again = carry_confirmations(_checklist(ktp="ok", ijazah="review", str="ok"), two.to_json())
+    assert again.statuses() == {"ktp": "ok", "ijazah": "invalid", "str": "ok"}
+    assert again.verdict == Verdict.INCOMPLETE and len(again.confirmations) == 2
+    assert again.requirements[1].reasons == ("Tanpa legalisir.",)
+    fresh = Checklist.from_json(_checklist(ktp="ok", ijazah="review", str="invalid"))
     assert carry_confirmations(fresh, None) == fresh
-    assert carry_confirmations(fresh, one)["verdict"] == Verdict.INCOMPLETE  # the checks' defect
+    assert carry_confirmations(fresh, one).verdict == Verdict.INCOMPLETE  # the checks' defect
+
+
+def test_checklist_model_writes_the_file_it_read() -> None:
+    """``from_json`` then ``to_json`` gives the same JSON, byte for byte, with the officer's
+    decisions, unknown keys (kept after the requirements) and a box in the evidence."""
+    import json
+
+    data = confirm(
+        _checklist(ktp="ok", ijazah="review"),
+        "ijazah",
+        "invalid",
+        officer=OFFICER,
+        note="Tanpa legalisir.",
+        at=AT,
+    ).to_json()
+    data["requirements"][0]["evidence"] = [{"file": "a.pdf", "page": 2, "text": "x", "box": [0, 1]}]
+    data["requirements"][0]["later"] = "kept"
+    confirmations = data.pop("confirmations")
+    data = {"source": "s", "service": "x", "application_type": "new", **data, "worker": "w"}
+    data["confirmations"] = confirmations
+    model = Checklist.from_json(data)
+    assert json.dumps(model.to_json()) == json.dumps(data)
+    assert model.requirements[0].extra == {"later": "kept"} and model.extra == {"worker": "w"}
+    assert model["verdict"] == Verdict.INCOMPLETE  # read-only dict access for the shell
+    with pytest.raises(ValueError):
+        Checklist.from_json({**data, "verdict": "lengkap"})  # a verdict is a closed set
