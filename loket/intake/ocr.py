@@ -234,6 +234,43 @@ def ocr_text(
     return Reading("\n".join(out), confidence, len(confs), vertical, side)
 
 
+@dataclass(frozen=True)
+class Word:
+    """One word tesseract read, with its box in pixels and the line it belongs to."""
+
+    text: str
+    confidence: float  # 0-100; -1 when tesseract gives none
+    left: int
+    top: int
+    width: int
+    height: int
+    line: tuple[int, int, int]  # (block, paragraph, line)
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+def ocr_lines(array: np.ndarray, psm: int = 3, lang: str = LANG) -> list[list[Word]]:
+    """The words of an upright image with their boxes, line by line in reading order: for
+    the few regions (a field's row) that a second look reads again from their pixels; the
+    page text (:func:`ocr_text`) keeps no coordinates."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for row in tesseract.tsv(array, psm, lang, {"tessedit_do_invert": "0"}).splitlines():
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+            continue
+        key = (int(cols[2]), int(cols[3]), int(cols[4]))
+        left, top, width, height = (int(c) for c in cols[6:10])
+        word = Word(cols[11], float(cols[10]), left, top, width, height, key)
+        lines.setdefault(key, []).append(word)
+    return list(lines.values())
+
+
 def _side(line_centres: list[list[float]]) -> int | None:
     """Which way a page lies whose text runs up or down, from where its lines are.
 

@@ -401,7 +401,8 @@ def _continued(raw: str, text: str, end: int, more: int) -> str:
     return raw
 
 
-def _regexes(spec: FieldSpec) -> list[SafePattern]:
+def field_regexes(spec: FieldSpec) -> list[SafePattern]:
+    """The regexes that find a field's value: its label's (first), then its patterns."""
     regexes: list[SafePattern] = []
     if spec.label:
         regexes.append(_label_regex(spec.label))
@@ -434,7 +435,7 @@ class Match:
 
 def matches(spec: FieldSpec, pages: list[DocumentText]) -> list[Match]:
     """Every place a field's label or patterns match, with the raw value (parsed or not)."""
-    regexes = _regexes(spec)
+    regexes = field_regexes(spec)
     out: list[Match] = []
     seen: set[tuple[int, int, str]] = set()
     for index, page in enumerate(pages):

@@ -49,6 +49,7 @@ class StampReading:
     regions: int = 0
     ocr_calls: int = 0
     confidence: float = 0.0  # best word confidence of a line with a stamp phrase, sure or not
+    second_calls: int = 0  # crops read by the second OCR engine (grey scans, none read)
 
 
 def _page_box(box: tuple[int, int, int, int], shape: tuple[int, ...], rotation: int) -> Box:
@@ -142,11 +143,18 @@ def _attempts(
 
 
 def read_stamps(
-    image: Image.Image, rotation: int, skew: float, rule: LegalizationRule
+    image: Image.Image,
+    rotation: int,
+    skew: float,
+    rule: LegalizationRule,
+    *,
+    second: bool = False,
 ) -> StampReading:
     """Find the page's stamp-like regions and read their words, a bounded number of crops:
     stamps are pressed at any angle up to about twenty degrees, and the angle a region's ink
-    suggests is not always its words', so a region is read at a few angles."""
+    suggests is not always its words', so a region is read at a few angles. With ``second``,
+    a scan without colour whose stamps tesseract could not read is read by the second OCR
+    engine too (:func:`second_hits`)."""
     from loket.intake import deskew, rotate_upright
 
     st = rule.stamps
@@ -168,7 +176,30 @@ def read_stamps(
         if hits:
             reading.hits, reading.hit_box = hits, boxes[i]
             break
+    if second and not reading.hits and not reading.colour:
+        for i, region in enumerate(chosen):
+            hits = second_hits(level_crop(gray, region, st), rule)
+            reading.second_calls += 1
+            if hits:
+                reading.hits, reading.hit_box = hits, boxes[i]
+                break
     return reading
+
+
+def second_hits(crop: np.ndarray, rule: LegalizationRule) -> list[PhraseHit]:
+    """The stamp phrases the second OCR engine (RapidOCR) reads on a level crop, as surely as
+    the rules ask of tesseract's words (its score 0-1 taken as a confidence 0-100): on a grey
+    or black-and-white scan, where the ink's colour cannot tell, a stamp tesseract misses is
+    often read by a recogniser that errs otherwise. Only the rules' phrases count."""
+    import unicodedata
+
+    from loket.intake import second_read_lines
+
+    lines = [
+        (unicodedata.normalize("NFKC", line.text), line.score * 100)
+        for line in second_read_lines(crop)
+    ]
+    return sure_hits(lines, rule)[0] if lines else []
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,7 +247,8 @@ def _stamps(ctx: Context, p: PageReading, rule: LegalizationRule) -> StampReadin
     if key not in ctx.ink:
         try:
             image = ctx.image_for(p.file, p.page)
-            ctx.ink[key] = read_stamps(image, p.rotation, p.skew, rule)
+            second = ctx.rules.second_engine.enabled and ctx.rules.second_engine.stamps
+            ctx.ink[key] = read_stamps(image, p.rotation, p.skew, rule, second=second)
         except Exception:  # unreadable image or OCR failure: no evidence either way
             ctx.ink[key] = NOT_LOOKED
     found = ctx.ink[key]

@@ -10,6 +10,7 @@ from loket.requirements import identity as ident
 from loket.requirements.context import Context
 from loket.requirements.extract import Found
 from loket.requirements.numbers import clean_nik
+from loket.requirements.second_look import second_look
 from loket.requirements.values import values, vote
 
 
@@ -69,6 +70,8 @@ def read_reference(ctx: Context) -> None:
         picked = vote([c for c in cands if c[0]])
         if picked:
             ctx.ref_name = ident.display_name(str(picked[1].value), rule.titles)
+    # the card's NIK and other numbers tesseract left unsure, read again by a second engine
+    second_look(ctx, nik_confirmed=card_nik_confirmed(ctx))
 
 
 def _without_scraps(ctx: Context, name: str | None) -> str | None:

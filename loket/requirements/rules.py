@@ -308,6 +308,19 @@ class LetterRule(_Strict):
     signatory: Signatory
 
 
+class SecondEngineRule(_Strict):
+    """A second OCR engine (RapidOCR, :mod:`loket.intake.second_reader`) for the regions
+    tesseract leaves unsure: the rows of ``fields`` (document.field paths of a NIK or a
+    registration number) and, on scans without colour, the legalisation stamps."""
+
+    enabled: bool = False
+    min_score: float = Field(
+        0.9, ge=0.0, le=1.0, description="a reading of the second engine alone counts from this"
+    )
+    fields: list[str] = Field(default_factory=list, description="document.field paths")
+    stamps: bool = True
+
+
 class ServiceRules(_Strict):
     version: int = 1
     service: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
@@ -321,6 +334,7 @@ class ServiceRules(_Strict):
     requirements: list[Requirement] = Field(min_length=1)
     quality: QualityRule | None = None
     abstain: AbstainRule = Field(default_factory=AbstainRule)
+    second_engine: SecondEngineRule = Field(default_factory=SecondEngineRule)
     letter: LetterRule
 
     @model_validator(mode="after")
@@ -416,6 +430,10 @@ def _path_references(rules: ServiceRules, bad: _Bad) -> None:
         doc, _, fld = path.partition(".")
         if not fld or not _field_known(rules, doc, fld):
             bad(("letter", "address_from", j), path, f"{path!r} is not document.field")
+    for j, path in enumerate(rules.second_engine.fields):
+        doc, _, fld = path.partition(".")
+        if not fld or not _field_known(rules, doc, fld):
+            bad(("second_engine", "fields", j), path, f"{path!r} is not document.field")
 
 
 def _quality_references(rules: ServiceRules, bad: _Bad, ids: set[str]) -> None:
