@@ -254,11 +254,13 @@ def _card_nik(ctx: Context, doc: Document, fld: str, spec: FieldSpec, min_score:
         if v is None:
             continue
         found = _found(v, page, lk)
-        ctx.docs[doc.doc_type].found.setdefault(fld, []).append(found)
         old = ident.nik_clean(str(ref.value)) if ref else None
-        if old == v:
-            return  # the same reading twice: the card's NIK is confirmed
-        if ref is None or ident.nik_problems(str(old), ctx.ref_birth, nrule) or v in tesseract:
+        old_ok = ref is not None and not ident.nik_problems(str(old), ctx.ref_birth, nrule)
+        # a valid card reading gives way only to another valid one tesseract read too
+        agreed = v in tesseract and not ident.nik_problems(v, ctx.ref_birth, nrule)
+        if old == v or not old_ok or agreed:  # the same reading twice confirms the card's
+            ctx.docs[doc.doc_type].found.setdefault(fld, []).append(found)
+        if old != v and (not old_ok or agreed):
             ctx.ref_nik = found
             if ctx.ref_birth is None:
                 ctx.ref_birth = ident.nik_info(v, nrule).birth_date

@@ -242,3 +242,14 @@ def test_without_the_engine_tesseract_reads_alone(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(SR, "_get", lambda: None)
     assert SR.recognize(np.full((30, 100), 255, np.uint8)) is None
     assert SR.read_lines(np.full((100, 100), 255, np.uint8)) == []
+
+
+def test_a_valid_card_reading_gives_way_only_to_one_tesseract_read_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repaired = T.ktp(P).replace(f"NIK : {P.nik}", "NIK : 14710153O495OO12")  # unconfirmed
+    other = "1471015304950013"  # same birth date, another serial: valid too
+    checklist, asked = _run(monkeypatch, {"nik": [lk(other, 0.99)]}, {"ktp": repaired})
+    assert asked.count("nik") == 1
+    assert checklist["applicant"]["nik"] == P.nik and _cell(checklist, "ktp") == "ok"
+    assert _cell(checklist, "surat_permohonan") == "ok"
