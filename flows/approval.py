@@ -43,6 +43,7 @@ from loket.approval.refusal import ApprovalError, Refused, refuse
 from loket.approval.start import start
 from loket.approval.waiting import Waiting, in_progress, set_flow_run, waiting_for
 from loket.identity import Actor, AuthError, mint_token, redeem_token
+from loket.office import Office
 
 FLOW_NAME = "persetujuan-izin"
 DEPLOYMENT = "persetujuan-izin"
@@ -95,7 +96,7 @@ def describe_waiting(w: Waiting, desk: Desk) -> str:
 
 @task(name="kirim-pemberitahuan", cache_policy=NO_CACHE)
 def send_notifications(reg_no: str) -> list[str]:
-    desk = Desk.load()
+    desk = Office.from_environment().desk()
     notifier = notify.make_notifier(desk.notify_rules, desk.settings.outbox_dir)
     sent = notify.dispatch(desk.db, notifier, desk.notify_rules, reg_no=reg_no)
     return [f"{s.id}: {'ok' if s.ok else 'gagal'} {s.detail}" for s in sent]
@@ -123,7 +124,7 @@ def _alive(run_id: str | None, *, other_than: str | None = None) -> bool:
 def approval_flow(reg_no: str) -> dict[str, object]:
     """Wait at each desk of the chain for ``reg_no`` until the permit is numbered."""
     logger = get_run_logger()
-    desk = Desk.load()
+    desk = Office.from_environment().desk()
     me = str(current_run.id)
     with desk.db() as session:
         appr = get(session, reg_no)
@@ -229,7 +230,7 @@ def start_approvals(
     the requirement checks: ``start_approvals([r for r, v in verdicts.items() if v ==
     "complete"])``.
     """
-    desk = desk or Desk.load()
+    desk = desk or Office.from_environment().desk()
     done: list[DeskOutcome] = []
     for reg_no in reg_nos:
         try:
@@ -302,7 +303,7 @@ def resume_after_cli(
 def reattach(desk: Desk | None = None) -> list[str]:
     """Make the Prefect view match the database: every file in the chain has one live run,
     waiting on its open task. Safe to run at any time (``loket serve`` start, schedules)."""
-    desk = desk or Desk.load()
+    desk = desk or Office.from_environment().desk()
     report: list[str] = []
     if not server_configured():
         return report

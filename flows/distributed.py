@@ -28,8 +28,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.intake import check_and_start
-from loket.common.db import open_database
-from loket.common.settings import load_settings
 from loket.intake import register
 from loket.intake import steps as intake
 from loket.intake.classify import load_classification_rules
@@ -37,6 +35,7 @@ from loket.intake.containment import accept_contained, start_application
 from loket.intake.inbox import stable_submissions
 from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageRef
+from loket.office import Office
 
 PROCESS_FLOW = "proses-permohonan"
 PROCESS_DEPLOYMENT = f"{PROCESS_FLOW}/{PROCESS_FLOW}"
@@ -60,8 +59,8 @@ def worker_name() -> str:
 def process_application(reg_no: str, psm: int = 3) -> dict[str, object]:
     """Read, classify, finish and check one registered application (idempotent): the
     stages of the single-machine intake, for one application."""
-    settings = load_settings()
-    db = open_database(settings.db_url)
+    office = Office.from_environment()
+    settings, db = office.settings, office.db
     with db() as session:
         app = register.get(session, reg_no)
         if app is None:
@@ -104,9 +103,10 @@ def coordinate(stable_seconds: float | None = None, lock_wait_seconds: float = 6
     """Accept every ready submission, then start one processing run per pending application."""
     from prefect.deployments import run_deployment
 
-    settings = load_settings(stable_seconds=stable_seconds)
+    office = Office.from_environment(stable_seconds=stable_seconds)
+    settings = office.settings
     load_classification_rules(settings.rules_dir / intake.CLASSIFICATION_RULES)
-    db = open_database(settings.db_url)
+    db = office.db
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
         ready, waiting = stable_submissions(settings.inbox_dir, settings.stable_seconds)
         accepted = [accept_contained(sub, settings, db) for sub in ready]

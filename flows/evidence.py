@@ -19,8 +19,7 @@ from prefect.schedules import Cron
 from loket.approval import control_card
 from loket.approval.anchors import heads_to_sign, write_heads
 from loket.common.clock import TIMEZONE
-from loket.common.db import open_database
-from loket.common.settings import load_settings
+from loket.office import Office
 
 DAILY_CRON = "0 17 * * *"  # 17:00 WIB, after office hours
 
@@ -29,9 +28,9 @@ DAILY_CRON = "0 17 * * *"  # 17:00 WIB, after office hours
 def daily_card_anchor(reason: str = "harian") -> dict[str, object]:
     """Verify every control card, then sign all their heads into a new anchor file."""
     logger = get_run_logger()
-    settings = load_settings()
-    db = open_database(settings.db_url)
-    with db() as session:
+    office = Office.from_environment()
+    settings = office.settings
+    with office.db() as session:
         audit = control_card.examine(session, settings=settings)
         heads, disputed = heads_to_sign(session, settings=settings)
     broken = {k: c.problems for k, c in audit.cards.items() if c.problems}

@@ -18,8 +18,8 @@ from prefect.schedules import Cron
 
 from loket.approval import notify
 from loket.approval.delivery import issue_uncollected_letters
-from loket.approval.desk import Desk
 from loket.common.clock import TIMEZONE
+from loket.office import Office
 
 DAILY_CRON = "0 7 * * *"
 DISPATCH_CRON = "*/10 * * * *"
@@ -28,7 +28,7 @@ DISPATCH_CRON = "*/10 * * * *"
 @flow(name="kirim-pemberitahuan")
 def dispatch_notifications() -> dict[str, int]:
     """Send every due message of the outbox (retries included)."""
-    desk = Desk.load()
+    desk = Office.from_environment().desk()
     notifier = notify.make_notifier(desk.notify_rules, desk.settings.outbox_dir)
     sent = notify.dispatch(desk.db, notifier, desk.notify_rules)
     ok = sum(s.ok for s in sent)
@@ -42,7 +42,7 @@ def dispatch_notifications() -> dict[str, int]:
 def daily_guarantee_check(now: datetime | None = None, pdf: bool = True) -> dict[str, object]:
     """Letters for permits uncollected a month after completion; messages; re-attach."""
     logger = get_run_logger()
-    desk = Desk.load(pdf=pdf)
+    desk = Office.from_environment().desk(pdf=pdf)
     letters = issue_uncollected_letters(desk, now)
     for letter in letters:
         logger.info(

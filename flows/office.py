@@ -20,8 +20,9 @@ from pathlib import Path
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.warm import WarmIntake
-from loket.common.settings import Settings, load_settings
+from loket.common.settings import Settings
 from loket.intake.inbox import scan
+from loket.office import Office
 
 INTAKE_DEPLOYMENT = "intake/intake"
 log = logging.getLogger("loket.serve")
@@ -150,18 +151,18 @@ class InboxWatcher:
 def main() -> None:  # pragma: no cover - exercised through `loket serve` in a subprocess
     from prefect import serve
 
-    settings = load_settings()
+    office = Office.from_environment()
     deps = office_deployments()
     for d in deps:
         d.apply()
     try:
         from flows.approval import reattach
 
-        for line in reattach():
+        for line in reattach(office.desk()):
             log.warning("%s", line)
     except Exception:
         log.exception("re-attaching approval runs failed; they are re-attached daily")
-    InboxWatcher(settings).start()
+    InboxWatcher(office.settings).start()
     print(f"READY {len(deps)} deployment(s): {', '.join(d.name for d in deps)}", flush=True)
     serve(*deps, print_starting_message=False, pause_on_shutdown=False)
 

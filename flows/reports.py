@@ -13,15 +13,16 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
 from loket.common.clock import TIMEZONE
-from loket.common.settings import load_settings
 from loket.complaints.report import draft_month, previous_month
+from loket.office import Office
 
 MONTHLY_CRON = "0 7 1 * *"  # 07:00 WIB on the first day of the month
 
 
 @task(name="draft-complaint-report")
 def draft_complaint_report(period: str, maker_nip: str | None, pdf: bool) -> dict[str, object]:
-    version, files = draft_month(load_settings(), period, maker_nip=maker_nip, pdf=pdf)
+    settings = Office.from_environment().settings
+    version, files = draft_month(settings, period, maker_nip=maker_nip, pdf=pdf)
     return {"period": period, "version": version, "files": [str(f) for f in files]}
 
 

@@ -19,9 +19,10 @@ from sqlalchemy import select
 from loket.approval import Approval
 from loket.common.clock import TIMEZONE, utcnow
 from loket.common.db import open_database
-from loket.common.settings import Settings, load_settings
+from loket.common.settings import Settings
 from loket.intake import Application, log_event
 from loket.intake import retention as ret
+from loket.office import Office
 
 FLOW_NAME = "retensi-data-pribadi"
 #: Daily at 01:30 office time, when nothing else runs.
@@ -53,7 +54,7 @@ def purge(
     settings: Settings | None = None, *, dry_run: bool = False, now: datetime | None = None
 ) -> ret.Plan:
     """Plan the purge at ``now`` and, unless ``dry_run``, carry it out; returns the plan."""
-    settings = settings or load_settings()
+    settings = settings or Office.from_environment().settings
     now = now or utcnow()
     states = file_states(settings)
     closed = [s.reg_no for s in states if s.closed_at is not None]

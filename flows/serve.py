@@ -215,8 +215,9 @@ def _spawn(name: str, cmd: list[str], env: dict[str, str], logs: Path) -> Child:
     return Child(name, proc, log)
 
 
-class Office:
-    """The running office: children and their shutdown."""
+class RunningOffice:
+    """The running office: ``loket serve``'s children (Prefect server, runner, warm intake)
+    and their shutdown. Not the composition root, which is :class:`loket.office.Office`."""
 
     def __init__(self, settings: Settings, say: object = print) -> None:
         self.settings = settings
@@ -320,7 +321,7 @@ def run(settings: Settings, say: object = print) -> int:
         return 2
     try:
         with single_instance(settings):
-            office = Office(settings, say)
+            office = RunningOffice(settings, say)
 
             def _stop(signum: int, _frame: object) -> None:
                 office.stopping = True

@@ -22,9 +22,8 @@ from prefect import flow, get_run_logger
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron, Interval
 
-from loket.calendar.loading import office_calendar
 from loket.common.clock import TIMEZONE, WIB, as_utc, utcnow
-from loket.common.settings import load_settings
+from loket.office import Office
 from loket.sla.escalation import SLA_RULES, escalate, load_sla_rules
 from loket.sla.periods import previous_month, previous_week
 
@@ -34,8 +33,7 @@ INTERVAL_ENV = "LOKET_SLA_INTERVAL_MINUTES"
 
 def first_working_day(first: date, last: date) -> date | None:
     """The first working day of the office between ``first`` and ``last`` (inclusive)."""
-    settings = load_settings()
-    cal = office_calendar(settings.rules_dir / "calendar")
+    cal = Office.from_environment().calendar
     day = first
     while day <= last:
         if cal.is_working_day(day):
@@ -58,9 +56,7 @@ def first_working_day_of_week(day: date) -> date | None:
 @flow(name="pemantauan-sla")
 def sla_monitor(now: datetime | None = None) -> dict[str, object]:
     """Escalate late steps and files (each threshold once)."""
-    from loket.approval.desk import Desk
-
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     sent = escalate(desk, now)
     logger = get_run_logger()
     for e in sent:
@@ -73,7 +69,7 @@ def sla_monitor(now: datetime | None = None) -> dict[str, object]:
 def _report(period: str, now: datetime, pdf: bool) -> dict[str, object]:
     from loket.sla.report import write_report
 
-    report, files = write_report(load_settings(), period, cutoff=now, pdf=pdf)
+    report, files = write_report(Office.from_environment().settings, period, cutoff=now, pdf=pdf)
     return {
         "period": period,
         "files": [str(f) for f in files],
@@ -119,7 +115,8 @@ def interval_minutes() -> int:
     raw = os.environ.get(INTERVAL_ENV)
     if raw:
         return max(1, int(raw))
-    return load_sla_rules(load_settings().rules_dir / SLA_RULES).interval_minutes
+    rules_dir = Office.from_environment().settings.rules_dir
+    return load_sla_rules(rules_dir / SLA_RULES).interval_minutes
 
 
 def deployments() -> list[RunnerDeployment]:

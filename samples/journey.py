@@ -69,10 +69,10 @@ def sign_in(desk, nips: list[str]) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    from loket.approval.desk import Desk
     from loket.approval.tasks import list_tasks
+    from loket.office import Office
 
-    desk = Desk.load()
+    desk = Office.from_environment().desk()
     holders = {str(o.role): o.nip for o in reversed(desk.officials.officials)}
     chain = desk.chain(desk.settings.service)
     acting = list(dict.fromkeys(holders[str(step.role)] for step in chain.steps))

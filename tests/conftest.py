@@ -79,6 +79,15 @@ def settings(home: Path):  # type: ignore[no-untyped-def]
     return load_settings()
 
 
+@pytest.fixture
+def office(settings):  # type: ignore[no-untyped-def]
+    """The :class:`loket.office.Office` of a fresh temporary home: what a command or a flow
+    builds at its start, handed to the code under test."""
+    from loket.office import Office
+
+    return Office(settings)
+
+
 # The repository's own folders that a test might write to by mistake (a test that forgot to
 # set LOKET_HOME, a path escaping its temporary home): compared before and after the session.
 _GUARDED = ("inbox", "outbox", "var", "rules", "templates")

@@ -45,7 +45,7 @@ def _unsafe(settings: Settings, how: str) -> Path:
     ],
 )
 def test_the_error_is_one_line_with_the_fix(tmp_path: Path, how: str, said: str) -> None:
-    from flows.serve import Office, ServeError
+    from flows.serve import RunningOffice, ServeError
 
     settings = Settings(home=tmp_path, server_port=1)
     settings.var_dir.mkdir()
@@ -55,7 +55,7 @@ def test_the_error_is_one_line_with_the_fix(tmp_path: Path, how: str, said: str)
     text = str(caught.value)
     assert said in text and str(path) in text and "\n" not in text and "[Errno" not in text
     with pytest.raises(ServeError) as refused:
-        Office(settings, say=lambda _t: None).start()  # before any process is started
+        RunningOffice(settings, say=lambda _t: None).start()  # before any process is started
     assert said in str(refused.value) and "\n" not in str(refused.value)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from loket.office import Office
 from samples import generate_application
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
 from tests.approval.approval_helpers import REPO, Home, make_home
@@ -50,9 +51,10 @@ def office(
     env = {**home.env(), "LOKET_STABLE_SECONDS": "0", **CHEAP}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    from loket.approval.desk import Desk
 
-    log_in_everyone(Desk.load(pdf=False), home.people.by_role.values())  # loket login
+    log_in_everyone(
+        Office.from_environment().desk(pdf=False), home.people.by_role.values()
+    )  # loket login
     log = root / "runner.log"
     proc = start_runner({**env, "PREFECT_API_URL": str(get_current_settings().api.url)}, log)
     try:
@@ -71,10 +73,9 @@ def _ui(run_id: str, nip: str, task_id: int, note: str = "") -> None:
     decision token for this task, official and decision (a resume without one is refused)."""
     from prefect.flow_runs import resume_flow_run
 
-    from loket.approval.desk import Desk
     from loket.identity import mint_token
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     resume_flow_run(
         run_id,
         run_input={
@@ -99,7 +100,6 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
     from flows.intake import intake_flow
     from loket.approval import control_card
     from loket.approval import desk as approval
-    from loket.approval.desk import Desk
     from loket.approval.waiting import waiting_for
     from loket.cli.approval import mount
     from loket.common.clock import WIB
@@ -119,7 +119,7 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
     summary = intake_flow()
     [reg_no] = summary["processed"]
     assert summary["verdicts"] == {reg_no: "complete"}, summary
-    desk = Desk.load()
+    desk = Office.from_environment().desk()
     checklist = json.loads((desk.folder(reg_no) / "checklist.json").read_text("utf-8"))
     assert checklist["source"] == truth["source"] and checklist["verdict"] == "complete"
     assert checklist["applicant"]["nik"] == person["nik"]
@@ -167,7 +167,7 @@ def test_scans_in_inbox_to_numbered_permit(office: tuple[Home, Path]) -> None:
     with desk.db() as session:
         assert approval.permit_of(session, reg_no).number == number.group()
         entries = control_card.entries(session, reg_no)
-        assert control_card.verify(session, reg_no) == {reg_no: []}
+        assert control_card.verify(session, reg_no, settings=desk.settings) == {reg_no: []}
     assert [(e.sop_step, e.role, e.channel) for e in entries] == [
         (1, "front_office", "intake"),
         (2, "front_office", "intake"),
@@ -242,7 +242,6 @@ def test_review_cells_are_confirmed_then_the_chain_starts_or_the_letter_goes(
     from flows.intake import intake_flow
     from loket.approval import control_card
     from loket.approval import desk as approval
-    from loket.approval.desk import Desk
     from loket.cli.main import app as cli
     from loket.common.clock import WIB
 
@@ -269,7 +268,7 @@ def test_review_cells_are_confirmed_then_the_chain_starts_or_the_letter_goes(
     finally:
         rules.write_text(original, "utf-8")
     assert set(summary["verdicts"].values()) == {"review"}, summary
-    desk = Desk.load()
+    desk = Office.from_environment().desk()
     by_source = {}
     for reg_no in summary["verdicts"]:
         checklist = json.loads((desk.folder(reg_no) / "checklist.json").read_text("utf-8"))

@@ -209,13 +209,13 @@ def test_serve_api_needs_the_auth_string(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_an_auth_file_others_may_read(tmp_path: Path) -> None:
-    from flows.serve import Office, ServeError
+    from flows.serve import RunningOffice, ServeError
 
     settings = Settings(home=tmp_path, server_port=1)
     runtime.ensure_auth_string(settings)
     runtime.auth_file(settings).chmod(0o644)
     with pytest.raises(ServeError, match="chmod 600"):
-        Office(settings, say=lambda _t: None).start()  # before any process is started
+        RunningOffice(settings, say=lambda _t: None).start()  # before any process is started
 
 
 def test_start_message_says_where_the_login_is_or_warns(tmp_path: Path) -> None:

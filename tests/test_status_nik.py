@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from loket.office import Office
 from tests.identity.helpers import cheap_argon2, enrol, passphrase
 
 FULL_NIK = re.compile(r"(?<!\d)1471\d{12}(?!\d)")
@@ -19,12 +20,11 @@ MASKED = re.compile(r"1471\*{8}\d{4}")
 
 @pytest.fixture
 def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from loket.approval.desk import Desk
     from samples.office import make_application, make_home
 
     cheap_argon2(monkeypatch)
     home = make_home(tmp_path, monkeypatch)
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     return home, desk, make_application(desk.settings, seed=5)
 
 

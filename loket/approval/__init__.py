@@ -3,6 +3,7 @@ card, permit numbers, the permit documents, notifications and delivery guarantee
 
 from __future__ import annotations
 
+from loket.approval.cardkeys import Keyring, keyring_for
 from loket.approval.chain import CHAIN_RULES, Action, ChainFile, ServiceChain, load_chain
 from loket.approval.control_card import NewEntry
 from loket.approval.control_card import append as append_card_entry
@@ -46,6 +47,7 @@ __all__ = [
     "ChainFile",
     "Delegation",
     "Desk",
+    "Keyring",
     "NewEntry",
     "NotAuthorized",
     "NotifyRules",
@@ -58,6 +60,7 @@ __all__ = [
     "authorize",
     "card_entries",
     "enqueue_notification",
+    "keyring_for",
     "load_chain",
     "load_officials",
     "normalize_phone",

@@ -200,7 +200,9 @@ def _record(d: _Decision) -> tuple[int, str | None] | None:
             keys=keyring_for(d.attempt.desk.settings),
         )
         incoming = d.note if d.attempt.decision == RETURN else None
-        new = add_task(session, reg_no, d.target, d.nxt, d.now, incoming)
+        new = add_task(
+            session, reg_no, d.target, d.nxt, d.now, incoming, calendar=d.attempt.desk.calendar
+        )
         return new.id, number
 
     return with_retries(d.attempt.desk.db, work)

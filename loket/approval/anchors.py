@@ -49,7 +49,7 @@ from loket.approval.cardkeys import canonical as canonical
 from loket.approval.models import CardEntry
 from loket.common.clock import as_utc, utcnow
 from loket.common.safefs import directory, open_regular, write_bytes
-from loket.common.settings import Settings, load_settings
+from loket.common.settings import Settings
 
 FORMAT = "loket-anchor/1"
 FOLDER = "anchors"
@@ -321,11 +321,11 @@ def carry_forward(
 
 
 def heads_to_sign(
-    session: Session, *, settings: Settings | None = None, keys: Keyring | None = None
+    session: Session, *, settings: Settings, keys: Keyring | None = None
 ) -> tuple[dict[str, tuple[int, str]], list[str]]:
-    """Every card's head as it stands, carried forward from the latest valid anchor."""
-    s = settings or load_settings()
-    previous, _ = latest(s.outbox_dir, keys or keyring_for(s))
+    """Every card's head as it stands, carried forward from the latest valid anchor
+    (``keys``: those of ``settings`` unless given)."""
+    previous, _ = latest(settings.outbox_dir, keys or keyring_for(settings))
     return carry_forward(session, current_heads(session), previous)
 
 
@@ -333,7 +333,7 @@ def write_anchor(
     session: Session,
     *,
     reason: str,
-    settings: Settings | None = None,
+    settings: Settings,
     keys: Keyring | None = None,
 ) -> Path:
     """Sign the heads of all cards (carried forward) and write the anchor; returns its path."""
@@ -345,12 +345,13 @@ def write_heads(
     heads: dict[str, tuple[int, str]],
     *,
     reason: str,
-    settings: Settings | None = None,
+    settings: Settings,
     keys: Keyring | None = None,
     disputed: list[str] | None = None,
 ) -> Path:
-    """Sign ``heads`` with the anchor key and write them to ``outbox/anchors/``."""
-    s = settings or load_settings()
+    """Sign ``heads`` with the anchor key (of ``settings`` unless ``keys`` are given) and
+    write them to ``outbox/anchors/``."""
+    s = settings
     keys = keys or keyring_for(s)
     private = keys.signing_key()
     last, _ = latest(s.outbox_dir, keys)  # chained to the newest valid one, not to a planted file
@@ -376,7 +377,7 @@ def write_heads(
     return s.outbox_dir / FOLDER / name
 
 
-def anchor_after_commit(session: Session, *, reason: str, settings: Settings | None = None) -> None:
+def anchor_after_commit(session: Session, *, reason: str, settings: Settings) -> None:
     """Anchor the cards as ``session``'s transaction commits (a numbering): the heads are
     read inside the transaction, just before it commits (its own new entries included, no
     second connection needed), and signed and written once it has committed, so a rolled-back

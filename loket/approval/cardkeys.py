@@ -44,7 +44,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from loket.common.clock import as_utc, utcnow
 from loket.common.safefs import open_regular
-from loket.common.settings import Settings, load_settings
+from loket.common.settings import Settings
 
 _KEY_FILE = re.compile(r"^card-k([1-9][0-9]{0,5})\.key$")
 SIGNING_KEY = "anchor-ed25519.pem"
@@ -364,7 +364,7 @@ def key_fingerprint(key: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def keyring_for(settings: Settings | None = None) -> Keyring:
-    """The keyring of ``settings`` (default: the current settings)."""
-    s = settings or load_settings()
-    return Keyring(s.keys_dir, var=s.var_dir)
+def keyring_for(settings: Settings) -> Keyring:
+    """The keyring of ``settings``: its keys folder, the record of the latest anchor in
+    ``var``."""
+    return Keyring(settings.keys_dir, var=settings.var_dir)

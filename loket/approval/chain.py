@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from loket.approval.officials import ROLE_LABELS, Role
-from loket.calendar import office_calendar
+from loket.calendar import WorkCalendar
 from loket.common.roman import roman_month
 from loket.common.rulesfile import load_model
 
@@ -61,18 +61,18 @@ class Norm(BaseModel):
             return f"{self.minutes} menit"
         return f"{self.working_days} hari kerja"
 
-    def due(self, start: datetime) -> datetime:
+    def due(self, start: datetime, cal: WorkCalendar) -> datetime:
         """When a file received at ``start`` must be handed over: the norm counted in the
-        office's working time (office hours, holidays, cuti bersama: ``rules/calendar/``)."""
-        cal = office_calendar()
+        office's working time (``cal``: office hours, holidays, cuti bersama, from
+        ``rules/calendar/``)."""
         if self.minutes is not None:
             return cal.due(start, minutes=self.minutes).at
         return cal.due(start, days=self.working_days or 0).at
 
 
-def working_minutes(start: datetime, end: datetime) -> float:
-    """Working minutes of the office between two instants."""
-    return office_calendar().working_minutes(start, end)
+def working_minutes(start: datetime, end: datetime, cal: WorkCalendar) -> float:
+    """Working minutes of the office (its calendar ``cal``) between two instants."""
+    return cal.working_minutes(start, end)
 
 
 class Step(BaseModel):

@@ -40,7 +40,7 @@ from loket.approval import anchors, card_checks
 from loket.approval.cardkeys import Keyring, KeyringError, keyring_for
 from loket.approval.models import CardEntry, CardHead
 from loket.common.clock import as_utc, utcnow
-from loket.common.settings import Settings, load_settings
+from loket.common.settings import Settings
 
 GENESIS = "0" * 64
 #: the key of cards made before the keys folder (legacy entries only; new entries ignore it)
@@ -100,11 +100,11 @@ def legacy_hash(entry: CardEntry, prev_hash: str) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def entry_hash(entry: CardEntry, prev_hash: str, keys: Keyring | None = None) -> str:
+def entry_hash(entry: CardEntry, prev_hash: str, keys: Keyring) -> str:
     """The hash ``entry`` must carry: an HMAC under the key it names (legacy: see above)."""
     if entry.key_id is None:
         return legacy_hash(entry, prev_hash)
-    key = (keys or keyring_for()).get(entry.key_id)
+    key = keys.get(entry.key_id)
     if key is None:
         raise UnknownKey(entry.key_id)
     return hmac.new(key.secret, _payload(entry, prev_hash), hashlib.sha256).hexdigest()
@@ -131,16 +131,13 @@ class NewEntry:
     channel: str | None = None
 
 
-def append(
-    session: Session, reg_no: str, new: NewEntry, *, keys: Keyring | None = None
-) -> CardEntry:
+def append(session: Session, reg_no: str, new: NewEntry, *, keys: Keyring) -> CardEntry:
     """Append ``new`` to the card of ``reg_no`` inside the caller's transaction, HMAC'd under
-    the newest card key (``keys``; default: the keys folder of the current settings).
+    the newest card key of ``keys``.
 
     The head row is updated first (a write that serialises concurrent appends to one card on
     SQLite and PostgreSQL alike); then the entry is chained to the previous hash.
     """
-    keys = keys or keyring_for()
     kid = keys.current(closure=lambda: anchors.current_heads(session)).kid
     row = session.execute(
         update(CardHead)
@@ -365,14 +362,14 @@ def examine(
     session: Session,
     reg_no: str | None = None,
     *,
-    settings: Settings | None = None,
+    settings: Settings,
     keys: Keyring | None = None,
     kept: Path | None = None,
 ) -> Audit:
     """Check the cards (``reg_no``: only that one): each chain under its keys, against the
     latest signed anchor (and an anchor an auditor ``kept``), and against the approvals, tasks
     and permits that need an entry."""
-    s = settings or load_settings()
+    s = settings
     keys = keys or keyring_for(s)
     anchor, anchor_problems, chain = anchors.audit(s.outbox_dir, keys)
     held = [anchor] if anchor else []
@@ -409,7 +406,7 @@ ANCHORS = "anchor"
 
 
 def verify(
-    session: Session, reg_no: str | None = None, *, settings: Settings | None = None
+    session: Session, reg_no: str | None = None, *, settings: Settings
 ) -> dict[str, list[str]]:
     """Problems per card (Bahasa Indonesia); a card without problems maps to ``[]``. A broken,
     forged or missing anchor is a problem of every card it should vouch for, and is reported

@@ -38,9 +38,10 @@ from loket.approval.chain import CHAIN_RULES, ChainFile, ServiceChain, load_chai
 from loket.approval.models import OPEN, Approval, ApprovalAttempt, ApprovalTask, Permit
 from loket.approval.officials import OfficialsFile, Role
 from loket.approval.officials import load_officials as _load_officials
+from loket.calendar import CALENDAR_DIR, WorkCalendar, office_calendar
 from loket.common.clock import as_utc, utcnow
 from loket.common.db import open_database
-from loket.common.settings import Settings, load_settings
+from loket.common.settings import Settings
 from loket.identity import Gate
 
 SYSTEM = "loket (otomatis)"
@@ -61,16 +62,33 @@ class Desk:
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
-    def load(cls, settings: Settings | None = None, *, pdf: bool = True) -> Desk:
-        s = settings or load_settings()
+    def load(
+        cls,
+        settings: Settings,
+        *,
+        pdf: bool = True,
+        db: sessionmaker[Session] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> Desk:
+        """The desk of ``settings``: its chains, officials and notification rules read from
+        the rules folder; ``db``: the office's session factory (default: opened from the
+        settings' database URL)."""
+        s = settings
         return cls(
             settings=s,
-            db=open_database(s.db_url),
+            db=db if db is not None else open_database(s.db_url),
             chains=load_chain(s.rules_dir / CHAIN_RULES),
             officials=_load_officials(s.rules_dir / "officials.yaml"),
             notify_rules=notify.load_notify_rules(s.rules_dir / notify.NOTIFY_RULES),
             pdf=pdf,
+            clock=clock,
         )
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The office's working days and hours (``rules/calendar/``), by which every norm of
+        the chain is timed."""
+        return office_calendar(self.settings.rules_dir / CALENDAR_DIR)
 
     def now(self) -> datetime:
         return as_utc(self.clock()).replace(microsecond=0)

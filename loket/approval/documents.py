@@ -43,6 +43,7 @@ from loket.approval.permit import (
     render_permit_docx,
 )
 from loket.approval.refusal import not_in_chain
+from loket.calendar import WorkCalendar
 from loket.common.clock import WIB, as_utc, to_wib
 from loket.documents import tanggal, tanggal_jam
 from loket.intake import get_application
@@ -257,7 +258,8 @@ def card_context(desk: Desk, reg_no: str) -> dict[str, object]:
         if appr is None or app is None:
             raise not_in_chain(reg_no)
         chain = desk.chain(appr.service)
-        rows = [_card_row(e) for e in control_card.entries(session, reg_no)]
+        cal = desk.calendar
+        rows = [_card_row(e, cal) for e in control_card.entries(session, reg_no)]
         refused = [
             f"{tanggal_jam(to_wib(a.at))}: NIP {a.actor_nip}"
             + (f" ({a.actor_name})" if a.actor_name else "")
@@ -292,9 +294,9 @@ def card_context(desk: Desk, reg_no: str) -> dict[str, object]:
     }
 
 
-def _card_row(e: CardEntry) -> dict[str, object]:
+def _card_row(e: CardEntry, cal: WorkCalendar) -> dict[str, object]:
     """One row of the printed card: who did what, when, against which norm."""
-    spent = working_minutes(as_utc(e.received_at), as_utc(e.handed_over_at)) * 60
+    spent = working_minutes(as_utc(e.received_at), as_utc(e.handed_over_at), cal) * 60
     late = e.due_at is not None and as_utc(e.handed_over_at) > as_utc(e.due_at)
     who = e.actor_name + (f"\nNIP {e.actor_nip}" if e.actor_nip else "")
     role = ROLE_LABELS.get(e.role, e.role) if isinstance(e.role, str) else e.role  # type: ignore[call-overload]

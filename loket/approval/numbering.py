@@ -61,11 +61,11 @@ def assign_number(
     reg_no: str,
     at: datetime,
     by_nip: str | None = None,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> Permit:
     """The permit number of ``reg_no`` (caller commits); the same permit is numbered once.
     The commit also writes an anchor of all cards (to the outbox and with the keys of
-    ``settings``; default: the current settings)."""
+    ``settings``)."""
     existing = session.scalars(select(Permit).where(Permit.reg_no == reg_no)).first()
     if existing is not None:
         return existing

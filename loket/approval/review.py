@@ -23,6 +23,7 @@ from loket.approval.desk import Desk, DeskOutcome
 from loket.approval.officials import Authority, Role
 from loket.approval.permit import find_address, read_json
 from loket.approval.refusal import ApprovalError, Attempt
+from loket.calendar import WorkCalendar
 from loket.common.clock import as_utc, to_wib
 from loket.identity import Actor
 from loket.intake import Application, get_application, log_event
@@ -83,7 +84,7 @@ def confirm_cell(
         app.verdict = updated.verdict
         record = updated.confirmations[-1]
         log_event(session, "confirmed", app.source, reg_no, record.to_json())
-        _card_entries(session, app, before, updated, auth, now, keyring_for(desk.settings))
+        _card_entries(session, app, (before, updated), auth, now, desk)
         session.flush()  # a refusal of the database comes before any file is written
         rules = load_service_rules(desk.settings.rules_dir / f"{app.service}.yaml")
         write_outputs(
@@ -132,17 +133,18 @@ def _message(reg_no: str, requirement: str, status: Status, checklist: Checklist
 def _card_entries(
     session: Session,
     app: Application,
-    before: Checklist,
-    after: Checklist,
+    checklists: tuple[Checklist, Checklist],
     auth: Authority,
     now: datetime,
-    keys: Keyring,
+    desk: Desk,
 ) -> None:
     """The confirmation on the control card (HMAC'd with the desk's ``keys``); the card opens
     with the receipt and the automatic check (which left cells in review) when this is the
-    first act on the file."""
+    first act on the file. ``checklists``: before and after the confirmation."""
+    before, after = checklists
+    keys = keyring_for(desk.settings)
     if control_card.head(session, app.reg_no) is None:
-        opening_entries(session, app, before, keys=keys)
+        opening_entries(session, app, before, keys=keys, cal=desk.calendar)
     record = after.confirmations[-1]
     returned = after.verdict == Verdict.INCOMPLETE
     control_card.append(
@@ -168,7 +170,7 @@ def _card_entries(
 
 
 def opening_entries(
-    session: Session, app: Application, checklist: Checklist, *, keys: Keyring
+    session: Session, app: Application, checklist: Checklist, *, keys: Keyring, cal: WorkCalendar
 ) -> None:
     """The receipt (SOP step 1) and the automatic check that left cells in review."""
     control_card.append(session, app.reg_no, receipt_entry(app), keys=keys)
@@ -181,6 +183,7 @@ def opening_entries(
             outcome="perlu diperiksa petugas: " + ", ".join(waiting or ["-"]),
             handed_to="Petugas Front Office",
             handed_over_at=as_utc(app.received_at),
+            cal=cal,
         ),
         keys=keys,
     )
@@ -194,6 +197,7 @@ def check_entry(
     handed_over_at: datetime,
     by: Confirmation | None = None,
     note: str | None = None,
+    cal: WorkCalendar,
 ) -> control_card.NewEntry:
     """SOP step 2, the completeness check (35 minutes): by the intake, or by the officer of
     the confirmation ``by`` who cleared the file's last doubt."""
@@ -207,7 +211,7 @@ def check_entry(
         acting=by.acting if by else None,
         received_at=received,
         handed_over_at=max(handed_over_at, received),
-        due_at=Norm(minutes=35).due(received),
+        due_at=Norm(minutes=35).due(received, cal),
         outcome=outcome,
         handed_to=handed_to,
         sop_step=2,

@@ -33,6 +33,7 @@ from loket.approval.permit import (
 from loket.approval.refusal import ApprovalError, Attempt, not_in_chain
 from loket.approval.review import check_entry, receipt_entry
 from loket.approval.tasks import add_task
+from loket.calendar import WorkCalendar
 from loket.common.clock import as_utc
 from loket.identity import Actor
 from loket.intake import Application, IntakeEvent, get_application
@@ -95,8 +96,10 @@ def start(desk: Desk, reg_no: str) -> DeskOutcome:
         session.add(_new_approval(reg_no, service, now, person))
         session.flush()
         keys = keyring_for(desk.settings)
-        _front_office_entries(session, app, checklist, checked, first, person.phone, keys=keys)
-        task = add_task(session, reg_no, 0, first, now, note=None)
+        _front_office_entries(
+            session, app, checklist, checked, first, person.phone, keys=keys, cal=desk.calendar
+        )
+        task = add_task(session, reg_no, 0, first, now, note=None, calendar=desk.calendar)
         return task.id
 
     task_id = with_retries(desk.db, work)
@@ -147,6 +150,7 @@ def _front_office_entries(
     phone: str | None,
     *,
     keys: Keyring,
+    cal: WorkCalendar,
 ) -> None:
     """The card's entries for SOP steps 1-2: the receipt (unless an officer's confirmation
     of a cell in review opened the card already) and the completeness check, handed over to
@@ -166,6 +170,7 @@ def _front_office_entries(
             handed_to=first.role_label,
             handed_over_at=checked,
             by=last,
+            cal=cal,
             note=None
             if phone
             else "nomor HP pemohon tidak ditemukan di surat "

@@ -18,14 +18,23 @@ from loket.approval.desk import APPROVE, RETURN, Desk, get, tasks_of
 from loket.approval.models import OPEN, ApprovalTask
 from loket.approval.officials import NotAuthorized, authorize
 from loket.approval.packets import packet_dir
+from loket.calendar import WorkCalendar
 from loket.common.clock import as_utc, to_wib, utcnow
 from loket.identity import PriorDecision, conflict
 
 
 def add_task(
-    session: Session, reg_no: str, index: int, step: Step, now: datetime, note: str | None
+    session: Session,
+    reg_no: str,
+    index: int,
+    step: Step,
+    now: datetime,
+    note: str | None,
+    *,
+    calendar: WorkCalendar,
 ) -> ApprovalTask:
-    """Open the task of step ``index`` at its desk, due after the step's norm."""
+    """Open the task of step ``index`` at its desk, due after the step's norm (counted in
+    the office's working time, ``calendar``)."""
     task = ApprovalTask(
         reg_no=reg_no,
         step_index=index,
@@ -34,7 +43,7 @@ def add_task(
         action=step.action.value,
         status=OPEN,
         opened_at=now,
-        due_at=step.norm.due(now),
+        due_at=step.norm.due(now, calendar),
         incoming_note=note,
     )
     session.add(task)

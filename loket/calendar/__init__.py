@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loket.calendar.loading import office_calendar
-from loket.calendar.schema import schema_for_file
+from loket.calendar.schema import CALENDAR_DIR, schema_for_file
 from loket.calendar.work_calendar import WorkCalendar
 
-__all__ = ["WorkCalendar", "office_calendar", "schema_for_file"]
+__all__ = ["CALENDAR_DIR", "WorkCalendar", "office_calendar", "schema_for_file"]

@@ -15,7 +15,6 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from loket.calendar.schema import (
-    CALENDAR_DIR,
     OFFICE_HOURS_FILE,
     OfficeHours,
     YearOverrides,
@@ -25,13 +24,6 @@ from loket.calendar.work_calendar import WorkCalendar
 from loket.common.rulesfile import RulesError, load_model
 
 M = TypeVar("M", bound=BaseModel)
-
-
-def default_dir() -> Path:
-    """``<rules>/calendar`` of the current settings (``LOKET_RULES`` / ``LOKET_HOME``)."""
-    from loket.common.settings import load_settings
-
-    return load_settings().rules_dir / CALENDAR_DIR
 
 
 def _bad_timestamp_line(path: Path) -> int:
@@ -76,12 +68,12 @@ def _load(path: Path, model: type[M]) -> M:
         ) from None
 
 
-def load_calendar(directory: Path | None = None, *, use_package: bool = True) -> WorkCalendar:
-    """The calendar of ``directory`` (default ``rules/calendar``): ``office-hours.yaml``
+def load_calendar(directory: Path, *, use_package: bool = True) -> WorkCalendar:
+    """The calendar of ``directory`` (the office's ``rules/calendar``): ``office-hours.yaml``
     (defaults if absent) and every ``YYYY.yaml``. Raises :class:`loket.common.rulesfile.RulesError`
     (file:line: what — fix: how) for a file with a mistake. A missing directory gives the
     default hours and the package's dates."""
-    folder = directory if directory is not None else default_dir()
+    folder = directory
     hours_file = folder / OFFICE_HOURS_FILE
     hours = _load(hours_file, OfficeHours) if hours_file.is_file() else OfficeHours()
     years: dict[int, YearOverrides] = {}
@@ -99,9 +91,9 @@ _OFFICE: dict[Path, tuple[tuple[tuple[str, int, int], ...], WorkCalendar]] = {}
 _OFFICE_LOCK = threading.Lock()
 
 
-def office_calendar(directory: Path | None = None) -> WorkCalendar:
+def office_calendar(directory: Path) -> WorkCalendar:
     """:func:`load_calendar`, cached until a file in the directory changes."""
-    folder = (directory if directory is not None else default_dir()).resolve()
+    folder = directory.resolve()
     signature: tuple[tuple[str, int, int], ...] = ()
     if folder.is_dir():
         signature = tuple(

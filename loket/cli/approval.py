@@ -45,11 +45,11 @@ NoPdf = Annotated[bool, typer.Option("--no-pdf", help="Skip PDF conversion (Libr
 
 
 def _desk(pdf: bool = True):  # type: ignore[no-untyped-def]
-    from loket.approval.desk import Desk
     from loket.common.rulesfile import RulesError
+    from loket.office import Office
 
     try:
-        return Desk.load(pdf=pdf)
+        return Office.from_environment().desk(pdf=pdf)
     except RulesError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from exc

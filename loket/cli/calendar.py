@@ -45,8 +45,10 @@ CalendarDir = Annotated[
 
 
 def _calendar(directory: Path | None) -> WorkCalendar:
+    from loket.office import Office
+
     try:
-        return load_calendar(directory)
+        return load_calendar(directory or Office.from_environment().calendar_dir)
     except RulesError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(1) from None

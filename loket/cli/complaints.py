@@ -28,10 +28,9 @@ from sqlalchemy.orm import Session
 from loket.approval.officials import ROLE_LABELS, Official, OfficialsFile, Role, load_officials
 from loket.cli.personal import NIK_ROLES, may_see_nik
 from loket.common.clock import WIB, to_wib
-from loket.common.db import open_database
 from loket.common.logmask import mask
 from loket.common.rulesfile import RulesError
-from loket.common.settings import Settings, load_settings
+from loket.common.settings import Settings
 from loket.complaints.book import (
     NewComplaint,
     add_complaint,
@@ -53,6 +52,7 @@ from loket.complaints.suggestions import suggest_type, suggest_weight
 from loket.complaints.times import month_bounds
 from loket.documents.officedocs import PdfError, tanggal_jam
 from loket.identity import Actor
+from loket.office import Office
 
 complaint_app = typer.Typer(
     help="Complaint register (pengaduan, saran, masukan): intake, routing, answers.",
@@ -79,7 +79,8 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 class Ctx:
     def __init__(self) -> None:
-        self.settings: Settings = load_settings()
+        office = Office.from_environment()
+        self.settings: Settings = office.settings
         try:
             self.rules: ComplaintRules = load_complaint_rules(
                 self.settings.rules_dir / "complaints.yaml"
@@ -89,7 +90,7 @@ class Ctx:
             )
         except RulesError as exc:
             raise fail(str(exc), 2) from exc
-        self.factory = open_database(self.settings.db_url)
+        self.factory = office.db
 
     @property
     def store(self) -> Path:

@@ -62,12 +62,11 @@ def _new_passphrase(label: str) -> str:
 
 def _gate(officials: OfficialsFile | None = None) -> Gate:
     from loket.approval.desk import gate_for
-    from loket.common.db import open_database
-    from loket.common.settings import load_settings
+    from loket.office import Office
 
-    settings = load_settings()
-    found = officials or _officials(settings.rules_dir)
-    return gate_for(settings, open_database(settings.db_url), found)
+    office = Office.from_environment()
+    found = officials or _officials(office.settings.rules_dir)
+    return gate_for(office.settings, office.db, found)
 
 
 def _officials(rules: Path | None = None) -> OfficialsFile:

@@ -105,13 +105,13 @@ def _as_head(nip: str, work: Callable[[Desk, Actor], PermitActOutcome], *, pdf: 
     """``work(desk, actor)`` for the official ``nip``, authenticated (session or passphrase),
     written to the identity log (``what``: the command) done or refused; a refusal exits 3,
     what cannot be done exits 2."""
-    from loket.approval.desk import Desk
     from loket.approval.refusal import ApprovalError, Refused
     from loket.cli.identity import authenticated
     from loket.identity.events import REFUSED, record
+    from loket.office import Office
     from loket.signature import PdfaError, SigningSetupError
 
-    desk = Desk.load(pdf=pdf)
+    desk = Office.from_environment().desk(pdf=pdf)
     gate = desk.gate()
     actor = authenticated(gate, nip)
     try:
@@ -180,14 +180,14 @@ def demo_keys() -> None:
     """DEMO ONLY, NOT FOR PRODUCTION: make a throw-away CA (as the only trust root) and the
     Kepala Dinas's PKCS#12 + passphrase file where the settings expect them. Does nothing when
     a key is already there (a real key is never overwritten)."""
-    from loket.approval.desk import Desk
+    from loket.office import Office
     from loket.signature import SigningSetupError, make_demo_keys
 
     config = _config()
     if config.files.configured:
         console.print(f"Kunci sudah ada, tidak diubah: {config.files.key}", markup=False)
         return
-    head = Desk.load(pdf=False).officials.holder("kepala_dinas")
+    head = Office.from_environment().desk(pdf=False).officials.holder("kepala_dinas")
     try:
         made = make_demo_keys(
             config.files,

@@ -29,16 +29,15 @@ def may_see_nik(nip: str | None, command: str, roles: tuple[str, ...] = NIK_ROLE
     from loket.approval.desk import gate_for
     from loket.approval.officials import load_officials
     from loket.cli.identity import authenticated
-    from loket.common.db import open_database
-    from loket.common.settings import load_settings
     from loket.identity.events import record
+    from loket.office import Office
 
     if not nip:
         err.print("--show-nik perlu --as NIP (pejabat yang masuk) / needs --as NIP")
         raise typer.Exit(2)
-    settings = load_settings()
-    officials = load_officials(settings.rules_dir / "officials.yaml")
-    gate = gate_for(settings, open_database(settings.db_url), officials)
+    office = Office.from_environment()
+    officials = load_officials(office.settings.rules_dir / "officials.yaml")
+    gate = gate_for(office.settings, office.db, officials)
     official = officials.by_nip(nip)
     if official is None or not official.active or official.role.value not in roles:
         record(gate, nip, "nik-ditolak", "cli", command)

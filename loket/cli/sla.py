@@ -112,10 +112,10 @@ def escalate_cmd(
     ] = None,
 ) -> None:
     """Kirim peringatan keterlambatan yang jatuh tempo (sekali per ambang)."""
-    from loket.approval.desk import Desk
+    from loket.office import Office
     from loket.sla.escalation import THRESHOLD_LABELS, escalate
 
-    sent = escalate(Desk.load(pdf=False), _instant(now))
+    sent = escalate(Office.from_environment().desk(pdf=False), _instant(now))
     if not sent:
         console.print("Tidak ada peringatan baru. / No new escalations.")
     for e in sent:
@@ -132,10 +132,10 @@ def escalations_cmd(
     reg_no: Annotated[str | None, typer.Argument(help="No. registrasi (opsional).")] = None,
 ) -> None:
     """Daftar peringatan yang sudah dikirim / escalations sent."""
-    from loket.approval.desk import Desk
+    from loket.office import Office
     from loket.sla.escalation import THRESHOLD_LABELS, sent_escalations
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     with desk.db() as session:
         rows = sent_escalations(session, reg_no)
     table = Table("Waktu (WIB)", "No. registrasi", "Ambang", "Langkah", "Menit", "Kepada")

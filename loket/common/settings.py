@@ -62,6 +62,9 @@ class Settings:
     #: How ``loket serve`` notices new submissions: auto (filesystem events when watchfiles is
     #: installed, else polling), events, or poll (network shares: events do not cross them).
     watch: str = "auto"
+    #: The tesseract engine: ``api`` (tesserocr, in process) or ``cli`` (one tesseract process
+    #: per page); empty: ``api`` when tesserocr loads, else ``cli``.
+    ocr_engine: str | None = None
     #: Seconds between looks at the inbox when polling (and the longest wait with events).
     poll_seconds: float = 10.0
     #: Days after a file is closed (permit collected, returned, withdrawn) that its OCR cache
@@ -167,6 +170,7 @@ CONFIGURABLE: dict[str, type] = {
     "server_port": int,
     "watch": str,
     "poll_seconds": float,
+    "ocr_engine": str,
     "retention_days": int,
     "argon2_time_cost": int,
     "argon2_memory_kib": int,
@@ -186,6 +190,7 @@ CONFIGURABLE: dict[str, type] = {
 }
 CONFIG_FILE = "loket.toml"
 WATCH_MODES = ("auto", "events", "poll")
+OCR_ENGINES = ("api", "cli")
 
 
 class ConfigError(ValueError):
@@ -208,6 +213,10 @@ def _convert(name: str, raw: object, home: Path, origin: str) -> object:
         value = home / value
     if name == "watch" and value not in WATCH_MODES:
         raise ConfigError(f"{origin}: watch = {raw!r}: expected one of {', '.join(WATCH_MODES)}")
+    if name == "ocr_engine" and value not in OCR_ENGINES:
+        raise ConfigError(
+            f"{origin}: ocr_engine = {raw!r}: expected one of {', '.join(OCR_ENGINES)}"
+        )
     return value
 
 

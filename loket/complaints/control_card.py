@@ -122,7 +122,12 @@ def _add_hand_overs(session: Session, card: ControlCard) -> None:
         )
     ]
     if card.entries:
-        card.integrity = verify_card(session, card.reg_no)[card.reg_no]
+        # the complaint register is not handed the office's settings yet (issue #15, the
+        # composition root): one of the two places loket.complaints reads them itself
+        from loket.common.settings import load_settings
+
+        settings = load_settings()
+        card.integrity = verify_card(session, card.reg_no, settings=settings)[card.reg_no]
     permit = session.scalars(select(Permit).where(Permit.reg_no == card.reg_no)).first()
     card.permit_number = permit.number if permit else None
     appr = session.scalars(select(Approval).where(Approval.reg_no == card.reg_no)).first()

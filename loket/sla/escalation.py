@@ -37,11 +37,13 @@ from loket.approval import (
     ApprovalTask,
     CardEntry,
     Desk,
+    Keyring,
     NewEntry,
     Official,
     Role,
     append_card_entry,
     enqueue_notification,
+    keyring_for,
     normalize_phone,
 )
 from loket.calendar import WorkCalendar, office_calendar
@@ -342,7 +344,15 @@ def _send(desk: Desk, rules: SlaRules, d: _Due, at: datetime) -> Escalation | No
             names, nips = _notify_recipients(
                 session, rules, d, at, (minutes, limit), desk_label, holder_name
             )
-            entry = _card_entry(session, d, at, holder_role, names, (minutes, limit))
+            entry = _card_entry(
+                session,
+                d,
+                at,
+                holder_role,
+                names,
+                (minutes, limit),
+                keys=keyring_for(desk.settings),
+            )
             row.recipients = ",".join(nips)
             row.card_seq = entry.seq
             row.note = "; ".join(names)
@@ -400,8 +410,10 @@ def _card_entry(
     holder_role: str,
     names: list[str],
     rounded: tuple[int, int],
+    *,
+    keys: Keyring,
 ) -> CardEntry:
-    """The escalation's entry on the file's control card."""
+    """The escalation's entry on the file's control card (HMAC'd with the desk's ``keys``)."""
     minutes, limit = rounded
     return append_card_entry(
         session,
@@ -419,6 +431,7 @@ def _card_entry(
             note=f"langkah '{d.step_title}': {minutes} menit kerja, batas {limit} menit",
             channel="sla",
         ),
+        keys=keys,
     )
 
 

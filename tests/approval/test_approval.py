@@ -16,6 +16,9 @@ import pytest
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
+from loket.approval import keyring_for
+from loket.calendar import office_calendar
+from loket.office import Office
 from tests.approval.approval_helpers import Home, contact, make_application, make_home
 from tests.identity.helpers import cheap_argon2, log_in_everyone, sign_in
 
@@ -32,9 +35,8 @@ def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 def desk(ahome: Home):  # type: ignore[no-untyped-def]
     """The desk, every official signed in (a ``loket login`` session each, so that the CLI
     commands of these tests authenticate without a passphrase on stdin)."""
-    from loket.approval.desk import Desk
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     log_in_everyone(desk, ahome.people.by_role.values())
     return desk
 
@@ -102,10 +104,11 @@ def test_rules_files_check(ahome: Home) -> None:
     assert problems and ":" in problems[0] and "fix:" in problems[0]
     # norms count office working time (rules/calendar): Friday 15:00 WIB + 1 working day is
     # Monday 15:00 WIB; Friday 15:55 WIB + 10 minutes is Monday 07:35 WIB
+    cal = office_calendar(ahome.rules / "calendar")
     friday = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
-    assert chain.steps[4].norm.due(friday) == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    assert chain.steps[4].norm.due(friday, cal) == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     late_friday = datetime(2026, 11, 27, 8, 55, tzinfo=UTC)
-    assert chain.steps[3].norm.due(late_friday) == datetime(2026, 11, 30, 0, 35, tzinfo=UTC)
+    assert chain.steps[3].norm.due(late_friday, cal) == datetime(2026, 11, 30, 0, 35, tzinfo=UTC)
 
 
 def test_contact_from_letter_and_ktp() -> None:
@@ -251,14 +254,14 @@ def _today(desk):  # type: ignore[no-untyped-def]
 def test_delegate_acts_as_plh_and_is_recorded(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
     from loket.approval import control_card
     from loket.approval.acts import act
-    from loket.approval.desk import Desk, get
+    from loket.approval.desk import get
     from loket.approval.start import start
 
     p = ahome.people
     today = _today(desk)
     # the Kepala Bidang is Plh. Sekretaris for these days; the Sekretaris is Plh. of the Kadis
     _delegate(ahome, "sekretaris", "kepala_bidang", today - timedelta(days=1), today)
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     reg_no = make_application(desk.settings, seed=3)
     start(desk, reg_no)
     _through(desk, reg_no, p, CHAIN[:3])
@@ -283,7 +286,7 @@ def test_delegate_acts_as_plh_and_is_recorded(ahome: Home, desk) -> None:  # typ
 @pytest.mark.parametrize("days", [(-10, -1), (1, 5)], ids=["expired", "future"])
 def test_delegation_outside_its_dates_does_not_authorise(ahome: Home, desk, days) -> None:  # type: ignore[no-untyped-def]
     from loket.approval.acts import act
-    from loket.approval.desk import Desk, attempts_of, open_task
+    from loket.approval.desk import attempts_of, open_task
     from loket.approval.refusal import Refused
     from loket.approval.start import start
 
@@ -291,7 +294,7 @@ def test_delegation_outside_its_dates_does_not_authorise(ahome: Home, desk, days
     today = _today(desk)
     first, last = (today + timedelta(days=d) for d in days)
     _delegate(ahome, "sekretaris", "kepala_bidang", first, last)
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     reg_no = make_application(desk.settings, seed=31)
     start(desk, reg_no)
     _through(desk, reg_no, p, CHAIN[:3])
@@ -443,7 +446,9 @@ def test_return_and_resume(ahome: Home, desk) -> None:  # type: ignore[no-untype
 
 def _number_all(db, chain, reg_nos: list[str]) -> tuple[list[str], float]:  # type: ignore[no-untyped-def]
     from loket.approval.numbering import assign_number, with_retries
+    from loket.common.settings import load_settings
 
+    settings = load_settings()
     barrier = threading.Barrier(len(reg_nos))
     numbers: list[str] = []
     errors: list[BaseException] = []
@@ -457,7 +462,12 @@ def _number_all(db, chain, reg_nos: list[str]) -> tuple[list[str], float]:  # ty
                 db,
                 lambda s: (
                     assign_number(
-                        s, chain, service="izin-kerja-radiografer", reg_no=reg_no, at=at
+                        s,
+                        chain,
+                        service="izin-kerja-radiografer",
+                        reg_no=reg_no,
+                        at=at,
+                        settings=settings,
                     ).number
                 ),
             )
@@ -538,7 +548,7 @@ def test_tampered_card_is_detected(ahome: Home, desk) -> None:  # type: ignore[n
         session.execute(delete(CardEntry).where(CardEntry.reg_no == middle, CardEntry.seq == 2))
         session.execute(delete(CardEntry).where(CardEntry.reg_no == last, CardEntry.seq == 5))
     with desk.db() as session:
-        report = control_card.verify(session)
+        report = control_card.verify(session, settings=desk.settings)
     assert any("#3: isi diubah" in x for x in report[edited])
     assert any("#2" in x and "hilang" in x for x in report[middle])
     assert any("entri terakhir dihapus" in x for x in report[last])
@@ -551,10 +561,11 @@ def test_tampered_card_is_detected(ahome: Home, desk) -> None:  # type: ignore[n
         e = session.scalars(
             select(CardEntry).where(CardEntry.reg_no == edited, CardEntry.seq == 3)
         ).one()
-        e.hash = control_card.entry_hash(e, e.prev_hash)
+        e.hash = control_card.entry_hash(e, e.prev_hash, keyring_for(desk.settings))
     with desk.db() as session:
         assert any(
-            "#4: tidak tersambung" in x for x in control_card.verify(session, edited)[edited]
+            "#4: tidak tersambung" in x
+            for x in control_card.verify(session, edited, settings=desk.settings)[edited]
         )
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from loket.office import Office
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
 from tests.approval.approval_helpers import Home, contact, make_application, make_home
 from tests.identity.helpers import CHEAP, log_in_everyone, sign_in
@@ -32,15 +33,15 @@ def served(
 ) -> Iterator[tuple[Home, Path]]:
     from prefect.settings import get_current_settings
 
-    from loket.approval.desk import Desk
-
     root = tmp_path_factory.mktemp("approval-e2e")
     home = make_home(root)
     _kepala_bidang_is_plh_of_the_head(home)
     env = {**home.env(), **CHEAP}
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
-    log_in_everyone(Desk.load(pdf=False), home.people.by_role.values())  # loket login
+    log_in_everyone(
+        Office.from_environment().desk(pdf=False), home.people.by_role.values()
+    )  # loket login
     log = root / "runner.log"
     proc = start_runner({**env, "PREFECT_API_URL": str(get_current_settings().api.url)}, log)
     try:
@@ -120,12 +121,11 @@ def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> N
     from flows.approval import start_approvals
     from loket.approval import control_card
     from loket.approval import desk as approval
-    from loket.approval.desk import Desk
     from loket.approval.waiting import waiting_for
 
     home, log = served
     p = home.people
-    desk = Desk.load()
+    desk = Office.from_environment().desk()
     reg_no = make_application(desk.settings, seed=101)
     phone, address = contact(desk.settings, reg_no)
     cli, run = _cli(), CliRunner(env={"COLUMNS": "300"})
@@ -222,7 +222,7 @@ def test_complete_application_to_numbered_permit(served: tuple[Home, Path]) -> N
     with desk.db() as session:
         number = approval.permit_of(session, reg_no).number
         entries = control_card.entries(session, reg_no)
-        assert control_card.verify(session, reg_no) == {reg_no: []}
+        assert control_card.verify(session, reg_no, settings=desk.settings) == {reg_no: []}
     assert number == "503/DPMPTSP/SIKR/" + number.split("/")[3] + "/0001"
     # the card: receipt, check, then every desk with who, when and how
     steps = [(e.sop_step, e.role, e.acting, e.channel) for e in entries]
@@ -283,12 +283,11 @@ def test_lost_or_stale_runs_are_reattached(served: tuple[Home, Path]) -> None:
 
     from flows.approval import reattach, start_approvals
     from loket.approval import desk as approval
-    from loket.approval.desk import Desk
     from loket.approval.waiting import waiting_for
 
     home, log = served
     p = home.people
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     reg_no = make_application(desk.settings, seed=102)
     start_approvals([reg_no], desk)
     first = wait_paused(desk, reg_no, log=log)
@@ -318,11 +317,10 @@ def test_daily_guarantee_check_flow_and_deployments(served: tuple[Home, Path]) -
     from flows.approval import start_approvals
     from loket.approval import desk as approval
     from loket.approval.acts import act
-    from loket.approval.desk import Desk
 
     home, _ = served
     p = home.people
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     reg_no = make_application(desk.settings, seed=103)
     start_approvals([reg_no], desk, runs=False)  # the CLI alone can drive the chain
     for role in (

@@ -21,6 +21,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from loket.office import Office
 from samples.runner import run_state, start_runner, stop, wait_for, wait_paused
 from tests.approval.approval_helpers import make_application, make_home
 from tests.identity.helpers import cheap_argon2, enrol, passphrase
@@ -76,7 +77,6 @@ def test_pending_approval_survives_restarts(
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from flows.approval import start_approvals
-    from loket.approval.desk import Desk
     from loket.approval.waiting import waiting_for
     from loket.cli.approval import mount
 
@@ -92,7 +92,9 @@ def test_pending_approval_survives_restarts(
     runner = None
     try:
         with temporary_settings({PREFECT_API_URL: url}):
-            desk = Desk.load(pdf=False)  # migrated before the runner starts (both would race)
+            desk = Office.from_environment().desk(
+                pdf=False
+            )  # migrated before the runner starts (both would race)
             runner = start_runner(env, rlog)
             bo, muda = home.people["back_office"], home.people["analis_ahli_muda"]
             enrol(desk.gate(), bo), enrol(desk.gate(), muda)

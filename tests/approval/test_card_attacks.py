@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
+from loket.approval import keyring_for
+from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.approval.test_approval import CHAIN, _cli, _through
 from tests.approval.test_card_evidence import _legacy_card, _numbered, _plain, _verify
@@ -29,9 +31,8 @@ def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 
 @pytest.fixture
 def desk(ahome: Home):  # type: ignore[no-untyped-def]
-    from loket.approval.desk import Desk
 
-    return Desk.load(pdf=False)
+    return Office.from_environment().desk(pdf=False)
 
 
 def _rewrite_as_legacy(session, reg_no: str, edit=None) -> None:  # type: ignore[no-untyped-def]
@@ -108,6 +109,7 @@ def test_legacy_entries_are_held_to_the_signed_closure(ahome, desk) -> None:  # 
                 handed_over_at=datetime.now(UTC),
                 outcome="dicatat",
             ),
+            keys=keyring_for(desk.settings),
         )
     assert _verify(desk) == {old: [], other: []}
     # a legacy entry edited and the legacy chain recomputed: the closure's hash differs

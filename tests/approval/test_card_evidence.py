@@ -24,7 +24,9 @@ from sqlalchemy import delete, select, update
 from typer.testing import CliRunner
 
 # a forger knows the code (only the key is secret): HASHED, the fields the hash covers
+from loket.approval import keyring_for
 from loket.approval.control_card import HASHED
+from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.approval.test_approval import CHAIN, _cli, _through
 
@@ -36,9 +38,8 @@ def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 
 @pytest.fixture
 def desk(ahome: Home):  # type: ignore[no-untyped-def]
-    from loket.approval.desk import Desk
 
-    return Desk.load(pdf=False)
+    return Office.from_environment().desk(pdf=False)
 
 
 def _plain(e, prev: str, key: bytes | None = None, kid: str | None = None) -> str:  # type: ignore[no-untyped-def]
@@ -84,7 +85,7 @@ def _verify(desk, reg_no: str | None = None) -> dict[str, list[str]]:  # type: i
     from loket.approval import control_card
 
     with desk.db() as session:
-        return control_card.verify(session, reg_no)  # the settings of the environment
+        return control_card.verify(session, reg_no, settings=desk.settings)
 
 
 def _numbered(desk, ahome, seed: int) -> str:  # type: ignore[no-untyped-def]
@@ -326,6 +327,7 @@ def test_cards_from_before_the_keys_verify_as_legacy(ahome, desk) -> None:  # ty
                 handed_over_at=datetime.now(UTC),
                 outcome="dicatat",
             ),
+            keys=keyring_for(desk.settings),
         )
     with desk.db() as session:
         check = control_card.examine(session, old, settings=desk.settings).cards[old]

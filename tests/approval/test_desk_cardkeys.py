@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from loket.office import Office
 from tests.approval.approval_helpers import REPO, Home, make_home
 from tests.approval.test_approval import CHAIN, _through
 from tests.identity.helpers import cheap_argon2, sign_in
@@ -59,12 +60,11 @@ def test_card_entries_and_anchor_use_the_desks_keys(ahome: Home, tmp_path: Path)
 
 
 def test_the_printed_card_says_how_to_check_its_code(ahome: Home) -> None:
-    from loket.approval.desk import Desk
     from loket.approval.documents import card_context
     from loket.approval.start import start
     from tests.approval.approval_helpers import make_application
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     reg_no = make_application(desk.settings, seed=42)
     start(desk, reg_no)
     ctx = card_context(desk, reg_no)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from loket.office import Office
 from tests.approval.approval_helpers import REPO, Home, make_application, make_home
 from tests.identity.helpers import cheap_argon2, enrol, passphrase, sign_in
 
@@ -28,9 +29,8 @@ def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 
 @pytest.fixture
 def desk(ahome: Home):  # type: ignore[no-untyped-def]
-    from loket.approval.desk import Desk
 
-    return Desk.load(pdf=False)
+    return Office.from_environment().desk(pdf=False)
 
 
 def _in_review(desk, seed: int, cells: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
@@ -68,7 +68,7 @@ def _card(desk, reg_no: str) -> list[tuple[int | None, str, str, str]]:  # type:
     from loket.approval import card_entries, verify_card
 
     with desk.db() as session:
-        assert verify_card(session, reg_no) == {reg_no: []}  # the hash chain is intact
+        assert verify_card(session, reg_no, settings=desk.settings) == {reg_no: []}  # intact
         entries = card_entries(session, reg_no)
     handed = [e.handed_over_at for e in entries]
     assert handed == sorted(handed), handed  # the card reads in time order

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.identity.helpers import cheap_argon2, sign_in
 
@@ -45,11 +46,10 @@ def _verify(pdf: Path):  # type: ignore[no-untyped-def]
 
 def test_the_chain_issues_a_signed_permit_that_verifies(home: Home) -> None:
     from loket.approval.acts import act
-    from loket.approval.desk import Desk
     from loket.approval.start import start
     from loket.signature import by_number, make_demo_keys, signing_config
 
-    desk = Desk.load(pdf=True)
+    desk = Office.from_environment().desk(pdf=True)
     config = signing_config(desk.settings)
     make_demo_keys(config.files, holder="Kepala Dinas", nip=home.people["kepala_dinas"])
     reg_no = make_application(desk.settings, seed=3)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from loket.common.settings import UMASK
+from loket.office import Office
 from tests.approval.approval_helpers import make_application, make_home
 from tests.faults.helpers import clean_env
 from tests.identity.helpers import CHEAP, cheap_argon2, log_in_everyone
@@ -34,7 +35,6 @@ def test_approve_from_a_shell_with_umask_022_writes_no_world_readable_file(
     card's PDF (docxtpl, LibreOffice): none may be readable by other users of the machine.
     (Checked to fail, 0644 files, when the process's umask is left at 022.)"""
     from loket.approval.acts import act
-    from loket.approval.desk import Desk
     from loket.approval.start import start
     from tests.identity.helpers import sign_in
 
@@ -42,7 +42,7 @@ def test_approve_from_a_shell_with_umask_022_writes_no_world_readable_file(
     home = make_home(tmp_path, monkeypatch)
     old = os.umask(UMASK)  # what the office had before is not what is tested
     try:
-        desk = Desk.load(pdf=False)
+        desk = Office.from_environment().desk(pdf=False)
         log_in_everyone(desk, home.people.by_role.values())
         reg_no = make_application(desk.settings, seed=21)
         start(desk, reg_no)

@@ -11,6 +11,7 @@ from pathlib import Path
 from loket.approval import acts
 from loket.approval import desk as approval
 from loket.approval.refusal import ApprovalError, Refused
+from loket.office import Office
 from tests.identity.helpers import sign_in
 
 MARKERS = Path(os.environ["LOKET_FAULT_MARKERS"])
@@ -39,7 +40,7 @@ acts.assign_number = _assign_marked  # type: ignore[assignment]
 
 if __name__ == "__main__":
     nip, reg_nos = sys.argv[1], sys.argv[2:]
-    desk = approval.Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     actor = sign_in(desk, nip)  # the numbering officer, authenticated
     for reg_no in reg_nos:
         try:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.faults.helpers import PY, REPO, clean_env
 from tests.identity.helpers import CHEAP, cheap_argon2, sign_in
@@ -58,11 +59,11 @@ def _run(home: Home, nip: str, regs: list[str], rng: random.Random, phase: str =
 
 def test_numbering_survives_kill_9(ahome: Home) -> None:
     from loket.approval.acts import act
-    from loket.approval.desk import APPROVE, Desk
+    from loket.approval.desk import APPROVE
     from loket.approval.models import READY, Approval, Permit
     from loket.approval.start import start
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     p = ahome.people
     regs = []
     for seed in range(APPS):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.identity.helpers import cheap_argon2, sign_in
 
@@ -89,12 +90,12 @@ def test_every_approval_action_names_its_official(ahome: Home) -> None:
 
     from loket.approval import models as m
     from loket.approval.acts import act
-    from loket.approval.desk import APPROVE, Desk
+    from loket.approval.desk import APPROVE
     from loket.approval.refusal import Refused
     from loket.approval.start import start
     from loket.identity import AuthError
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     p = ahome.people
     reg_no = make_application(desk.settings, seed=11)
     start(desk, reg_no)

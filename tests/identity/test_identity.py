@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.identity.helpers import cheap_argon2, enrol, passphrase, sign_in
 
@@ -34,9 +35,8 @@ def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
 
 @pytest.fixture
 def desk(ahome: Home):  # type: ignore[no-untyped-def]
-    from loket.approval.desk import Desk
 
-    return Desk.load(pdf=False)
+    return Office.from_environment().desk(pdf=False)
 
 
 class Clock:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from loket.office import Office
 from samples.office import Home
 from tests.signature.helpers import permit_cli
 
@@ -59,13 +60,12 @@ def _numbered_without_pdf(home: Home):  # type: ignore[no-untyped-def]
 
     from sqlalchemy import update
 
-    from loket.approval.desk import Desk
     from loket.approval.documents import render_issued_permit
     from loket.approval.models import Approval, Permit
     from loket.approval.start import start
     from samples.office import make_application
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     reg_no = make_application(desk.settings, seed=5)
     start(desk, reg_no)
     head = desk.officials.by_nip(home.people["kepala_dinas"])

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
 
+from loket.office import Office
 from samples.office import Home, make_application
 from tests.signature.helpers import permit_cli
 
@@ -23,11 +24,10 @@ NUMBER = "503/SIKR/0007/DPMPTSP/XII/2026"
 def _numbered(home: Home) -> tuple[object, str]:
     """A file through the chain's start, signed by the head and numbered (rows as the chain
     writes them), ready for :func:`render_issued_permit`."""
-    from loket.approval.desk import Desk
     from loket.approval.models import Approval, Permit
     from loket.approval.start import start
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     reg_no = make_application(desk.settings, seed=4)
     start(desk, reg_no)
     head = desk.officials.by_nip(home.people["kepala_dinas"])

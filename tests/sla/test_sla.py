@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.identity.helpers import cheap_argon2, sign_in
 
@@ -341,7 +342,6 @@ def _issue_one(ahome: Home, received: datetime):  # type: ignore[no-untyped-def]
     """One application received ``received`` (Monday 16 November 2026, 09:00 WIB) taken
     through the whole chain to numbering by 10:05; this month's report at 11:00."""
     from loket.approval.acts import act
-    from loket.approval.desk import Desk
     from loket.approval.start import start
     from loket.calendar.loading import office_calendar
     from loket.intake import register
@@ -349,7 +349,7 @@ def _issue_one(ahome: Home, received: datetime):  # type: ignore[no-untyped-def]
     from loket.sla.loading import load_history
     from loket.sla.periods import parse_period
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     t0 = wib(2026, 11, 16, 9)
     reg = make_application(desk.settings, seed=21, received=received)
     with desk.db.begin() as session:
@@ -392,7 +392,6 @@ def test_issued_permit_is_measured_when_received_at_is_office_local(ahome: Home)
 def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
     from loket.approval import control_card
     from loket.approval.acts import act
-    from loket.approval.desk import Desk
     from loket.approval.documents import write_card
     from loket.approval.models import CardEntry, Notification
     from loket.approval.start import start
@@ -406,7 +405,7 @@ def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
         sent_escalations,
     )
 
-    desk = Desk.load(pdf=False)
+    desk = Office.from_environment().desk(pdf=False)
     p = ahome.people
     t0 = wib(2026, 11, 16, 8)  # Monday 08:00 WIB: received and checked complete
     reg = make_application(desk.settings, seed=5, received=t0)
@@ -451,7 +450,7 @@ def test_escalation_sent_once_per_threshold(ahome: Home) -> None:
             select(Notification).where(Notification.kind == "eskalasi").order_by(Notification.id)
         ).all()
         card = control_card.entries(session, reg)
-        problems = control_card.verify(session, reg)[reg]
+        problems = control_card.verify(session, reg, settings=desk.settings)[reg]
     assert [r.threshold for r in rows] == [STEP_HOLDER, STEP_SUPERIOR, FILE_NEARING, FILE_OVERDUE]
     muda, madya = p["analis_ahli_muda"], p["analis_ahli_madya"]
     assert [r.recipients for r in rows] == [muda, madya, muda, f"{muda},{madya}"]
