@@ -41,30 +41,30 @@ PHASES = ("start", "reading", "checks", "outputs")
 IGNORE = (tracemalloc.__file__, __file__)
 
 
-ENGINES: list[tuple[str, str, int]] = []
+ENGINES: list[tuple[str, str]] = []
 
 
 def count_engines() -> None:
-    """Count tesseract engines as loket makes them (thread, language, page mode): they are
-    native memory, which tracemalloc does not see."""
+    """Count tesseract engines as loket loads them (thread, language): they are native
+    memory, which tracemalloc does not see. (Each call sets its own page mode on an engine
+    lent to it: :data:`loket.intake.tesseract.ENGINES`.)"""
     import tesserocr
 
     make = tesserocr.PyTessBaseAPI
 
     def counted(*args: object, **kwargs: object) -> object:
-        thread = threading.current_thread().name
-        ENGINES.append((thread, str(kwargs.get("lang")), int(kwargs.get("psm", -1))))  # type: ignore[arg-type]
+        ENGINES.append((threading.current_thread().name, str(kwargs.get("lang"))))
         return make(*args, **kwargs)
 
     tesserocr.PyTessBaseAPI = counted
 
 
 def engines_line() -> str:
-    threads = Counter(t.rsplit("_", 1)[0].rstrip("-0123456789") for t, _, _ in ENGINES)
-    keys = Counter((lang, psm) for _, lang, psm in ENGINES)
+    threads = Counter(t.rsplit("_", 1)[0].rstrip("-0123456789") for t, _ in ENGINES)
+    langs = Counter(lang for _, lang in ENGINES)
     return (
-        f"tesseract engines made so far: {len(ENGINES)} in {len({t for t, _, _ in ENGINES})}"
-        f" threads ({dict(threads)}); by (lang, psm): {dict(keys)}"
+        f"tesseract engines loaded so far: {len(ENGINES)}, by language {dict(langs)}, "
+        f"first asked for by threads {dict(threads)}"
     )
 
 

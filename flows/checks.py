@@ -20,6 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 from sqlalchemy import select
 
+from flows import memory
 from loket.common.clock import WIB
 from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
@@ -95,6 +96,8 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
             detail["review"] = review
         register.log(session, "checked", app.source, reg_no, detail)
     get_run_logger().info("%s: %s %s", reg_no, checklist["verdict"], failed or "")
+    del checked, pages_doc
+    memory.trim()  # its page images and re-readings: freed, given back (see flows.memory)
     return checklist
 
 
@@ -177,9 +180,9 @@ class CheckBatch:
 
     def add(self, reg_no: str, *, alone: bool = False) -> None:
         """Start checking ``reg_no``; ``alone`` (one a run died on): after the checks already
-        started are done, and nothing else until it is, so that a death can be pinned on it."""
-        if alone:
-            self._collect()
+        started are done, and nothing else until it is, so that a death can be pinned on it.
+        The checks done by now give their verdicts (and their futures go: issue #17)."""
+        self._collect(done_only=not alone)
         if not start_application(self.settings, self.db, reg_no, "check", alone=alone):
             self.verdicts[reg_no] = "parked"
             return
@@ -189,8 +192,10 @@ class CheckBatch:
         if alone:
             self._collect()
 
-    def _collect(self) -> None:
+    def _collect(self, *, done_only: bool = False) -> None:
         for reg_no, future in list(self.futures.items()):
+            if done_only and not future.wrapped_future.done():
+                continue
             try:
                 self.verdicts[reg_no] = future.result()["verdict"]
             except Exception as exc:  # one bad application must not stop the batch

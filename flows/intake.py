@@ -31,7 +31,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows import readers
+from flows import memory, readers
 from flows.checks import CheckBatch
 from loket.common.db import open_database
 from loket.common.errors import describe_error, new_error_id
@@ -56,6 +56,7 @@ from loket.requirements.quality import load_in_background
 #: Called with (pages done, pages total) as pages are read: the CLI draws its progress bar.
 ProgressCallback = Callable[[int, int], None]
 log = logging.getLogger("loket.intake")
+memory.limit_arenas()  # before the run's threads start: see flows.memory
 
 
 def _settings(inbox: str | None, outbox: str | None, stable_seconds: float | None) -> Settings:
@@ -264,6 +265,7 @@ def check_and_start(
 
     todo = unchecked(settings) if reg_nos is None else reg_nos
     verdicts = check_batch(todo, settings, checks=checks) if todo or checks else {}
+    memory.trim()  # before LibreOffice starts for the permits (see flows.memory)
     started = {
         reg_no: start_approval_task.submit(reg_no)
         for reg_no, verdict in verdicts.items()
@@ -290,8 +292,9 @@ class _Readings:
 
     def __init__(self, settings: Settings, db: Any, psm: int, progress: _Progress) -> None:
         self.settings, self.db, self.psm, self.progress = settings, db, psm, progress
+        #: registration number -> its reading, None once assembled
         self.futures: dict[str, Any] = {}
-        self.refs: dict[str, list[PageRef]] = {}
+        self.pages = 0  # of the applications started
         self.failed: dict[str, str] = {}
         self.folders: dict[str, str] = {}
         self.cached = 0
@@ -327,7 +330,7 @@ class _Readings:
         except Exception as exc:
             self._fail(reg_no, exc)
             return False
-        self.refs[reg_no] = refs
+        self.pages += len(refs)
         self.progress.add(len(refs))
         args = (
             reg_no, refs, str(self.settings.cache_dir), self.psm, self.settings.workers,
@@ -353,6 +356,9 @@ class _Readings:
             self._fail(reg_no, exc)
             return
         self.cached += sum(r.cached for r in results)
+        self.futures[reg_no] = None  # its readings are in pages.json now: not held to the end
+        del results
+        memory.trim()
         if self.checks is not None:
             self.checks.add(reg_no)
 
@@ -463,7 +469,7 @@ def _run(
     readings.start()
     readings.finish()
     folders, cached = readings.folders, readings.cached
-    total = sum(len(v) for v in readings.refs.values())
+    total = readings.pages
     summary = {
         "submissions": [asdict(a) | {"problems": [p.line() for p in a.problems]} for a in accepted],
         "waiting": waiting,

@@ -3,7 +3,8 @@
 Two engines give the same results:
 
 - ``api`` (default when available): tesserocr, compiled against the system's libtesseract
-  (the same tesseract 5.3 the CLI runs), with one loaded engine per thread and language. A
+  (the same tesseract 5.3 the CLI runs), with a few loaded engines per language shared by
+  the threads (:data:`ENGINES`: as many as cores, lent to one call at a time). A
   command-line call loads the ``ind+eng`` models afresh each time (~0.13 s of CPU, a fifth
   of an average page); a loaded engine does not.
 - ``cli``: one ``tesseract`` process per call through pytesseract, the image handed over as
@@ -15,11 +16,13 @@ a PGM file: an image from PIL would otherwise carry 72 dpi, and tesseract would 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +66,6 @@ class Orientation:
     confidence: float
 
 
-_local = threading.local()
 _quiet = threading.Lock()
 _quieted = False
 
@@ -85,31 +87,93 @@ def _quiet_leptonica() -> None:
             ctypes.CDLL(name or "liblept.so.5").setMsgSeverity(6)  # L_SEVERITY_NONE
 
 
-_osd_lock = threading.Lock()
-_shared: dict[tuple[object, ...], Any] = {}
+class _Engines:
+    """The process's loaded engines, a few per language, lent to one call at a time.
 
+    A loaded ``ind+eng`` engine holds ~24 MiB of models; one per thread, language, page
+    segmentation mode and variables (as before issue #17) made ten of them in an intake run
+    (page readers and checks, each asking for other modes). Here an engine is made per
+    language only when every one already made is busy, up to :attr:`limit` (the cores: more
+    simultaneous readings than cores are no faster), and each call sets the mode and the
+    variables it needs, restoring any other variable an earlier call set to its default, so
+    that no setting is carried into another kind of call."""
 
-def _api(
-    lang: str, psm: int, variables: dict[str, str] | None = None, *, shared: bool = False
-) -> Any:
-    """This thread's loaded engine for ``lang``, page segmentation mode ``psm`` and
-    ``variables`` (set once: an engine never carries a setting into another kind of call);
-    with ``shared``, the process's one engine, which the caller must hold a lock for."""
-    import tesserocr
+    def __init__(self) -> None:
+        self.limit = os.cpu_count() or 1
+        self._cond = threading.Condition()
+        self._idle: dict[str, list[Any]] = {}
+        self._made: dict[str, int] = {}
+        #: per engine: variable -> the engine's default, for each variable a call changed
+        self._defaults: dict[int, dict[str, str]] = {}
 
-    key = (lang, psm, tuple(sorted((variables or {}).items())))
-    apis: dict[tuple[object, ...], Any] = (
-        _shared if shared else _local.__dict__.setdefault("apis", {})
-    )
-    api = apis.get(key)
-    if api is None:
-        _quiet_leptonica()
-        api = tesserocr.PyTessBaseAPI(lang=lang, psm=psm)
-        for name, value in key[2]:
+    def made(self) -> dict[str, int]:
+        """Engines loaded so far, by language."""
+        with self._cond:
+            return dict(self._made)
+
+    def _take(self, lang: str, limit: int) -> Any:
+        with self._cond:
+            while True:
+                idle = self._idle.setdefault(lang, [])
+                if idle:
+                    return idle.pop()
+                if self._made.get(lang, 0) < limit:
+                    self._made[lang] = self._made.get(lang, 0) + 1
+                    break
+                self._cond.wait()
+        try:
+            return _load(lang)
+        except BaseException:
+            with self._cond:
+                self._made[lang] -= 1
+                self._cond.notify()
+            raise
+
+    def _give(self, lang: str, api: Any) -> None:
+        with self._cond:
+            self._idle.setdefault(lang, []).append(api)
+            self._cond.notify()
+
+    @contextlib.contextmanager
+    def lend(
+        self, lang: str, psm: int, variables: dict[str, str] | None = None, *, limit: int = 0
+    ) -> Iterator[Any]:
+        """An engine for ``lang`` set to ``psm`` and ``variables`` for the ``with`` block;
+        waits while ``limit`` (default :attr:`limit`) engines of the language are busy."""
+        api = self._take(lang, max(1, limit or self.limit))
+        try:
+            self._configure(api, psm, variables or {})
+            yield api
+        finally:
+            api.Clear()  # the page's image and results: tens of MiB held until the next page
+            self._give(lang, api)
+
+    def _configure(self, api: Any, psm: int, variables: dict[str, str]) -> None:
+        defaults = self._defaults.setdefault(id(api), {})
+        for name, default in list(defaults.items()):
+            if name not in variables:
+                api.SetVariable(name, default)
+                del defaults[name]
+        for name, value in variables.items():
+            if name not in defaults:
+                default = api.GetVariableAsString(name)
+                if default is None:
+                    raise OcrError(f"tesseract has no variable {name!r}")
+                defaults[name] = default
             if not api.SetVariable(name, value):
                 raise OcrError(f"tesseract has no variable {name!r}")
-        apis[key] = api
-    return api
+        api.SetPageSegMode(psm)
+
+
+def _load(lang: str) -> Any:
+    import tesserocr
+
+    _quiet_leptonica()
+    return tesserocr.PyTessBaseAPI(lang=lang)
+
+
+#: The process's engines (see :class:`_Engines`).
+ENGINES = _Engines()
 
 
 def _set_image(api: Any, array: np.ndarray) -> None:
@@ -144,14 +208,11 @@ def tsv(
     by ending its process."""
     variables = variables or {}
     if engine() == "api":
-        api = _api(lang, psm, variables)
-        _set_image(api, array)
-        try:
+        with ENGINES.lend(lang, psm, variables) as api:
+            _set_image(api, array)
             if timeout and not api.Recognize(timeout=max(1, int(timeout * 1000))):
                 raise OcrTimeout(f"tesseract stopped before finishing (limit {timeout:.3g} s)")
             return str(api.GetTSVText(0))
-        finally:
-            api.Clear()  # the page's image and results: tens of MiB held until the next page
     import pytesseract
 
     config = " ".join([f"--psm {psm}", *(f"-c {k}={v}" for k, v in variables.items())])
@@ -169,12 +230,9 @@ def tsv(
 def text(array: np.ndarray, psm: int, lang: str) -> str:
     """Plain text of a greyscale/binary image."""
     if engine() == "api":
-        api = _api(lang, psm)
-        _set_image(api, array)
-        try:
+        with ENGINES.lend(lang, psm) as api:
+            _set_image(api, array)
             return str(api.GetUTF8Text())
-        finally:
-            api.Clear()
     import pytesseract
 
     path = _cli_file(array)
@@ -193,13 +251,9 @@ def orientation(array: np.ndarray) -> Orientation | None:
     if engine() == "api":
         # one OSD engine for all threads (~25 MiB each): OSD is asked only about the few
         # pages that read poorly or sideways
-        with _osd_lock:
-            api = _api("osd", 0, shared=True)
+        with ENGINES.lend("osd", 0, limit=1) as api:
             _set_image(api, array)
-            try:
-                found = api.DetectOrientationScript()
-            finally:
-                api.Clear()
+            found = api.DetectOrientationScript()
         if not found:
             return None
         return Orientation(int(found["orient_deg"]) % 360, float(found["orient_conf"]))

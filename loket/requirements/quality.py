@@ -4,7 +4,8 @@ The expectations are the rules file's (``quality.expectations``: a great-expecta
 expectation name in snake case, its keyword arguments, the requirement a failure makes
 invalid and the Indonesian reason). One row per application; failures come back per
 registration number. great-expectations is imported lazily (5-8 s) and run in an ephemeral
-context with analytics and progress bars off; it makes no network calls.
+context with analytics and progress bars off; it makes no network calls. An application's
+gate reuses one context per rules (built once per process); a batch's Data Docs get their own.
 
 ``quality_row`` is an application's row (the applicant fields plus derived columns);
 ``apply_quality`` turns its failures into invalid requirements of the checklist.
@@ -101,21 +102,51 @@ def _suite(gx: Any, rule: QualityRule, columns: set[str]) -> tuple[Any, list[int
     return suite, used
 
 
-def _run(rows: list[dict[str, Any]], rule: QualityRule, docs_dir: Path | None) -> Any:
+#: (rules, columns) -> the context and validation definition prepared for them: built once
+#: per process, not per application (issue #17); a few kept, for rules edited while serving.
+_PREPARED: dict[tuple[str, tuple[str, ...]], tuple[Any, Any]] = {}
+_PREPARED_MAX = 4
+
+
+def _definition(ctx: Any, rule: QualityRule, columns: set[str]) -> Any:
     gx = _gx()
-    ctx = _context(docs_dir)
-    frame = _frame(rows)
     source = ctx.data_sources.add_pandas("applicants")
     asset = source.add_dataframe_asset("applicant_fields")
     batch = asset.add_batch_definition_whole_dataframe("batch")
-    suite, _used = _suite(gx, rule, set(frame.columns))
+    suite, _used = _suite(gx, rule, columns)
     suite = ctx.suites.add(suite)
-    vd = ctx.validation_definitions.add(
+    return ctx.validation_definitions.add(
         gx.ValidationDefinition(name=f"{rule.suite}-validation", data=batch, suite=suite)
     )
+
+
+def _prepared(rule: QualityRule, columns: set[str]) -> tuple[Any, Any]:
+    """The context and validation definition for ``rule`` over ``columns`` (caller holds
+    :data:`_LOCK`)."""
+    key = (rule.model_dump_json(), tuple(sorted(columns)))
+    found = _PREPARED.get(key)
+    if found is None:
+        if len(_PREPARED) >= _PREPARED_MAX:
+            _PREPARED.clear()
+        ctx = _context()
+        found = _PREPARED[key] = (ctx, _definition(ctx, rule, columns))
+    return found
+
+
+def _run(rows: list[dict[str, Any]], rule: QualityRule, docs_dir: Path | None) -> Any:
+    gx = _gx()
+    frame = _frame(rows)
     result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [KEY]}
-    if docs_dir is None:
-        return vd.run(batch_parameters={"dataframe": frame}, result_format=result_format)
+    if docs_dir is None:  # an application's gate: the prepared context, nothing kept
+        ctx, vd = _prepared(rule, set(frame.columns))
+        try:
+            return vd.run(batch_parameters={"dataframe": frame}, result_format=result_format)
+        finally:
+            store = ctx.validation_results_store  # in memory: one result per run, else
+            for key in store.list_keys():
+                store.remove_key(key)
+    ctx = _context(docs_dir)  # a batch's Data Docs: a site of its own
+    vd = _definition(ctx, rule, set(frame.columns))
     checkpoint = ctx.checkpoints.add(
         gx.Checkpoint(
             name=f"{rule.suite}-checkpoint",

@@ -89,3 +89,59 @@ def test_plain_text_engines_agree(engine) -> None:  # type: ignore[no-untyped-de
     engine("api")
     assert tesseract.text(gray, 6, "ind+eng") == cli
     assert "Radiografer" in cli
+
+
+def test_engines_are_lent_not_multiplied(monkeypatch: pytest.MonkeyPatch, engine) -> None:  # type: ignore[no-untyped-def]
+    """Issue #17: one engine per language serves every page mode and variable, from any
+    thread, each call reading as a fresh engine would; no more engines than the limit."""
+    engines = tesseract._Engines()
+    engines.limit = 2
+    monkeypatch.setattr(tesseract, "ENGINES", engines)
+    engine("api")
+    gray = np.asarray(letter_page())
+    invert = {"tessedit_do_invert": "0"}
+    first = tesseract.tsv(gray, 3, "ind+eng", invert)
+    plain = tesseract.text(gray, 6, "ind+eng")  # another mode, the variable at its default
+    assert engines.made() == {"ind+eng": 1}
+    assert tesseract.tsv(gray, 3, "ind+eng", invert) == first
+    assert tesseract.text(gray, 6, "ind+eng") == plain
+    with engines.lend("ind+eng", 6) as api:
+        assert api.GetVariableAsString("tessedit_do_invert") == "1"  # restored
+        assert api.GetPageSegMode() == 6
+    engine("cli")
+    assert tesseract.text(gray, 6, "ind+eng") == plain
+    assert tesseract.tsv(gray, 3, "ind+eng", invert).splitlines()[1:] == first.splitlines()
+    engine("api")
+    with ThreadPoolExecutor(4) as pool:  # four threads, two engines
+        calls = [pool.submit(tesseract.text, gray, 6, "ind+eng") for _ in range(6)]
+        assert [c.result() for c in calls] == [plain] * 6
+    assert engines.made() == {"ind+eng": 2}
+
+
+def test_a_busy_language_waits_for_an_engine() -> None:
+    """At the limit a call waits for an engine given back (it does not load another), and a
+    variable tesseract does not have is refused without keeping the engine."""
+    import threading
+
+    engines = tesseract._Engines()
+    engines.limit = 1
+    order: list[str] = []
+    with engines.lend("eng", 3) as api:
+        waiter = threading.Thread(target=lambda: order.append(_lend_once(engines)))
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive()  # waiting: the one engine is lent
+        order.append("given back")
+        held = api
+    waiter.join(10)
+    assert order == ["given back", "lent"]
+    with pytest.raises(tesseract.OcrError), engines.lend("eng", 3, {"no_such_variable": "1"}):
+        pass
+    with engines.lend("eng", 3) as again:
+        assert again is held
+    assert engines.made() == {"eng": 1}
+
+
+def _lend_once(engines: tesseract._Engines) -> str:
+    with engines.lend("eng", 3):
+        return "lent"
