@@ -314,9 +314,9 @@ def rules_check(
     ] = None,
 ) -> None:
     """Validate rules files against their schema; print file:line: problem for each mistake."""
-    from loket.office.rulesets import check_file, rules_files
+    from loket.office import Office, check_file
 
-    targets = files or rules_files()
+    targets = files or Office.from_environment().rules_files()
     failed = 0
     for path in targets:
         problems = check_file(path)
