@@ -253,3 +253,9 @@ def test_a_valid_card_reading_gives_way_only_to_one_tesseract_read_too(
     assert asked.count("nik") == 1
     assert checklist["applicant"]["nik"] == P.nik and _cell(checklist, "ktp") == "ok"
     assert _cell(checklist, "surat_permohonan") == "ok"
+
+
+def test_the_rules_file_turns_the_second_engine_on_for_the_unsure_rows() -> None:
+    cfg = load_service_rules(RULES_PATH).second_engine
+    assert cfg.enabled and cfg.stamps and 0.5 <= cfg.min_score <= 1.0
+    assert set(cfg.fields) == {"ktp.nik", "str.str_number"}
