@@ -41,9 +41,9 @@ def test_freed_pages_are_given_back() -> None:
     assert freed - trimmed > 60 * 2**20  # given back by trim()
 
 
-_AFTER_A_BIG_FREE = """
-import ctypes, importlib.util, sys
-# flows/memory.py alone: importing the package (Prefect) would move the allocator's state
+_THREADS_ALLOCATE = """
+import ctypes, importlib.util, sys, threading
+# flows/memory.py alone: importing the package (Prefect) would start threads of its own
 spec = importlib.util.spec_from_file_location("memory", "flows/memory.py")
 memory = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(memory)
@@ -51,33 +51,35 @@ if sys.argv[1] == "limit":
     assert memory.limit_arenas(memory.ARENAS)
 libc = ctypes.CDLL("libc.so.6")
 libc.malloc.restype = ctypes.c_void_p
-libc.free.argtypes = [ctypes.c_void_p]
-def resident():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * 4096
-libc.free(libc.malloc(16 << 20))  # glibc now maps only blocks of 16 MiB or more
-block = libc.malloc(8 << 20)
-ctypes.memset(block, 1, 8 << 20)
-small = libc.malloc(64)  # above it on the heap, if it is there
-held = resident()
-libc.free(block)
-print(held - resident())
+held, together = [], threading.Barrier(6)
+
+
+def allocate():
+    held.append(libc.malloc(4096))
+    together.wait()  # no thread ends (handing its arena on) before all have allocated
+
+
+threads = [threading.Thread(target=allocate) for _ in range(6)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+libc.malloc_stats()  # one "Arena n:" block per arena, on stderr
 """
 
 
 @glibc
 @pytest.mark.parametrize("limit", [True, False])
-def test_a_freed_page_image_leaves_the_process(limit: bool) -> None:
-    """After :func:`memory.limit_arenas`, a freed image-sized block (8 MiB) is given back at
-    once, also after a bigger one was freed (which, left to glibc, raises the size from
-    which blocks are mapped on their own: the 8 MiB then stay with the process)."""
+def test_threads_share_the_arenas(limit: bool) -> None:
+    """Six threads that allocate: at most :data:`memory.ARENAS` arenas once limited (each
+    would otherwise get one of its own, up to eight per core)."""
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
-        [sys.executable, "-c", _AFTER_A_BIG_FREE, "limit" if limit else "default"],
+        [sys.executable, "-c", _THREADS_ALLOCATE, "limit" if limit else "default"],
         capture_output=True, text=True, check=True, cwd=root,
     )  # fmt: skip
-    given_back = int(out.stdout)
-    assert (given_back > 6 << 20) is limit
+    arenas = out.stderr.count("Arena ")
+    assert arenas == memory.ARENAS if limit else arenas > memory.ARENAS
 
 
 def test_without_glibc_nothing_happens(monkeypatch: pytest.MonkeyPatch) -> None:
