@@ -199,8 +199,7 @@ def _check_anchor_file(file: str | None, public_key: Path | None) -> None:
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     from loket.approval.anchors import check_file, fingerprint
-    from loket.approval.cardkeys import keyring_for
-    from loket.common.settings import load_settings
+    from loket.office import Office
 
     if not file:
         err.print("Sebutkan berkas anchor: loket card check-anchor FILE [--public-key PEM]")
@@ -210,7 +209,7 @@ def _check_anchor_file(file: str | None, public_key: Path | None) -> None:
         key = load_pem_public_key(public_key.read_bytes())
         source = str(public_key)
     else:
-        keys = keyring_for(load_settings())
+        keys = Office.from_environment().keys
         key = keys.public_key()
         source = f"folder kunci {keys.folder}"
         if key is None:

@@ -29,9 +29,9 @@ def purge(
     the checklist and the permit stay."""
     from flows.retention import purge as run_purge
     from flows.retention import summary
-    from loket.common.settings import load_settings
+    from loket.office import Office
 
-    settings = load_settings(retention_days=days)
+    settings = Office.from_environment(retention_days=days).settings
     the_plan = run_purge(settings, dry_run=dry_run)
     head = "Akan dihapus / would remove" if dry_run else "Dihapus / removed"
     console.print(f"{head}: {summary(the_plan)}", markup=False, highlight=False)

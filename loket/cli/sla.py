@@ -79,7 +79,7 @@ def report_sla(
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Buat PDF / make the PDF.")] = True,
 ) -> None:
     """Laporan capaian waktu pelayanan (SLA): XLSX + PDF di outbox/reports/<periode>/."""
-    from loket.common.settings import load_settings
+    from loket.office import Office
     from loket.sla.report import write_report
     from loket.sla.wording import measured, on_time_text
 
@@ -92,7 +92,8 @@ def report_sla(
     except PeriodError as exc:
         err.print(str(exc), markup=False)
         raise typer.Exit(2) from None
-    report, files = write_report(load_settings(), period, cutoff=_instant(cutoff), pdf=pdf)
+    settings = Office.from_environment().settings
+    report, files = write_report(settings, period, cutoff=_instant(cutoff), pdf=pdf)
     s = report.summary
     late = f", terlambat {s['terlambat']}" if measured(report) else ""
     console.print(
