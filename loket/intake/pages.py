@@ -7,9 +7,11 @@ JavaScript, decompression bombs, 0×0) before any page is rendered.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -355,3 +357,45 @@ def text_layer(ref: PageRef, min_chars: int = 40) -> str | None:
         return None
     wordlike = sum(1 for t in tokens if _WORD.fullmatch(t.strip(".,:;()\"'")))
     return text if wordlike / len(tokens) >= 0.5 else None
+
+
+class PageImages:
+    """The page images of one application by (file, page), as the requirement checks ask
+    for them (ink stamps, re-reading, the crops of cells in review), and what reading them
+    again gave, kept in the OCR cache beside their first readings.
+
+    A re-reading costs as much as the first one (~0.6 s of tesseract a page and variant);
+    kept under the page's key (content hash, page index) and ``how`` it was read (the
+    caller's description of its preprocessing, versioned by the caller), a re-check of the
+    application, or the same page in another application, reads it from the cache
+    (issue #15 item 3: re-reading goes through the same cache as the first reading)."""
+
+    def __init__(self, refs: Iterable[PageRef], cache: Any | None = None) -> None:
+        self.refs = {(r.relpath, r.page): r for r in refs}
+        self.cache = cache  # an OcrCache (get/put by key); None: nothing is kept
+
+    def __call__(self, file: str, page: int) -> Image.Image:
+        return render_page(self.refs[(file, page)])
+
+    def _key(self, file: str, page: int, how: str) -> str | None:
+        ref = self.refs.get((file, page))
+        if ref is None or self.cache is None:
+            return None
+        from loket.intake.ocr import LANG, OCR_VERSION
+
+        text = f"{ref.sha256}:{ref.index}:{how}:{OCR_VERSION}:{LANG}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def recalled(self, file: str, page: int, how: str) -> str | None:
+        """The text this page gave when read ``how`` before; None when it was not."""
+        key = self._key(file, page, how)
+        found = self.cache.get(key) if key else None
+        return found.text if found is not None else None
+
+    def remember(self, file: str, page: int, how: str, text: str) -> None:
+        """Keep what reading the page ``how`` gave (nothing without a cache)."""
+        key = self._key(file, page, how)
+        if key:
+            from loket.intake.ocr import OcrResult
+
+            self.cache.put(key, OcrResult(text, 0, 0.0, "reread", 0.0))

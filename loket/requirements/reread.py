@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from PIL import Image
 
+from loket.intake import PageReading
 from loket.requirements.documents import Document, ImageFor, extract_all
 from loket.requirements.extract import DocumentText
 from loket.requirements.rules import DocumentRule, RereadVariant
@@ -78,6 +81,43 @@ def _fields_ok(doc: Document, spec: DocumentRule, names: Sequence[str]) -> bool:
     return True
 
 
+#: Bump when :func:`reread` reads differently: re-readings kept in the OCR cache are then
+#: not taken (the first readings have their own version).
+REREAD_VERSION = "1"
+
+
+def how_read(rotation: int, variant: RereadVariant) -> str:
+    """How a page is read again, as the OCR cache tells re-readings apart."""
+    settings = json.dumps(variant.model_dump(), sort_keys=True, separators=(",", ":"))
+    return f"reread-{REREAD_VERSION}:{rotation}:{settings}"
+
+
+def reread_page(image_for: ImageFor, p: PageReading, variant: RereadVariant, image: Any) -> str:
+    """The page read again with ``variant``: from the OCR cache when it was read so before
+    (``image_for`` a :class:`~loket.intake.pages.PageImages` with a cache), else read now
+    and kept there. ``image``: a callable giving the page's image (rendered once a page)."""
+    how = how_read(p.rotation, variant)
+    recalled = getattr(image_for, "recalled", None)
+    text = recalled(p.file, p.page, how) if recalled else None
+    if text is None:
+        text = reread(image(), p.rotation, variant)
+        remember = getattr(image_for, "remember", None)
+        if remember:
+            remember(p.file, p.page, how, text)
+    return text
+
+
+class _Unrenderable(Exception):
+    """The page's image could not be made."""
+
+
+def _render(image_for: ImageFor, p: PageReading) -> Any:
+    try:
+        return image_for(p.file, p.page)
+    except Exception as exc:
+        raise _Unrenderable from exc
+
+
 def reread_document(
     doc: Document, spec: DocumentRule, image_for: ImageFor | None, *, doubt: bool = False
 ) -> None:
@@ -91,12 +131,12 @@ def reread_document(
         return
     doc.reread = True
     for p in doc.pages:
-        try:
-            image = image_for(p.file, p.page)
-        except Exception:  # a page that cannot be rendered keeps its first reading
-            continue
+        image = functools.cache(functools.partial(_render, image_for, p))
         for variant in rule.variants:
-            text = reread(image, p.rotation, variant)
+            try:
+                text = reread_page(image_for, p, variant, image)
+            except _Unrenderable:  # a page that cannot be rendered keeps its first reading
+                break
             doc.texts.insert(0, DocumentText(p.file, p.page, text, "reread"))
             extract_all(doc, spec)
             if _fields_ok(doc, spec, rule.until):
