@@ -8,7 +8,6 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from loket.common.rulesfile import RulesError, load_model
-from loket.common.settings import load_settings
 
 
 def _schemas() -> dict[str, type[BaseModel]]:
@@ -61,9 +60,9 @@ def schema_for(path: Path) -> type[BaseModel] | None:
     return _schemas().get(path.name)
 
 
-def rules_files(directory: Path | None = None) -> list[Path]:
-    root = directory or load_settings().rules_dir
-    return sorted(p for p in root.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+def rules_files(directory: Path) -> list[Path]:
+    """Every rules file under ``directory`` (the office's ``rules/``), sorted."""
+    return sorted(p for p in directory.rglob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
 def check_file(path: Path) -> list[str]:
