@@ -185,7 +185,9 @@ def make_application(
 ) -> str:
     """A registered, processed, complete application with checklist.json and pages.json."""
     from loket.common.db import open_database
+    from loket.common.jsonfile import write_json
     from loket.intake import register
+    from loket.requirements import CHECKLIST_JSON, Cell, Checklist, Status, Verdict
 
     rng = random.Random(seed)
     female = rng.random() < 0.5
@@ -242,12 +244,13 @@ def make_application(
             {"file": "ktp.jpg", "page": 1, "doc_type": "ktp", "text": f"NIK : {nik}"},
         ],
     }
-    checklist = {
-        "source": f"pemohon-{seed}",
-        "service": "izin-kerja-radiografer",
-        "application_type": "new",
-        "verdict": "complete",
-        "applicant": {
+    # Built with the model the engine writes, so the sample cannot drift from the real file.
+    checklist = Checklist(
+        source=f"pemohon-{seed}",
+        service="izin-kerja-radiografer",
+        application_type="new",
+        verdict=Verdict.COMPLETE,
+        applicant={
             "name": name,
             "nik": nik,
             "birth_place": "Pekanbaru",
@@ -256,12 +259,8 @@ def make_application(
             "str_valid_until": "lifetime",
             "workplace": workplace,
         },
-        "requirements": [
-            {"id": "surat_permohonan", "status": "ok", "reasons": ["Ada."], "evidence": []}
-        ],
-    }
-    (folder / "pages.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
-    (folder / "checklist.json").write_text(
-        json.dumps(checklist, ensure_ascii=False), encoding="utf-8"
+        requirements=(Cell("surat_permohonan", Status.OK, reasons=("Ada.",)),),
     )
+    (folder / "pages.json").write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    write_json(folder / CHECKLIST_JSON, checklist.to_json())
     return reg_no
