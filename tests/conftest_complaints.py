@@ -56,6 +56,18 @@ def c_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     return home
 
 
+def office_parts(home: Home) -> dict[str, object]:
+    """What the complaint register takes from the office (``calendar=``, ``settings=``): the
+    :class:`loket.office.Office` of ``home`` (whose environment :func:`c_home` set), built as
+    a command builds it at its start."""
+    from loket.common.settings import load_settings
+    from loket.office import Office
+
+    assert os.environ.get("LOKET_HOME") == str(home.root)
+    office = Office(load_settings())
+    return {"calendar": office.calendar, "settings": office.settings}
+
+
 @pytest.fixture
 def c_session(c_home: Home) -> Iterator[object]:
     """A session on the home's SQLite database, migrated by Alembic."""

@@ -26,6 +26,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from loket.approval.officials import ROLE_LABELS, Official, OfficialsFile, Role, load_officials
+from loket.calendar import WorkCalendar
 from loket.cli.personal import NIK_ROLES, may_see_nik
 from loket.common.clock import WIB, to_wib
 from loket.common.logmask import mask
@@ -91,6 +92,7 @@ class Ctx:
         except RulesError as exc:
             raise fail(str(exc), 2) from exc
         self.factory = office.db
+        self.calendar: WorkCalendar = office.calendar  # the deadlines' working days
 
     @property
     def store(self) -> Path:
@@ -237,6 +239,8 @@ def add_cmd(
                 source="loket complaint add",
             ),
             store=ctx.store,
+            calendar=ctx.calendar,
+            settings=ctx.settings,
             reg_prefix=ctx.settings.registration_prefix,
         )
         session.commit()
@@ -434,7 +438,7 @@ def confirm_cmd(
     assert by is not None
     with ctx.session() as session:
         c = ctx.complaint(session, ref)
-        confirm_weight(session, ctx.rules, c, weight, by)
+        confirm_weight(session, ctx.rules, c, weight, by, calendar=ctx.calendar)
         session.commit()
         console.print(
             f"{c.number}: bobot {ctx.rules.weight_label(weight)}; "
@@ -543,6 +547,8 @@ def import_eml_cmd(
             ctx.rules,
             folder,
             store=ctx.store,
+            calendar=ctx.calendar,
+            settings=ctx.settings,
             reg_prefix=ctx.settings.registration_prefix,
             handler=handler,
         )
@@ -569,6 +575,8 @@ def import_sms_cmd(
             ctx.rules,
             file,
             store=ctx.store,
+            calendar=ctx.calendar,
+            settings=ctx.settings,
             reg_prefix=ctx.settings.registration_prefix,
             handler=handler,
         )

@@ -24,7 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.approval import ROLE_LABELS, Official, Role
+from loket.calendar import WorkCalendar
 from loket.common.clock import as_utc, to_wib, utcnow
+from loket.common.settings import Settings
 from loket.complaints.control_card import ControlCard, collect_control_card
 from loket.complaints.deadlines import due_at
 from loket.complaints.errors import ComplaintError, DuplicateComplaint
@@ -152,9 +154,9 @@ def get_complaint(session: Session, number_or_id: str) -> Complaint | None:
 
 
 def attach_control_card(
-    session: Session, complaint: Complaint, store: Path, reg_no: str
+    session: Session, complaint: Complaint, store: Path, reg_no: str, *, settings: Settings
 ) -> ControlCard:
-    card = collect_control_card(session, reg_no)
+    card = collect_control_card(session, reg_no, settings=settings)
     content = json.dumps(card.to_dict(), ensure_ascii=False, indent=2, default=str)
     store_file(
         session,
@@ -233,10 +235,15 @@ def add_complaint(
     new: NewComplaint,
     *,
     store: Path,
+    calendar: WorkCalendar,
+    settings: Settings,
     reg_prefix: str = "SIKR",
     files: list[StoredFile] | None = None,
 ) -> Complaint:
     """Record a complaint (caller commits): number, suggestion, deadline, files, control card.
+
+    The office's ``calendar`` counts the deadline's working days, its ``settings`` give the
+    keys the attached control card is checked with (both from ``Office``).
 
     Raises :class:`DuplicateComplaint` when ``source_key`` was imported before.
     """
@@ -267,7 +274,7 @@ def add_complaint(
         handler_nip=new.handler.nip if new.handler else None,
         handler_name=new.handler.name if new.handler else None,
         status=STATUS_IN_PROGRESS if new.weight else STATUS_NEW,
-        due_at=due_at(rules, weight, received),
+        due_at=due_at(rules, weight, received, calendar),
         source=new.source,
         source_key=new.source_key,
     )
@@ -277,15 +284,22 @@ def add_complaint(
     for item in files or []:
         store_file(session, complaint, store, item)
     if complaint.related_reg_no:
-        attach_control_card(session, complaint, store, complaint.related_reg_no)
+        attach_control_card(session, complaint, store, complaint.related_reg_no, settings=settings)
     session.flush()
     return complaint
 
 
 def confirm_weight(
-    session: Session, rules: ComplaintRules, complaint: Complaint, weight: str, by: Actor
+    session: Session,
+    rules: ComplaintRules,
+    complaint: Complaint,
+    weight: str,
+    by: Actor,
+    *,
+    calendar: WorkCalendar,
 ) -> None:
-    """The (authenticated) officer confirms or changes the weight; the deadline follows it."""
+    """The (authenticated) officer confirms or changes the weight; the deadline follows it
+    (working days by the office's ``calendar``)."""
     proven(by)
     if weight not in WEIGHTS:
         raise ComplaintError(f"bobot {weight!r} tidak dikenal; pilih: {', '.join(WEIGHTS)}")
@@ -294,7 +308,7 @@ def confirm_weight(
     previous = complaint.weight
     complaint.weight = weight
     complaint.weight_confirmed_by = by.nip
-    complaint.due_at = due_at(rules, weight, complaint.received_at)
+    complaint.due_at = due_at(rules, weight, complaint.received_at, calendar)
     if complaint.status == STATUS_NEW:
         complaint.status = STATUS_IN_PROGRESS
     _step(

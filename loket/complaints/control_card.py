@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.common.clock import as_utc, utcnow
+from loket.common.settings import Settings
 from loket.intake import Application, IntakeEvent
 
 
@@ -48,8 +49,9 @@ class ControlCard:
         }
 
 
-def collect_control_card(session: Session, reg_no: str) -> ControlCard:
-    """Collect the control card of application ``reg_no`` (standard: on every complaint)."""
+def collect_control_card(session: Session, reg_no: str, *, settings: Settings) -> ControlCard:
+    """Collect the control card of application ``reg_no`` (standard: on every complaint);
+    ``settings`` (the office's) give the keys its hand-overs are checked with."""
     app = session.scalars(select(Application).where(Application.reg_no == reg_no)).first()
     card = ControlCard(reg_no=reg_no, found=app is not None, collected_at=utcnow())
     if app is None:
@@ -77,12 +79,13 @@ def collect_control_card(session: Session, reg_no: str) -> ControlCard:
         }
         for e in events
     ]
-    _add_hand_overs(session, card)
+    _add_hand_overs(session, card, settings)
     return card
 
 
-def _add_hand_overs(session: Session, card: ControlCard) -> None:
-    """The desk-by-desk entries of the control card (approval chain), when there are any."""
+def _add_hand_overs(session: Session, card: ControlCard, settings: Settings) -> None:
+    """The desk-by-desk entries of the control card (approval chain), when there are any;
+    their integrity checked with the keys of ``settings`` (the office's)."""
     from loket.approval import Approval, ApprovalAttempt, Permit, card_entries, verify_card
 
     def iso(value: datetime | None) -> str | None:
@@ -122,11 +125,6 @@ def _add_hand_overs(session: Session, card: ControlCard) -> None:
         )
     ]
     if card.entries:
-        # the complaint register is not handed the office's settings yet (issue #15, the
-        # composition root): one of the two places loket.complaints reads them itself
-        from loket.common.settings import load_settings
-
-        settings = load_settings()
         card.integrity = verify_card(session, card.reg_no, settings=settings)[card.reg_no]
     permit = session.scalars(select(Permit).where(Permit.reg_no == card.reg_no)).first()
     card.permit_number = permit.number if permit else None

@@ -36,9 +36,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from loket.calendar import WorkCalendar
 from loket.common import safefs
 from loket.common.clock import WIB
 from loket.common.errors import describe_error
+from loket.common.settings import Settings
 from loket.complaints.book import NewComplaint, StoredFile, add_complaint
 from loket.complaints.errors import ComplaintError, DuplicateComplaint
 from loket.complaints.models import Complaint
@@ -183,6 +185,8 @@ class Recorder:
     rules: ComplaintRules
     store: Path
     reg_prefix: str
+    calendar: WorkCalendar  # the office's: the deadlines' working days
+    settings: Settings  # the office's: the keys an attached control card is checked with
     result: ImportResult = field(default_factory=ImportResult)
 
     def refuse(self, where: str, exc: Refused) -> None:
@@ -200,7 +204,14 @@ class Recorder:
         session = self.session
         try:
             complaint = add_complaint(
-                session, self.rules, new, store=self.store, reg_prefix=self.reg_prefix, files=files
+                session,
+                self.rules,
+                new,
+                store=self.store,
+                calendar=self.calendar,
+                settings=self.settings,
+                reg_prefix=self.reg_prefix,
+                files=files,
             )
             session.commit()
         except DuplicateComplaint as exc:
@@ -445,6 +456,8 @@ def import_eml_folder(
     *,
     store: Path,
     reg_prefix: str,
+    calendar: WorkCalendar,
+    settings: Settings,
     handler: Actor | None = None,
     channel: str = "email",
     max_bytes: int = EML_MAX_BYTES,
@@ -454,7 +467,7 @@ def import_eml_folder(
     A file refused (over ``max_bytes``, not an e-mail, unreadable, a symbolic link) stays in
     the folder, as imported files do, and is listed in ``errors`` with its reason.
     """
-    rec = Recorder(session, rules, store, reg_prefix)
+    rec = Recorder(session, rules, store, reg_prefix, calendar, settings)
     for path in sorted(folder.glob("*.eml")):
         try:
             data, parsed = _read_eml(path, max_bytes)

@@ -33,7 +33,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from loket.calendar import WorkCalendar
 from loket.common.clock import WIB
+from loket.common.settings import Settings
 from loket.complaints.book import NewComplaint
 from loket.complaints.importing import (
     ImportResult,
@@ -253,6 +255,8 @@ def import_sms_csv(
     *,
     store: Path,
     reg_prefix: str,
+    calendar: WorkCalendar,
+    settings: Settings,
     handler: Actor | None = None,
     max_bytes: int = SMS_CSV_MAX_BYTES,
     max_field_chars: int = SMS_FIELD_MAX_CHARS,
@@ -262,7 +266,7 @@ def import_sms_csv(
     A row that is oversize, malformed or invalid is listed in ``errors`` by its row number
     (``file.csv:N``, the header being row 1); outgoing and already imported rows in ``skipped``.
     """
-    rec = Recorder(session, rules, store, reg_prefix)
+    rec = Recorder(session, rules, store, reg_prefix, calendar, settings)
     try:
         text = csv_text(read_limited(path, max_bytes, follow_symlinks=True))
     except Refused as exc:

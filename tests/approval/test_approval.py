@@ -620,7 +620,7 @@ def test_notifications_retry_and_missing_phone(ahome: Home, desk) -> None:  # ty
     from loket.complaints.control_card import collect_control_card
 
     with desk.db() as session:  # the card as a complaint collects it
-        card = collect_control_card(session, silent)
+        card = collect_control_card(session, silent, settings=desk.settings)
     assert "nomor HP pemohon tidak ditemukan" in (card.entries[1]["note"] or "")
     assert card.permit_number and card.approval_status == "selesai" and card.integrity == []
     done = CliRunner().invoke(_cli(), ["delivery", "phone", silent, "0813 1111 2222"])

@@ -408,9 +408,7 @@ def test_office_calendar_reloads_when_a_file_changes(tmp_path: Path) -> None:
     assert second is not first and not second.is_working_day(date(2026, 11, 30))
 
 
-def test_complaint_deadlines_use_the_office_calendar(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_complaint_deadlines_use_the_office_calendar(tmp_path: Path) -> None:
     from loket.complaints.deadlines import add_days, is_working_day
     from loket.complaints.rules import Deadline
 
@@ -420,10 +418,10 @@ def test_complaint_deadlines_use_the_office_calendar(
         "2026.yaml",
         "year: 2026\nadded:\n  - {date: 2026-11-30, name: Tutup, kind: kantor, reason: x}\n",
     )
-    monkeypatch.setenv("LOKET_RULES", str(rules))
-    assert not is_working_day(date(2026, 11, 30))
+    calendar = office_calendar(rules / "calendar")  # as the Office hands it over
+    assert not is_working_day(date(2026, 11, 30), calendar)
     # Fri 27 Nov + 1 working day: Mon 30 Nov closed by the office -> Tue 1 Dec
-    assert add_days(date(2026, 11, 27), Deadline(days=1)) == date(2026, 12, 1)
+    assert add_days(date(2026, 11, 27), Deadline(days=1), calendar) == date(2026, 12, 1)
 
 
 # ---------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     c_session,
     cli,
     make_eml,
+    office_parts,
     rules,
     write_sms_csv,
 )
@@ -63,12 +64,16 @@ def _sms(phone: str, minute: int, body: str, kind: str = "1") -> dict[str, str]:
 
 def _import_sms(c_home: Home, session, rules, path: Path, **kw: object) -> ci.ImportResult:  # type: ignore[no-untyped-def]
     store = c_home.var / "complaints"
-    return sms.import_sms_csv(session, rules, path, store=store, reg_prefix="SIKR", **kw)  # type: ignore[arg-type]
+    return sms.import_sms_csv(
+        session, rules, path, store=store, reg_prefix="SIKR", **office_parts(c_home), **kw
+    )  # type: ignore[arg-type]
 
 
 def _import_eml(c_home: Home, session, rules, folder: Path, **kw: object) -> ci.ImportResult:  # type: ignore[no-untyped-def]
     store = c_home.var / "complaints"
-    return ci.import_eml_folder(session, rules, folder, store=store, reg_prefix="SIKR", **kw)  # type: ignore[arg-type]
+    return ci.import_eml_folder(
+        session, rules, folder, store=store, reg_prefix="SIKR", **office_parts(c_home), **kw
+    )  # type: ignore[arg-type]
 
 
 def _drop(c_home: Home) -> Path:

@@ -15,7 +15,14 @@ from typer.testing import CliRunner
 from loket.approval.officials import load_officials
 from loket.common.clock import WIB
 from loket.complaints.book import NewComplaint, add_complaint, coordinate
-from tests.conftest_complaints import Home, c_home, c_session, cli, rules  # noqa: F401
+from tests.conftest_complaints import (  # noqa: F401
+    Home,
+    c_home,
+    c_session,
+    cli,
+    office_parts,
+    rules,
+)
 from tests.identity.helpers import actor_for, log_in
 
 NIK = "1471015501900003"  # laid out as a NIK: region 147101, born on the 15th (woman), 01
@@ -40,7 +47,9 @@ def number(c_home: Home, c_session, rules, officials) -> str:  # type: ignore[no
         received_at=datetime(2026, 11, 2, 9, 0, tzinfo=WIB),
     )
     officer = actor_for(officials, c_home.people["petugas_pengaduan"])  # before c_session writes
-    c = add_complaint(c_session, rules, new, store=c_home.var / "complaints")
+    c = add_complaint(
+        c_session, rules, new, store=c_home.var / "complaints", **office_parts(c_home)
+    )
     coordinate(c_session, c, role="kepala_bidang", by=officer, note=f"Cek NIK {NIK} / {PHONE}")
     c_session.commit()
     return c.number

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from loket.approval.officials import NotAuthorized, Role, authorize, load_officials
+from loket.calendar import CALENDAR_DIR, WorkCalendar, office_calendar
 from loket.common.clock import WIB, to_wib
 from loket.common.rulesfile import RulesError
+from loket.common.settings import load_settings
 from loket.complaints.book import (
     NewComplaint,
     add_complaint,
@@ -39,10 +41,19 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     c_home,
     c_session,
     make_eml,
+    office_parts,
     rules,
     write_sms_csv,
 )
 from tests.identity.helpers import actor_for
+
+#: The repository's office calendar (rules/calendar/): its holidays and cuti bersama.
+REPO_CALENDAR = office_calendar(REPO / "rules" / CALENDAR_DIR)
+
+
+def _calendar(c_home: Home) -> WorkCalendar:
+    """The calendar of ``c_home``'s office, as ``loket complaint confirm`` hands it over."""
+    return office_parts(c_home)["calendar"]  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -175,16 +186,16 @@ def test_deadline_skips_weekend_holidays_and_cuti_bersama(rules: ComplaintRules)
     # Tue 17 March 2026; 18 Mar cuti bersama Nyepi, 19 Nyepi, 20 cuti bersama Idul Fitri,
     # 21-22 weekend/Idul Fitri, 23-24 cuti bersama: working days 25, 26, 27 March.
     received = datetime(2026, 3, 17, 10, 0, tzinfo=WIB)
-    due = due_at(rules, "ringan", received).astimezone(WIB)
+    due = due_at(rules, "ringan", received, REPO_CALENDAR).astimezone(WIB)
     assert (due.date().isoformat(), due.hour, due.minute) == ("2026-03-27", 23, 59)
     # Fri 27 Nov 2026 + 7 working days: Mon 30 Nov, Dec 1, 2, 3, 4, 7, 8
-    due = due_at(rules, "sedang", datetime(2026, 11, 27, 16, 0, tzinfo=WIB))
+    due = due_at(rules, "sedang", datetime(2026, 11, 27, 16, 0, tzinfo=WIB), REPO_CALENDAR)
     assert due.astimezone(WIB).date().isoformat() == "2026-12-08"
 
 
 def test_calendar_days_deadline(rules: ComplaintRules) -> None:
     rules.weights["ringan"].deadline = Deadline(days=3, working_days=False)
-    due = due_at(rules, "ringan", datetime(2026, 3, 17, 10, 0, tzinfo=WIB))
+    due = due_at(rules, "ringan", datetime(2026, 3, 17, 10, 0, tzinfo=WIB), REPO_CALENDAR)
     assert due.astimezone(WIB).date().isoformat() == "2026-03-20"
 
 
@@ -210,8 +221,15 @@ def test_add_numbers_and_control_card(c_home: Home, c_session, rules) -> None:
         rules,
         _new(text=f"Permohonan {app.reg_no} saya terlambat, belum selesai"),
         store=store,
+        **office_parts(c_home),
     )
-    second = add_complaint(c_session, rules, _new(related_reg_no="SIKR-2026-999999"), store=store)
+    second = add_complaint(
+        c_session,
+        rules,
+        _new(related_reg_no="SIKR-2026-999999"),
+        store=store,
+        **office_parts(c_home),
+    )
     c_session.commit()
     assert (first.number, second.number) == ("PGD-2026-000001", "PGD-2026-000002")
     assert first.related_reg_no == app.reg_no
@@ -224,16 +242,18 @@ def test_add_numbers_and_control_card(c_home: Home, c_session, rules) -> None:
     assert [e["kind"] for e in card["events"]] == ["registered", "processed"]
     missing = next(a for a in second.attachments if a.kind == "kartu_kendali")
     assert json.loads((store / missing.relpath).read_text())["found"] is False
-    direct = collect_control_card(c_session, app.reg_no)
+    direct = collect_control_card(c_session, app.reg_no, settings=load_settings())
     assert direct.found and len(direct.events) == 2
 
 
 def test_unknown_channel_or_weight_refused(c_home: Home, c_session, rules) -> None:
     store = c_home.var / "complaints"
     with pytest.raises(ComplaintError, match="media"):
-        add_complaint(c_session, rules, _new(channel="merpati"), store=store)
+        add_complaint(
+            c_session, rules, _new(channel="merpati"), store=store, **office_parts(c_home)
+        )
     with pytest.raises(ComplaintError, match="bobot"):
-        add_complaint(c_session, rules, _new(weight="parah"), store=store)
+        add_complaint(c_session, rules, _new(weight="parah"), store=store, **office_parts(c_home))
 
 
 def test_routing_sedang_requires_both_steps(c_home: Home, c_session, rules, officials) -> None:
@@ -244,10 +264,11 @@ def test_routing_sedang_requires_both_steps(c_home: Home, c_session, rules, offi
         rules,
         _new(text="Izin tidak jelas dan berbelit-belit"),
         store=c_home.var / "complaints",
+        **office_parts(c_home),
     )
     with pytest.raises(ComplaintError, match="belum dikonfirmasi"):
         answer(c_session, rules, c, "Jawaban", by=officer)
-    confirm_weight(c_session, rules, c, "sedang", officer)
+    confirm_weight(c_session, rules, c, "sedang", officer, calendar=_calendar(c_home))
     assert c.status == STATUS_IN_PROGRESS
     route = routing(rules, c)
     assert [s.roles for s in route] == [[Role.kepala_bidang], [Role.kepala_dinas]]
@@ -273,7 +294,7 @@ def test_routing_sedang_requires_both_steps(c_home: Home, c_session, rules, offi
     assert c.status == STATUS_ANSWERED and c.answered_by_nip == officer.nip
     assert [s.kind for s in c.steps] == ["diterima", "bobot", "koordinasi", "koordinasi", "jawaban"]
     with pytest.raises(ComplaintError, match="sudah dijawab"):
-        confirm_weight(c_session, rules, c, "ringan", officer)
+        confirm_weight(c_session, rules, c, "ringan", officer, calendar=_calendar(c_home))
 
 
 def test_routing_berat_either_assistant_or_sekda(c_home: Home, c_session, rules, officials) -> None:
@@ -284,6 +305,7 @@ def test_routing_berat_either_assistant_or_sekda(c_home: Home, c_session, rules,
         rules,
         _new(text="Ada pungli", weight="berat", handler=officer),
         store=c_home.var / "complaints",
+        **office_parts(c_home),
     )
     assert c.status == STATUS_IN_PROGRESS and c.weight_confirmed_by == officer.nip
     coordinate(c_session, c, role="kepala_dinas", by=officer, note="Dibahas")
@@ -307,6 +329,7 @@ def test_ringan_answered_directly_and_overdue(c_home: Home, c_session, rules, of
         rules,
         _new(weight="ringan", received_at=received),
         store=c_home.var / "complaints",
+        **office_parts(c_home),
     )
     assert routing(rules, c) == []
     before = datetime(2026, 11, 5, 23, 0, tzinfo=WIB)
@@ -350,7 +373,9 @@ def test_eml_drop_folder(c_home: Home, c_session, rules) -> None:
     )
     (folder / "rusak.eml").write_bytes(b"")
     store = c_home.var / "complaints"
-    result = import_eml_folder(c_session, rules, folder, store=store, reg_prefix="SIKR")
+    result = import_eml_folder(
+        c_session, rules, folder, store=store, reg_prefix="SIKR", **office_parts(c_home)
+    )
     c_session.commit()
     assert len(result.created) == 2
     a, b = result.created
@@ -370,7 +395,9 @@ def test_eml_drop_folder(c_home: Home, c_session, rules) -> None:
     assert kept.sha256 == hashlib.sha256(pdf).hexdigest()
     assert "ruang tunggu diberi AC & kursi" in b.text and b.type == "saran"
     assert [w for w, _ in result.errors] == ["rusak.eml"]
-    again = import_eml_folder(c_session, rules, folder, store=store, reg_prefix="SIKR")
+    again = import_eml_folder(
+        c_session, rules, folder, store=store, reg_prefix="SIKR", **office_parts(c_home)
+    )
     assert again.created == []
     assert {w for w, _ in again.skipped} >= {"a.eml", "b.eml"}
 
@@ -406,7 +433,12 @@ def test_sms_csv_import(c_home: Home, c_session, rules, tmp_path: Path) -> None:
     ]
     path = write_sms_csv(tmp_path / "sms.csv", rows)
     result = import_sms_csv(
-        c_session, rules, path, store=c_home.var / "complaints", reg_prefix="SIKR"
+        c_session,
+        rules,
+        path,
+        store=c_home.var / "complaints",
+        reg_prefix="SIKR",
+        **office_parts(c_home),
     )
     c_session.commit()
     assert [c.complainant_phone for c in result.created] == [
@@ -423,7 +455,12 @@ def test_sms_csv_import(c_home: Home, c_session, rules, tmp_path: Path) -> None:
         2026, 11, 5, 1, 0, tzinfo=UTC
     )
     again = import_sms_csv(
-        c_session, rules, path, store=c_home.var / "complaints", reg_prefix="SIKR"
+        c_session,
+        rules,
+        path,
+        store=c_home.var / "complaints",
+        reg_prefix="SIKR",
+        **office_parts(c_home),
     )
     assert again.created == [] and len(again.skipped) == 4
 
@@ -441,7 +478,12 @@ def test_sms_csv_semicolon_indonesian_headers(
     ]
     path = write_sms_csv(tmp_path / "sms2.csv", rows, delimiter=";")
     result = import_sms_csv(
-        c_session, rules, path, store=c_home.var / "complaints", reg_prefix="SIKR"
+        c_session,
+        rules,
+        path,
+        store=c_home.var / "complaints",
+        reg_prefix="SIKR",
+        **office_parts(c_home),
     )
     assert [(c.complainant_name, c.type) for c in result.created] == [("Bu Ani", "masukan")]
 
@@ -449,7 +491,12 @@ def test_sms_csv_semicolon_indonesian_headers(
 def test_sms_csv_without_needed_columns(c_home: Home, c_session, rules, tmp_path: Path) -> None:
     path = write_sms_csv(tmp_path / "x.csv", [{"foo": "1", "bar": "2"}])
     result = import_sms_csv(
-        c_session, rules, path, store=c_home.var / "complaints", reg_prefix="SIKR"
+        c_session,
+        rules,
+        path,
+        store=c_home.var / "complaints",
+        reg_prefix="SIKR",
+        **office_parts(c_home),
     )
     assert result.created == [] and "tidak ditemukan" in result.errors[0][1]
 
@@ -472,6 +519,7 @@ def _answered(c_home: Home, session, rules, officials, **kw: object) -> Complain
         rules,
         _new(weight="ringan", handler=officer, **kw),
         store=c_home.var / "complaints",
+        **office_parts(c_home),
     )
     answer(session, rules, c, "Baris pertama jawaban.\nBaris kedua.", by=officer)
     return c

@@ -31,6 +31,7 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     c_session,
     cli,
     make_survey,
+    office_parts,
     write_sms_csv,
     write_survey,
 )
@@ -76,6 +77,7 @@ def populate(c_home: Home, session, rules, officials, seed: int = 5) -> list[Com
                 phone="0812",
             ),
             store=c_home.var / "complaints",
+            **office_parts(c_home),
         )
         if weight and rng.random() < 0.6:
             for step in rules.weights[weight].coordination:

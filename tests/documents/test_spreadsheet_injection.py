@@ -30,6 +30,7 @@ from tests.conftest_complaints import (  # noqa: F401  (fixtures)
     c_home,
     c_session,
     make_survey,
+    office_parts,
     write_survey,
 )
 
@@ -103,6 +104,7 @@ def _add_hostile_complaints(c_home: Home, session) -> list[Complaint]:  # type: 
                 email=None,
             ),
             store=c_home.var / "complaints",
+            **office_parts(c_home),
         )
         cp.answer(session, rules, c, payload, by=officer, at=datetime(2026, 11, 20, tzinfo=WIB))
         made.append(c)
