@@ -1,9 +1,9 @@
-"""CLI of the complaint register (``loket complaint``), and what the complaint CLIs share.
+"""CLI of the complaint register (``loket complaint``).
 
 Mounted by ``loket/cli/main.py`` as ``loket complaint``; the monthly report's CLI
 (``loket complaints``) is in :mod:`loket.cli.complaints_report`, the SKM survey's
-(``loket skm``) in :mod:`loket.cli.survey`. Both use the context, options and consoles defined
-here.
+(``loket skm``) in :mod:`loket.cli.survey`. All three use the context, options and consoles
+of :mod:`loket.cli.complaints_context`.
 
 Who acts is given with ``--nip`` (or the ``LOKET_NIP`` environment variable), looked up in
 ``rules/officials.yaml`` and proven with that official's ``loket login`` session or passphrase
@@ -13,32 +13,26 @@ in Bahasa Indonesia.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.orm import Session
 
-from loket.approval.officials import ROLE_LABELS, Official, OfficialsFile, Role, load_officials
-from loket.calendar import WorkCalendar
+from loket.approval.officials import ROLE_LABELS, Role
+from loket.cli.complaints_context import Ctx, NipOpt, NoPdf, console, err, fail
 from loket.cli.personal import NIK_ROLES, may_see_nik
 from loket.common.clock import WIB, to_wib
 from loket.common.logmask import mask
-from loket.common.rulesfile import RulesError
-from loket.common.settings import Settings
 from loket.complaints.book import (
     NewComplaint,
     add_complaint,
     answer,
     confirm_weight,
     coordinate,
-    get_complaint,
     list_complaints,
     routing,
 )
@@ -47,94 +41,18 @@ from loket.complaints.errors import ComplaintError
 from loket.complaints.importing import ImportResult, import_eml_folder
 from loket.complaints.models import STATUS_LABELS, Complaint
 from loket.complaints.reply import draft_reply, reply_kind, who_answers
-from loket.complaints.rules import WEIGHTS, ComplaintRules, load_complaint_rules
+from loket.complaints.rules import WEIGHTS, ComplaintRules
 from loket.complaints.sms import import_sms_csv
 from loket.complaints.suggestions import suggest_type, suggest_weight
 from loket.complaints.times import month_bounds
-from loket.documents.officedocs import PdfError, tanggal_jam
-from loket.identity import Actor
-from loket.office import Office
+from loket.documents.officedocs import tanggal_jam
 
 complaint_app = typer.Typer(
     help="Complaint register (pengaduan, saran, masukan): intake, routing, answers.",
     no_args_is_help=True,
 )
-console = Console()
-err = Console(stderr=True)
-
-NipOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--nip", envvar="LOKET_NIP", help="NIP of the officer acting (rules/officials.yaml)."
-    ),
-]
-NoPdf = Annotated[bool, typer.Option("--no-pdf", help="Skip the PDF (LibreOffice) conversion.")]
 #: ``complaint show --show-nik``: also for the complaint officer, who answers by phone or SMS.
 SHOW_NIK_ROLES = (*NIK_ROLES, "petugas_pengaduan")
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]Gagal:[/] {message}")
-    return typer.Exit(code)
-
-
-class Ctx:
-    def __init__(self) -> None:
-        office = Office.from_environment()
-        self.settings: Settings = office.settings
-        try:
-            self.rules: ComplaintRules = load_complaint_rules(
-                self.settings.rules_dir / "complaints.yaml"
-            )
-            self.officials: OfficialsFile = load_officials(
-                self.settings.rules_dir / "officials.yaml"
-            )
-        except RulesError as exc:
-            raise fail(str(exc), 2) from exc
-        self.factory = office.db
-        self.calendar: WorkCalendar = office.calendar  # the deadlines' working days
-
-    @property
-    def store(self) -> Path:
-        return self.settings.var_dir / "complaints"
-
-    def lookup(self, nip: str) -> Official:
-        """An official named as a party (not the one acting): only looked up."""
-        found = self.officials.by_nip(nip)
-        if found is None:
-            raise fail(f"NIP {nip} tidak terdaftar di rules/officials.yaml.")
-        return found
-
-    def official(self, nip: str | None, *, required: bool = True) -> Actor | None:
-        """The officer acting, authenticated (session or passphrase); None when no NIP is
-        given and none is ``required``."""
-        from loket.approval.desk import gate_for
-        from loket.cli.identity import authenticated
-
-        if not nip:
-            if required:
-                raise fail("NIP petugas wajib diisi (--nip atau LOKET_NIP).")
-            return None
-        self.lookup(nip)
-        return authenticated(gate_for(self.settings, self.factory, self.officials), nip)
-
-    @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        with self.factory() as session:
-            try:
-                yield session
-            except ComplaintError as exc:
-                session.rollback()
-                raise fail(str(exc)) from exc
-            except PdfError as exc:
-                session.rollback()
-                raise fail(f"{exc} (gunakan --no-pdf untuk melewati PDF)") from exc
-
-    def complaint(self, session: Session, ref: str) -> Complaint:
-        found = get_complaint(session, ref)
-        if found is None:
-            raise fail(f"pengaduan {ref} tidak ditemukan.")
-        return found
 
 
 def _parse_time(raw: str | None) -> datetime | None:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from loket.cli.complaints import Ctx, NipOpt, NoPdf, console, fail
+from loket.cli.complaints_context import Ctx, NipOpt, NoPdf, console, fail
 from loket.common.clock import to_wib
 from loket.complaints.errors import ComplaintError
 from loket.complaints.report import draft_month, versions

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from loket.cli.complaints import Ctx, NoPdf, console, err, fail
+from loket.cli.complaints_context import Ctx, NoPdf, console, err, fail
 from loket.common.clock import WIB
 from loket.common.rulesfile import RulesError
 from loket.documents.officedocs import PdfError
