@@ -22,10 +22,12 @@ from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.approval.test_approval import CHAIN, _cli, _through
 from tests.approval.test_card_evidence import _legacy_card, _numbered, _plain, _verify
+from tests.identity.helpers import cheap_argon2
 
 
 @pytest.fixture
 def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    cheap_argon2(monkeypatch)  # the officials still sign in for real, at a test cost
     return make_home(tmp_path, monkeypatch)
 
 

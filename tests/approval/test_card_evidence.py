@@ -29,10 +29,12 @@ from loket.approval.control_card import HASHED
 from loket.office import Office
 from tests.approval.approval_helpers import Home, make_application, make_home
 from tests.approval.test_approval import CHAIN, _cli, _through
+from tests.identity.helpers import cheap_argon2
 
 
 @pytest.fixture
 def ahome(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    cheap_argon2(monkeypatch)  # the officials still sign in for real, at a test cost
     return make_home(tmp_path, monkeypatch)
 
 
