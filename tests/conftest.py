@@ -32,8 +32,9 @@ _SERVER_FIXTURES = frozenset({"prefect_server", "complaints_prefect", "api_url"}
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Test tiers (issue #15): a test marked neither ``ocr`` (the real tesseract, or sample scans
-    generated and read by the test) nor ``e2e`` (a Prefect server, servers in subprocesses, a
-    whole flow or the demo, real LibreOffice/great-expectations runs) is ``unit``:
+    generated and read by the test) nor ``e2e`` (a Prefect server, servers or a fresh
+    interpreter in subprocesses, a whole flow or the demo, real LibreOffice/great-expectations
+    runs, the production argon2 cost) is ``unit``:
     ``make test-fast`` runs ``-m unit``. Mark a module or a test ocr/e2e where that applies;
     unit tests need no marker. A test that uses a Prefect server fixture and is not marked e2e
     stops the collection."""

@@ -80,6 +80,7 @@ def _run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=120)  # fmt: skip
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_loket_serve_refuses_in_one_line(tmp_path: Path) -> None:
     home = make_home(tmp_path / "kantor")
     path = _unsafe(Settings(home=home), "readable")
@@ -92,6 +93,7 @@ def test_loket_serve_refuses_in_one_line(tmp_path: Path) -> None:
     assert not (home / "var" / "prefect" / "prefect.db").exists()  # nothing was started
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_a_command_that_imports_the_flows_warns_in_one_line(tmp_path: Path) -> None:
     home = make_home(tmp_path / "kantor")
     path = _unsafe(Settings(home=home), "readable")
@@ -127,6 +129,7 @@ def refusing_api() -> Iterator[str]:
         server.shutdown()
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_a_command_refused_by_the_api_says_it_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusing_api: str
 ) -> None:

@@ -27,6 +27,7 @@ def _files(root: Path) -> dict[Path, tuple[int, int]]:
     return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_approve_from_a_shell_with_umask_022_writes_no_world_readable_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -219,6 +219,7 @@ print(round(time.perf_counter() - started, 3))
 """
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_intake_matching_on_a_hostile_ocr_line_returns_within_a_second() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     try:
@@ -268,6 +269,7 @@ def test_a_file_that_is_not_utf8_is_reported_with_its_line(
     assert str(info.value) == message
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_rules_check_cli_reports_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     path, line, _ = _latin1_copy(
         tmp_path, "document-types.yaml", "label: Fotocopy KTP", b"label: Fotocopy KTP d\xe9pan"

@@ -226,6 +226,7 @@ def test_sms_import_never_raises(c_home: Home, c_session, rules, tmp_path, piece
     assert all(where.startswith("acak.csv") for where, _ in result.errors + result.skipped)
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_sms_undecodable_file_clear_error_real_cli(c_home: Home, tmp_path: Path) -> None:
     """Through the installed ``loket`` command: a clear refusal, exit status 1, no traceback."""
     path = tmp_path / "sms.csv"

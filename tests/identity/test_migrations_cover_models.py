@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 CHECK = """
 import sys
 from alembic import command
@@ -28,6 +30,7 @@ with engine.begin() as conn:
 """
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_a_database_at_head_matches_every_model(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'loket.db'}"
     done = subprocess.run(

@@ -58,6 +58,7 @@ def test_from_environment_reads_loket_variables(
         load_settings()
 
 
+@pytest.mark.e2e  # starts a fresh interpreter (issue #15: not a unit test)
 def test_no_loket_module_reads_the_environment_when_imported() -> None:
     """Every module of ``loket`` and ``flows`` imported in a fresh interpreter whose
     ``os.environ`` records the ``LOKET_*`` names asked for: none is read at import (but for

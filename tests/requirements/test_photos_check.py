@@ -65,6 +65,7 @@ def test_the_rules_count_two_photos_and_doubt_a_faceless_print() -> None:
     assert (rule.min, rule.faceless) == (2, "review")
 
 
+@pytest.mark.ocr  # generates an application and reads its photo sheets (slow)
 def test_a_hidden_face_on_a_black_and_white_sheet_is_for_the_officer(tmp_path: Path) -> None:
     """A tuning application scanned black-and-white (seed 627326945): one of its two dark
     photos keeps no face the cascade can see. Two prints are there: review, not a defect."""
@@ -84,12 +85,14 @@ def test_a_hidden_face_on_a_black_and_white_sheet_is_for_the_officer(tmp_path: P
         assert not (left <= cx <= right and top <= cy <= bottom)
 
 
+@pytest.mark.ocr  # generates an application and reads its photo sheets (slow)
 def test_one_photo_stays_a_defect(tmp_path: Path) -> None:
     out = _check(_sheets(tmp_path, 7107, "renewal", ["one_photo"], "jpg_folder"))
     assert not out.passed and not out.review
     assert out.reasons == ["Hanya 1 pas foto ditemukan; diperlukan 2."]
 
 
+@pytest.mark.ocr  # generates an application and reads its photo sheets (slow)
 def test_two_faces_meet_the_requirement(tmp_path: Path) -> None:
     out = _check(_sheets(tmp_path, 7101, "new", [], "jpg_folder"))  # one photo a page
     assert out.passed and out.notes == ["2 pas foto ditemukan."]
