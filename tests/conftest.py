@@ -20,6 +20,10 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# The CLI's Rich consoles take their width from the environment when their module is imported,
+# once per process; tests read their tables. A fixed wide width keeps the columns whole
+# whatever runs the tests (an 80-column terminal, a pytest-xdist worker without a terminal).
+os.environ["COLUMNS"] = "200"
 
 REPO = Path(__file__).resolve().parent.parent
 
