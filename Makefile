@@ -71,9 +71,10 @@ format: install
 test: lint
 	$(BIN)/python -m pytest -q
 
-# the unit tier only (no tesseract, no Prefect server, no subprocess servers): under a minute
+# the unit tier only (no tesseract, no Prefect server, no subprocesses), on both cores
+# (pytest-xdist): under a minute. `make test` (CI) runs everything, in one process.
 test-fast: install
-	$(BIN)/python -m pytest -q -m unit
+	$(BIN)/python -m pytest -q -m unit -n 2
 
 bench: install
 	$(BIN)/python bench/intake.py
