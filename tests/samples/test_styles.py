@@ -148,6 +148,7 @@ def _hashes(root: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.ocr  # generates four whole scanned applications and reads their files (slow)
 def test_both_families_generate_deterministically(tmp_path: Path) -> None:
     truths = {}
     for family in FAMILIES:
