@@ -220,7 +220,10 @@ def after(result: dict, top: int) -> None:
     print(
         f"\n== after the flow returned ({result.get('pages')} pages, verdicts "
         f"{Counter((result.get('verdicts') or {}).values())}): traced {traced / MIB:,.0f} MiB, "
-        f"resident {before / MIB:,.0f} MiB"
+        f"resident {before / MIB:,.0f} MiB, of which the tracer's own tables "
+        f"{tracemalloc.get_tracemalloc_memory() / MIB:,.0f} MiB and the phase snapshots this "
+        "bench keeps (not traced either): resident here is no measure of the intake's, "
+        "bench/memory.py is"
     )
     for stat in snapshot.statistics("lineno")[: top // 2]:
         print(f"    {stat.size / MIB:7.1f}  {stat.count:8d}  {short(stat.traceback[0])}")
