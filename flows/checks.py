@@ -26,9 +26,10 @@ from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
 from loket.intake import PagesDocument, register
 from loket.intake.containment import application_failed, start_application, suspect_application
-from loket.intake.pages import render_page
+from loket.intake.ocr import OcrCache
+from loket.intake.pages import PageImages
 from loket.intake.steps import page_refs
-from loket.requirements import UNMET, Status, Verdict, carry_confirmations
+from loket.requirements import UNMET, Checklist, Verdict, carry_confirmations
 
 DATA_DOCS = "_data-docs"
 
@@ -44,7 +45,7 @@ def received_date(value: datetime) -> date:
 
 
 @task(name="check-application", cache_policy=NO_CACHE)
-def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
+def check_application_task(reg_no: str, settings: Settings) -> Checklist:
     """Check one processed application: checklist.json/.pdf, return letter, register verdict."""
     from loket.requirements.checklist import write_outputs
     from loket.requirements.engine import check_application_details
@@ -60,10 +61,8 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
             raise KeyError(reg_no)
         received = received_date(app.received_at)
         service = app.service
-    refs = {(r.relpath, r.page): r for r in page_refs(db, settings, reg_no)}
-
-    def image_for(file: str, page: int):  # type: ignore[no-untyped-def]
-        return render_page(refs[(file, page)])
+    # page images, and their re-readings kept in the OCR cache (a re-check reads none again)
+    image_for = PageImages(page_refs(db, settings, reg_no), OcrCache(settings.cache_dir))
 
     checked = check_application_details(
         pages_doc, image_for, rules_path(settings, service), received
@@ -85,17 +84,17 @@ def check_application_task(reg_no: str, settings: Settings) -> dict[str, Any]:
         image_for=image_for,
     )
     seconds = {**checked.seconds, "outputs": round(time.perf_counter() - started, 3)}
-    failed = {r["id"]: r["status"] for r in checklist["requirements"] if r["status"] in UNMET}
-    review = [r["id"] for r in checklist["requirements"] if r["status"] == Status.REVIEW]
+    failed = {c.id: c.status for c in checklist.requirements if c.status in UNMET}
+    review = [c.id for c in checklist.open_reviews()]
     with db.begin() as session:
         app = register.get(session, reg_no)
         assert app is not None
-        app.verdict = checklist["verdict"]
-        detail = {"verdict": checklist["verdict"], **failed, "seconds": seconds}
+        app.verdict = checklist.verdict
+        detail = {"verdict": checklist.verdict, **failed, "seconds": seconds}
         if review:
             detail["review"] = review
         register.log(session, "checked", app.source, reg_no, detail)
-    get_run_logger().info("%s: %s %s", reg_no, checklist["verdict"], failed or "")
+    get_run_logger().info("%s: %s %s", reg_no, checklist.verdict, failed or "")
     del checked, pages_doc
     memory.trim()  # its page images and re-readings: freed, given back (see flows.memory)
     return checklist
@@ -197,7 +196,7 @@ class CheckBatch:
             if done_only and not future.wrapped_future.done():
                 continue
             try:
-                self.verdicts[reg_no] = future.result()["verdict"]
+                self.verdicts[reg_no] = future.result().verdict
             except Exception as exc:  # one bad application must not stop the batch
                 failure = application_failed(self.settings, self.db, reg_no, "check", exc)
                 self.verdicts[reg_no] = "parked" if failure.parked else f"error: {failure.error_id}"

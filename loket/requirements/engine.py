@@ -100,7 +100,13 @@ def _reread_in_doubt(ctx: Context) -> None:
             not o.passed for chk, o in outcomes if chk.check not in NOT_FROM_TEXT
         ):
             reread_document(doc, spec, ctx.image_for, doubt=True)
-            _same_person(ctx, req)
+            if req.document == rules.identity.reference:
+                # the identity everything is compared with was read again: compare again
+                read_reference(ctx)
+                for other in rules.requirements:
+                    _same_person(ctx, other)
+            else:
+                _same_person(ctx, req)
 
 
 # --------------------------------------------------------------------------------------------
@@ -222,14 +228,6 @@ def evaluate(
     return checklist.with_verdict(), ctx
 
 
-def _apply_quality(checklist: Checklist, failures: list[dict[str, Any]], ctx: Context) -> Checklist:
-    """The data-quality gate's failures in the checklist, its verdict worked out again
-    (:func:`~loket.requirements.quality.apply_quality` works on the file's dict)."""
-    data = checklist.to_json()
-    apply_quality(data, failures, ctx)
-    return Checklist.from_json(data).with_verdict()
-
-
 @dataclass
 class Checked:
     """A checklist and what the writers need besides it."""
@@ -257,12 +255,12 @@ def check_application_details(
     started = time.perf_counter()
     checklist, ctx = evaluate(rules, pages, image_for, received)
     evaluated = time.perf_counter()
-    row = quality_row(checklist.to_json(), rules, received)
+    row = quality_row(checklist, rules, received)
     row["registration_number"] = pages.registration_number or "-"
     failures: list[dict[str, Any]] = []
     if quality and rules.quality and rules.quality.expectations:
         failures = validate_rows([row], rules.quality).get(row["registration_number"], [])
-        checklist = _apply_quality(checklist, failures, ctx)
+        checklist = apply_quality(checklist, failures, ctx).with_verdict()
     seconds = {
         "evaluate": round(evaluated - started, 3),
         "quality": round(time.perf_counter() - evaluated, 3),

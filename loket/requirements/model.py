@@ -15,7 +15,7 @@ and written back (a cell's after its own, the checklist's after ``requirements``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -210,13 +210,3 @@ class Checklist:
         """``checklist`` as a model: callers that hold the file's dict (tests, re-checks)
         pass it."""
         return checklist if isinstance(checklist, Checklist) else cls.from_json(checklist)
-
-    # --------------------------------------------------------------- read-only dict access
-    def __getitem__(self, key: str) -> Any:
-        """``checklist["verdict"]``, ``checklist["requirements"]``: the ``to_json`` value, for
-        the shell code that still reads the checklist as the file's dict (``flows/checks.py``
-        until it reads the attributes). Read-only: the dicts returned are copies."""
-        return self.to_json()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.to_json())

@@ -17,12 +17,15 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from loket.requirements import identity as ident
 from loket.requirements.context import Context
+from loket.requirements.model import Checklist
 from loket.requirements.results import Status, dedupe_evidence
 from loket.requirements.rules import QualityRule, ServiceRules
 
@@ -211,9 +214,12 @@ def write_data_docs(rows: list[dict[str, Any]], rule: QualityRule, folder: Path)
 # --------------------------------------------------------------------------------------------
 # One application's row, and what its failures do to the checklist
 # --------------------------------------------------------------------------------------------
-def quality_row(checklist: dict[str, Any], rules: ServiceRules, received: date) -> dict[str, Any]:
-    """One row for the data-quality suite: the applicant fields plus derived columns."""
-    a = dict(checklist["applicant"])
+def quality_row(
+    checklist: Checklist | Mapping[str, Any], rules: ServiceRules, received: date
+) -> dict[str, Any]:
+    """One row for the data-quality suite: the applicant fields plus derived columns
+    (``checklist``: the model, or the file's dict)."""
+    a = dict(Checklist.of(checklist).applicant)
     row: dict[str, Any] = {k: a.get(k) for k in rules.applicant}
     # derived columns: <date field>_year for every date; from "nik" and "birth_date" the
     # birth date the NIK encodes and the age on the receipt day
@@ -244,30 +250,31 @@ def _as_date(value: object) -> date | None:
 
 
 def apply_quality(
-    checklist: dict[str, Any], failures: list[dict[str, Any]], ctx: Context | None = None
-) -> None:
-    """Failed expectations make their requirement invalid, or put it in review when the
-    expectation says a failure means "not readable" (a missing one stays missing, and a
-    doubt never softens a decided defect)."""
-    by_id = {r["id"]: r for r in checklist["requirements"]}
+    checklist: Checklist, failures: list[dict[str, Any]], ctx: Context | None = None
+) -> Checklist:
+    """``checklist`` with the failed expectations: each makes its requirement invalid, or
+    puts it in review when the expectation says a failure means "not readable" (a missing
+    one stays missing, and a doubt never softens a decided defect). The verdict is left as
+    it was: the caller works it out again."""
+    cells = {c.id: c for c in checklist.requirements}
     evidence = getattr(ctx, "applicant_evidence", {}) if ctx is not None else {}
     for fail in failures:
-        item = by_id.get(fail["requirement"])
-        if item is None or item["status"] in (Status.MISSING, Status.NOT_REQUIRED):
+        cell = cells.get(fail["requirement"])
+        if cell is None or cell.status in (Status.MISSING, Status.NOT_REQUIRED):
             continue
         status = Status(fail.get("on_failure", Status.INVALID))
-        if item["status"] == Status.OK or (
-            item["status"] == Status.REVIEW and status == Status.INVALID
-        ):
-            item["status"] = status
-            item["reasons"] = []
-            item["evidence"] = []
-        elif item["status"] == Status.INVALID and status == Status.REVIEW:
+        if cell.status == Status.OK or (cell.status == Status.REVIEW and status == Status.INVALID):
+            cell = replace(cell, status=status, reasons=(), evidence=())
+        elif cell.status == Status.INVALID and status == Status.REVIEW:
             continue  # the decided defect is the reason given
         reason = f"Pemeriksaan mutu data: {fail['reason']}"
-        if reason not in item["reasons"]:
-            item["reasons"].append(reason)
+        if reason not in cell.reasons:
+            cell = replace(cell, reasons=(*cell.reasons, reason))
         for col in fail.get("columns", []):
             f = evidence.get(col)
             if f is not None:
-                item["evidence"] = dedupe_evidence([*item["evidence"], f.evidence()])
+                cell = replace(
+                    cell, evidence=tuple(dedupe_evidence([*cell.evidence, f.evidence()]))
+                )
+        cells[cell.id] = cell
+    return checklist.with_cells(list(cells.values()))

@@ -580,10 +580,10 @@ def test_quality_gate_feeds_the_checklist_and_writes_data_docs(tmp_path: Path) -
     row_doubt = dict(row, registration_number="C", age_years=7)
     doubts = validate_rows([row_doubt], rules.quality)["C"]
     assert doubts and all(f["on_failure"] == "review" for f in doubts)
-    passed = run(T.application())
+    from loket.requirements import Checklist
     from loket.requirements.quality import apply_quality
 
-    apply_quality(passed, doubts)
+    passed = apply_quality(Checklist.from_json(run(T.application())), doubts).to_json()
     assert item(passed, "ktp")["status"] == "review"
     assert any(r.startswith("Pemeriksaan mutu data:") for r in item(passed, "ktp")["reasons"])
 

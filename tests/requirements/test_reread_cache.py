@@ -67,6 +67,7 @@ def _document(ref: PageRef) -> Document:
     return group_documents(PagesDocument("x", None, None, (reading,)))["ktp"]
 
 
+@pytest.mark.ocr  # real tesseract (4.2 CPU-s): not a unit test
 def test_a_recheck_reads_from_the_cache_not_tesseract(
     tmp_path: Path, ktp_spec, monkeypatch: pytest.MonkeyPatch
 ) -> None:

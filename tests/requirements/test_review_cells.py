@@ -97,11 +97,13 @@ def test_quality_doubts_go_to_review_and_never_soften_a_defect() -> None:
         {"requirement": "str", "reason": "Nomor STR tidak terbaca.", "on_failure": "review"},
         {"requirement": "ijazah", "reason": "Cacat.", "on_failure": "invalid"},
     ]
-    apply_quality(checklist, failures)
-    got = {r["id"]: (r["status"], r["reasons"]) for r in checklist["requirements"]}
-    assert got["ktp"] == (Status.REVIEW, ["Pemeriksaan mutu data: NIK tidak terbaca."])
-    assert got["str"] == (Status.INVALID, ["alasan str"])
+    before = Checklist.from_json(checklist)
+    after = apply_quality(before, failures)
+    got = {c.id: (c.status, c.reasons) for c in after.requirements}
+    assert got["ktp"] == (Status.REVIEW, ("Pemeriksaan mutu data: NIK tidak terbaca.",))
+    assert got["str"] == (Status.INVALID, ("alasan str",))
     assert got["ijazah"][0] == Status.INVALID
+    assert before.statuses()["ktp"] == Status.OK  # a new checklist; the one given is unchanged
 
 
 def test_rules_accept_on_failure_review_and_name_the_fix_for_a_typo(tmp_path: Path) -> None:
@@ -229,6 +231,6 @@ def test_checklist_model_writes_the_file_it_read() -> None:
     model = Checklist.from_json(data)
     assert json.dumps(model.to_json()) == json.dumps(data)
     assert model.requirements[0].extra == {"later": "kept"} and model.extra == {"worker": "w"}
-    assert model["verdict"] == Verdict.INCOMPLETE  # read-only dict access for the shell
+    assert model.verdict == Verdict.INCOMPLETE
     with pytest.raises(ValueError):
         Checklist.from_json({**data, "verdict": "lengkap"})  # a verdict is a closed set
