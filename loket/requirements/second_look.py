@@ -172,10 +172,14 @@ def decide_nik(
     birth date is the card's; None otherwise."""
     mine = nik_windows(lk.text, rule.length)
     theirs = tesseract | set(nik_windows(lk.tesseract, rule.length))
-    for v in mine:
-        if v in theirs:
-            return v
-    if birth is None or lk.score < min_score:
+    # windows both engines read: with the card's birth date known, only one that fits it (a
+    # ':' read as '1' by both gives a shifted window too); without it, only a single one
+    agreed = [v for v in dict.fromkeys(mine) if v in theirs]
+    if birth is not None:
+        agreed = [v for v in agreed if not ident.nik_problems(v, birth, rule)]
+    if len(agreed) == 1 or (agreed and birth is not None):
+        return agreed[0]
+    if agreed or birth is None or lk.score < min_score:
         return None
     for v in mine:
         if not ident.nik_problems(v, birth, rule):
@@ -256,6 +260,12 @@ def _card_nik(ctx: Context, doc: Document, fld: str, spec: FieldSpec, min_score:
         found = _found(v, page, lk)
         old = ident.nik_clean(str(ref.value)) if ref else None
         old_ok = ref is not None and not ident.nik_problems(str(old), ctx.ref_birth, nrule)
+        seen = v in tesseract or v in nik_windows(lk.tesseract, nrule.length)
+        if not seen and old and not ident.nik_problems(old, None, nrule):
+            # the second engine alone against a well-formed NIK tesseract read on the card
+            # (whose birth date disagrees with the card's: a misprint, a forgery or a misread)
+            # does not settle it: the officer does
+            return
         # a valid card reading gives way only to another valid one tesseract read too
         agreed = v in tesseract and not ident.nik_problems(v, ctx.ref_birth, nrule)
         if old == v or not old_ok or agreed:  # the same reading twice confirms the card's

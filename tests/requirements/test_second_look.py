@@ -259,3 +259,26 @@ def test_the_rules_file_turns_the_second_engine_on_for_the_unsure_rows() -> None
     cfg = load_service_rules(RULES_PATH).second_engine
     assert cfg.enabled and cfg.stamps and 0.5 <= cfg.min_score <= 1.0
     assert set(cfg.fields) == {"ktp.nik", "str.str_number"}
+
+
+def test_a_card_nik_against_its_birth_date_is_not_fixed_by_one_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The card prints a well-formed NIK whose birth date is not the card's (a misprint, a
+    forgery, a misread); the second engine alone reads one that fits: the officer decides,
+    the file is not waved through."""
+    tampered = T.ktp(P).replace(f"NIK : {P.nik}", "NIK : 1471015404950012")
+    checklist, _ = _run(
+        monkeypatch, {"nik": [lk(P.nik, 0.95, tesseract="1471015404950012")]}, {"ktp": tampered}
+    )
+    assert checklist["verdict"] != "complete"
+    assert _cell(checklist, "ktp") != "ok"
+
+
+def test_a_shifted_window_both_engines_read_is_not_the_nik() -> None:
+    """':' read as '1' by both engines gives two windows; only the one whose birth date is
+    the card's is the NIK, and without the birth date neither is decided."""
+    woman = "1471015011950012"  # born 10-11-1995
+    row = lk("1 " + woman, 0.95, tesseract="1 " + woman)
+    assert S.decide_nik(row, set(), date(1995, 11, 10), NikRule(), 0.9) == woman
+    assert S.decide_nik(row, set(), None, NikRule(), 0.9) is None
