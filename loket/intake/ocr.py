@@ -8,7 +8,6 @@ caller. Results are cached on disk by page key so the same page never costs OCR 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -406,11 +405,13 @@ class OcrCache:
             return None
 
     def put(self, key: str, result: OcrResult) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(result.to_json(), ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        """Keep ``result`` under ``key``: written atomically under a random temporary name
+        (threads and processes writing the same key do not collide) and never through a
+        link planted in the cache."""
+        from loket.common.safefs import write_text
+
+        text = json.dumps(result.to_json(), ensure_ascii=False)
+        write_text(self.directory, [key[:2], f"{key}.json"], text)
 
 
 def page_key(sha256: str, index: int, psm: int) -> str:

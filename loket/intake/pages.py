@@ -7,6 +7,7 @@ JavaScript, decompression bombs, 0×0) before any page is rendered.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import threading
@@ -398,4 +399,6 @@ class PageImages:
         if key:
             from loket.intake.ocr import OcrResult
 
-            self.cache.put(key, OcrResult(text, 0, 0.0, "reread", 0.0))
+            # the cache only saves time: a full disk or a planted link costs a re-read later
+            with contextlib.suppress(OSError):
+                self.cache.put(key, OcrResult(text, 0, 0.0, "reread", 0.0))

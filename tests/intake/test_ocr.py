@@ -100,3 +100,33 @@ def test_cache_round_trip(tmp_path: Path) -> None:
     cache.put(key, value)
     assert cache.get(key) == value
     assert page_key("a" * 64, 1, 3) != key
+
+
+def test_cache_writers_of_one_key_do_not_collide(tmp_path: Path) -> None:
+    """Two checks re-reading the same scan write the same key at once (threads of one
+    process): every write lands, none fails on another's temporary file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cache = OcrCache(tmp_path)
+    key = page_key("b" * 64, 0, 6)
+
+    def write(i: int) -> None:
+        cache.put(key, OcrResult(f"teks {i}", 90, 1.0, "reread", 0.0))
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(400)))
+    got = cache.get(key)
+    assert got is not None and got.text.startswith("teks ")
+    assert [p.name for p in (tmp_path / key[:2]).iterdir()] == [f"{key}.json"]
+
+
+def test_cache_never_writes_through_a_link(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    key = page_key("c" * 64, 0, 3)
+    (cache_dir / key[:2]).symlink_to(outside)
+    with pytest.raises(OSError):
+        OcrCache(cache_dir).put(key, OcrResult("teks", 90, 1.0, "ocr", 0.0))
+    assert list(outside.iterdir()) == []
