@@ -3,6 +3,9 @@ submission as intake renders them, paired with their truth."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,3 +51,41 @@ def letter_page() -> Image.Image:
     for i, line in enumerate(LINES):
         draw.text((140, 160 + i * 70), line, font=font, fill=20)
     return img
+
+
+def generated_copy(
+    doc_type: str,
+    seed: int,
+    mode: str,
+    received: dt.date,
+    *,
+    prefixed: bool = False,
+    legal: bool = True,
+    angle: float | None = None,
+) -> tuple[Image.Image, Any]:
+    """(scanned page, applicant): the first page of ``doc_type`` drawn by the samples'
+    renderer for a random applicant and scanned in ``mode`` (colour, grey, bw); a copy not
+    ``legal`` has no legalisation, ``angle`` turns its stamp, ``prefixed`` gives the STR
+    number a two-letter prefix."""
+    import samples.legalize as legalize_mod
+    from samples.applicant import make_applicant, prefixed_str_number
+    from samples.docbase import Ctx
+    from samples.generator import RENDERERS
+    from samples.scan import ScannerProfile, scan
+
+    rng = random.Random(seed)
+    app = make_applicant(rng)
+    if prefixed:
+        app = dataclasses.replace(app, str_number=prefixed_str_number(rng, "tuning"))
+    defects = frozenset() if legal else frozenset({f"{doc_type}_unlegalized"})
+    ctx = Ctx(rng, 200, app, received, "new", defects, app.nik)
+    saved = legalize_mod._angle
+    if angle is not None:
+        legalize_mod._angle = lambda _ctx: angle
+    try:
+        doc = RENDERERS[doc_type](ctx)
+    finally:
+        legalize_mod._angle = saved
+    prof = ScannerProfile.random(rng)
+    prof.mode = mode
+    return scan(doc.pages[0].img, rng, prof, skew=rng.uniform(-1.0, 1.0)), app

@@ -14,18 +14,14 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
-import samples.legalize as legalize_mod
 from loket.intake import PagesDocument
 from loket.requirements.context import Context
 from loket.requirements.documents import group_documents
 from loket.requirements.legalization import _page_box, check_legalized
 from loket.requirements.rules import LegalizedCheck, load_service_rules
 from loket.requirements.stamps import StampRule, find_ink, find_stamp_regions, has_colour
-from samples.applicant import make_applicant
-from samples.docbase import Ctx
 from samples.draw import apply_ink, rect_stamp
-from samples.generator import RENDERERS
-from samples.scan import ScannerProfile, scan
+from tests.scans import generated_copy
 
 RULES = Path(__file__).resolve().parents[2] / "rules" / "izin-kerja-radiografer.yaml"
 RECEIVED = dt.date(2026, 3, 2)
@@ -121,27 +117,7 @@ def test_boxes_follow_the_page_turn() -> None:
 # --------------------------------------------------------------------------------------------
 def _copy(doc_type: str, seed: int, mode: str, legal: bool, angle: float | None) -> Image.Image:
     """A legalised (or not) copy rendered by the samples code and scanned in ``mode``."""
-    rng = random.Random(seed)
-    app = make_applicant(rng)
-    ctx = Ctx(
-        rng=rng,
-        dpi=200,
-        app=app,
-        received=RECEIVED,
-        application_type="new",
-        defects=frozenset() if legal else frozenset({f"{doc_type}_unlegalized"}),
-        letter_nik=app.nik,
-    )
-    saved = legalize_mod._angle
-    if angle is not None:
-        legalize_mod._angle = lambda _ctx: angle
-    try:
-        doc = RENDERERS[doc_type](ctx)
-    finally:
-        legalize_mod._angle = saved
-    prof = ScannerProfile.random(rng)
-    prof.mode = mode
-    return scan(doc.pages[0].img, rng, prof, skew=rng.uniform(-1.0, 1.0))
+    return generated_copy(doc_type, seed, mode, RECEIVED, legal=legal, angle=angle)[0]
 
 
 def _legalized(doc_type: str, image: Image.Image) -> tuple[str, list[str]]:

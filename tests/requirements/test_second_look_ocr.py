@@ -5,16 +5,13 @@ value, and no stamp phrase where there is no stamp."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import random
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-import samples.legalize as legalize_mod
 from loket.intake import deskew, rotate_upright
 from loket.intake.ocr import read_page
 from loket.requirements import second_look as S
@@ -24,10 +21,8 @@ from loket.requirements.legalization import level_crop, read_stamps, second_hits
 from loket.requirements.rules import load_service_rules
 from loket.requirements.stamps import find_stamp_regions
 from loket.requirements.values import vote_key
-from samples.applicant import Applicant, make_applicant, prefixed_str_number
-from samples.docbase import Ctx
-from samples.generator import RENDERERS
-from samples.scan import ScannerProfile, scan
+from samples.applicant import Applicant
+from tests.scans import generated_copy
 
 pytestmark = pytest.mark.ocr
 
@@ -46,22 +41,9 @@ def _page(
     angle: float | None = None,
 ) -> tuple[Image.Image, Applicant]:
     """One page of ``doc_type`` rendered by the samples code and scanned in ``mode``."""
-    rng = random.Random(seed)
-    app = make_applicant(rng)
-    if prefixed:
-        app = dataclasses.replace(app, str_number=prefixed_str_number(rng, "tuning"))
-    defects = frozenset() if legal else frozenset({f"{doc_type}_unlegalized"})
-    ctx = Ctx(rng, 200, app, RECEIVED, "new", defects, app.nik)
-    saved = legalize_mod._angle
-    if angle is not None:
-        legalize_mod._angle = lambda _ctx: angle
-    try:
-        doc = RENDERERS[doc_type](ctx)
-    finally:
-        legalize_mod._angle = saved
-    prof = ScannerProfile.random(rng)
-    prof.mode = mode
-    return scan(doc.pages[0].img, rng, prof, skew=rng.uniform(-1.0, 1.0)), app
+    return generated_copy(
+        doc_type, seed, mode, RECEIVED, prefixed=prefixed, legal=legal, angle=angle
+    )
 
 
 def _upright(image: Image.Image) -> tuple[np.ndarray, int, float]:
