@@ -195,14 +195,16 @@ def test_purge_leaves_the_shard_an_intake_is_writing_into(
     )  # a new page of the same shard
     plan = ret.Plan(cutoff=NOW, orphans=ret.list_cache(cache_dir))
     assert [e.key for e in plan.orphans] == [old]
-    shard, real_mkdir = cache_dir / old[:2], Path.mkdir
+    from loket.common import safefs
 
-    def mkdir_then_purge(self: Path, *args: object, **kwargs: object) -> None:
-        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
-        if self == shard:  # the purge runs between the intake's mkdir and its write
-            ret.execute(plan, cache_dir=cache_dir, outbox=tmp_path / "outbox", now=NOW)
+    real_write = safefs.write_bytes
 
-    monkeypatch.setattr(Path, "mkdir", mkdir_then_purge)
+    def purge_then_write(dir_fd: int, name: str, data: bytes, **kwargs: object) -> None:
+        # the purge runs after the intake opened (made) the shard, before its write
+        ret.execute(plan, cache_dir=cache_dir, outbox=tmp_path / "outbox", now=NOW)
+        real_write(dir_fd, name, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(safefs, "write_bytes", purge_then_write)
     cache.put(new, result)
     monkeypatch.undo()
     assert cache.get(new) == result and cache.get(old) is None
