@@ -26,3 +26,6 @@ class Context:
     same_person: dict[str, RequirementOutcome] = field(default_factory=dict)
     ink: dict[tuple[str, int], Any] = field(default_factory=dict)  # page -> InkResult | None
     pages: PagesDocument | None = None  # every page, for a document not found (missing.py)
+    #: rows the second OCR engine has read ("document.field"): once per evaluation, even when
+    #: the reference document is read again (second_look.py)
+    second_looked: set[str] = field(default_factory=set)

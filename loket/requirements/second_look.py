@@ -227,12 +227,14 @@ def second_look(ctx: Context, *, nik_confirmed: bool) -> None:
     for path in rule.fields:
         name, _, fld = path.partition(".")
         doc, spec = ctx.docs.get(name), ctx.rules.documents[name].fields[fld]
-        if doc is None:
+        if doc is None or path in ctx.second_looked:
             continue
         if spec.type == "nik" and name == ctx.rules.identity.reference:
             if not _nik_sure(ctx, nik_confirmed):
+                ctx.second_looked.add(path)
                 _card_nik(ctx, doc, fld, spec, rule.min_score)
-        elif spec.type == "digits":
+        elif spec.type == "digits" and registration_unsure([str(v) for v, _ in values(doc, fld)]):
+            ctx.second_looked.add(path)
             _registration(ctx, doc, fld, spec, rule.min_score)
 
 
@@ -281,9 +283,6 @@ def _registration(ctx: Context, doc: Document, fld: str, spec: FieldSpec, min_sc
     """A registration number tesseract did not read, read differently, or read with a
     letter prefix it confuses: decided when the engines agree, spelt as decided in every
     document that reads the same number."""
-    readings = [str(v) for v, _ in values(doc, fld)]
-    if not registration_unsure(readings):
-        return
     everywhere = [str(v) for d in ctx.docs.values() for v, _ in values(d, fld)]
     for page, lk in _looks(ctx, doc, spec):
         v = decide_registration(lk, spec, everywhere, min_score)

@@ -282,3 +282,13 @@ def test_a_shifted_window_both_engines_read_is_not_the_nik() -> None:
     row = lk("1 " + woman, 0.95, tesseract="1 " + woman)
     assert S.decide_nik(row, set(), date(1995, 11, 10), NikRule(), 0.9) == woman
     assert S.decide_nik(row, set(), None, NikRule(), 0.9) is None
+
+
+def test_a_row_is_read_by_the_second_engine_once_per_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The card is read again in doubt and its identity compared again: the second engine is
+    not asked about the same row twice (its findings would count twice in the vote)."""
+    against_birth = T.ktp(P).replace(f"NIK : {P.nik}", "NIK : 1471015404950012")
+    _, asked = _run(monkeypatch, {"nik": [lk("tidak terbaca", 0.5)]}, {"ktp": against_birth})
+    assert asked.count("nik") == 1
