@@ -29,6 +29,7 @@ from loket.intake.containment import application_failed, start_application, susp
 from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageImages
 from loket.intake.steps import page_refs
+from loket.intake.tesseract import use_engine
 from loket.requirements import UNMET, Checklist, Verdict, carry_confirmations
 
 DATA_DOCS = "_data-docs"
@@ -247,5 +248,6 @@ def check_flow(
 ) -> dict[str, str]:
     """Check the given applications (default: every processed one without a verdict)."""
     settings = load_settings(outbox=Path(outbox) if outbox else None)
+    use_engine(settings.ocr_engine)  # loket.toml's ocr_engine, or LOKET_OCR_ENGINE
     todo = list(reg_nos) if reg_nos is not None else unchecked(settings)
     return check_batch(todo, settings, batch)

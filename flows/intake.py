@@ -50,6 +50,7 @@ from loket.intake.containment import (
 from loket.intake.inbox import Submission, stable_submissions
 from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageRef
+from loket.intake.tesseract import use_engine
 from loket.requirements import Verdict
 from loket.requirements.quality import load_in_background
 
@@ -60,11 +61,13 @@ memory.limit_arenas()  # before the run's threads start: see flows.memory
 
 
 def _settings(inbox: str | None, outbox: str | None, stable_seconds: float | None) -> Settings:
-    return load_settings(
+    settings = load_settings(
         inbox=Path(inbox) if inbox else None,
         outbox=Path(outbox) if outbox else None,
         stable_seconds=stable_seconds,
     )
+    use_engine(settings.ocr_engine)  # loket.toml's ocr_engine, or LOKET_OCR_ENGINE
+    return settings
 
 
 @task(name="accept-submission", cache_policy=NO_CACHE, retries=0)

@@ -43,6 +43,14 @@ def _available() -> bool:
 ENGINE: str | None = None
 
 
+def use_engine(choice: str | None) -> None:
+    """Read with ``choice`` (``api`` | ``cli``, the settings' ``ocr_engine``) from now on in
+    this process; None leaves the default (or a test's choice)."""
+    global ENGINE
+    if choice:
+        ENGINE = choice
+
+
 def engine() -> str:
     """The engine in use, decided at the first reading, not at import: ``api`` when tesserocr
     loads, else ``cli``; ``LOKET_OCR_ENGINE`` overrides."""

@@ -145,3 +145,17 @@ def test_a_busy_language_waits_for_an_engine() -> None:
 def _lend_once(engines: tesseract._Engines) -> str:
     with engines.lend("eng", 3):
         return "lent"
+
+
+def test_the_settings_choose_the_engine(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """``ocr_engine`` in loket.toml is the engine the intake reads with (it was validated
+    and documented, but only the environment variable was read)."""
+    from flows.intake import _settings
+
+    monkeypatch.setattr(tesseract, "ENGINE", None)
+    monkeypatch.delenv("LOKET_OCR_ENGINE", raising=False)
+    monkeypatch.delenv("LOKET_CONFIG", raising=False)
+    monkeypatch.setenv("LOKET_HOME", str(tmp_path))
+    (tmp_path / "loket.toml").write_text('ocr_engine = "cli"\n', encoding="utf-8")
+    assert _settings(None, None, None).ocr_engine == "cli"
+    assert tesseract.engine() == "cli"
