@@ -9,9 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from loket.office import Office
 from samples.office import Home
-from tests.signature.helpers import permit_cli
+from tests.signature.helpers import numbered_file, permit_cli
 
 
 def test_demo_keys_made_once_for_the_head(home: Home) -> None:
@@ -56,30 +55,9 @@ def test_verify_says_unknown_for_a_foreign_pdf(home: Home, tmp_path: Path) -> No
 def _numbered_without_pdf(home: Home):  # type: ignore[no-untyped-def]
     """A numbered permit (rows as the chain writes them) whose register row has its QR code
     but no file yet (no LibreOffice, no key: an office without its certificate)."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import update
-
     from loket.approval.documents import render_issued_permit
-    from loket.approval.models import Approval, Permit
-    from loket.approval.start import start
-    from samples.office import make_application
 
-    desk = Office.from_environment().desk(pdf=False)
-    reg_no = make_application(desk.settings, seed=5)
-    start(desk, reg_no)
-    head = desk.officials.by_nip(home.people["kepala_dinas"])
-    now = datetime.now(UTC)
-    with desk.db() as session:
-        session.execute(
-            update(Approval)
-            .where(Approval.reg_no == reg_no)
-            .values(signer_nip=head.nip, signer_name=head.name, signed_at=now, status="ready")
-        )
-        session.add(
-            Permit(reg_no=reg_no, number=NUMBER, counter="SIKR", year=2026, seq=8, numbered_at=now)
-        )
-        session.commit()
+    desk, reg_no = numbered_file(home.people, seed=5, seq=8, number=NUMBER)
     render_issued_permit(desk, reg_no, pdf=False)
     return desk, reg_no
 

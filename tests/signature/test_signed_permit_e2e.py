@@ -6,15 +6,12 @@ permit is revoked; with no key the permit is issued unsigned and verify says so.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import update
 from typer.testing import CliRunner
 
-from loket.office import Office
-from samples.office import Home, make_application
-from tests.signature.helpers import permit_cli
+from samples.office import Home
+from tests.signature.helpers import numbered_file, permit_cli
 
 pytestmark = pytest.mark.e2e
 
@@ -24,25 +21,7 @@ NUMBER = "503/SIKR/0007/DPMPTSP/XII/2026"
 def _numbered(home: Home) -> tuple[object, str]:
     """A file through the chain's start, signed by the head and numbered (rows as the chain
     writes them), ready for :func:`render_issued_permit`."""
-    from loket.approval.models import Approval, Permit
-    from loket.approval.start import start
-
-    desk = Office.from_environment().desk(pdf=False)
-    reg_no = make_application(desk.settings, seed=4)
-    start(desk, reg_no)
-    head = desk.officials.by_nip(home.people["kepala_dinas"])
-    now = datetime.now(UTC)
-    with desk.db() as session:
-        session.execute(
-            update(Approval)
-            .where(Approval.reg_no == reg_no)
-            .values(signer_nip=head.nip, signer_name=head.name, signed_at=now, status="ready")
-        )
-        session.add(
-            Permit(reg_no=reg_no, number=NUMBER, counter="SIKR", year=2026, seq=7, numbered_at=now)
-        )
-        session.commit()
-    return desk, reg_no
+    return numbered_file(home.people, seed=4, seq=7, number=NUMBER)  # type: ignore[no-any-return]
 
 
 def test_issued_permit_is_signed_pdfa_with_qr_and_verifies(home: Home) -> None:
