@@ -47,3 +47,19 @@ def warm_prefect() -> float:
     start = time.perf_counter()
     warm()
     return time.perf_counter() - start
+
+
+def shell_env(home: Path, prefect: str = "prefect") -> dict[str, str]:
+    """The environment of a ``loket`` command run from a fresh shell in ``home``: its own
+    Prefect home (``home/prefect``), so Prefect's ephemeral server starts as it would for a
+    user, and nothing from the bench's own environment deciding for loket."""
+    env = dict(
+        os.environ,
+        LOKET_HOME=str(home),
+        LOKET_STABLE_SECONDS="0",
+        LOKET_RULES=str(REPO / "rules"),
+        PREFECT_HOME=str(home / prefect),
+    )
+    env.pop("PREFECT_API_URL", None)  # the ephemeral server, as from a fresh shell
+    env.pop("OMP_THREAD_LIMIT", None)  # loket sets what it needs itself
+    return env

@@ -41,7 +41,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import REPO, isolated_home, warm_prefect
+from common import REPO, isolated_home, shell_env, warm_prefect
 
 
 def page_images(inbox: Path, out: Path) -> list[Path]:
@@ -68,16 +68,7 @@ def children_cpu() -> float:
 
 def cli_env(home: Path) -> dict[str, str]:
     """The environment of ``loket intake`` run from the shell in ``home``."""
-    env = dict(
-        os.environ,
-        LOKET_HOME=str(home),
-        LOKET_STABLE_SECONDS="0",
-        LOKET_RULES=str(REPO / "rules"),
-        PREFECT_HOME=str(home / "prefect-cli"),
-    )
-    env.pop("PREFECT_API_URL", None)
-    env.pop("OMP_THREAD_LIMIT", None)  # loket sets what it needs itself
-    return env
+    return shell_env(home, "prefect-cli")
 
 
 def first_prefect_start(home: Path) -> float:

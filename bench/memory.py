@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common import REPO
+from common import REPO, shell_env
 
 MIB = 1024 * 1024
 PHASES = ("start", "reading", "checks", "outputs")
@@ -188,15 +188,7 @@ def generate(inbox: Path, count: int, seed: int) -> None:
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = dict(
-        os.environ,
-        LOKET_HOME=str(home),
-        LOKET_STABLE_SECONDS="0",
-        LOKET_RULES=str(REPO / "rules"),
-        PREFECT_HOME=str(home / "prefect"),
-    )
-    env.pop("PREFECT_API_URL", None)  # the ephemeral server, as from a fresh shell
-    return env
+    return shell_env(home)
 
 
 def run_intake(home: Path, count: int, interval: float) -> Run:
