@@ -339,7 +339,7 @@ def make_str_number(rng: random.Random, issued: dt.date) -> str:
 
 
 #: Two-letter prefixes of STR numbers (the newer council numbers carry letters), per family.
-STR_PREFIXES_TUNING: tuple[str, ...] = ("QS", "RG", "KT", "AB")
+STR_PREFIXES_TUNING: tuple[str, ...] = ("QS", "RG", "KT", "AB", "BT", "NR")
 STR_PREFIXES_HELDOUT: tuple[str, ...] = ("RD", "TN", "PM", "XR")
 
 

@@ -40,6 +40,9 @@ _WORDINGS_TUNING = (
     ("DILEGALISIR", "Telah dilegalisir sesuai dengan aslinya"),
     ("SESUAI DENGAN ASLINYA",),
     ("Telah dilegalisir sesuai dengan aslinya",),
+    ("SALINAN SESUAI", "DENGAN ASLINYA"),
+    ("DILEGALISIR OLEH",),
+    ("Disahkan sesuai dengan aslinya",),
 )
 _WORDINGS_HELDOUT = (
     ("DILEGALISIR SESUAI ASLI",),
@@ -54,7 +57,7 @@ def _angle(ctx: Ctx) -> float:
     r = ctx.rng
     if ctx.family == HELDOUT:
         return r.choice((-1, 1)) * r.uniform(6, 20)
-    return r.uniform(-3.5, 3.5) if r.random() < 0.35 else r.uniform(-16, 16)
+    return r.uniform(-3.5, 3.5) if r.random() < 0.35 else r.uniform(-22, 22)
 
 
 def _lines(
@@ -99,7 +102,7 @@ def _mask(
         heldout=("frame", "oval", "round", "lines", "oval"),
     )
     fam = ctx.style(
-        tuning=("dejavu_sans", "liberation_sans", "dejavu_condensed"),
+        tuning=("dejavu_sans", "liberation_sans", "dejavu_condensed", "free_serif"),
         heldout=("liberation_serif", "dejavu_serif", "liberation_sans"),
     )
     if shape == "round":  # the words in the middle of a round seal, the office on the rim
@@ -141,7 +144,7 @@ def legalize(
     m, shape = _mask(ctx, lines, heading, (org_top, org_bottom))
     mw, mh = m.size
     cx, cy = find_spot(img, mw, mh, r, region or (0.03, 0.5, 0.97, 0.98))
-    faded = ctx.style_chance(tuning=0.2, heldout=0.35)
+    faded = ctx.style_chance(tuning=0.25, heldout=0.35)
     strength, press = (r.uniform(0.35, 0.6), r.uniform(0.3, 0.6)) if faded else (0.15, 0.85)
     opacity = r.uniform(0.6, 0.85) if faded else r.uniform(0.9, 1.0)
     rotated = m.rotate(_angle(ctx), resample=Image.Resampling.BICUBIC, expand=True)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import random
 
+import cv2
 import numpy as np
 from PIL import Image
 
 from .styles import pick
 
-TUNING_KINDS: tuple[str, ...] = ("specks", "broken")
+TUNING_KINDS: tuple[str, ...] = ("specks", "broken", "showthrough", "crease")
 HELDOUT_KINDS: tuple[str, ...] = ("streak", "smudge", "faded")
 
 
@@ -58,6 +59,27 @@ def _smudge(a: np.ndarray, rng: np.random.Generator) -> None:
     a[cy - r : cy + r, cx - r : cx + r] = np.clip(patch, 0, 255).astype(np.uint8)
 
 
+def _showthrough(a: np.ndarray, rng: np.random.Generator) -> None:
+    """The back of the sheet shows through thin paper: the page's own print, mirrored, as a
+    faint grey (a double-sided copy), shifted a little."""
+    ink = 255 - a.min(axis=2).astype(np.float32)
+    back = np.roll(ink[:, ::-1], (int(rng.integers(-40, 40)), int(rng.integers(-30, 30))), (0, 1))
+    back = cv2.GaussianBlur(back, (0, 0), 1.5)  # seen through the paper: soft
+    shade = back * rng.uniform(0.06, 0.13)
+    a[:] = np.clip(a.astype(np.float32) - shade[..., None], 0, 255).astype(np.uint8)
+
+
+def _crease(a: np.ndarray, rng: np.random.Generator) -> None:
+    """A fold across the page: a thin dark line with a light band beside it."""
+    h = a.shape[0]
+    y = int(rng.integers(h // 4, 3 * h // 4))
+    t = max(1, h // 1500)
+    dark = a[y : y + t].astype(np.int16) - int(rng.integers(40, 90))
+    a[y : y + t] = np.clip(dark, 0, 255).astype(np.uint8)
+    light = a[y + t : y + 4 * t].astype(np.int16) + 12
+    a[y + t : y + 4 * t] = np.clip(light, 0, 255).astype(np.uint8)
+
+
 def paper_wear(img: Image.Image, rng: random.Random, family: str) -> Image.Image:
     """The page with one or two kinds of light wear of ``family``."""
     kinds = {pick(rng, family, TUNING_KINDS, HELDOUT_KINDS) for _ in range(rng.randint(1, 2))}
@@ -70,6 +92,10 @@ def paper_wear(img: Image.Image, rng: random.Random, family: str) -> Image.Image
             _broken(a, g, g.uniform(0.03, 0.07))
         elif kind == "faded":
             _broken(a, g, g.uniform(0.06, 0.10))
+        elif kind == "showthrough":
+            _showthrough(a, g)
+        elif kind == "crease":
+            _crease(a, g)
         elif kind == "streak":
             _streak(a, g)
         else:

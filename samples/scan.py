@@ -49,7 +49,7 @@ class ScannerProfile:
         # in); black-and-white loses the colour of a wet stamp and thins faint ink
         mode = rng.choices(
             ("colour", "grey", "bw"),
-            weights=(0.2, 0.45, 0.35) if family == HELDOUT else (0.6, 0.25, 0.15),
+            weights=(0.2, 0.45, 0.35) if family == HELDOUT else (0.45, 0.3, 0.25),
         )[0]
         return ScannerProfile(
             noise=rng.uniform(2.0, 7.0),
@@ -60,8 +60,8 @@ class ScannerProfile:
             mode=mode,
             bed=rng.randint(215, 250),
             jpeg_quality=rng.randint(60, 90),
-            bw_level=rng.randint(120, 150) if family == HELDOUT else rng.randint(140, 175),
-            dither=mode == "bw" and chance(rng, family, tuning=0.1, heldout=0.25),
+            bw_level=rng.randint(120, 150) if family == HELDOUT else rng.randint(135, 180),
+            dither=mode == "bw" and chance(rng, family, tuning=0.2, heldout=0.25),
         )
 
 

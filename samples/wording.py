@@ -60,7 +60,8 @@ def str_printed(ctx: Ctx, number: str) -> str:
     if re.fullmatch(r"[A-Z]{2}\d{14}", number):
         pre, digits = number[:2], number[2:]
         form = ctx.style(
-            tuning=["spaced4", "spaced4", "space1"], heldout=["compact", "dash1", "dash4"]
+            tuning=["spaced4", "spaced4", "space1", "canon_pre"],
+            heldout=["compact", "dash1", "dash4"],
         )
         return {
             "spaced4": f"{pre} {_grouped(digits, ' ')}",
@@ -68,10 +69,14 @@ def str_printed(ctx: Ctx, number: str) -> str:
             "compact": f"{pre}{digits}",
             "dash1": f"{pre}-{digits}",
             "dash4": f"{pre}-{_grouped(digits, '-')}",
+            # the council's older grouping behind the prefix: "QS 12 3 4 5 67-1234567"
+            "canon_pre": (
+                f"{pre} {digits[:2]} {digits[2]} {digits[3]} {digits[4]} {digits[5:7]}-{digits[7:]}"
+            ),
         }[form]
     digits = str_digits(number)
     form = ctx.style(
-        tuning=["canon", "canon", "plain", "group4"], heldout=["canon", "dash", "dash4"]
+        tuning=["canon", "canon", "plain", "group4", "tail"], heldout=["canon", "dash", "dash4"]
     )
     parts = (digits[:2], digits[2], digits[3], digits[4], digits[5:7], digits[7:])
     return {
@@ -80,13 +85,22 @@ def str_printed(ctx: Ctx, number: str) -> str:
         "group4": _grouped(digits, " "),
         "dash": "-".join(parts),
         "dash4": _grouped(digits, "-"),
+        "tail": f"{digits[:7]}-{digits[7:]}",  # head and serial, the head run together
     }[form]
 
 
 def str_label(ctx: Ctx) -> str:
     """The label in front of an STR number."""
     return ctx.style(
-        tuning=["Nomor STR", "Nomor STR", "No. STR", "No. Registrasi", "Nomor Reg. STR"],
+        tuning=[
+            "Nomor STR",
+            "Nomor STR",
+            "No. STR",
+            "No. Registrasi",
+            "Nomor Reg. STR",
+            "Nomor Tanda Registrasi",
+            "NO. STR",
+        ],
         heldout=["Nomor STR", "Nomor Registrasi", "No. Reg."],
     )
 
@@ -97,14 +111,15 @@ def str_label(ctx: Ctx) -> str:
 def nik_label(ctx: Ctx) -> str:
     """The label of a NIK in a key-value table."""
     return ctx.style(
-        tuning=["NIK", "NIK", "No. KTP"], heldout=["NIK", "Nomor Induk Kependudukan", "No. NIK"]
+        tuning=["NIK", "NIK", "No. KTP", "Nomor KTP", "NIK / No. KTP"],
+        heldout=["NIK", "Nomor Induk Kependudukan", "No. NIK"],
     )
 
 
 def nik_phrase(ctx: Ctx, nik: str) -> str:
     """A NIK written into running text ("... dengan NIK 1471...")."""
     form = ctx.style(
-        tuning=["dengan NIK {}", "ber-NIK {}", "NIK {}"],
+        tuning=["dengan NIK {}", "ber-NIK {}", "NIK {}", "NIK: {}", "nomor KTP {}"],
         heldout=["pemegang KTP nomor {}", "dengan Nomor Induk Kependudukan {}"],
     )
     return form.format(nik)
@@ -113,27 +128,40 @@ def nik_phrase(ctx: Ctx, nik: str) -> str:
 def name_label(ctx: Ctx, *, applicant: bool = False) -> str:
     """The label of a person's name; ``applicant`` on the application letter itself."""
     if applicant:
-        return ctx.style(tuning=["Nama", "Nama", "Nama Lengkap"], heldout=["Nama", "Nama Pemohon"])
-    return ctx.style(tuning=["Nama", "Nama", "Nama Lengkap"], heldout=["Nama", "N a m a"])
+        return ctx.style(
+            tuning=["Nama", "Nama", "Nama Lengkap", "NAMA"], heldout=["Nama", "Nama Pemohon"]
+        )
+    return ctx.style(tuning=["Nama", "Nama", "Nama Lengkap", "NAMA"], heldout=["Nama", "N a m a"])
 
 
 def birth_label(ctx: Ctx) -> str:
     """The label of the place and date of birth."""
     return ctx.style(
-        tuning=["Tempat/Tgl. Lahir", "Tempat/Tanggal Lahir", "Tempat, Tanggal Lahir"],
+        tuning=[
+            "Tempat/Tgl. Lahir",
+            "Tempat/Tanggal Lahir",
+            "Tempat, Tanggal Lahir",
+            "Tmp/Tgl Lahir",
+            "Tempat & Tgl. Lahir",
+        ],
         heldout=["Tempat dan Tanggal Lahir", "TTL", "Tempat, Tgl. Lahir"],
     )
 
 
 def date_text(ctx: Ctx, d: dt.date) -> str:
     """A date as one document prints it (long Indonesian form or a numeric one)."""
-    form = ctx.style(tuning=["long", "long", "dash", "short"], heldout=["long", "slash", "dot"])
+    form = ctx.style(
+        tuning=["long", "long", "dash", "short", "upper", "padded"],
+        heldout=["long", "slash", "dot"],
+    )
     return {
         "long": tgl(d),
         "dash": tgl_num(d, "-"),
         "slash": tgl_num(d, "/"),
         "dot": tgl_num(d, "."),
         "short": f"{d.day} {MONTHS_SHORT[d.month - 1]} {d.year}",
+        "upper": tgl(d).upper(),  # "12 JANUARI 1995"
+        "padded": f"{d.day:02d} {MONTHS_ID[d.month - 1]} {d.year}",  # "05 Maret 2030"
     }[form]
 
 
@@ -146,11 +174,23 @@ def validity(ctx: Ctx, valid: dt.date | None) -> tuple[str, str]:
     """(label, value) of an STR's validity, for a table row or (joined) a sentence."""
     if valid is None:
         return ctx.style(
-            tuning=[("STR ini berlaku", "seumur hidup"), ("Berlaku sampai", "Seumur Hidup")],
+            tuning=[
+                ("STR ini berlaku", "seumur hidup"),
+                ("Berlaku sampai", "Seumur Hidup"),
+                ("Berlaku s/d", "seumur hidup"),
+                ("Tanggal Berakhir", "Seumur Hidup"),
+            ],
             heldout=[("Masa berlaku", "SEUMUR HIDUP"), ("Berlaku hingga", "seumur hidup")],
         )
     label = ctx.style(
-        tuning=["STR ini berlaku sampai dengan", "Berlaku sampai", "Berlaku s/d", "Berlaku s.d."],
+        tuning=[
+            "STR ini berlaku sampai dengan",
+            "Berlaku sampai",
+            "Berlaku s/d",
+            "Berlaku s.d.",
+            "Berlaku sampai tanggal",
+            "Tanggal Berakhir",
+        ],
         heldout=["Berlaku hingga", "Masa berlaku s.d.", "Masa Berlaku sampai"],
     )
     return label, date_text(ctx, valid)
@@ -187,7 +227,7 @@ def table_style(ctx: Ctx) -> TableStyle:
             tuning=["column", "column", "column", "label"], heldout=["column", "inline"]
         ),
         rules=ctx.style(tuning=["none", "none", "none", "grid"], heldout=["none", "none", "rows"]),
-        width=ctx.style(tuning=[0.9, 1.0, 1.1], heldout=[0.75, 1.0, 1.4]),
+        width=ctx.style(tuning=[0.85, 0.9, 1.0, 1.1, 1.2], heldout=[0.75, 1.0, 1.4]),
     )
 
 
