@@ -463,3 +463,37 @@ def test_a_board_run_together_with_its_body(head: str, status: str) -> None:
     text = text.replace("PARI", "").replace("PC-", "")
     text = text.replace("DPD RIAU", head)  # the head line itself lost its PARI above
     assert cell(run(T.application(texts={rid: text})), rid)["status"] == status
+
+
+# --------------------------------------------------------------------------------------------
+# Wordings the widened tuning family prints (session 9): each failed before its rule change
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("doc", "field", "line", "value"),
+    [
+        # "Nomor Tanda Registrasi" (the STR's full name) before a prefixed number
+        ("str", "str_number", "Nomor Tanda Registrasi : QS 1234 5678 9012 34", "QS12345678901234"),
+        # a prefixed number in the council's grouping: one reading, with its prefix (the
+        # bare grouping must not also read as another, unprefixed number)
+        ("str", "str_number", "Nomor STR : QS 12 3 4 5 67-1234567", "QS12345671234567"),
+        ("str", "str_number", "NO. STR : 1228124-0251670", "12 2 8 1 24-0251670"),
+        (
+            "surat_permohonan",
+            "birth",
+            "Tmp/Tgl Lahir : Pekanbaru, 12 JANUARI 1995",
+            {"place": "Pekanbaru", "date": date(1995, 1, 12)},
+        ),
+        ("str", "valid_until", "Tanggal Berakhir : 12 Jan 2028", date(2028, 1, 12)),
+        ("str", "valid_until", "Tanggal Berakhir : Seumur Hidup", "lifetime"),
+        ("str", "valid_until", "Berlaku sampai tanggal 03 Mei 2028", date(2028, 5, 3)),
+        ("surat_permohonan", "nik", "NIK / No. KTP : 1471010101950001", "1471010101950001"),
+        (
+            "surat_permohonan",
+            "nik",
+            "dengan nomor KTP 1471010101950001 mengajukan",
+            "1471010101950001",
+        ),
+    ],
+)
+def test_widened_wordings_read(doc: str, field: str, line: str, value: object) -> None:
+    assert read(doc, field, line) == [value]
