@@ -24,7 +24,7 @@ from flows import memory
 from loket.common.clock import WIB
 from loket.common.db import open_database
 from loket.common.settings import Settings, load_settings
-from loket.intake import PagesDocument, register
+from loket.intake import PagesDocument, register, second_reader
 from loket.intake.containment import application_failed, start_application, suspect_application
 from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageImages
@@ -107,7 +107,7 @@ def quality_report_task(
 ) -> list[str]:
     """great-expectations over the applicant fields of a batch; Data Docs under
     ``outbox/_data-docs/<batch>/index.html`` (one site per service when a batch mixes them)."""
-    from loket.requirements.quality import quality_row, write_data_docs
+    from loket.requirements.quality import quality_row, write_data_docs_apart
     from loket.requirements.rules import load_service_rules
 
     if not reg_nos:
@@ -134,7 +134,8 @@ def quality_report_task(
         folder = settings.outbox_dir / DATA_DOCS / batch
         if len(groups) > 1:
             folder = folder / service
-        written.append(str(write_data_docs(rows, rules.quality, folder)))
+        # in a child process: great-expectations is not kept by this one (issue #17)
+        written.append(str(write_data_docs_apart(rows, rules.quality, folder)))
     get_run_logger().info("data docs: %s", ", ".join(written) or "-")
     return written
 
@@ -204,8 +205,13 @@ class CheckBatch:
             del self.futures[reg_no]
 
     def finish(self) -> dict[str, str]:
-        """Every verdict (see :func:`check_batch`), then the batch's data-quality report."""
+        """Every verdict (see :func:`check_batch`), then the batch's data-quality report.
+        The second OCR engine is dropped once every check is done: nothing reads with it
+        until the next batch, and the Data Docs' child and the approval chain's LibreOffice
+        start next (issue #17)."""
         self._collect()
+        second_reader.release()
+        memory.trim()
         checked = [r for r, v in self.verdicts.items() if v in tuple(Verdict)]
         try:
             quality_report_task(checked, self.settings, self.batch)

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from loket.documents.data_docs import SCRIPT as DATA_DOCS_SCRIPT
+from loket.documents.data_docs import context as gx_context
+from loket.documents.data_docs import definition as gx_definition
+from loket.documents.data_docs import frame as gx_frame
+from loket.documents.data_docs import gx
+from loket.documents.data_docs import result_format as gx_result_format
+from loket.documents.data_docs import validate_with_docs as gx_validate_with_docs
 from loket.documents.layout import (
     cell_text,
     kop_surat,
@@ -36,6 +43,7 @@ from loket.documents.templates import (
 __all__ = [
     "BULAN",
     "CARD",
+    "DATA_DOCS_SCRIPT",
     "MONTHLY_REPORT",
     "OFFICE",
     "PERMIT",
@@ -44,6 +52,12 @@ __all__ = [
     "UNCOLLECTED_LETTER",
     "angka",
     "cell_text",
+    "gx",
+    "gx_context",
+    "gx_definition",
+    "gx_frame",
+    "gx_result_format",
+    "gx_validate_with_docs",
     "kop_surat",
     "kv_table",
     "listing",

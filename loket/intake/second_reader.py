@@ -14,6 +14,9 @@ Nothing is downloaded at run time: the models are taken from the installed packa
 once per process, lazily (its first use costs about half a second), and shared by threads
 behind a lock: its calls set per-call options on the shared object, and one onnxruntime
 thread each keeps it from competing with the tesseract workers for the cores.
+
+Memory (issue #17): :func:`release` drops the engine once a batch is checked (made again,
+half a second, by the next batch that needs it).
 """
 
 from __future__ import annotations
@@ -108,6 +111,16 @@ def _get() -> Any:
             _missing = str(e)
             log.warning("second OCR engine unavailable, tesseract alone reads: %s", e)
     return _engine
+
+
+def release() -> bool:
+    """Drop the process's engine and its models (~35 MiB once it has read; the libraries stay
+    loaded); the next call makes it again. True when there was one to drop. For the end of a
+    batch: nothing reads with it until the next one."""
+    global _engine
+    with _lock:
+        had, _engine = _engine is not None, None
+    return had
 
 
 def available() -> bool:

@@ -10,12 +10,25 @@ gate reuses one context per rules (built once per process); a batch's Data Docs 
 ``quality_row`` is an application's row (the applicant fields plus derived columns);
 ``apply_quality`` turns its failures into invalid requirements of the checklist.
 ``write_data_docs`` renders the Data Docs HTML of a batch (``index.html`` under a folder).
+
+Memory (issue #17): great-expectations and pandas hold ~155 MiB once imported, which an
+intake process then keeps to its end. An application's gate therefore evaluates the four
+expectations the rules use (:data:`NATIVE`: not null, regex, between, pair equal) itself,
+with great-expectations' semantics (nulls skipped where it skips them; a comparison that
+cannot be made fails every row, as its raised exception does); rules naming any other
+expectation, or another keyword, are validated by great-expectations as before. The
+batch's Data Docs are still great-expectations', rendered by :func:`write_data_docs_apart`
+in a short-lived child process, so the intake process never imports it.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import replace
@@ -23,6 +36,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from loket.documents import (
+    DATA_DOCS_SCRIPT,
+    gx_context,
+    gx_definition,
+    gx_frame,
+    gx_result_format,
+    gx_validate_with_docs,
+)
 from loket.requirements import identity as ident
 from loket.requirements.context import Context
 from loket.requirements.model import Checklist
@@ -33,94 +54,23 @@ KEY = "registration_number"
 _LOCK = threading.Lock()  # great-expectations contexts are not meant for concurrent use
 
 
-def _gx() -> Any:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-
-    return gx
-
-
 def load_in_background() -> threading.Thread:
-    """Import great-expectations on a thread of its own, now.
-
-    Its import takes seconds (2-4 s on an office PC); started while the pages are read, it
-    overlaps OCR instead of delaying the first checklist. A check that needs it before the
-    import is done simply waits on Python's import lock."""
-    thread = threading.Thread(target=_gx, name="gx-import", daemon=True)
+    """Kept for its callers: the gate no longer needs great-expectations in the process
+    (see the module's docstring), so nothing is imported ahead; a finished thread."""
+    thread = threading.Thread(target=lambda: None, name="gx-import", daemon=True)
     thread.start()
     return thread
 
 
-def expectation_class(name: str) -> Any:
-    """The great-expectations class for a snake-case expectation name."""
-    gx = _gx()
-    camel = "".join(part.capitalize() for part in name.split("_"))
-    cls = getattr(gx.expectations, camel, None)
-    if cls is None:
-        raise ValueError(f"great-expectations has no expectation {name!r}")
-    return cls
-
-
 def _context(docs_dir: Path | None = None) -> Any:
-    gx = _gx()
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    ctx = gx.get_context(mode="ephemeral")
-    ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if docs_dir is not None:
-        ctx.add_data_docs_site(
-            site_name="loket",
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
-    return ctx
-
-
-def _frame(rows: list[dict[str, Any]]) -> Any:
-    import pandas as pd
-
-    frame = pd.DataFrame(rows)
-    for col in frame.columns:
-        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
-    return frame
-
-
-def _suite(gx: Any, rule: QualityRule, columns: set[str]) -> tuple[Any, list[int]]:
-    suite = gx.ExpectationSuite(name=rule.suite)
-    used = []
-    for i, exp in enumerate(rule.expectations):
-        cols = [v for k, v in exp.kwargs.items() if k.startswith("column")]
-        if any(c not in columns for c in cols):
-            continue  # the rules name a column this service does not extract
-        suite.add_expectation(
-            expectation_class(exp.expectation)(**exp.kwargs, meta={"loket_index": i})
-        )
-        used.append(i)
-    return suite, used
+    """A great-expectations context (one name for the tests to count them by)."""
+    return gx_context(docs_dir)
 
 
 #: (rules, columns) -> the context and validation definition prepared for them: built once
 #: per process, not per application (issue #17); a few kept, for rules edited while serving.
 _PREPARED: dict[tuple[str, tuple[str, ...]], tuple[Any, Any]] = {}
 _PREPARED_MAX = 4
-
-
-def _definition(ctx: Any, rule: QualityRule, columns: set[str]) -> Any:
-    gx = _gx()
-    source = ctx.data_sources.add_pandas("applicants")
-    asset = source.add_dataframe_asset("applicant_fields")
-    batch = asset.add_batch_definition_whole_dataframe("batch")
-    suite, _used = _suite(gx, rule, columns)
-    suite = ctx.suites.add(suite)
-    return ctx.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{rule.suite}-validation", data=batch, suite=suite)
-    )
 
 
 def _prepared(rule: QualityRule, columns: set[str]) -> tuple[Any, Any]:
@@ -132,34 +82,21 @@ def _prepared(rule: QualityRule, columns: set[str]) -> tuple[Any, Any]:
         if len(_PREPARED) >= _PREPARED_MAX:
             _PREPARED.clear()
         ctx = _context()
-        found = _PREPARED[key] = (ctx, _definition(ctx, rule, columns))
+        found = _PREPARED[key] = (ctx, gx_definition(ctx, rule, columns))
     return found
 
 
 def _run(rows: list[dict[str, Any]], rule: QualityRule, docs_dir: Path | None) -> Any:
-    gx = _gx()
-    frame = _frame(rows)
-    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [KEY]}
-    if docs_dir is None:  # an application's gate: the prepared context, nothing kept
-        ctx, vd = _prepared(rule, set(frame.columns))
-        try:
-            return vd.run(batch_parameters={"dataframe": frame}, result_format=result_format)
-        finally:
-            store = ctx.validation_results_store  # in memory: one result per run, else
-            for key in store.list_keys():
-                store.remove_key(key)
-    ctx = _context(docs_dir)  # a batch's Data Docs: a site of its own
-    vd = _definition(ctx, rule, set(frame.columns))
-    checkpoint = ctx.checkpoints.add(
-        gx.Checkpoint(
-            name=f"{rule.suite}-checkpoint",
-            validation_definitions=[vd],
-            actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=["loket"])],
-            result_format=result_format,
-        )
-    )
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
-    return next(iter(result.run_results.values()))
+    if docs_dir is not None:  # a batch's Data Docs: a site of its own
+        return gx_validate_with_docs(rows, rule, docs_dir, make=_context)
+    frame = gx_frame(rows)
+    ctx, vd = _prepared(rule, set(frame.columns))  # an application's gate: nothing kept
+    try:
+        return vd.run(batch_parameters={"dataframe": frame}, result_format=gx_result_format())
+    finally:
+        store = ctx.validation_results_store  # in memory: one result per run, else
+        for key in store.list_keys():
+            store.remove_key(key)
 
 
 def _failures(result: Any, rule: QualityRule, keys: list[str]) -> dict[str, list[dict]]:
@@ -199,6 +136,10 @@ def validate_rows(
     if not rows or not rule.expectations:
         return {}
     keys = [str(r.get(KEY)) for r in rows]
+    if docs_dir is None:
+        native = _native_failures(rows, rule, keys)
+        if native is not None:
+            return native
     with _LOCK:
         result = _run(rows, rule, docs_dir)
     return _failures(result, rule, keys)
@@ -209,6 +150,132 @@ def write_data_docs(rows: list[dict[str, Any]], rule: QualityRule, folder: Path)
     folder.mkdir(parents=True, exist_ok=True)
     validate_rows(rows, rule, docs_dir=folder)
     return folder / "index.html"
+
+
+def write_data_docs_apart(
+    rows: list[dict[str, Any]], rule: QualityRule, folder: Path, timeout: float = 600
+) -> Path:
+    """:func:`write_data_docs` in a child process (:mod:`loket.documents.data_docs` run by path):
+    great-expectations and pandas are imported there and given back when it exits, not kept
+    by the calling process to its end (issue #17). Raises RuntimeError when the child fails."""
+    job = {"rows": rows, "rule": rule.model_dump(mode="json"), "folder": str(folder)}
+    env = dict(os.environ, GX_ANALYTICS_ENABLED=os.environ.get("GX_ANALYTICS_ENABLED", "false"))
+    proc = subprocess.run(  # by path, -P: the child imports great-expectations, not loket
+        [sys.executable, "-P", str(DATA_DOCS_SCRIPT)],
+        input=json.dumps(job, default=str),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"Data Docs child exited {proc.returncode}: {proc.stderr[-500:]}")
+    return Path(proc.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------------------------
+# The gate's own evaluation of the expectations the rules use (see the module's docstring)
+# --------------------------------------------------------------------------------------------
+class _Uncomparable(Exception):
+    """A value the expectation cannot compare: great-expectations raises, every row fails."""
+
+
+def _null(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _not_null(rows: list[dict[str, Any]], kw: dict[str, Any]) -> set[int]:
+    return {i for i, r in enumerate(rows) if _null(r.get(kw["column"]))}
+
+
+def _regex(rows: list[dict[str, Any]], kw: dict[str, Any]) -> set[int]:
+    pattern = re.compile(kw["regex"])  # pandas' str.contains: a search, on str(value)
+    col = kw["column"]
+    return {
+        i for i, r in enumerate(rows) if not _null(r.get(col)) and not pattern.search(str(r[col]))
+    }
+
+
+def _between(rows: list[dict[str, Any]], kw: dict[str, Any]) -> set[int]:
+    low, high = kw.get("min_value"), kw.get("max_value")
+    if low is None and high is None:
+        raise _Uncomparable("between without bounds")
+    out = set()
+    for i, r in enumerate(rows):
+        v = r.get(kw["column"])
+        if _null(v):
+            continue
+        if isinstance(v, str | bytes | bool) or not isinstance(v, int | float):
+            raise _Uncomparable(f"{v!r} is not a number")
+        ok_low = low is None or (v > low if kw.get("strict_min") else v >= low)
+        ok_high = high is None or (v < high if kw.get("strict_max") else v <= high)
+        if not (ok_low and ok_high):
+            out.add(i)
+    return out
+
+
+def _pair_equal(rows: list[dict[str, Any]], kw: dict[str, Any]) -> set[int]:
+    ignore = kw.get("ignore_row_if", "both_values_are_missing")
+    out = set()
+    for i, r in enumerate(rows):
+        a, b = _null(r.get(kw["column_A"])), _null(r.get(kw["column_B"]))
+        if (ignore == "either_value_is_missing" and (a or b)) or (
+            ignore == "both_values_are_missing" and a and b
+        ):
+            continue
+        if a or b or r[kw["column_A"]] != r[kw["column_B"]]:
+            out.add(i)
+    return out
+
+
+#: Expectation -> (its evaluation: indices of the failing rows, the keywords it understands).
+NATIVE: dict[str, tuple[Any, frozenset[str]]] = {
+    "expect_column_values_to_not_be_null": (_not_null, frozenset({"column"})),
+    "expect_column_values_to_match_regex": (_regex, frozenset({"column", "regex"})),
+    "expect_column_values_to_be_between": (
+        _between,
+        frozenset({"column", "min_value", "max_value", "strict_min", "strict_max"}),
+    ),
+    "expect_column_pair_values_to_be_equal": (
+        _pair_equal,
+        frozenset({"column_A", "column_B", "ignore_row_if"}),
+    ),
+}
+_IGNORE = {"both_values_are_missing", "either_value_is_missing", "neither"}
+
+
+def _native_failures(
+    rows: list[dict[str, Any]], rule: QualityRule, keys: list[str]
+) -> dict[str, list[dict[str, Any]]] | None:
+    """:func:`validate_rows`'s answer without great-expectations, or None when ``rule`` names
+    an expectation or keyword :data:`NATIVE` does not cover."""
+    for exp in rule.expectations:
+        known = NATIVE.get(exp.expectation)
+        if known is None or not set(exp.kwargs) <= known[1]:
+            return None
+        if exp.kwargs.get("ignore_row_if", "both_values_are_missing") not in _IGNORE:
+            return None
+    columns = {k for r in rows for k in r}
+    out: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
+    for exp in rule.expectations:
+        cols = [v for k, v in exp.kwargs.items() if k.startswith("column")]
+        if any(c not in columns for c in cols):
+            continue  # the rules name a column this service does not extract
+        try:
+            hit = {keys[i] for i in NATIVE[exp.expectation][0](rows, exp.kwargs)}
+        except (_Uncomparable, TypeError):
+            hit = set(keys)  # the expectation could not run: every row is in doubt
+        for key in hit:
+            out.setdefault(key, []).append(
+                {
+                    "requirement": exp.requirement,
+                    "reason": exp.reason,
+                    "on_failure": exp.on_failure,
+                    "expectation": exp.expectation,
+                    "columns": cols,
+                }
+            )
+    return out
 
 
 # --------------------------------------------------------------------------------------------
