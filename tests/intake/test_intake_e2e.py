@@ -222,6 +222,10 @@ def test_cli_intake_in_a_fresh_process(tmp_path: Path) -> None:
     # the submissions were taken and read while Prefect's ephemeral server started (the
     # head start), then the flow run took over: checked, logged in the run like any other
     assert "prefect_wait" in summary["seconds"]
+    # the process's own CPU by phase, for bench/intake.py: imports before the run, reading
+    cpu = summary["cpu_seconds"]
+    assert set(cpu) == {"start", "read", "checks"}
+    assert cpu["start"] > 0.5 and cpu["read"] > 0  # Python and Prefect's imports; OCR
     assert summary["verdicts"][reg_no] in ("complete", "incomplete", "review")
     assert (tmp_path / "outbox" / reg_no / "checklist.json").exists()
 
