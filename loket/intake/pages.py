@@ -374,9 +374,27 @@ class PageImages:
     def __init__(self, refs: Iterable[PageRef], cache: Any | None = None) -> None:
         self.refs = {(r.relpath, r.page): r for r in refs}
         self.cache = cache  # an OcrCache (get/put by key); None: nothing is kept
+        #: the page rendered last and its image: asked for again at once, it is not
+        #: rendered again (see __call__); one page only, not the application's pages
+        self._last: tuple[tuple[str, int], Image.Image] | None = None
+        self._lock = threading.Lock()
 
     def __call__(self, file: str, page: int) -> Image.Image:
-        return render_page(self.refs[(file, page)])
+        """The page's image (RGB), a copy of its own for each caller.
+
+        The checks look at the same page several times in a row (its ink, then its stamps'
+        words; a card read again, then its row looked at again), and a 300-dpi page costs
+        ~50-100 ms of decoding or rendering each time: the last page rendered is kept and
+        copied (~5 ms), never more than one page (26 MiB for A4 in colour)."""
+        key = (file, page)
+        with self._lock:
+            last = self._last
+        if last is not None and last[0] == key:
+            return last[1].copy()
+        image = render_page(self.refs[key])
+        with self._lock:
+            self._last = (key, image)
+        return image.copy()
 
     def _key(self, file: str, page: int, how: str) -> str | None:
         ref = self.refs.get((file, page))

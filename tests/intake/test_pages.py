@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from loket.intake.pages import PageRef, probe, render_page, sniff, text_layer
+from loket.intake import pages as pages_module
+from loket.intake.pages import PageImages, PageRef, probe, render_page, sniff, text_layer
 from loket.intake.quarantine import REASONS, Unusable
 from tests import badfiles
 
@@ -50,6 +51,36 @@ def test_multipage_tiff_pages_render_separately(tmp_path: Path) -> None:
     assert (kind, count) == ("tiff", 3)
     sizes = {render_page(PageRef("a.tif", path, "x", kind, i)).size for i in range(count)}
     assert sizes == {(400, 560)}
+
+
+def test_page_images_render_a_page_asked_again_at_once_only_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The checks ask for the same page several times in a row (ink, then stamps): it is
+    rendered once and each caller gets a copy of its own; another page in between is
+    rendered, and the first one again after it (one page kept, not the application's)."""
+    path = tmp_path / "a.tif"
+    path.write_bytes(badfiles.tiff_bytes(2))
+    refs = [PageRef("a.tif", path, "x", "tiff", i) for i in range(2)]
+    rendered: list[int] = []
+
+    def counting(ref: PageRef, *args: object, **kwargs: object) -> Image.Image:
+        rendered.append(ref.page)
+        return render_page(ref, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages_module, "render_page", counting)
+    images = PageImages(refs)
+    first = images("a.tif", 1)
+    first.paste((255, 0, 0), (0, 0, 50, 50))  # one caller drawing on its copy
+    again = images("a.tif", 1)
+    assert rendered == [1]
+    assert again.getpixel((0, 0)) != (255, 0, 0)
+    assert np.array_equal(np.asarray(again), np.asarray(render_page(refs[0])))
+    images("a.tif", 2)
+    images("a.tif", 1)
+    assert rendered == [1, 2, 1]
+    with pytest.raises(KeyError):
+        images("a.tif", 3)
 
 
 def test_sniff_ignores_names() -> None:
