@@ -27,7 +27,8 @@ Normalised before comparing (and in the golden files):
 Nothing else is excluded: ``checklist.json`` today holds no generation time or id; if one is
 added, add it to :data:`VOLATILE_KEYS` (dropped wherever it occurs) and say so here.
 
-Regenerating, deliberately, after a change in reading or checking that is meant::
+Regenerating, deliberately, after a change in reading or checking that is meant (or in the
+generator's tuning family, which these submissions are drawn from)::
 
     LOKET_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/golden
 
@@ -166,12 +167,18 @@ def checklists(
                 day = received[names[app.source]]
                 app.received_at = datetime.combine(day, time(9, 0), WIB)
         verdicts = check_flow(reg_nos)
-        assert all(v in ("complete", "incomplete") for v in verdicts.values()), verdicts
         found = {}
         for reg_no in reg_nos:
             path = home / "outbox" / reg_no / "checklist.json"
             checklist = json.loads(path.read_text(encoding="utf-8"))
             found[names[checklist["source"]]] = normalise(checklist, str(home))
+        # whatever the golden files say: a planted defect is decided (never waved through,
+        # never left to review), and a complete file is never returned; it may be left to
+        # the officer (review) when its scan hides what a check needs (a stamp a
+        # black-and-white scan dropped)
+        for name, checklist in found.items():
+            allowed = ("incomplete",) if name.startswith("kurang") else ("complete", "review")
+            assert checklist["verdict"] in allowed, (name, verdicts)
         yield found
     finally:
         for k, v in old.items():
