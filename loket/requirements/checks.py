@@ -103,8 +103,15 @@ def check_same_person(ctx: Context, doc: Document, chk: SamePersonCheck) -> Requ
 def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> RequirementOutcome:
     """The NIK on the document is the card's. A reading differing from it is a defect when
     it is a NIK (its structure holds) or the card's with two neighbouring digits swapped (a
-    typing slip); a NIK that reads as no NIK at all is not compared: the officer looks."""
+    typing slip); a NIK that reads as no NIK at all is not compared: the officer looks.
+    A card whose NIK did not read is in review itself (the officer sees the NIK there); with
+    no card found at all, nothing is in review to compare against, so the cell is the
+    officer's, never ``ok`` (a mistyped NIK would otherwise be waved through)."""
     if ctx.ref_nik is None:
+        if ctx.rules.identity.reference not in ctx.docs:
+            return RequirementOutcome.undecided(
+                ["KTP tidak ditemukan; NIK pada dokumen ini tidak dapat dibandingkan."]
+            )
         return RequirementOutcome(
             True, notes=["NIK pada KTP tidak terbaca; NIK tidak dibandingkan."]
         )

@@ -357,8 +357,24 @@ def test_missing_document(missing: str) -> None:
     checklist = run(T.application(drop=(missing,)))
     got = statuses(checklist)
     assert got[missing] == "missing"
-    assert all(s in ("ok", "not_required") for k, s in got.items() if k != missing)
+    # without the KTP, the letter's NIK cannot be compared: the officer's (never ok)
+    compared = {"surat_permohonan": "review"} if missing == "ktp" else {}
+    assert all(
+        s == compared.get(k) or (k not in compared and s in ("ok", "not_required"))
+        for k, s in got.items()
+        if k != missing
+    ), got
     assert "tidak ditemukan" in item(checklist, missing)["reasons"][0]
+
+
+def test_a_mistyped_nik_is_not_waved_through_when_the_ktp_is_not_found() -> None:
+    """The letter's NIK is wrong and the KTP was not found (sorted away): the letter's cell
+    was ``ok`` ("NIK tidak dibandingkan"), a false accept; now it goes to the officer."""
+    p = T.Person()
+    letter = T.permohonan(p, nik="1471015304950021")
+    checklist = run(T.application(p, drop=("ktp",), texts={"surat_permohonan": letter}))
+    assert statuses(checklist)["surat_permohonan"] == "review"
+    assert statuses(checklist)["ktp"] == "missing"
 
 
 def test_one_photo_only() -> None:
