@@ -29,7 +29,7 @@ from loket.intake.containment import application_failed, start_application, susp
 from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageImages
 from loket.intake.steps import page_refs
-from loket.intake.tesseract import use_engine
+from loket.intake.tesseract import ENGINES, use_engine
 from loket.requirements import UNMET, Checklist, Verdict, carry_confirmations
 
 DATA_DOCS = "_data-docs"
@@ -51,6 +51,7 @@ def check_application_task(reg_no: str, settings: Settings) -> Checklist:
     from loket.requirements.checklist import write_outputs
     from loket.requirements.engine import check_application_details
 
+    cpu = time.thread_time()  # this check's own CPU: checks run side by side, on threads
     db = open_database(settings.db_url)
     folder = settings.outbox_dir / reg_no
     pages_doc = PagesDocument.from_json(
@@ -84,7 +85,11 @@ def check_application_task(reg_no: str, settings: Settings) -> Checklist:
         today=datetime.now(WIB).date(),
         image_for=image_for,
     )
-    seconds = {**checked.seconds, "outputs": round(time.perf_counter() - started, 3)}
+    seconds = {
+        **checked.seconds,
+        "outputs": round(time.perf_counter() - started, 3),
+        "cpu": round(time.thread_time() - cpu, 3),
+    }
     failed = {c.id: c.status for c in checklist.requirements if c.status in UNMET}
     review = [c.id for c in checklist.open_reviews()]
     with db.begin() as session:
@@ -206,11 +211,12 @@ class CheckBatch:
 
     def finish(self) -> dict[str, str]:
         """Every verdict (see :func:`check_batch`), then the batch's data-quality report.
-        The second OCR engine is dropped once every check is done: nothing reads with it
-        until the next batch, and the Data Docs' child and the approval chain's LibreOffice
-        start next (issue #17)."""
+        The OCR engines (the second one; tesseract's idle ones) are dropped once every check
+        is done: nothing reads with them until the next batch, and the Data Docs' child and
+        the approval chain's LibreOffice start next (issue #17)."""
         self._collect()
         second_reader.release()
+        ENGINES.release_idle()  # tesseract's, ~24 MiB each
         memory.trim()
         checked = [r for r, v in self.verdicts.items() if v in tuple(Verdict)]
         try:
