@@ -52,7 +52,6 @@ from loket.intake.ocr import OcrCache
 from loket.intake.pages import PageRef
 from loket.intake.tesseract import use_engine
 from loket.requirements import Verdict
-from loket.requirements.quality import load_in_background
 
 #: Called with (pages done, pages total) as pages are read: the CLI draws its progress bar.
 ProgressCallback = Callable[[int, int], None]
@@ -199,7 +198,7 @@ def intake_flow(
     with intake.exclusive(settings, wait_seconds=lock_wait_seconds):
         server = threading.Thread(target=_start_ephemeral_server, name="prefect-start")
         server.start()
-        head = _HeadStart(settings, psm, _Progress(progress), check)
+        head = _HeadStart(settings, psm, _Progress(progress))
         waited = time.perf_counter()
         server.join()
         head.prefect_wait = time.perf_counter() - waited
@@ -240,8 +239,6 @@ def intake_run(
     with lock:
         started = head.started if head is not None else time.perf_counter()
         cpu_started = head.cpu_started if head is not None else time.process_time()
-        if check and head is None:
-            load_in_background()  # the data-quality gate's library, while pages are read
         with CheckBatch(settings) if check else contextlib.nullcontext() as checks:
             summary = _run(settings, psm, progress, head, checks)
             read, cpu_read = time.perf_counter(), time.process_time()
@@ -441,10 +438,8 @@ class _HeadStart:
     """What :func:`intake_flow` does while Prefect's server starts: every ready submission
     taken and its pages being read, outside any flow run (logged in the run when it starts)."""
 
-    def __init__(self, settings: Settings, psm: int, progress: _Progress, check: bool) -> None:
+    def __init__(self, settings: Settings, psm: int, progress: _Progress) -> None:
         self.started, self.cpu_started = time.perf_counter(), time.process_time()
-        if check:
-            load_in_background()  # the data-quality gate's library, while pages are read
         self.db = open_database(settings.db_url)
         self.readings = _Readings(settings, self.db, psm, progress)
         self.log = _LaterLog()

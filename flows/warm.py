@@ -39,10 +39,8 @@ def _prepare() -> None:
     apply_prefect_defaults()
     import flows.intake  # noqa: F401  (Prefect, OpenCV, the checks)
     from loket.intake.tesseract import engine
-    from loket.requirements.quality import load_in_background
 
     engine()  # decides the OCR engine (and loads it) now rather than on the first page
-    load_in_background().join()
 
 
 def _main(conn: Connection) -> None:

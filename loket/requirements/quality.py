@@ -54,14 +54,6 @@ KEY = "registration_number"
 _LOCK = threading.Lock()  # great-expectations contexts are not meant for concurrent use
 
 
-def load_in_background() -> threading.Thread:
-    """Kept for its callers: the gate no longer needs great-expectations in the process
-    (see the module's docstring), so nothing is imported ahead; a finished thread."""
-    thread = threading.Thread(target=lambda: None, name="gx-import", daemon=True)
-    thread.start()
-    return thread
-
-
 def _context(docs_dir: Path | None = None) -> Any:
     """A great-expectations context (one name for the tests to count them by)."""
     return gx_context(docs_dir)
