@@ -55,8 +55,10 @@ def _snippet_for(doc: Document, needle_norm: str) -> dict[str, Any] | None:
 def check_same_person(ctx: Context, doc: Document, chk: SamePersonCheck) -> RequirementOutcome:
     rule = ctx.rules.identity
     if not ctx.ref_name:
-        return RequirementOutcome(
-            True, notes=["Nama pembanding (KTP) tidak terbaca; nama tidak dicek."]
+        # no name read on the card nor agreed by the documents: nothing to compare against,
+        # so whose document it is stays the officer's question, never ``ok``
+        return RequirementOutcome.undecided(
+            ["Nama pembanding (KTP) tidak terbaca; periksa apakah dokumen ini atas nama pemohon."]
         )
     names = [(str(v), f) for v, f in values(doc, chk.field)]
     for v, f in names:
@@ -104,16 +106,16 @@ def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> Requiremen
     """The NIK on the document is the card's. A reading differing from it is a defect when
     it is a NIK (its structure holds) or the card's with two neighbouring digits swapped (a
     typing slip); a NIK that reads as no NIK at all is not compared: the officer looks.
-    A card whose NIK did not read is in review itself (the officer sees the NIK there); with
-    no card found at all, nothing is in review to compare against, so the cell is the
-    officer's, never ``ok`` (a mistyped NIK would otherwise be waved through)."""
+    With no card NIK to compare against (no card found, or its NIK unread) the cell is the
+    officer's, never ``ok``: a mistyped NIK would otherwise be waved through, as the
+    officer confirming the card's own cell compares nothing with this document."""
     if ctx.ref_nik is None:
         if ctx.rules.identity.reference not in ctx.docs:
             return RequirementOutcome.undecided(
                 ["KTP tidak ditemukan; NIK pada dokumen ini tidak dapat dibandingkan."]
             )
-        return RequirementOutcome(
-            True, notes=["NIK pada KTP tidak terbaca; NIK tidak dibandingkan."]
+        return RequirementOutcome.undecided(
+            ["NIK pada KTP tidak terbaca; bandingkan NIK pada dokumen ini dengan KTP."]
         )
     ref = ident.nik_clean(str(ctx.ref_nik.value))
     got = [(ident.nik_clean(str(v)), f) for v, f in values(doc, chk.field)]

@@ -377,6 +377,19 @@ def test_a_mistyped_nik_is_not_waved_through_when_the_ktp_is_not_found() -> None
     assert statuses(checklist)["ktp"] == "missing"
 
 
+def test_a_mistyped_nik_is_not_waved_through_when_the_ktp_nik_is_unread() -> None:
+    """The letter's NIK is wrong and the card's NIK did not read: the letter's cell was
+    ``ok`` ("NIK tidak dibandingkan"), and an officer confirming the card's own cell compares
+    nothing with the letter, a false accept; now the letter's cell goes to the officer too."""
+    p = T.Person()
+    card = T.ktp(p).replace(f"NIK : {p.nik}", "NIK : 14?1O?53?4??o??l")
+    letter = T.permohonan(p, nik="1471015304950021")
+    checklist = run(T.application(p, texts={"ktp": card, "surat_permohonan": letter}))
+    assert statuses(checklist)["ktp"] == "review"
+    assert statuses(checklist)["surat_permohonan"] == "review"
+    assert checklist["verdict"] == "review"
+
+
 def test_one_photo_only() -> None:
     checklist = run(T.application(photos=1))
     assert statuses(checklist)["pas_foto"] == "invalid"
