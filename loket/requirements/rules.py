@@ -283,6 +283,14 @@ class Expectation(_Strict):
             for rx in patterns if isinstance(patterns, list) else []:
                 if isinstance(rx, str):
                     checked_pattern(rx)
+                    try:  # the gate matches with Python's re, which lacks some of regex's
+                        re.compile(rx)
+                    except re.error as exc:
+                        raise ValueError(
+                            f"{key} {rx!r}: Python's re cannot compile it ({exc}); the "
+                            "data-quality gate matches with re: write it without regex-only "
+                            "syntax such as \\p{..} classes"
+                        ) from exc
         return kwargs
 
 

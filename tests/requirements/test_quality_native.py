@@ -122,3 +122,56 @@ def test_gate_and_data_docs_leave_great_expectations_out_of_the_process(tmp_path
     assert modules == "[]"
     assert Path(index) == tmp_path / "docs" / "index.html"
     assert "<html" in Path(index).read_text(encoding="utf-8").lower()
+
+
+def _one(expectation: str, **kwargs: object) -> QualityRule:
+    return QualityRule.model_validate(
+        {
+            "expectations": [
+                {"expectation": expectation, "kwargs": kwargs, "requirement": "ktp", "reason": "r"}
+            ]
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        # great-expectations has a default for a missing regex: left to it
+        _one("expect_column_values_to_match_regex", column="nik"),
+        # a keyword great-expectations' models would coerce, or that cannot be hashed
+        _one("expect_column_values_to_be_between", column="age_years", min_value="18"),
+        _one("expect_column_values_to_be_between", column="age_years", strict_min="false"),
+        _one(
+            "expect_column_pair_values_to_be_equal",
+            column_A="a",
+            column_B="b",
+            ignore_row_if={"x": 1},
+        ),
+        _one("expect_column_values_to_not_be_null", column=["nik"]),
+    ],
+)
+def test_what_the_gate_cannot_evaluate_exactly_goes_to_great_expectations(
+    rule: QualityRule,
+) -> None:
+    """Each of these crashed the native evaluation (KeyError, TypeError) or could differ from
+    great-expectations' coercion; now they are left to great-expectations."""
+    rows = [{"registration_number": "A", "nik": "1", "age_years": 20, "a": 1, "b": 1}]
+    assert quality._native_failures(rows, rule, ["A"]) is None
+
+
+def test_a_pattern_python_re_cannot_compile_is_refused_at_load() -> None:
+    """``regex`` accepts ``\\p{N}``, Python's re (the gate's, and great-expectations') does
+    not: every application's check crashed on it; now the rules file is refused."""
+    with pytest.raises(ValueError, match="re cannot compile"):
+        _one("expect_column_values_to_match_regex", column="nik", regex=r"^\p{N}{16}$")
+
+
+@pytest.mark.e2e
+def test_an_expectation_great_expectations_cannot_run_fails_every_row() -> None:
+    """``mostly`` sends the rule to great-expectations; a value it cannot compare makes it
+    raise, and the result names no row: every row used to pass (a false accept)."""
+    rule = _one("expect_column_values_to_be_between", column="age_years", min_value=18, mostly=1.0)
+    rows = [{"registration_number": "A", "age_years": "x"}]
+    assert quality._native_failures(rows, rule, ["A"]) is None
+    assert [f["requirement"] for f in quality.validate_rows(rows, rule)["A"]] == ["ktp"]
