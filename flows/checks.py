@@ -136,11 +136,9 @@ def quality_report_task(
         rules = load_service_rules(rules_path(settings, service))
         if rules.quality is None or not rules.quality.expectations:
             continue
-        folder = settings.outbox_dir / DATA_DOCS / batch
-        if len(groups) > 1:
-            folder = folder / service
+        parts = [DATA_DOCS, batch, *([service] if len(groups) > 1 else [])]
         # in a child process: great-expectations is not kept by this one (issue #17)
-        written.append(str(write_data_docs_apart(rows, rules.quality, folder)))
+        written.append(str(write_data_docs_apart(rows, rules.quality, settings.outbox_dir, parts)))
     get_run_logger().info("data docs: %s", ", ".join(written) or "-")
     return written
 

@@ -225,3 +225,22 @@ def unlink_beneath(base: Path, relpath: Path | str) -> None:
     parts = Path(relpath).parts
     with directory(base, parts[:-1]) as fd:
         os.unlink(parts[-1], dir_fd=fd)
+
+
+def publish_tree(src: Path, base: Path, parts: Sequence[str]) -> Path:
+    """Copy the tree ``src`` (a private folder this process made, trusted) into
+    ``base/parts…``, every folder below ``base`` made and opened without following links and
+    every file written as :func:`write_bytes` does; links inside ``src`` are skipped. For what
+    another program writes with ordinary opens (great-expectations' Data Docs): it writes
+    into a private folder, and only this copies it where outside data could have planted a
+    link. The destination's path."""
+    target = safe_parts(parts)
+    for root, _dirs, files in os.walk(src):
+        rel = Path(root).relative_to(src).parts
+        with directory(base, [*target, *rel], create=True) as fd:
+            for name in files:
+                path = Path(root, name)
+                if path.is_symlink() or not path.is_file():
+                    continue
+                write_bytes(fd, name, path.read_bytes())
+    return base.joinpath(*target)

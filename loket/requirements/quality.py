@@ -29,13 +29,15 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from loket.common import safefs
 from loket.documents import (
     DATA_DOCS_SCRIPT,
     gx_context,
@@ -148,25 +150,32 @@ def write_data_docs(rows: list[dict[str, Any]], rule: QualityRule, folder: Path)
 
 
 def write_data_docs_apart(
-    rows: list[dict[str, Any]], rule: QualityRule, folder: Path, timeout: float = 600
+    rows: list[dict[str, Any]],
+    rule: QualityRule,
+    base: Path,
+    parts: Sequence[str],
+    timeout: float = 600,
 ) -> Path:
     """:func:`write_data_docs` in a child process (:mod:`loket.documents.data_docs` run by path):
     great-expectations and pandas are imported there and given back when it exits, not kept
-    by the calling process to its end (issue #17). Raises RuntimeError when the child fails."""
-    job = {"rows": rows, "rule": rule.model_dump(mode="json"), "folder": str(folder)}
-    env = dict(os.environ, GX_ANALYTICS_ENABLED=os.environ.get("GX_ANALYTICS_ENABLED", "false"))
-    proc = subprocess.run(  # by path, -P: the child imports great-expectations, not loket
-        [sys.executable, "-P", str(DATA_DOCS_SCRIPT)],
-        input=json.dumps(job, default=str),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
-    said = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not said:
-        raise RuntimeError(f"Data Docs child exited {proc.returncode}: {proc.stderr[-500:]}")
-    return Path(said[-1])
+    by the calling process to its end (issue #17). The child writes into a private temporary
+    folder; only a complete site is then copied to ``base/parts…`` (see
+    :func:`~loket.common.safefs.publish_tree`: never through a link, ``parts`` plain names).
+    The index page's path; RuntimeError when the child fails (nothing is published then)."""
+    with tempfile.TemporaryDirectory(prefix="loket-data-docs-") as private:
+        job = {"rows": rows, "rule": rule.model_dump(mode="json"), "folder": private}
+        env = dict(os.environ, GX_ANALYTICS_ENABLED=os.environ.get("GX_ANALYTICS_ENABLED", "false"))
+        proc = subprocess.run(  # by path, -P: the child imports great-expectations, not loket
+            [sys.executable, "-P", str(DATA_DOCS_SCRIPT)],
+            input=json.dumps(job, default=str),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+        if proc.returncode != 0 or not (Path(private) / "index.html").is_file():
+            raise RuntimeError(f"Data Docs child exited {proc.returncode}: {proc.stderr[-500:]}")
+        return safefs.publish_tree(Path(private), base, parts) / "index.html"
 
 
 # --------------------------------------------------------------------------------------------
