@@ -102,6 +102,17 @@ def check_same_person(ctx: Context, doc: Document, chk: SamePersonCheck) -> Requ
     return RequirementOutcome(False, [reason], [_ev(f) for _, f in (clear or names)[:2]])
 
 
+def _nothing_to_compare(ctx: Context) -> RequirementOutcome:
+    """same_nik without a card NIK: the officer's (see :func:`check_same_nik`)."""
+    if ctx.rules.identity.reference not in ctx.docs:
+        return RequirementOutcome.undecided(
+            ["KTP tidak ditemukan; NIK pada dokumen ini tidak dapat dibandingkan."]
+        )
+    return RequirementOutcome.undecided(
+        ["NIK pada KTP tidak terbaca; bandingkan NIK pada dokumen ini dengan KTP."]
+    )
+
+
 def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> RequirementOutcome:
     """The NIK on the document is the card's. A reading differing from it is a defect when
     it is a NIK (its structure holds) or the card's with two neighbouring digits swapped (a
@@ -110,13 +121,7 @@ def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> Requiremen
     officer's, never ``ok``: a mistyped NIK would otherwise be waved through, as the
     officer confirming the card's own cell compares nothing with this document."""
     if ctx.ref_nik is None:
-        if ctx.rules.identity.reference not in ctx.docs:
-            return RequirementOutcome.undecided(
-                ["KTP tidak ditemukan; NIK pada dokumen ini tidak dapat dibandingkan."]
-            )
-        return RequirementOutcome.undecided(
-            ["NIK pada KTP tidak terbaca; bandingkan NIK pada dokumen ini dengan KTP."]
-        )
+        return _nothing_to_compare(ctx)
     ref = ident.nik_clean(str(ctx.ref_nik.value))
     got = [(ident.nik_clean(str(v)), f) for v, f in values(doc, chk.field)]
     spec = ctx.rules.documents.get(doc.doc_type)
