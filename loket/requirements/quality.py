@@ -93,6 +93,20 @@ def _run(rows: list[dict[str, Any]], rule: QualityRule, docs_dir: Path | None) -
             store.remove_key(key)
 
 
+def _record(out: dict[str, list[dict]], hit: set[str], exp: Any, columns: list[str]) -> None:
+    """One failed expectation, added to the failures of each registration number in ``hit``."""
+    for key in hit:
+        out.setdefault(key, []).append(
+            {
+                "requirement": exp.requirement,
+                "reason": exp.reason,
+                "on_failure": exp.on_failure,
+                "expectation": exp.expectation,
+                "columns": columns,
+            }
+        )
+
+
 def _failures(result: Any, rule: QualityRule, keys: list[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in keys}
     for r in result.results:
@@ -110,16 +124,7 @@ def _failures(result: Any, rule: QualityRule, keys: list[str]) -> dict[str, list
             # raised exception under a metric id, so it is not looked for) or it is not a
             # per-row expectation: every row is in doubt, never waved through
             hit = set(keys)
-        for key in hit:
-            out.setdefault(key, []).append(
-                {
-                    "requirement": exp.requirement,
-                    "reason": exp.reason,
-                    "on_failure": exp.on_failure,
-                    "expectation": exp.expectation,
-                    "columns": columns,
-                }
-            )
+        _record(out, hit, exp, columns)
     return out
 
 
@@ -303,16 +308,7 @@ def _native_failures(
             hit = {keys[i] for i in NATIVE[exp.expectation][0](rows, exp.kwargs)}
         except (_Uncomparable, TypeError):
             hit = set(keys)  # the expectation could not run: every row is in doubt
-        for key in hit:
-            out.setdefault(key, []).append(
-                {
-                    "requirement": exp.requirement,
-                    "reason": exp.reason,
-                    "on_failure": exp.on_failure,
-                    "expectation": exp.expectation,
-                    "columns": cols,
-                }
-            )
+        _record(out, hit, exp, cols)
     return out
 
 
