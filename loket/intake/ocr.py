@@ -20,7 +20,7 @@ from PIL import Image
 from loket.intake import tesseract
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "16"
+OCR_VERSION = "17"
 LANG = "ind+eng"
 
 
@@ -175,6 +175,54 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     )
 
 
+#: A dithered (error-diffusion) black-and-white scan draws grey as scattered single dots:
+#: most of its dark pixels have at most two dark neighbours, where a scan thresholded at
+#: one level keeps strokes whole (measured on generated pages: dithered 0.3-1.0, any other
+#: scan under 0.05, a speckled near-blank page up to ~0.2).
+DITHER_ISOLATED = 0.3
+#: Dark pixels below this share of the page say nothing about dithering (a blank page).
+DITHER_MIN_DARK = 0.002
+#: The blur that melts dither dots back into grey (in pixels: a dot is one pixel at any dpi)
+DESCREEN_SIGMA = 1.0
+#: Ceiling of the threshold a descreened page is read at: a near-blank page's Otsu level
+#: falls inside the paper's own grain and would draw it as text.
+DESCREEN_MAX_LEVEL = 160
+
+
+def is_dithered(gray: np.ndarray) -> bool:
+    """Whether the page is a dithered black-and-white scan (see :data:`DITHER_ISOLATED`)."""
+    if min(gray.shape[:2], default=0) < MIN_SIDE:
+        return False
+    dark = (gray < 128).astype(np.uint8)
+    count = int(dark.sum())
+    if count < DITHER_MIN_DARK * dark.size:
+        return False
+    neighbours = cv2.boxFilter(dark, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    isolated = int(np.count_nonzero((neighbours <= 2) & (dark > 0)))
+    return isolated / count >= DITHER_ISOLATED
+
+
+def descreen(gray: np.ndarray) -> np.ndarray:
+    """A dithered scan's dots melted back into grey (a light blur); any other page as it is.
+
+    Tesseract reads dither as noise (a letter of dots, paper of dots: a page of 0-20
+    characters where the same page thresholded reads whole), and face and card search see
+    the blurred page better too."""
+    return _melt(gray) if is_dithered(gray) else gray
+
+
+def _melt(gray: np.ndarray) -> np.ndarray:
+    return cv2.GaussianBlur(gray, (0, 0), DESCREEN_SIGMA)
+
+
+def threshold_descreened(gray: np.ndarray) -> np.ndarray:
+    """Black text on white from a descreened page: one Otsu level for the page (its blur
+    leaves no fine texture for a local threshold to pick out), never above
+    :data:`DESCREEN_MAX_LEVEL`."""
+    level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return np.where(gray < min(level, DESCREEN_MAX_LEVEL), 0, 255).astype(np.uint8)
+
+
 def ink_coverage(gray: np.ndarray, level: int = 160) -> float:
     """Fraction of clearly dark pixels (text, stamps, photos); paper, scanner noise and faint
     bleed-through stay below it."""
@@ -327,11 +375,15 @@ def read_page(
     if min(gray.shape[:2], default=0) < MIN_SIDE:
         return OcrResult(text="", rotation=0, skew=0.0, source="ocr", ink=ink_coverage(gray))
     deadline = None if timeout is None else time.monotonic() + timeout
+    dithered = is_dithered(gray)
+    if dithered:
+        gray = _melt(gray)
+    to_bw = threshold_descreened if dithered else binarize
 
     def attempt(turn: int) -> tuple[Reading, float, float]:
         upright = rotate_upright(gray, turn)
         angle = estimate_skew(upright)
-        bw = binarize(deskew(upright, angle))
+        bw = to_bw(deskew(upright, angle))
         return ocr_text(bw, psm, lang, _left(deadline, timeout)), angle, ink_coverage(upright)
 
     if rotation is None and text_direction(gray) == "sideways":

@@ -360,6 +360,25 @@ def text_layer(ref: PageRef, min_chars: int = 40) -> str | None:
     return text if wordlike / len(tokens) >= 0.5 else None
 
 
+def _descreened(image: Image.Image) -> Image.Image:
+    """A dithered black-and-white scan as grey (see :func:`loket.intake.ocr.descreen`): the
+    checks' re-readings threshold it again, and an officer's crop shows grey, not dots.
+    A page in colour is not dithered and stays as it is."""
+    if image.mode not in ("L", "1", "LA") and not _is_grey(image):
+        return image
+    from loket.intake.ocr import descreen
+
+    gray = np.asarray(image.convert("L"))
+    melted = descreen(gray)
+    return image if melted is gray else Image.fromarray(melted).convert("RGB")
+
+
+def _is_grey(image: Image.Image) -> bool:
+    """Whether an RGB image has no colour at all (a grey or black-and-white page as RGB)."""
+    small = np.asarray(image.convert("RGB").reduce(8), dtype=np.int16)
+    return int((small.max(axis=2) - small.min(axis=2)).max(initial=0)) <= 2
+
+
 class PageImages:
     """The page images of one application by (file, page), as the requirement checks ask
     for them (ink stamps, re-reading, the crops of cells in review), and what reading them
@@ -391,7 +410,7 @@ class PageImages:
             last = self._last
         if last is not None and last[0] == key:
             return last[1].copy()
-        image = render_page(self.refs[key])
+        image = _descreened(render_page(self.refs[key]))
         with self._lock:
             self._last = (key, image)
         return image.copy()

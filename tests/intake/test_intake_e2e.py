@@ -125,12 +125,6 @@ def test_pages_json_contract_and_classification(run) -> None:  # type: ignore[no
     assert len(wrong) <= total // 30, wrong  # >= 96.7% on these pages; bench/ measures more
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (issue #16, session 9): pages of a black-and-white scan with a "
-    "heavy threshold are mis-sorted (ktp/ijazah as pas_foto, letters as one another) and an "
-    "upside-down one read as upright (app-c, seed 503, since the tuning family was widened)",
-)
 def test_black_and_white_pages_are_sorted_and_turned(run) -> None:  # type: ignore[no-untyped-def]
     home, truths, _, summary = run
     wrong = []

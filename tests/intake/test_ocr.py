@@ -7,6 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from loket.intake.ocr import (
     OcrCache,
@@ -130,3 +131,53 @@ def test_cache_never_writes_through_a_link(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         OcrCache(cache_dir).put(key, OcrResult("teks", 90, 1.0, "ocr", 0.0))
     assert list(outside.iterdir()) == []
+
+
+def _bw_scan(page: Image.Image, *, dither: bool) -> np.ndarray:
+    """``page`` through the samples' scanner in black-and-white: dithered or thresholded."""
+    import random
+
+    from samples.scan import ScannerProfile, scan
+
+    prof = ScannerProfile(
+        noise=4.0,
+        blur=0.6,
+        paper=(244, 241, 230),
+        light=0.05,
+        speckles=60,
+        mode="bw",
+        bed=230,
+        jpeg_quality=80,
+        bw_level=150,
+        dither=dither,
+    )
+    return np.asarray(scan(page, random.Random(5), prof, skew=0.6).convert("L"))
+
+
+def test_a_dithered_scan_is_told_from_a_thresholded_one() -> None:
+    from loket.intake.ocr import descreen, is_dithered
+
+    page = letter_page()
+    dithered, thresholded = _bw_scan(page, dither=True), _bw_scan(page, dither=False)
+    assert is_dithered(dithered) and not is_dithered(thresholded)
+    assert not is_dithered(np.asarray(page)) and not is_dithered(np.full((500, 400), 250, np.uint8))
+    assert descreen(thresholded) is thresholded  # any other page goes on as it is
+    melted = descreen(dithered)
+    assert not is_dithered(melted)  # dots melted back into grey: fewer than 3 grey levels
+    assert len(np.unique(melted)) > 50 and len(np.unique(dithered)) <= 2
+
+
+@pytest.mark.ocr
+def test_a_dithered_scan_is_read_as_its_text() -> None:
+    """Error diffusion draws the paper's grey as scattered dots that tesseract reads as
+    noise (before descreening: 0-20 characters of a page like this one)."""
+    result = read_page(_bw_scan(letter_page(), dither=True))
+    assert "Permohonan Surat Izin Kerja Radiografer" in result.text
+    assert "Arifin Achmad Pekanbaru" in result.text
+
+
+@pytest.mark.ocr
+def test_a_dithered_blank_page_reads_as_blank() -> None:
+    blank = Image.new("L", (1654, 2339), 250)
+    result = read_page(_bw_scan(blank, dither=True))
+    assert len("".join(result.text.split())) < 5

@@ -233,3 +233,22 @@ def test_every_pdfium_call_holds_the_lock(tmp_path: Path, monkeypatch: pytest.Mo
     gc.collect()
     assert opened == [True, True, True]
     assert freed == [True]  # the page bitmap: pdfium's buffer is freed inside the lock too
+
+
+def test_page_images_give_a_dithered_scan_as_grey(tmp_path: Path) -> None:
+    """The checks re-read and crop what PageImages gives: a dithered black-and-white scan
+    comes as grey (its dots melted), a colour page exactly as rendered."""
+    from loket.intake.ocr import is_dithered
+    from tests.intake.test_ocr import _bw_scan
+    from tests.scans import letter_page
+
+    Image.fromarray(_bw_scan(letter_page(), dither=True)).save(tmp_path / "dots.png")
+    colour = Image.new("RGB", (800, 600), (250, 248, 240))
+    colour.paste((30, 60, 200), (100, 100, 300, 200))  # a blue stamp
+    colour.save(tmp_path / "colour.png")
+    refs = [PageRef(n, tmp_path / n, n, "png", 0) for n in ("dots.png", "colour.png")]
+    images = PageImages(refs)
+    dots = images("dots.png", 1)
+    assert not is_dithered(np.asarray(dots.convert("L")))
+    assert is_dithered(np.asarray(render_page(refs[0], grayscale=True)))
+    assert np.array_equal(np.asarray(images("colour.png", 1)), np.asarray(render_page(refs[1])))
