@@ -91,7 +91,9 @@ _LABELS = (
 )
 _PHONE_LINE = re.compile(
     r"(?:no\.?\s*(?:hp|handphone|telp\.?|telepon|wa)|nomor\s+(?:hp|telepon|handphone)|"
-    r"telepon|handphone|hp|whatsapp)\s*[:.]?\s*([+()0-9][0-9 ()+.\-]{7,20})",
+    # between the label and the number a few stray marks OCR makes of a table's colon or a
+    # quote ("No. HP ‘ : “23 0878..."): normalize_phone finds the number in what follows
+    r"telepon|handphone|hp|whatsapp)[^\S\n]*[^\n0-9+]{0,8}?([+()0-9][0-9 ()+.\-]{7,24})",
     re.IGNORECASE,
 )
 _ADDRESS = re.compile(r"^\s*alamat\s*[:;]?\s*(.*)$", re.IGNORECASE)

@@ -148,6 +148,12 @@ def test_contact_from_letter_and_ktp() -> None:
         find_phone({"pages": [{"doc_type": "surat_permohonan", "text": "HP: +62 811 7515 133"}]})
         == "08117515133"
     )
+    # a table's colon read with stray quotes and digits before the number (real tesseract on
+    # a generated letter, seed 7104)
+    noisy = {"pages": [{"doc_type": "surat_permohonan", "text": ". No. HP ‘ : “23 087857183213"}]}
+    assert find_phone(noisy) == "087857183213"
+    unnumbered = {"pages": [{"doc_type": "surat_permohonan", "text": "No. HP : -\nNIK : 1471"}]}
+    assert find_phone(unnumbered) is None
 
 
 def test_start_requires_a_complete_checklist(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]
