@@ -24,6 +24,7 @@ def test_warm_process_runs_one_intake_and_its_successor_warms_up(
     monkeypatch.setenv("PREFECT_API_URL", str(get_current_settings().api.url))
     warm = WarmIntake()
     warm.prepare()
+    proc = None
     try:
         time.sleep(1)  # the office is idle: the process imports and loads its engines
         sub = home / "inbox" / "pemohon-hangat"
@@ -44,6 +45,9 @@ def test_warm_process_runs_one_intake_and_its_successor_warms_up(
         assert warm._waiting is not None and warm._waiting[1].poll(120)  # the successor is ready
     finally:
         warm.stop()
+        if proc is not None and proc.is_alive():  # a run that overstayed ends with the test
+            proc.terminate()
+            proc.join(10)
 
 
 def test_a_process_that_never_gets_ready_is_ended(monkeypatch: pytest.MonkeyPatch) -> None:

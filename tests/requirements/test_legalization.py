@@ -185,52 +185,51 @@ def test_a_page_that_cannot_be_examined_is_no_evidence_of_no_stamp() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Stamps whose ink misleads their angle (generated tuning applications)
+# Legalised copies scanned without colour (generated tuning applications)
 # --------------------------------------------------------------------------------------------
-#: Tuning applications of the bench (seed 2026) whose legalised copy, scanned without
-#: colour, went to review: a round seal whose rim of letters swayed its block's angle (its
-#: inner words tilted ~10°, black-and-white), and a level framed stamp with a round seal
-#: pressed over it, whose block read as tilted 16° (grey). (name, seed, type, packaging,
-#: document, file, page)
-MISLEADING = [
-    ("app-006", 627326945, "renewal", "single_tiff", "ijazah", "app-006.tif", 11),
-    ("app-010", 855017203, "new", "text_pdf_letter", "str", "str.jpg", 1),
-]
+#: The bench's tuning corpus (seed 2026): the applications among its first twelve scanned
+#: grey or black-and-white whose ijazah or STR copy is legalised, every one of them (no
+#: colour to see a stamp's ink by: its words decide). Sessions before the tuning family was
+#: widened, two such copies went to review (a round seal's rim swaying its block's angle, a
+#: seal pressed over a level framed stamp).
+COLOURLESS = ["app-001", "app-002", "app-003", "app-004", "app-005", "app-009"]
 
 
 @pytest.mark.ocr
-@pytest.mark.parametrize(
-    ("name", "seed", "kind", "packaging", "doc_type", "file", "page"), MISLEADING
-)
-def test_a_stamp_is_read_at_its_middle_angle_or_level(
-    tmp_path: Path,
-    name: str,
-    seed: int,
-    kind: str,
-    packaging: str,
-    doc_type: str,
-    file: str,
-    page: int,
+@pytest.mark.parametrize("name", COLOURLESS)
+def test_a_legalised_copy_scanned_without_colour_is_read_as_legalised(
+    tmp_path: Path, name: str
 ) -> None:
     from loket.intake.ocr import read_page
     from loket.requirements.legalization import read_stamps
-    from samples import generate_application
+    from samples.generator import corpus_plan, generate_application
     from tests.scans import truth_pages
 
+    item = next(i for i in corpus_plan(12, 2026) if i["name"] == name)
     truth = generate_application(
-        tmp_path, name, seed, application_type=kind, packaging=packaging, family="tuning"
+        tmp_path,
+        name,
+        item["seed"],
+        application_type=item["application_type"],
+        defects=item["defects"],
+        packaging=item["packaging"],
     )
     assert truth["scan_mode"] in ("grey", "bw")
-    image = next(
-        img for img, p in truth_pages(tmp_path, truth) if (p["file"], p["page"]) == (file, page)
-    )
-    ocr = read_page(image)
     rule = load_service_rules(RULES).legalization
     assert rule is not None
-    reading = read_stamps(image, ocr.rotation, ocr.skew, rule)
-    assert reading.hits and not reading.colour
-    assert reading.ocr_calls <= rule.stamps.max_ocr
-    assert _legalized(doc_type, image)[0] == "ok"
+    copies = [
+        (img, p)
+        for img, p in truth_pages(tmp_path, truth)
+        if p["doc_type"] in ("ijazah", "str")
+        and p["doc_page"] == 1
+        and truth["requirements"][p["doc_type"]] == "ok"
+    ]
+    assert copies
+    for image, page in copies:
+        ocr = read_page(image)
+        reading = read_stamps(image, ocr.rotation, ocr.skew, rule)
+        assert not reading.colour and reading.ocr_calls <= rule.stamps.max_ocr
+        assert _legalized(page["doc_type"], image)[0] == "ok", page
 
 
 def test_two_blocks_of_one_tilted_stamp_are_read_as_one() -> None:
