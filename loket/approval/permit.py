@@ -90,12 +90,16 @@ _LABELS = (
     r"rt\s*/\s*rw|kel|kecamatan|status|kewarganegaraan|berlaku"
 )
 _PHONE_LINE = re.compile(
-    r"(?:no\.?\s*(?:hp|handphone|telp\.?|telepon|wa)|nomor\s+(?:hp|telepon|handphone)|"
+    r"\b(?:no\.?\s*(?:hp|handphone|telp\.?|telepon|wa)|nomor\s+(?:hp|telepon|handphone)|"
     # between the label and the number a few stray marks OCR makes of a table's colon or a
-    # quote ("No. HP ‘ : “23 0878..."): normalize_phone finds the number in what follows
-    r"telepon|handphone|hp|whatsapp)[^\S\n]*[^\n0-9+]{0,8}?([+()0-9][0-9 ()+.\-]{7,24})",
+    # quote ("No. HP ‘ : “23 0878..."), never a word ("HP Suami", "HP : NIK 1471...")
+    r"telepon|handphone|hp|whatsapp)[^\w\n]{0,8}?([+()0-9][0-9 ()+.\-]{7,24})",
     re.IGNORECASE,
 )
+#: A mobile number at the start of what follows a label, after at most STRAY_DIGITS digits
+#: OCR made of a mark ("“23 0878..."): a number further in is part of something else.
+_MOBILE = re.compile(r"(?:\+?62|0)8[1-9][0-9]{6,11}")
+STRAY_DIGITS = 2
 _ADDRESS = re.compile(r"^\s*alamat\s*[:;]?\s*(.*)$", re.IGNORECASE)
 _NEXT_LABEL = re.compile(rf"^\s*(?:{_LABELS})\b.*[:;]", re.IGNORECASE)
 
@@ -114,9 +118,10 @@ def find_phone(pages_doc: dict[str, Any] | None) -> str | None:
     """The applicant's mobile number from the application letter, if it states one."""
     for text in _pages(pages_doc, "surat_permohonan"):
         for m in _PHONE_LINE.finditer(text):
-            phone = normalize_phone(m.group(1))
-            if phone:
-                return phone
+            digits = re.sub(r"[\s.\-()]", "", m.group(1))
+            for skip in range(STRAY_DIGITS + 1):
+                if _MOBILE.match(digits, skip):
+                    return normalize_phone(digits[skip:])
     return None
 
 

@@ -175,10 +175,11 @@ def binarize(gray: np.ndarray) -> np.ndarray:
     )
 
 
-#: A dithered (error-diffusion) black-and-white scan draws grey as scattered single dots:
-#: most of its dark pixels have at most two dark neighbours, where a scan thresholded at
-#: one level keeps strokes whole (measured on generated pages: dithered 0.3-1.0, any other
-#: scan under 0.05, a speckled near-blank page up to ~0.2).
+#: A dithered (error-diffusion) black-and-white scan draws the paper's light grey as
+#: scattered single dots: most of its dark pixels have at most one dark neighbour, where a
+#: scan thresholded at one level keeps strokes whole (measured on generated pages: dithered
+#: 0.3-1.0, any other scan under 0.05, a speckled near-blank page up to ~0.2). A page of
+#: pure speckle counts as dithered too: melted, it reads as the blank it is.
 DITHER_ISOLATED = 0.3
 #: Dark pixels below this share of the page say nothing about dithering (a blank page).
 DITHER_MIN_DARK = 0.002
@@ -197,6 +198,7 @@ def is_dithered(gray: np.ndarray) -> bool:
     count = int(dark.sum())
     if count < DITHER_MIN_DARK * dark.size:
         return False
+    # the 3x3 sum counts the pixel itself: <= 2 is one dark neighbour at most
     neighbours = cv2.boxFilter(dark, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
     isolated = int(np.count_nonzero((neighbours <= 2) & (dark > 0)))
     return isolated / count >= DITHER_ISOLATED
@@ -208,10 +210,11 @@ def descreen(gray: np.ndarray) -> np.ndarray:
     Tesseract reads dither as noise (a letter of dots, paper of dots: a page of 0-20
     characters where the same page thresholded reads whole), and face and card search see
     the blurred page better too."""
-    return _melt(gray) if is_dithered(gray) else gray
+    return melt(gray) if is_dithered(gray) else gray
 
 
-def _melt(gray: np.ndarray) -> np.ndarray:
+def melt(gray: np.ndarray) -> np.ndarray:
+    """A dithered scan's dots blurred into grey (:func:`descreen` without asking)."""
     return cv2.GaussianBlur(gray, (0, 0), DESCREEN_SIGMA)
 
 
@@ -360,8 +363,9 @@ def read_page(
     lang: str = LANG,
     rotation: int | None = None,
     timeout: float | None = None,
+    descreened: bool | None = None,
 ) -> OcrResult:
-    """OCR one page image: deskew, binarise, read.
+    """OCR one page image: descreen a dithered scan, deskew, binarise, read.
 
     Orientation costs as little as possible: a page whose glyphs line up and down
     (:func:`text_direction`) is turned by OSD's verdict before its only reading; any other
@@ -369,16 +373,17 @@ def read_page(
     again. A page that still reads as lying on its side (vertical lines, which tesseract
     follows, sometimes only in part) is read again upright. Pass ``rotation`` when it is
     known (e.g. from faces on a photo sheet). All readings of the page together are limited
-    to ``timeout`` seconds (:class:`loket.intake.tesseract.OcrTimeout`).
+    to ``timeout`` seconds (:class:`loket.intake.tesseract.OcrTimeout`). ``descreened``:
+    whether the caller melted a dithered scan already (:func:`descreen`); None: look here.
     """
     gray = to_gray(image)
     if min(gray.shape[:2], default=0) < MIN_SIDE:
         return OcrResult(text="", rotation=0, skew=0.0, source="ocr", ink=ink_coverage(gray))
     deadline = None if timeout is None else time.monotonic() + timeout
-    dithered = is_dithered(gray)
-    if dithered:
-        gray = _melt(gray)
-    to_bw = threshold_descreened if dithered else binarize
+    if descreened is None:
+        descreened = is_dithered(gray)
+        gray = melt(gray) if descreened else gray
+    to_bw = threshold_descreened if descreened else binarize
 
     def attempt(turn: int) -> tuple[Reading, float, float]:
         upright = rotate_upright(gray, turn)

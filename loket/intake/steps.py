@@ -35,7 +35,15 @@ from loket.intake.classify import (
     letters,
 )
 from loket.intake.inbox import Submission
-from loket.intake.ocr import OcrCache, OcrResult, descreen, page_key, read_page, to_gray
+from loket.intake.ocr import (
+    OcrCache,
+    OcrResult,
+    is_dithered,
+    melt,
+    page_key,
+    read_page,
+    to_gray,
+)
 from loket.intake.pages import PageRef, probe, render_page, text_layer
 from loket.intake.photos import find_photos_upright, read_cards
 from loket.intake.quarantine import Problem, Unusable, quarantine_all
@@ -437,20 +445,25 @@ def _read_page(ref: PageRef, psm: int, timeout: float) -> OcrResult:
     # OCR and faces need no colour (a third of the memory), and one array of the page's
     # pixels serves them all
     image = to_gray(render_page(ref, grayscale=True))
-    seen = descreen(image)  # faces and cards are sought on a dithered scan's grey
+    # a dithered scan is melted into grey once: read, and searched for faces and cards
+    dithered = is_dithered(image)
+    if dithered:
+        image = melt(image)
     if layer is not None:
         result = OcrResult(layer, 0, 0.0, "text-layer", 1.0)
     else:
-        result = read_page(image, psm=psm, timeout=timeout)
+        result = read_page(image, psm=psm, timeout=timeout, descreened=dithered)
     if letters(result.text) < FACE_SEARCH_MAX_CHARS and result.ink >= FACE_SEARCH_MIN_INK:
-        boxes, rotation = find_photos_upright(seen, result.rotation)
+        boxes, rotation = find_photos_upright(image, result.rotation)
         if boxes and rotation != result.rotation and result.source == "ocr":
-            result = read_page(image, psm=psm, rotation=rotation, timeout=timeout)
+            result = read_page(
+                image, psm=psm, rotation=rotation, timeout=timeout, descreened=dithered
+            )
         result = replace(result, faces=len(boxes))
     if result.source == "ocr" and letters(result.text) < FACE_SEARCH_MAX_CHARS:
         # an ID card copied at real size reads as little or nothing with the whole page:
         # the cards on the page are read again on their own (photos.read_cards)
-        cards = read_cards(seen, result.rotation, timeout=timeout)
+        cards = read_cards(image, result.rotation, timeout=timeout)
         if cards:
             result = replace(result, text=f"{result.text}\n\n{cards}".strip())
     return result

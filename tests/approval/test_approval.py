@@ -152,8 +152,19 @@ def test_contact_from_letter_and_ktp() -> None:
     # a generated letter, seed 7104)
     noisy = {"pages": [{"doc_type": "surat_permohonan", "text": ". No. HP ‘ : “23 087857183213"}]}
     assert find_phone(noisy) == "087857183213"
-    unnumbered = {"pages": [{"doc_type": "surat_permohonan", "text": "No. HP : -\nNIK : 1471"}]}
-    assert find_phone(unnumbered) is None
+    for text in (
+        "No. HP :\nNIK 1471020812850001",  # no number: not the next line's NIK
+        "HP : NIK 1471020812850001",
+        "No. HP : - NIK 1471020812850001",
+        "HP : Tgl 08121990 1234",
+        "HP Ibu: 081234567890",  # someone else's number
+        "Telepon Rumah: 081234567890",
+        "lihat whatsapp.com/0812345678",
+        "No. HP : 1471020812850001",  # a NIK where the number should be
+    ):
+        assert find_phone({"pages": [{"doc_type": "surat_permohonan", "text": text}]}) is None, text
+    two = "No. HP Suami : 081234567890\nNo. HP : 085211112222"
+    assert find_phone({"pages": [{"doc_type": "surat_permohonan", "text": two}]}) == "085211112222"
 
 
 def test_start_requires_a_complete_checklist(ahome: Home, desk) -> None:  # type: ignore[no-untyped-def]

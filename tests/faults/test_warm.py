@@ -44,10 +44,10 @@ def test_warm_process_runs_one_intake_and_its_successor_warms_up(
             time.sleep(0.2)
         assert warm._waiting is not None and warm._waiting[1].poll(120)  # the successor is ready
     finally:
-        warm.stop()
         if proc is not None and proc.is_alive():  # a run that overstayed ends with the test
             proc.terminate()
             proc.join(10)
+        warm.stop()
 
 
 def test_a_process_that_never_gets_ready_is_ended(monkeypatch: pytest.MonkeyPatch) -> None:

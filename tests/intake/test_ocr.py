@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from loket.intake.ocr import (
     OcrCache,
@@ -133,7 +133,9 @@ def test_cache_never_writes_through_a_link(tmp_path: Path) -> None:
     assert list(outside.iterdir()) == []
 
 
-def _bw_scan(page: Image.Image, *, dither: bool) -> np.ndarray:
+def _bw_scan(
+    page: Image.Image, *, dither: bool, speckles: int = 60, level: int = 150
+) -> np.ndarray:
     """``page`` through the samples' scanner in black-and-white: dithered or thresholded."""
     import random
 
@@ -144,11 +146,11 @@ def _bw_scan(page: Image.Image, *, dither: bool) -> np.ndarray:
         blur=0.6,
         paper=(244, 241, 230),
         light=0.05,
-        speckles=60,
+        speckles=speckles,
         mode="bw",
         bed=230,
         jpeg_quality=80,
-        bw_level=150,
+        bw_level=level,
         dither=dither,
     )
     return np.asarray(scan(page, random.Random(5), prof, skew=0.6).convert("L"))
@@ -162,6 +164,11 @@ def test_a_dithered_scan_is_told_from_a_thresholded_one() -> None:
     assert is_dithered(dithered) and not is_dithered(thresholded)
     assert not is_dithered(np.asarray(page)) and not is_dithered(np.full((500, 400), 250, np.uint8))
     assert descreen(thresholded) is thresholded  # any other page goes on as it is
+    # a card's few lines on a sheet thresholded heavily, with the scanner's dust: not dots
+    card = Image.new("L", (1654, 2339), 250)
+    ImageDraw.Draw(card).rectangle((150, 200, 1000, 740), outline=40, width=3)
+    ImageDraw.Draw(card).text((200, 260), "NIK : 1471080411762634", fill=20)
+    assert not is_dithered(_bw_scan(card, dither=False, speckles=2000, level=180))
     melted = descreen(dithered)
     assert not is_dithered(melted)  # dots melted back into grey: fewer than 3 grey levels
     assert len(np.unique(melted)) > 50 and len(np.unique(dithered)) <= 2

@@ -238,7 +238,7 @@ def test_every_pdfium_call_holds_the_lock(tmp_path: Path, monkeypatch: pytest.Mo
 def test_page_images_give_a_dithered_scan_as_grey(tmp_path: Path) -> None:
     """The checks re-read and crop what PageImages gives: a dithered black-and-white scan
     comes as grey (its dots melted), a colour page exactly as rendered."""
-    from loket.intake.ocr import is_dithered
+    from loket.intake.ocr import is_dithered, melt
     from tests.intake.test_ocr import _bw_scan
     from tests.scans import letter_page
 
@@ -248,7 +248,8 @@ def test_page_images_give_a_dithered_scan_as_grey(tmp_path: Path) -> None:
     colour.save(tmp_path / "colour.png")
     refs = [PageRef(n, tmp_path / n, n, "png", 0) for n in ("dots.png", "colour.png")]
     images = PageImages(refs)
-    dots = images("dots.png", 1)
-    assert not is_dithered(np.asarray(dots.convert("L")))
+    dots = np.asarray(images("dots.png", 1).convert("L"))
+    assert not is_dithered(dots) and len(np.unique(dots)) > 50  # grey, not a blank page
+    assert np.array_equal(dots, melt(np.asarray(render_page(refs[0], grayscale=True))))
     assert is_dithered(np.asarray(render_page(refs[0], grayscale=True)))
     assert np.array_equal(np.asarray(images("colour.png", 1)), np.asarray(render_page(refs[1])))
