@@ -49,7 +49,7 @@ sys.path.insert(0, str(REPO))
 from loket.intake import steps as intake  # noqa: E402
 from loket.intake.classify import load_classification_rules  # noqa: E402
 from loket.intake.ocr import OcrCache  # noqa: E402
-from loket.intake.pages import PDFIUM_LOCK, PageRef, render_page, sniff  # noqa: E402
+from loket.intake.pages import PDFIUM_LOCK, PageImages, PageRef, sniff  # noqa: E402
 
 APPLICANT_FIELDS = (
     "name",
@@ -156,6 +156,7 @@ def build_corpus(
         page_results = [next(it) for _ in refs]
         t["_pages_doc"] = intake.assemble(t["source"], t["source"], page_results, rules)
         t["_refs"] = {(r.relpath, r.page): r for r in refs}
+        t["_cache"] = cache
     return truths
 
 
@@ -219,12 +220,10 @@ def _checklists(
 
     rows = []
     for t in truths:
-        refs = t["_refs"]
         doc = oracle(t["_pages_doc"], t) if use_oracle else t["_pages_doc"]
-
-        def image_for(file: str, page: int, _refs: dict = refs):  # type: ignore[no-untyped-def]
-            return render_page(_refs[(file, page)])
-
+        # the page images as the checks flow gives them (flows/checks.py): a dithered scan
+        # melted into grey, re-readings kept in the OCR cache
+        image_for = PageImages(t["_refs"].values(), OcrCache(Path(t["_cache"])))
         checklist = check_application(doc, image_for, rules_path, date.fromisoformat(t["received"]))
         c = compare(t, checklist)
         c["unavailable"] = unavailable(t, rules_path)
