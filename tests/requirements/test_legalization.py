@@ -190,9 +190,9 @@ def test_a_page_that_cannot_be_examined_is_no_evidence_of_no_stamp() -> None:
 #: The bench's tuning corpus (seed 2026): the applications among its first twelve scanned
 #: grey or black-and-white whose ijazah or STR copy is legalised, all six of them as the
 #: generator draws today (no colour to see a stamp's ink by: its words decide). Each test
-#: asserts its application is still one (the generator changed: list them again). Sessions before the tuning family was
-#: widened, two such copies went to review (a round seal's rim swaying its block's angle, a
-#: seal pressed over a level framed stamp).
+#: asserts its application is still one (the generator changed: list them again). Sessions
+#: before the tuning family was widened, two such copies went to review (a round seal's
+#: rim swaying its block's angle, a seal pressed over a level framed stamp).
 COLOURLESS = ["app-001", "app-002", "app-003", "app-004", "app-005", "app-009"]
 
 
