@@ -163,6 +163,10 @@ def read_stamps(
     regions = find_stamp_regions(gray, st)
     reading.regions = len(regions)
     chosen = [r for r in regions if r.stamp_like][: st.max_regions]
+    if not reading.colour:
+        # no colour to tell a stamp by, and a level round seal (an open rim of letters, level
+        # words) is neither framed nor tilted: the other blocks are read too, within max_ocr
+        chosen += [r for r in regions if not r.stamp_like][: st.max_regions - len(chosen)]
     boxes = [_page_box(r.box, gray.shape, rotation) for r in chosen]
     if boxes:
         reading.unread_box = boxes[0]

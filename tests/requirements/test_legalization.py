@@ -293,3 +293,13 @@ def test_stamp_words_count_only_read_surely_enough() -> None:
     assert "sesuai dengan aslinya" in {h.phrase for h in sure_hits(split, rule)[0]}
     split = [("SESUAI DENGAN", least - 30), ("ASLINYA", least + 10)]  # mean: least - 10
     assert "sesuai dengan aslinya" not in {h.phrase for h in sure_hits(split, rule)[0]}
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("seed", [213, 219])
+def test_a_level_round_seal_on_a_black_and_white_copy_is_read(seed: int) -> None:
+    """A round seal pressed level (its rim of letters no closed line, its words not tilted)
+    is neither framed nor tilted: on a scan without colour its block is read all the same
+    (generated ijazah copies that went to review before)."""
+    status, reasons = _legalized("ijazah", _copy("ijazah", seed, "bw", True, None))
+    assert status == "ok", reasons
