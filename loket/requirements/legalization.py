@@ -168,7 +168,7 @@ def read_stamps(
         # words) is neither framed nor tilted: the other blocks are read too, within max_ocr
         chosen += [r for r in regions if not r.stamp_like][: st.max_regions - len(chosen)]
     boxes = [_page_box(r.box, gray.shape, rotation) for r in chosen]
-    if boxes:
+    if boxes and chosen[0].stamp_like:  # a block read only for want of colour is no stamp
         reading.unread_box = boxes[0]
     for i, angle, psm in _attempts(gray, chosen, st):
         if reading.ocr_calls >= st.max_ocr:
