@@ -204,13 +204,16 @@ def is_dithered(gray: np.ndarray) -> bool:
     return isolated / count >= DITHER_ISOLATED
 
 
-def descreen(gray: np.ndarray) -> np.ndarray:
-    """A dithered scan's dots melted back into grey (a light blur); any other page as it is.
+def descreen(gray: np.ndarray) -> tuple[np.ndarray, bool]:
+    """(page, whether it was dithered): a dithered scan's dots melted back into grey (a
+    light blur); any other page as it is.
 
     Tesseract reads dither as noise (a letter of dots, paper of dots: a page of 0-20
     characters where the same page thresholded reads whole), and face and card search see
-    the blurred page better too."""
-    return melt(gray) if is_dithered(gray) else gray
+    the blurred page better too. The one place that decides it: intake, the checks' page
+    images and :func:`read_page` all ask here."""
+    dithered = is_dithered(gray)
+    return (melt(gray) if dithered else gray), dithered
 
 
 def melt(gray: np.ndarray) -> np.ndarray:
@@ -381,8 +384,7 @@ def read_page(
         return OcrResult(text="", rotation=0, skew=0.0, source="ocr", ink=ink_coverage(gray))
     deadline = None if timeout is None else time.monotonic() + timeout
     if descreened is None:
-        descreened = is_dithered(gray)
-        gray = melt(gray) if descreened else gray
+        gray, descreened = descreen(gray)
     to_bw = threshold_descreened if descreened else binarize
 
     def attempt(turn: int) -> tuple[Reading, float, float]:

@@ -364,12 +364,10 @@ def _descreened(image: Image.Image) -> Image.Image:
     """A dithered black-and-white scan as grey (see :func:`loket.intake.ocr.descreen`), as
     intake read it: the checks' re-readings threshold it again, and an officer's crop shows
     grey, not dots. Any other page as it was rendered (~35 ms to tell on an A4 page)."""
-    from loket.intake.ocr import is_dithered, melt
+    from loket.intake.ocr import descreen
 
-    gray = np.asarray(image.convert("L"))
-    if not is_dithered(gray):
-        return image
-    return Image.fromarray(melt(gray)).convert("RGB")
+    melted, dithered = descreen(np.asarray(image.convert("L")))
+    return Image.fromarray(melted).convert("RGB") if dithered else image
 
 
 class PageImages:

@@ -38,8 +38,7 @@ from loket.intake.inbox import Submission
 from loket.intake.ocr import (
     OcrCache,
     OcrResult,
-    is_dithered,
-    melt,
+    descreen,
     page_key,
     read_page,
     to_gray,
@@ -443,12 +442,8 @@ def read(
 def _read_page(ref: PageRef, psm: int, timeout: float) -> OcrResult:
     layer = text_layer(ref)
     # OCR and faces need no colour (a third of the memory), and one array of the page's
-    # pixels serves them all
-    image = to_gray(render_page(ref, grayscale=True))
-    # a dithered scan is melted into grey once: read, and searched for faces and cards
-    dithered = is_dithered(image)
-    if dithered:
-        image = melt(image)
+    # pixels serves them all; a dithered scan is melted into grey once, for all of them
+    image, dithered = descreen(to_gray(render_page(ref, grayscale=True)))
     if layer is not None:
         result = OcrResult(layer, 0, 0.0, "text-layer", 1.0)
     else:

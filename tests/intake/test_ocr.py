@@ -163,13 +163,15 @@ def test_a_dithered_scan_is_told_from_a_thresholded_one() -> None:
     dithered, thresholded = _bw_scan(page, dither=True), _bw_scan(page, dither=False)
     assert is_dithered(dithered) and not is_dithered(thresholded)
     assert not is_dithered(np.asarray(page)) and not is_dithered(np.full((500, 400), 250, np.uint8))
-    assert descreen(thresholded) is thresholded  # any other page goes on as it is
+    same, flagged = descreen(thresholded)
+    assert same is thresholded and not flagged  # any other page goes on as it is
     # a card's few lines on a sheet thresholded heavily, with the scanner's dust: not dots
     card = Image.new("L", (1654, 2339), 250)
     ImageDraw.Draw(card).rectangle((150, 200, 1000, 740), outline=40, width=3)
     ImageDraw.Draw(card).text((200, 260), "NIK : 1471080411762634", fill=20)
     assert not is_dithered(_bw_scan(card, dither=False, speckles=2000, level=180))
-    melted = descreen(dithered)
+    melted, flagged = descreen(dithered)
+    assert flagged
     assert not is_dithered(melted)  # dots melted back into grey: fewer than 3 grey levels
     assert len(np.unique(melted)) > 50 and len(np.unique(dithered)) <= 2
 
