@@ -266,7 +266,8 @@ def make_notifier(rules: NotifyRules, outbox: Path) -> Notifier:
 # ---------------------------------------------------------------------------------------
 # the outbox table
 
-_PHONE = re.compile(r"(?:\+?62|0)8[1-9][0-9]{6,11}")
+#: An Indonesian mobile number (digits only, +62/62/0 then 8): the one pattern of it.
+MOBILE = re.compile(r"(?:\+?62|0)8[1-9][0-9]{6,11}")
 
 
 def normalize_phone(raw: str | None) -> str | None:
@@ -274,7 +275,7 @@ def normalize_phone(raw: str | None) -> str | None:
     if not raw:
         return None
     digits = re.sub(r"[\s.\-()]", "", raw)
-    m = _PHONE.search(digits)
+    m = MOBILE.search(digits)
     if not m:
         return None
     number = m.group(0)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from loket.approval.chain import ServiceChain
-from loket.approval.notify import normalize_phone
+from loket.approval.notify import MOBILE, normalize_phone
 from loket.approval.officials import Official
 from loket.common.clock import WIB
 from loket.common.safefs import directory, write_bytes
@@ -96,9 +96,8 @@ _PHONE_LINE = re.compile(
     r"telepon|handphone|hp|whatsapp)[^\w\n]{0,8}?([+()0-9][0-9 ()+.\-]{7,24})",
     re.IGNORECASE,
 )
-#: A mobile number at the start of what follows a label, after at most STRAY_DIGITS digits
-#: OCR made of a mark ("“23 0878..."): a number further in is part of something else.
-_MOBILE = re.compile(r"(?:\+?62|0)8[1-9][0-9]{6,11}")
+#: A mobile number starts what follows a label, after at most STRAY_DIGITS digits OCR made
+#: of a mark ("“23 0878..."): a number further in is part of something else.
 STRAY_DIGITS = 2
 _ADDRESS = re.compile(r"^\s*alamat\s*[:;]?\s*(.*)$", re.IGNORECASE)
 _NEXT_LABEL = re.compile(rf"^\s*(?:{_LABELS})\b.*[:;]", re.IGNORECASE)
@@ -120,7 +119,7 @@ def find_phone(pages_doc: dict[str, Any] | None) -> str | None:
         for m in _PHONE_LINE.finditer(text):
             digits = re.sub(r"[\s.\-()]", "", m.group(1))
             for skip in range(STRAY_DIGITS + 1):
-                if _MOBILE.match(digits, skip):
+                if MOBILE.match(digits, skip):
                     return normalize_phone(digits[skip:])
     return None
 
