@@ -37,6 +37,10 @@ MULTILINE = int(regex.MULTILINE)
 #: Longest one search/match/finditer/sub of a rule pattern may take, in seconds. A sane
 #: pattern needs well under a millisecond on a page of text.
 TIMEOUT = 0.2
+#: A call that timed out having used less CPU than half its :data:`TIMEOUT` was waiting for a
+#: CPU (every core busy with page readers), not backtracking: it is tried once more within
+#: this many seconds of wall clock, so that a sane rule's answer does not depend on the load.
+STARVED_WALL_LIMIT = 2.0
 #: Longest a pattern may take on one probe line when the rules are checked or loaded: the
 #: shipped patterns need at most ~0.003 s on any of them (all 47 together ~0.05 s), nested
 #: repetition 0.2 s (anchored, ``^(a+)+$``) to hours (``(\w+\s?)+$``).
@@ -77,7 +81,9 @@ class SafePattern:
     """A compiled rule pattern whose every call gives up after ``timeout`` seconds (the
     whole call: all of ``finditer``'s matches, all of ``sub``'s replacements).
 
-    Giving up counts as no match (``search`` returns None, ``finditer`` the matches found
+    A call that ran out of time without using the CPU for it (the machine busy, not the
+    pattern backtracking) is tried once more with :data:`STARVED_WALL_LIMIT`. Giving up
+    counts as no match (``search`` returns None, ``finditer`` the matches found
     so far, ``sub`` the string unchanged) and never raises: a rule that is too slow on one
     page must not stop the office. The first time-out of a pattern is logged as a warning.
     """
@@ -96,41 +102,45 @@ class SafePattern:
     def __repr__(self) -> str:
         return f"SafePattern({self.pattern!r}, timeout={self._timeout})"
 
-    def _guard(self, call: Callable[[], T], fallback: T, length: int) -> T:
+    def _guard(self, call: Callable[[float], T], fallback: T, length: int) -> T:
+        started = time.thread_time()
         try:
-            return call()
+            return call(self._timeout)
         except TimeoutError:
-            level = logging.DEBUG if self._warned else logging.WARNING
-            self._warned = True
-            log.log(
-                level,
-                "rule pattern %r gave up after %.2f s on a text of %d characters; counted "
-                "as no match — rewrite it in the rules file (loket rules check)",
-                self.pattern,
-                self._timeout,
-                length,
-            )
-            return fallback
+            pass
+        if time.thread_time() - started < self._timeout / 2:  # descheduled, not backtracking
+            try:
+                return call(max(self._timeout, STARVED_WALL_LIMIT))
+            except TimeoutError:
+                pass
+        level = logging.DEBUG if self._warned else logging.WARNING
+        self._warned = True
+        log.log(
+            level,
+            "rule pattern %r gave up after %.2f s on a text of %d characters; counted "
+            "as no match — rewrite it in the rules file (loket rules check)",
+            self.pattern,
+            self._timeout,
+            length,
+        )
+        return fallback
 
     def search(self, string: str) -> regex.Match[str] | None:
-        return self._guard(
-            lambda: self._rx.search(string, timeout=self._timeout), None, len(string)
-        )
+        return self._guard(lambda t: self._rx.search(string, timeout=t), None, len(string))
 
     def match(self, string: str) -> regex.Match[str] | None:
-        return self._guard(lambda: self._rx.match(string, timeout=self._timeout), None, len(string))
+        return self._guard(lambda t: self._rx.match(string, timeout=t), None, len(string))
 
     def fullmatch(self, string: str) -> regex.Match[str] | None:
-        return self._guard(
-            lambda: self._rx.fullmatch(string, timeout=self._timeout), None, len(string)
-        )
+        return self._guard(lambda t: self._rx.fullmatch(string, timeout=t), None, len(string))
 
     def finditer(self, string: str) -> list[regex.Match[str]]:
         """All matches, as a list: the matches found before a time-out are kept."""
         found: list[regex.Match[str]] = []
 
-        def collect() -> list[regex.Match[str]]:
-            for m in self._rx.finditer(string, timeout=self._timeout):
+        def collect(timeout: float) -> list[regex.Match[str]]:
+            found.clear()  # a second attempt starts again
+            for m in self._rx.finditer(string, timeout=timeout):
                 found.append(m)
             return found
 
@@ -138,9 +148,7 @@ class SafePattern:
 
     def sub(self, repl: str, string: str) -> str:
         """``re.sub`` with the same template syntax (``\\1``, ``\\g<name>``)."""
-        return self._guard(
-            lambda: self._rx.sub(repl, string, timeout=self._timeout), string, len(string)
-        )
+        return self._guard(lambda t: self._rx.sub(repl, string, timeout=t), string, len(string))
 
 
 @lru_cache(maxsize=2048)
