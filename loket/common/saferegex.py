@@ -37,9 +37,11 @@ MULTILINE = int(regex.MULTILINE)
 #: Longest one search/match/finditer/sub of a rule pattern may take, in seconds. A sane
 #: pattern needs well under a millisecond on a page of text.
 TIMEOUT = 0.2
-#: A call that timed out having used less CPU than half its :data:`TIMEOUT` was waiting for a
-#: CPU (every core busy with page readers), not backtracking: it is tried once more within
-#: this many seconds of wall clock, so that a sane rule's answer does not depend on the load.
+#: A call that timed out having used less CPU than half its :data:`TIMEOUT` was possibly
+#: waiting for a CPU (every core busy with page readers) rather than backtracking: it is tried
+#: once more within this many seconds of wall clock, so that a sane rule's answer does not
+#: depend on the load. A pattern whose second try times out too is never tried twice again
+#: (on a busy machine a backtracking call also gets little CPU: it must not cost 2 s a call).
 STARVED_WALL_LIMIT = 2.0
 #: Longest a pattern may take on one probe line when the rules are checked or loaded: the
 #: shipped patterns need at most ~0.003 s on any of them (all 47 together ~0.05 s), nested
@@ -81,19 +83,21 @@ class SafePattern:
     """A compiled rule pattern whose every call gives up after ``timeout`` seconds (the
     whole call: all of ``finditer``'s matches, all of ``sub``'s replacements).
 
-    A call that ran out of time without using the CPU for it (the machine busy, not the
-    pattern backtracking) is tried once more with :data:`STARVED_WALL_LIMIT`. Giving up
+    A call that ran out of time without using the CPU for it (possibly the machine busy,
+    not the pattern backtracking) is tried once more with :data:`STARVED_WALL_LIMIT`, until
+    a second try of the pattern times out as well. Giving up
     counts as no match (``search`` returns None, ``finditer`` the matches found
     so far, ``sub`` the string unchanged) and never raises: a rule that is too slow on one
     page must not stop the office. The first time-out of a pattern is logged as a warning.
     """
 
-    __slots__ = ("_rx", "_timeout", "_warned")
+    __slots__ = ("_rx", "_slow", "_timeout", "_warned")
 
     def __init__(self, pattern: str, flags: int = 0, timeout: float = TIMEOUT) -> None:
         self._rx = regex.compile(pattern, _regex_flags(flags))
         self._timeout = timeout
         self._warned = False
+        self._slow = False  # a second try timed out too: no more second tries
 
     @property
     def pattern(self) -> str:
@@ -108,11 +112,14 @@ class SafePattern:
             return call(self._timeout)
         except TimeoutError:
             pass
-        if time.thread_time() - started < self._timeout / 2:  # descheduled, not backtracking
-            try:
-                return call(max(self._timeout, STARVED_WALL_LIMIT))
+        waited = max(self._timeout, STARVED_WALL_LIMIT)
+        if not self._slow and time.thread_time() - started < self._timeout / 2:
+            try:  # possibly descheduled rather than backtracking: once more
+                return call(waited)
             except TimeoutError:
-                pass
+                self._slow = True
+        else:
+            waited = self._timeout
         level = logging.DEBUG if self._warned else logging.WARNING
         self._warned = True
         log.log(
@@ -120,7 +127,7 @@ class SafePattern:
             "rule pattern %r gave up after %.2f s on a text of %d characters; counted "
             "as no match — rewrite it in the rules file (loket rules check)",
             self.pattern,
-            self._timeout,
+            waited,
             length,
         )
         return fallback
