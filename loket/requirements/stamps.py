@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 
 from loket.requirements.extract import normalize
+from loket.requirements.seals import find_seals, inside
 
 
 class _Strict(BaseModel):
@@ -536,6 +537,11 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
         StampRegion((int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f)), a, True, False, True)
         for (x0, y0, x1, y1), a in outlines
     ]
+    seals = [b for b in find_seals(small, ink) if all(_overlap(b, o) <= 0.6 for o, _ in outlines)]
+    for x0, y0, x1, y1 in seals:  # found by their ring, where their ink joins other ink
+        found.append(
+            StampRegion((int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f)), 0.0, True, False)
+        )
     slanted = _letter_runs(ink, rule) + _tilted_lines(ink, rule)
     blocks = _stamp_blocks(slanted, ink.shape[1])
     for (x0, y0, x1, y1), angle in blocks:
@@ -544,7 +550,9 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
         box = (int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f))
         found.append(StampRegion(box, angle, False, True))
     for x0, y0, x1, y1 in _candidates(ink, rule):
-        if any(_overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in blocks + outlines):
+        if any(_overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in blocks + outlines) or any(
+            inside((x0, y0, x1, y1), b) for b in seals
+        ):
             continue
         block = ink[y0:y1, x0:x1]
         angle, gain = text_angle(block, rule.max_angle, rule.angle_step)

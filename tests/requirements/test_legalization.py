@@ -303,3 +303,13 @@ def test_a_level_round_seal_on_a_black_and_white_copy_is_read(seed: int) -> None
     (generated ijazah copies that went to review before)."""
     status, reasons = _legalized("ijazah", _copy("ijazah", seed, "bw", True, None))
     assert status == "ok", reasons
+
+
+@pytest.mark.ocr
+def test_a_round_seal_run_into_a_photo_and_the_border_is_read() -> None:
+    """A seal pressed between the graduate's photo and the page's border, its ring cut by
+    the border (generated ijazah, seed 257, black and white): its ink joins the signature
+    block beside it into one block of no stamp's shape, and its words were never read (the
+    copy went to review). Found by its ring (loket.requirements.seals), it is read."""
+    status, reasons = _legalized("ijazah", _copy("ijazah", 257, "bw", True, None))
+    assert status == "ok", reasons
