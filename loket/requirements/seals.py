@@ -39,7 +39,8 @@ def inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
 
 def ring_share(ink: np.ndarray, cx: float, cy: float, r: float) -> float:
     """Share of the points of the circle (cx, cy, r) that lie on ink, allowing for a ring
-    line a pixel thick either way."""
+    line a pixel thick either way; a point off the page is no ink (a seal cut by the page's
+    edge keeps the share of its ring that was pressed on it)."""
     return float(_shares(ink, np.array([cx]), np.array([cy]), np.array([r]))[0])
 
 
@@ -50,9 +51,10 @@ def _shares(ink: np.ndarray, cx: np.ndarray, cy: np.ndarray, r: np.ndarray) -> n
     hits = np.zeros((len(r), RING_POINTS), dtype=bool)
     for dr in (-1.0, 0.0, 1.0):
         rr = (r + dr)[:, None]
-        x = np.clip(np.round(cx[:, None] + rr * np.cos(t)).astype(int), 0, w - 1)
-        y = np.clip(np.round(cy[:, None] + rr * np.sin(t)).astype(int), 0, h - 1)
-        hits |= ink[y, x] > 0
+        x = np.round(cx[:, None] + rr * np.cos(t)).astype(int)
+        y = np.round(cy[:, None] + rr * np.sin(t)).astype(int)
+        on = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+        hits |= on & (ink[np.clip(y, 0, h - 1), np.clip(x, 0, w - 1)] > 0)
     return hits.mean(axis=1)
 
 
@@ -78,6 +80,8 @@ def find_seals(gray: np.ndarray, ink: np.ndarray) -> list[tuple[int, int, int, i
     f = min(1.0, HOUGH_WIDTH / w)  # the transform's cost grows fast with the pixels
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
     lo, hi = (int(d * w * f / 2) for d in DIAMETER)
+    if lo < 1 or min(small.shape) < 3:  # a sliver of a page: no seal fits on it
+        return []
     circles = cv2.HoughCircles(
         cv2.medianBlur(small, 3),
         cv2.HOUGH_GRADIENT,

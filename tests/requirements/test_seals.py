@@ -48,12 +48,27 @@ def test_body_text_and_a_circle_of_no_ink_make_no_seal() -> None:
     assert ring_share(ink, 500.0, 1200.0, 80.0) == 0.0  # blank paper under the ring
 
 
-def test_a_broken_ring_is_still_a_seal_but_a_scatter_of_dots_is_not() -> None:
+def test_a_ring_cut_by_the_page_edge_is_still_a_seal_but_a_scatter_of_dots_is_not() -> None:
     page = _page()
-    cv2.ellipse(page, (600, 1150), (90, 90), 0, 0, 300, 40, 3)  # a seal cut by the page edge
-    assert len(find_seals(page, ink_map(page))) == 1
+    cv2.circle(page, (960, 1150), 90, 40, 3)  # pressed over the page's right edge
+    cv2.circle(page, (960, 1150), 76, 40, 2)
+    (box,) = find_seals(page, ink_map(page))
+    assert box[0] <= 960 <= box[2] and box[2] == 1000  # clipped to the page
     dots = np.zeros((400, 400), np.uint8)
-    for a in range(0, 360, 30):  # twelve dots on a circle: a third of a ring at most
+    for a in range(0, 360, 30):  # twelve dots on a circle
         t = np.radians(a)
         cv2.circle(dots, (int(200 + 90 * np.cos(t)), int(200 + 90 * np.sin(t))), 2, 1, -1)
-    assert ring_share(dots, 200.0, 200.0, 90.0) < 0.6
+    assert ring_share(dots, 200.0, 200.0, 90.0) < 0.2
+
+
+def test_ink_on_the_page_edge_is_no_ring_beyond_it() -> None:
+    """Points of a ring that fall off the page are misses, not the border's ink."""
+    ink = np.zeros((400, 400), np.uint8)
+    ink[:, :3] = 1  # a dark scanner margin down the left edge
+    assert ring_share(ink, 10.0, 200.0, 60.0) < 0.05
+
+
+def test_a_sliver_of_a_page_has_no_seal() -> None:
+    for shape in ((20, 20), (2000, 20), (20, 2000)):
+        page = np.full(shape, 235, np.uint8)
+        assert find_seals(page, ink_map(page)) == []
