@@ -85,10 +85,10 @@ class SafePattern:
 
     A call that ran out of time without using the CPU for it (possibly the machine busy,
     not the pattern backtracking) is tried once more with :data:`STARVED_WALL_LIMIT`, until
-    a second try of the pattern times out as well. Giving up
-    counts as no match (``search`` returns None, ``finditer`` the matches found
-    so far, ``sub`` the string unchanged) and never raises: a rule that is too slow on one
-    page must not stop the office. The first time-out of a pattern is logged as a warning.
+    a second try of the pattern times out as well. Giving up counts as no match (``search``
+    returns None, ``finditer`` the matches found so far, ``sub`` the string unchanged) and
+    never raises: a rule that is too slow on one page must not stop the office. The first
+    time-out of a pattern is logged as a warning.
     """
 
     __slots__ = ("_rx", "_slow", "_timeout", "_warned")
