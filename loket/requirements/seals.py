@@ -30,13 +30,6 @@ SHIFTS = (-3.0, -1.5, 0.0, 1.5, 3.0)
 RING_POINTS = 180
 
 
-def inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    """Whether most of box ``a`` (left, top, right, bottom) lies inside box ``b``: a block
-    of ink within a seal's box is the seal's own, read with it."""
-    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
-    return w > 0 and h > 0 and w * h > 0.6 * (a[2] - a[0]) * (a[3] - a[1])
-
-
 def ring_share(ink: np.ndarray, cx: float, cy: float, r: float) -> float:
     """Share of the points of the circle (cx, cy, r) that lie on ink, allowing for a ring
     line a pixel thick either way; a point off the page is no ink (a seal cut by the page's

@@ -26,8 +26,9 @@ from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 
+from loket.requirements.boxes import grow, inside, overlap
 from loket.requirements.extract import normalize
-from loket.requirements.seals import find_seals, inside
+from loket.requirements.seals import find_seals
 
 
 class _Strict(BaseModel):
@@ -376,19 +377,9 @@ def _candidates(ink: np.ndarray, rule: StampRule) -> list[tuple[int, int, int, i
             boxes.append((x, y, x + bw, y + bh))
     kept: list[tuple[int, int, int, int]] = []
     for b in sorted(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1])):
-        if not any(_overlap(b, k) > 0.6 for k in kept):
+        if not any(overlap(b, k) > 0.6 for k in kept):
             kept.append(b)
     return kept
-
-
-def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    """Intersection over the smaller box's area."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / max(small, 1)
 
 
 def _tilted_lines(ink: np.ndarray, rule: StampRule) -> list[tuple[tuple[int, ...], float]]:
@@ -465,7 +456,7 @@ def _stamp_blocks(
             g
             for g in groups
             if any(
-                abs(lines[j][1] - angle) <= 6 and _overlap(_grow(lines[j][0], reach), box) > 0
+                abs(lines[j][1] - angle) <= 6 and overlap(grow(lines[j][0], reach), box) > 0
                 for j in g
             )
         ]
@@ -479,12 +470,8 @@ def _stamp_blocks(
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes))
         box += (max(b[2] for b in boxes), max(b[3] for b in boxes))
         pad = max(b[3] - b[1] for b in boxes)
-        blocks.append((_grow(box, pad), float(np.median([lines[j][1] for j in g]))))
+        blocks.append((grow(box, pad), float(np.median([lines[j][1] for j in g]))))
     return blocks
-
-
-def _grow(box: tuple[int, ...], by: int) -> tuple[int, int, int, int]:
-    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
 
 
 def _outline_angle(contour: np.ndarray) -> float:
@@ -537,7 +524,7 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
         StampRegion((int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f)), a, True, False, True)
         for (x0, y0, x1, y1), a in outlines
     ]
-    seals = [b for b in find_seals(small, ink) if all(_overlap(b, o) <= 0.6 for o, _ in outlines)]
+    seals = [b for b in find_seals(small, ink) if all(overlap(b, o) <= 0.6 for o, _ in outlines)]
     for x0, y0, x1, y1 in seals:  # found by their ring, where their ink joins other ink
         found.append(
             StampRegion((int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f)), 0.0, True, False)
@@ -545,12 +532,12 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
     slanted = _letter_runs(ink, rule) + _tilted_lines(ink, rule)
     blocks = _stamp_blocks(slanted, ink.shape[1])
     for (x0, y0, x1, y1), angle in blocks:
-        if any(_overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in outlines):
+        if any(overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in outlines):
             continue  # inside a stamp's outline, whose angle is surer
         box = (int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f))
         found.append(StampRegion(box, angle, False, True))
     for x0, y0, x1, y1 in _candidates(ink, rule):
-        if any(_overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in blocks + outlines) or any(
+        if any(overlap((x0, y0, x1, y1), b) > 0.6 for b, _ in blocks + outlines) or any(
             inside((x0, y0, x1, y1), b) for b in seals
         ):
             continue
@@ -561,7 +548,7 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
         # ruled table's remains can fool the block's profile a little)
         tilted = abs(angle) >= rule.tilted and (
             gain >= rule.tilt_gain
-            or any(abs(a - angle) <= 4 and _overlap((x0, y0, x1, y1), b) > 0.5 for b, a in slanted)
+            or any(abs(a - angle) <= 4 and overlap((x0, y0, x1, y1), b) > 0.5 for b, a in slanted)
         )
         found.append(StampRegion(box, angle, _framed(block), tilted))
     return sorted(_merged(found), key=lambda r: -r.score)
@@ -593,7 +580,7 @@ def _merged(regions: list[StampRegion]) -> list[StampRegion]:
                 and k.tilted
                 and not k.outlined
                 and abs(r.angle - k.angle) <= 3
-                and _overlap(r.box, k.box) > 0.25
+                and overlap(r.box, k.box) > 0.25
             ),
             None,
         )
