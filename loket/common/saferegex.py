@@ -112,14 +112,13 @@ class SafePattern:
             return call(self._timeout)
         except TimeoutError:
             pass
-        waited = max(self._timeout, STARVED_WALL_LIMIT)
+        waited = self._timeout
         if not self._slow and time.thread_time() - started < self._timeout / 2:
+            waited = max(self._timeout, STARVED_WALL_LIMIT)
             try:  # possibly descheduled rather than backtracking: once more
                 return call(waited)
             except TimeoutError:
                 self._slow = True
-        else:
-            waited = self._timeout
         level = logging.DEBUG if self._warned else logging.WARNING
         self._warned = True
         log.log(

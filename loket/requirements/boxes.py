@@ -7,21 +7,22 @@ from __future__ import annotations
 PageBox = tuple[int, int, int, int]
 
 
+def _meet(a: PageBox, b: PageBox) -> int:
+    """Area of the two boxes' intersection (0 when they do not meet)."""
+    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0
+
+
 def overlap(a: PageBox, b: PageBox) -> float:
     """Intersection over the smaller box's area."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
     small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
-    return w * h / max(small, 1)
+    return _meet(a, b) / max(small, 1)
 
 
 def inside(a: PageBox, b: PageBox) -> bool:
     """Whether most of box ``a`` lies inside box ``b`` (a block of ink within a seal's box
     is the seal's own, read with it)."""
-    w, h = min(a[2], b[2]) - max(a[0], b[0]), min(a[3], b[3]) - max(a[1], b[1])
-    return w > 0 and h > 0 and w * h > 0.6 * (a[2] - a[0]) * (a[3] - a[1])
+    return _meet(a, b) > 0.6 * (a[2] - a[0]) * (a[3] - a[1])
 
 
 def grow(box: tuple[int, ...], by: int) -> PageBox:

@@ -232,37 +232,28 @@ def test_a_match_that_used_its_cpu_is_not_tried_again() -> None:
     whose second try timed out as well gets no more second tries."""
     from loket.common.saferegex import SafePattern
 
-    class Burning:
+    class TimingOut:
+        """A matcher that always times out, having spent 0.15 s on the CPU or not at all."""
+
         pattern = "x"
 
-        def __init__(self) -> None:
-            self.calls = 0
+        def __init__(self, on_cpu: bool) -> None:
+            self.on_cpu, self.calls = on_cpu, 0
 
         def search(self, line: str, timeout: float) -> object:
             self.calls += 1
             began = time.thread_time()
-            while time.thread_time() - began < 0.15:  # on the CPU all along
+            while self.on_cpu and time.thread_time() - began < 0.15:  # backtracking
                 pass
+            if not self.on_cpu:
+                time.sleep(0.01)  # no CPU used: looks descheduled, every time
             raise TimeoutError("regex timed out")
 
-    rx = SafePattern(r"x", timeout=0.2)
-    burning = Burning()
+    rx, burning = SafePattern(r"x", timeout=0.2), TimingOut(on_cpu=True)
     rx._rx = burning  # type: ignore[assignment]
     assert rx.search("x") is None and burning.calls == 1
 
-    class Waiting:
-        pattern = "x"
-
-        def __init__(self) -> None:
-            self.calls = 0
-
-        def search(self, line: str, timeout: float) -> object:
-            self.calls += 1
-            time.sleep(0.01)  # no CPU used: looks descheduled, every time
-            raise TimeoutError("regex timed out")
-
-    rx = SafePattern(r"x", timeout=0.2)
-    waiting = Waiting()
+    rx, waiting = SafePattern(r"x", timeout=0.2), TimingOut(on_cpu=False)
     rx._rx = waiting  # type: ignore[assignment]
     assert rx.search("x") is None and waiting.calls == 2  # tried twice
     assert rx.search("x") is None and waiting.calls == 3  # then never twice again
