@@ -14,8 +14,10 @@ process takes only that run down: the next run finds its attempt and takes it al
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import multiprocessing
+import signal
 import threading
 import time
 from multiprocessing.connection import Connection
@@ -44,7 +46,11 @@ def _prepare() -> None:
 
 
 def _main(conn: Connection) -> None:
-    """The warm process: prepare, say so, wait for the word, run one intake, exit."""
+    """The warm process: prepare, say so, wait for the word, run one intake, exit.
+
+    ``kill -USR1 <pid>`` writes where every thread of the process is to its stderr (the
+    runner's log under ``loket serve``): what an engineer asks first of a run that hangs."""
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         _prepare()
         conn.send(READY)

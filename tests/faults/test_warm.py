@@ -4,6 +4,9 @@ that cannot get ready falls back to the deployment path."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import time
 from pathlib import Path
 
@@ -34,6 +37,8 @@ def test_warm_process_runs_one_intake_and_its_successor_warms_up(
         proc = warm.go()
         assert proc is not None
         proc.join(180)
+        if proc.is_alive():
+            _where_it_hangs(proc.pid)
         assert proc.exitcode == 0 and time.monotonic() - started < 180
         assert list((home / "outbox").glob("SIKR-*/pages.json"))
         assert not sub.exists()
@@ -48,6 +53,17 @@ def test_warm_process_runs_one_intake_and_its_successor_warms_up(
             proc.terminate()
             proc.join(10)
         warm.stop()
+
+
+def _where_it_hangs(pid: int | None) -> None:
+    """A run that overstays: its threads' stacks (flows.warm registers SIGUSR1) and its
+    child processes go into the test's captured output, so that a failure in CI says why."""
+    assert pid is not None
+    os.kill(pid, signal.SIGUSR1)
+    time.sleep(3)
+    tree = subprocess.run(["ps", "-o", "pid,etime,time,rss,args", "--ppid", str(pid)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    print(f"the intake process {pid} overstayed; its children:\n{tree.stdout}", flush=True)
 
 
 def test_a_process_that_never_gets_ready_is_ended(monkeypatch: pytest.MonkeyPatch) -> None:
