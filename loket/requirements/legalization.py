@@ -142,6 +142,17 @@ def _attempts(
     return out
 
 
+def _by_kind(regions: list[StampRegion]) -> list[StampRegion]:
+    """The best region of each kind first (outline, seal, tilted block, other framed block),
+    then the others in order: one finder's false alarms (a line of italics that seems
+    slanted, a printed emblem's ring) must not crowd the others out of the regions read."""
+    kinds: dict[tuple[bool, ...], StampRegion] = {}
+    for r in regions:
+        kinds.setdefault((r.outlined, r.seal, r.tilted, r.framed), r)
+    firsts = list(kinds.values())
+    return firsts + [r for r in regions if all(r is not f for f in firsts)]
+
+
 def read_stamps(
     image: Image.Image,
     rotation: int,
@@ -162,7 +173,7 @@ def read_stamps(
     gray = deskew(rotate_upright(np.asarray(image.convert("L")), rotation), skew)
     regions = find_stamp_regions(gray, st)
     reading.regions = len(regions)
-    chosen = [r for r in regions if r.stamp_like][: st.max_regions]
+    chosen = _by_kind([r for r in regions if r.stamp_like])[: st.max_regions]
     if not reading.colour:
         # no colour to tell a stamp by, and a level round seal (an open rim of letters, level
         # words) is neither framed nor tilted: the other blocks are read too, within max_ocr

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 
 from loket.requirements.boxes import grow, inside, overlap
 from loket.requirements.extract import normalize
+from loket.requirements.outlines import find_outlines, framed
 from loket.requirements.seals import find_seals
 
 
@@ -267,6 +268,8 @@ class StampRegion:
     tilted: bool
     #: a stamp's rectangular outline, its angle taken from the outline itself
     outlined: bool = False
+    #: a round seal found by its ring (:mod:`loket.requirements.seals`)
+    seal: bool = False
 
     @property
     def stamp_like(self) -> bool:
@@ -275,9 +278,11 @@ class StampRegion:
 
     @property
     def score(self) -> float:
-        """Order of reading: rectangular outlines (whose angle is surest), tilted blocks
-        (text pressed by hand), then other framed blocks."""
-        return 3.0 * self.outlined + 2.0 * self.tilted + 1.0 * self.framed + abs(self.angle) / 45
+        """Order of reading: rectangular outlines (surest angle), round seals (a ring of a
+        seal's size is seldom anything else), tilted blocks (text pressed by hand; body text
+        or a signature may seem slanted too), then other framed blocks."""
+        shape = 3.0 * self.outlined + 1.5 * self.seal + 2.0 * self.tilted + 1.0 * self.framed
+        return shape + abs(self.angle) / 45
 
 
 def has_colour(image: Image.Image, chroma: int) -> bool:
@@ -326,26 +331,6 @@ def text_angle(mask: np.ndarray, limit: float, step: float) -> tuple[float, floa
     scores = {float(a): sharpness(float(a)) for a in angles}
     best = max(scores, key=lambda a: (scores[a], -abs(a)))
     return best, scores[best] / max(sharpness(0.0), 1.0)
-
-
-def _framed(ink: np.ndarray) -> bool:
-    """A closed outline around most of the block (rectangle, oval, round seal), with light
-    ink inside it (a photo is dark all over); or a round seal's shape, whose rim of letters
-    is no closed line: all its ink within a circle that it fills out to the edge."""
-    h, w = ink.shape
-    contours, _ = cv2.findContours(ink, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return False
-    big = max(contours, key=cv2.contourArea)
-    if cv2.contourArea(cv2.convexHull(big)) >= 0.45 * w * h:
-        inside = np.zeros_like(ink)
-        cv2.drawContours(inside, [big], -1, 1, thickness=-1)
-        if float(ink[inside > 0].mean()) < 0.45:
-            return True
-    if not 0.8 <= w / h <= 1.25:
-        return False
-    hull = cv2.convexHull(np.concatenate(contours))
-    return bool(cv2.contourArea(hull) >= 0.85 * np.pi * w * h / 4 and ink.mean() < 0.35)
 
 
 def _pictures(small: np.ndarray) -> np.ndarray:
@@ -474,38 +459,6 @@ def _stamp_blocks(
     return blocks
 
 
-def _outline_angle(contour: np.ndarray) -> float:
-    """The angle (as :class:`StampRegion` keeps it) that levels a rectangle's long sides."""
-    pts = cv2.boxPoints(cv2.minAreaRect(contour))
-    edges = [pts[(i + 1) % 4] - pts[i] for i in range(2)]
-    dx, dy = max(edges, key=lambda e: float(np.hypot(*e)))
-    angle = float(np.degrees(np.arctan2(dy, dx)))
-    return (angle + 90) % 180 - 90  # a direction, not a vector: within -90..90
-
-
-def _outlines(ink: np.ndarray, rule: StampRule) -> list[tuple[tuple[int, int, int, int], float]]:
-    """Rectangular outlines of a stamp's size with light ink inside (boxes in ``ink``'s
-    pixels, levelling angle from the outline): a framed stamp, level or pressed askew. Looked
-    for before straight rules are taken out, as a level frame's sides are such rules; a
-    round seal or signature over the frame stays part of it."""
-    sw = ink.shape[1]
-    lo, hi = rule.min_size * sw, rule.max_size * sw
-    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    out = []
-    for c in contours:
-        (_, _), (rw, rh), _ = cv2.minAreaRect(c)
-        if not (lo <= max(rw, rh) <= hi and min(rw, rh) >= 0.4 * lo):
-            continue
-        x, y, bw, bh = cv2.boundingRect(c)
-        hull = cv2.convexHull(c)
-        square = cv2.contourArea(hull) >= 0.9 * rw * rh  # a round seal fills ~79 %
-        angle = _outline_angle(c)
-        if square and abs(angle) <= rule.max_angle and _framed(closed[y : y + bh, x : x + bw]):
-            out.append(((x, y, x + bw, y + bh), angle))
-    return out
-
-
 def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
     """Blocks of ink the size of a stamp on an upright page, best candidates first (boxes in
     the page's pixels): closed outlines, blocks of ink and groups of tilted lines. Long
@@ -515,7 +468,8 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
     f = min(1.0, rule.work_width / w)
     small = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else gray
     ink = ink_map(small)
-    outlines = _outlines(ink, rule)
+    sw = ink.shape[1]
+    outlines = find_outlines(ink, rule.min_size * sw, rule.max_size * sw, rule.max_angle)
     long = max(15, int(0.08 * small.shape[1]))
     lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, long), np.uint8))
     lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((long, 1), np.uint8))
@@ -527,7 +481,9 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
     seals = [b for b in find_seals(small, ink) if all(overlap(b, o) <= 0.6 for o, _ in outlines)]
     for x0, y0, x1, y1 in seals:  # found by their ring, where their ink joins other ink
         found.append(
-            StampRegion((int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f)), 0.0, True, False)
+            StampRegion(
+                (int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f)), 0.0, True, False, seal=True
+            )
         )
     slanted = _letter_runs(ink, rule) + _tilted_lines(ink, rule)
     blocks = _stamp_blocks(slanted, ink.shape[1])
@@ -550,7 +506,7 @@ def find_stamp_regions(gray: np.ndarray, rule: StampRule) -> list[StampRegion]:
             gain >= rule.tilt_gain
             or any(abs(a - angle) <= 4 and overlap((x0, y0, x1, y1), b) > 0.5 for b, a in slanted)
         )
-        found.append(StampRegion(box, angle, _framed(block), tilted))
+        found.append(StampRegion(box, angle, framed(block), tilted))
     return sorted(_merged(found), key=lambda r: -r.score)
 
 

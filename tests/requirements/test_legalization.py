@@ -11,15 +11,21 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 from pydantic import ValidationError
 
 from loket.intake import PagesDocument
 from loket.requirements.context import Context
 from loket.requirements.documents import group_documents
-from loket.requirements.legalization import _page_box, check_legalized
+from loket.requirements.legalization import _by_kind, _page_box, check_legalized
 from loket.requirements.rules import LegalizedCheck, load_service_rules
-from loket.requirements.stamps import StampRule, find_ink, find_stamp_regions, has_colour
+from loket.requirements.stamps import (
+    StampRegion,
+    StampRule,
+    find_ink,
+    find_stamp_regions,
+    has_colour,
+)
 from samples.draw import apply_ink, rect_stamp
 from tests.scans import generated_copy
 
@@ -80,6 +86,34 @@ def test_tilted_stamp_is_found_with_its_angle(angle: float) -> None:
     x0, y0, x1, y1 = best.box
     assert x0 < 900 < x1 and y0 < 1800 < y1
     assert abs(best.angle + angle) <= 3  # the angle that levels it turns the other way
+
+
+@pytest.mark.parametrize("angle", [-15.0, 0.0, 12.0])
+def test_a_framed_stamp_inside_the_pages_printed_border_is_an_outline(angle: float) -> None:
+    """A diploma's printed border holds the whole page, the stamp on it too: the stamp's
+    frame is an outline all the same, with the frame's own angle."""
+    page = _body_page(random.Random(3))
+    border = ImageDraw.Draw(page)
+    border.rectangle([40, 40, 1614, 2299], outline=30, width=6)
+    mask = _stamp_mask().rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+    apply_ink(page, mask, (900, 1800), (60, 60, 60), 0.9)
+    outlined = [r for r in find_stamp_regions(np.asarray(page), StampRule()) if r.outlined]
+    assert len(outlined) == 1
+    x0, y0, x1, y1 = outlined[0].box
+    assert x0 < 900 < x1 and y0 < 1800 < y1 and x1 - x0 < 800  # the stamp, not the border
+    assert abs(outlined[0].angle + angle) <= 2
+
+
+def test_one_finders_false_alarms_do_not_crowd_out_the_others() -> None:
+    """Three slanted blocks (italics, a signature) score above a seal's ring, but the best
+    region of each kind is read first: the seal is among the three regions read."""
+    tilted = [StampRegion((0, 100 * i, 50, 100 * i + 40), 8.0 - i, False, True) for i in range(3)]
+    seal = StampRegion((500, 500, 700, 700), 0.0, True, False, seal=True)
+    chosen = _by_kind(sorted([*tilted, seal], key=lambda r: -r.score))
+    assert seal in chosen[:3] and chosen[0] == seal  # the seal outranks a slant anyway
+    plain = StampRegion((500, 500, 700, 700), 0.0, True, False)  # framed, found as a block
+    chosen = _by_kind(sorted([*tilted, plain], key=lambda r: -r.score))
+    assert chosen[:2] == [tilted[0], plain]
 
 
 def test_level_body_text_is_no_stamp() -> None:
