@@ -92,13 +92,27 @@ def _oval(dpi: int, lines: list[tuple[str, float, bool]], family: str) -> Image.
     return m
 
 
+def _rounded(dpi: int, lines: list[tuple[str, float, bool]], family: str) -> Image.Image:
+    """Mask of a frame with round corners and a thin inner rim, the size of a plain frame's
+    (where a stamp lands on the page is drawn from its size)."""
+    m = rect_stamp(dpi, lines, family=family, double=False, frame=False)
+    w, h = m.size[0] - 4, m.size[1] - 4  # rect_stamp's frame runs from 2 to w, h
+    dr = ImageDraw.Draw(m)
+    lw = max(2, dpi // 80)
+    radius = int(0.18 * min(w, h))
+    dr.rounded_rectangle([2, 2, w, h], radius=radius, outline=255, width=lw)
+    o = lw + max(2, dpi // 100)
+    dr.rounded_rectangle([2 + o, 2 + o, w - o, h - o], radius=radius - o, outline=255, width=1)
+    return m
+
+
 def _mask(
     ctx: Ctx, lines: list[tuple[str, float, bool]], heading: tuple[str, ...], org: tuple[str, str]
 ) -> tuple[Image.Image, str]:
     """The stamp's mask in one of the family's shapes (and the shape's name)."""
     r = ctx.rng
     shape = ctx.style(
-        tuning=("frame", "frame", "double", "lines", "round"),
+        tuning=("frame", "rounded", "double", "lines", "round"),
         heldout=("frame", "oval", "round", "lines", "oval"),
     )
     fam = ctx.style(
@@ -116,6 +130,8 @@ def _mask(
         return round_stamp(ctx.dpi, r, org[0], org[1], inner, r.uniform(34, 42), fam), shape
     if shape == "oval":
         return _oval(ctx.dpi, lines, fam), shape
+    if shape == "rounded":
+        return _rounded(ctx.dpi, lines, fam), shape
     return rect_stamp(
         ctx.dpi, lines, family=fam, double=shape == "double", frame=shape != "lines"
     ), shape
@@ -130,8 +146,9 @@ def legalize(
     city: str,
     region: tuple[float, float, float, float] | None = None,
 ) -> None:
-    """Wet legalization on a copy: a stamp with the legalisation words (frame, round seal,
-    oval or bare lines, tilted by hand, inked unevenly), a signature and a round office seal.
+    """Wet legalization on a copy: a stamp with the legalisation words (frame, rounded frame,
+    round seal, oval or bare lines, tilted by hand, inked unevenly), a signature and a round
+    office seal.
 
     region = (x0, y0, x1, y1) as fractions of the page where the block may go.
     """
