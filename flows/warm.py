@@ -14,6 +14,7 @@ process takes only that run down: the next run finds its attempt and takes it al
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import logging
 import multiprocessing
@@ -50,7 +51,8 @@ def _main(conn: Connection) -> None:
 
     ``kill -USR1 <pid>`` writes where every thread of the process is to its stderr (the
     runner's log under ``loket serve``): what an engineer asks first of a run that hangs."""
-    faulthandler.register(signal.SIGUSR1, all_threads=True)
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # no SIGUSR1, no stderr
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         _prepare()
         conn.send(READY)

@@ -102,7 +102,9 @@ def _rounded(dpi: int, lines: list[tuple[str, float, bool]], family: str) -> Ima
     radius = int(0.18 * min(w, h))
     dr.rounded_rectangle([2, 2, w, h], radius=radius, outline=255, width=lw)
     o = lw + max(2, dpi // 100)
-    dr.rounded_rectangle([2 + o, 2 + o, w - o, h - o], radius=radius - o, outline=255, width=1)
+    dr.rounded_rectangle(
+        [2 + o, 2 + o, w - o, h - o], radius=max(0, radius - o), outline=255, width=1
+    )
     return m
 
 

@@ -142,15 +142,20 @@ def _attempts(
     return out
 
 
+def _kind(r: StampRegion) -> str:
+    return "outline" if r.outlined else "seal" if r.seal else "tilted" if r.tilted else "framed"
+
+
 def _by_kind(regions: list[StampRegion]) -> list[StampRegion]:
-    """The best region of each kind first (outline, seal, tilted block, other framed block),
-    then the others in order: one finder's false alarms (a line of italics that seems
-    slanted, a printed emblem's ring) must not crowd the others out of the regions read."""
-    kinds: dict[tuple[bool, ...], StampRegion] = {}
-    for r in regions:
-        kinds.setdefault((r.outlined, r.seal, r.tilted, r.framed), r)
-    firsts = list(kinds.values())
-    return firsts + [r for r in regions if all(r is not f for f in firsts)]
+    """Every stamp outline and the best seal, slanted block and other framed block first
+    (in their order: an outline scores above the rest), then the others: one finder's
+    false alarms (a line of italics that seems slanted, a printed emblem's ring) must not
+    crowd the others out of the regions read."""
+    firsts = [r for r in regions if r.outlined]
+    for kind in ("seal", "tilted", "framed"):
+        firsts += [r for r in regions if _kind(r) == kind][:1]
+    front = [r for r in regions if any(r is f for f in firsts)]  # in their order
+    return front + [r for r in regions if all(r is not f for f in firsts)]
 
 
 def read_stamps(

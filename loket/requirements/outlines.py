@@ -4,6 +4,8 @@ all (a rectangle, an oval, a round seal). Used by :mod:`loket.requirements.stamp
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import cv2
 import numpy as np
 
@@ -39,6 +41,26 @@ def outline_angle(contour: np.ndarray) -> float:
     return (angle + 90) % 180 - 90  # a direction, not a vector: within -90..90
 
 
+def _blocks(tree: np.ndarray, too_big: Callable[[int], bool]) -> Iterator[int]:
+    """The outer edges to look at (``findContours``' RETR_TREE rows: next, previous, first
+    child, parent): the outermost ones, and, inside a block too big to be a stamp (a page's
+    printed border), the outer edges of the blocks within its holes, as if it were not
+    there. Within a stamp-sized block (a double frame's inner line) nothing is looked at."""
+    stack = [i for i in range(len(tree)) if tree[i][3] < 0]
+    while stack:
+        i = stack.pop()
+        if not too_big(i):
+            yield i
+            continue
+        hole = tree[i][2]
+        while hole >= 0:
+            inner = tree[hole][2]
+            while inner >= 0:
+                stack.append(inner)
+                inner = tree[inner][0]
+            hole = tree[hole][0]
+
+
 def find_outlines(
     ink: np.ndarray, lo: float, hi: float, max_angle: float
 ) -> list[tuple[PageBox, float]]:
@@ -47,15 +69,14 @@ def find_outlines(
     for before straight rules are taken out, as a level frame's sides are such rules; a
     round seal or signature over the frame stays part of it."""
     closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    # the outer edge of every block of ink, also of those inside another's outline: a
-    # diploma's printed border holds the whole page, the stamp on it too
-    contours, tree = cv2.findContours(closed, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    contours, tree = cv2.findContours(closed, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return []
     out = []
-    for c, (*_, parent) in zip(contours, tree[0] if contours else [], strict=True):
+    for i in _blocks(tree[0], lambda i: max(cv2.minAreaRect(contours[i])[1]) > hi):
+        c = contours[i]
         (_, _), (rw, rh), _ = cv2.minAreaRect(c)
-        if parent >= 0:  # the inside edge of an outline
-            continue
-        if not (lo <= max(rw, rh) <= hi and min(rw, rh) >= 0.4 * lo):
+        if not (lo <= max(rw, rh) and min(rw, rh) >= 0.4 * lo):
             continue
         x, y, bw, bh = cv2.boundingRect(c)
         hull = cv2.convexHull(c)

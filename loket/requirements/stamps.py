@@ -278,10 +278,9 @@ class StampRegion:
 
     @property
     def score(self) -> float:
-        """Order of reading: rectangular outlines (surest angle), round seals (a ring of a
-        seal's size is seldom anything else), tilted blocks (text pressed by hand; body text
-        or a signature may seem slanted too), then other framed blocks."""
-        shape = 3.0 * self.outlined + 1.5 * self.seal + 2.0 * self.tilted + 1.0 * self.framed
+        """Order of reading: rectangular outlines (surest angle), tilted blocks (text pressed
+        by hand), round seals found by their ring, then other framed blocks."""
+        shape = 3.0 * self.outlined + 0.5 * self.seal + 2.0 * self.tilted + 1.0 * self.framed
         return shape + abs(self.angle) / 45
 
 

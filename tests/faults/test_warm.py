@@ -59,11 +59,14 @@ def _where_it_hangs(pid: int | None) -> None:
     """A run that overstays: its threads' stacks (flows.warm registers SIGUSR1) and its
     child processes go into the test's captured output, so that a failure in CI says why."""
     assert pid is not None
-    os.kill(pid, signal.SIGUSR1)
-    time.sleep(3)
-    tree = subprocess.run(["ps", "-o", "pid,etime,time,rss,args", "--ppid", str(pid)],
-                          capture_output=True, text=True, check=False)  # fmt: skip
-    print(f"the intake process {pid} overstayed; its children:\n{tree.stdout}", flush=True)
+    try:  # it may have ended since it was seen alive
+        os.kill(pid, signal.SIGUSR1)
+        time.sleep(3)
+        tree = subprocess.run(["ps", "-o", "pid,etime,time,rss,args", "--ppid", str(pid)],
+                              capture_output=True, text=True, check=False).stdout  # fmt: skip
+    except OSError as exc:  # gone, or no ps on a bare machine
+        tree = repr(exc)
+    print(f"the intake process {pid} overstayed; its children:\n{tree}", flush=True)
 
 
 def test_a_process_that_never_gets_ready_is_ended(monkeypatch: pytest.MonkeyPatch) -> None:

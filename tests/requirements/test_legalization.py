@@ -106,14 +106,29 @@ def test_a_framed_stamp_inside_the_pages_printed_border_is_an_outline(angle: flo
 
 def test_one_finders_false_alarms_do_not_crowd_out_the_others() -> None:
     """Three slanted blocks (italics, a signature) score above a seal's ring, but the best
-    region of each kind is read first: the seal is among the three regions read."""
+    region of each kind is read first: the seal is among the three regions read. Every
+    stamp outline comes before them all."""
     tilted = [StampRegion((0, 100 * i, 50, 100 * i + 40), 8.0 - i, False, True) for i in range(3)]
     seal = StampRegion((500, 500, 700, 700), 0.0, True, False, seal=True)
+    boxes = [
+        StampRegion((900, 100 * i, 1200, 100 * i + 80), 0.0, True, False, True) for i in (1, 2)
+    ]
     chosen = _by_kind(sorted([*tilted, seal], key=lambda r: -r.score))
-    assert seal in chosen[:3] and chosen[0] == seal  # the seal outranks a slant anyway
-    plain = StampRegion((500, 500, 700, 700), 0.0, True, False)  # framed, found as a block
-    chosen = _by_kind(sorted([*tilted, plain], key=lambda r: -r.score))
-    assert chosen[:2] == [tilted[0], plain]
+    assert chosen[:3] == [tilted[0], seal, tilted[1]]
+    chosen = _by_kind(sorted([*tilted, seal, *boxes], key=lambda r: -r.score))
+    assert chosen[:4] == [*boxes, tilted[0], seal]
+    assert sorted(map(id, chosen)) == sorted(map(id, [*tilted, seal, *boxes]))  # reordered
+
+
+def test_a_double_frame_inside_a_border_is_one_outline() -> None:
+    """A double frame whose two lines stand apart: its inner line is no second stamp."""
+    page = _body_page(random.Random(4))
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([40, 40, 1614, 2299], outline=30, width=6)  # the page's printed border
+    draw.rectangle([700, 1650, 1100, 1950], outline=40, width=4)
+    draw.rectangle([716, 1666, 1084, 1934], outline=40, width=2)  # 16 px (2 mm) inside
+    outlined = [r for r in find_stamp_regions(np.asarray(page), StampRule()) if r.outlined]
+    assert len(outlined) == 1 and outlined[0].box[0] <= 705
 
 
 def test_level_body_text_is_no_stamp() -> None:
