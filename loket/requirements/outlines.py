@@ -72,10 +72,10 @@ def find_outlines(
     contours, tree = cv2.findContours(closed, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return []
+    rects = [cv2.minAreaRect(c)[1] for c in contours]  # each ~µs; letters' holes included
     out = []
-    for i in _blocks(tree[0], lambda i: max(cv2.minAreaRect(contours[i])[1]) > hi):
-        c = contours[i]
-        (_, _), (rw, rh), _ = cv2.minAreaRect(c)
+    for i in _blocks(tree[0], lambda i: max(rects[i]) > hi):
+        c, (rw, rh) = contours[i], rects[i]
         if not (lo <= max(rw, rh) and min(rw, rh) >= 0.4 * lo):
             continue
         x, y, bw, bh = cv2.boundingRect(c)
