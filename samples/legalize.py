@@ -92,14 +92,17 @@ def _oval(dpi: int, lines: list[tuple[str, float, bool]], family: str) -> Image.
     return m
 
 
-def _rounded(dpi: int, lines: list[tuple[str, float, bool]], family: str) -> Image.Image:
-    """Mask of a frame with round corners and a thin inner rim, the size of a plain frame's
-    (where a stamp lands on the page is drawn from its size)."""
+def _rounded(
+    dpi: int, lines: list[tuple[str, float, bool]], family: str, roundness: float = 0.18
+) -> Image.Image:
+    """Mask of a frame with round corners (their radius ``roundness`` times the shorter side:
+    0.5 makes a stadium, whose short sides are half circles) and a thin inner rim, the size
+    of a plain frame's (where a stamp lands on the page is drawn from its size)."""
     m = rect_stamp(dpi, lines, family=family, double=False, frame=False)
     w, h = m.size[0] - 4, m.size[1] - 4  # rect_stamp's frame runs from 2 to w, h
     dr = ImageDraw.Draw(m)
     lw = max(2, dpi // 80)
-    radius = int(0.18 * min(w, h))
+    radius = int(roundness * min(w, h))
     dr.rounded_rectangle([2, 2, w, h], radius=radius, outline=255, width=lw)
     o = lw + max(2, dpi // 100)
     dr.rounded_rectangle(
@@ -134,6 +137,8 @@ def _mask(
         return _oval(ctx.dpi, lines, fam), shape
     if shape == "rounded":
         return _rounded(ctx.dpi, lines, fam), shape
+    if shape == "stadium":
+        return _rounded(ctx.dpi, lines, fam, roundness=0.5), shape
     return rect_stamp(
         ctx.dpi, lines, family=fam, double=shape == "double", frame=shape != "lines"
     ), shape

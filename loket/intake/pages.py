@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageSequence
 
 from loket.intake.quarantine import Unusable
 
@@ -297,10 +297,34 @@ def render_page(ref: PageRef, dpi: int = PDF_DPI, *, grayscale: bool = False) ->
         if ref.kind == "tiff":
             im.seek(ref.index)
         im.load()
+        # the common scans converted once: a grey page read from a colour JPEG holds one
+        # RGB image (PIL's 4 bytes a pixel, 15 MiB at 200 dpi), not three (issue #17)
+        if im.mode in ("RGB", "L"):
+            flat = im.convert(mode)
+        else:
+            flat = _flatten(im)
+            flat = flat.convert(mode) if flat.mode != mode else flat
         # a phone photo stored sideways with an EXIF note of how to turn it: turned here
-        upright = ImageOps.exif_transpose(im) if ref.kind in ("jpeg", "png") else im
-        flat = _flatten(upright)
-        return flat.convert(mode) if flat.mode != mode else flat
+        return _exif_upright(im, flat) if ref.kind in ("jpeg", "png") else flat
+
+
+#: EXIF orientation -> the turn that makes the image upright (as ``ImageOps.exif_transpose``)
+_EXIF_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _exif_upright(source: Image.Image, image: Image.Image) -> Image.Image:
+    """``image`` (converted from ``source``) turned as ``source``'s EXIF orientation says:
+    turned after the conversion, so that no full-colour copy is made for it."""
+    turn = _EXIF_TURNS.get(source.getexif().get(0x0112, 1))
+    return image.transpose(turn) if turn is not None else image
 
 
 def _flatten(im: Image.Image) -> Image.Image:
