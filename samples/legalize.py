@@ -117,7 +117,7 @@ def _mask(
     """The stamp's mask in one of the family's shapes (and the shape's name)."""
     r = ctx.rng
     shape = ctx.style(
-        tuning=("frame", "rounded", "double", "lines", "round"),
+        tuning=("stadium", "rounded", "double", "lines", "round"),
         heldout=("frame", "oval", "round", "lines", "oval"),
     )
     fam = ctx.style(
@@ -153,9 +153,9 @@ def legalize(
     city: str,
     region: tuple[float, float, float, float] | None = None,
 ) -> None:
-    """Wet legalization on a copy: a stamp with the legalisation words (frame, rounded frame,
-    round seal, oval or bare lines, tilted by hand, inked unevenly), a signature and a round
-    office seal.
+    """Wet legalization on a copy: a stamp with the legalisation words (frame, double frame,
+    rounded frame, stadium, round seal, oval or bare lines, tilted by hand, inked unevenly),
+    a signature and a round office seal.
 
     region = (x0, y0, x1, y1) as fractions of the page where the block may go.
     """

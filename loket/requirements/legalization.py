@@ -170,7 +170,9 @@ def read_stamps(
     stamps are pressed at any angle up to about twenty degrees, and the angle a region's ink
     suggests is not always its words', so a region is read at a few angles. With ``second``,
     a scan without colour whose stamps tesseract could not read is read by the second OCR
-    engine too (:func:`second_hits`)."""
+    engine too (:func:`second_hits`). On a scan without colour, a few blocks not chosen are
+    read once each before that (``more_regions``): a stamp cut by the page's edge, or one
+    run into the page's border, has neither a stamp's outline nor its place in the ranking."""
     from loket.intake import deskew, rotate_upright
 
     st = rule.stamps
@@ -186,11 +188,15 @@ def read_stamps(
     boxes = [_page_box(r.box, gray.shape, rotation) for r in chosen]
     if boxes and chosen[0].stamp_like:  # a block read only for want of colour is no stamp
         reading.unread_box = boxes[0]
-    for i, angle, psm in _attempts(gray, chosen, st):
-        if reading.ocr_calls >= st.max_ocr:
-            break
+    attempts = _attempts(gray, chosen, st)[: st.max_ocr]
+    rest: list[StampRegion] = []
+    if not reading.colour:  # last, the blocks not chosen (a stamp cut by the page's edge)
+        rest = [r for r in regions if all(r is not c for c in chosen)][: st.more_regions]
+        boxes += [_page_box(r.box, gray.shape, rotation) for r in rest]
+        attempts += [(len(chosen) + i, r.angle, st.psm[0]) for i, r in enumerate(rest)]
+    for i, angle, psm in attempts:
         reading.ocr_calls += 1
-        crop = level_crop(gray, replace(chosen[i], angle=angle), st)
+        crop = level_crop(gray, replace((chosen + rest)[i], angle=angle), st)
         hits, best = sure_hits(_ocr(crop, psm), rule)
         reading.confidence = max(reading.confidence, best)
         if hits:

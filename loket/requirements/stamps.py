@@ -80,6 +80,13 @@ class StampRule(_Strict):
     )
     max_regions: int = Field(3, ge=1, le=10, description="regions read per page, best first")
     max_ocr: int = Field(5, ge=1, le=20, description="tesseract calls per page at most")
+    more_regions: int = Field(
+        0,
+        ge=0,
+        le=10,
+        description="on a scan without colour whose chosen regions read no stamp words: "
+        "this many of the other blocks read once each, as a last resort",
+    )
     psm: list[int] = Field([6, 11], min_length=1, description="page modes tried on a crop")
     max_crop: int = Field(
         1100, ge=200, le=4000, description="a crop's longer side in px at most, for OCR time"

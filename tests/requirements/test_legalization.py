@@ -362,3 +362,29 @@ def test_a_round_seal_run_into_a_photo_and_the_border_is_read() -> None:
     copy went to review). Found by its ring (loket.requirements.seals), it is read."""
     status, reasons = _legalized("ijazah", _copy("ijazah", 257, "bw", True, None))
     assert status == "ok", reasons
+
+
+@pytest.mark.ocr
+def test_a_stamp_cut_by_the_pages_edge_is_read_after_the_chosen_blocks() -> None:
+    """A grey page, four level blocks of text and a framed stamp pressed half over the page's
+    right edge: its frame is no closed outline and its words are level, so it is no
+    stamp-like region and ranks after the three blocks read. With ``more_regions`` it is
+    read once, last, and its words found; without, the copy has no stamp read."""
+    from loket.requirements.legalization import read_stamps
+
+    page = Image.new("L", (2339, 1654), 235)
+    for i, (x, y) in enumerate([(700, 250), (1200, 600), (600, 1000), (1300, 1350)]):
+        text = [("Dengan ini menyatakan bahwa yang bersangkutan telah lulus", 11.0, i % 2 == 0)]
+        body = rect_stamp(200, text * (3 + i), frame=False, double=False)
+        apply_ink(page, body, (x, y), (20, 20, 20), 1.0)
+    lines = [("SALINAN SESUAI", 12.0, True), ("DENGAN ASLINYA", 12.0, True)]
+    stamp = rect_stamp(200, [*lines, ("Semarang, 16-07-2026", 8.5, False)])
+    apply_ink(page, stamp, (2339 - stamp.size[0] // 2 + 60, 160), (60, 60, 60), 0.9)
+    rule = load_service_rules(RULES).legalization
+    assert rule.stamps.more_regions >= 2
+    found = read_stamps(page, 0, 0.0, rule)
+    assert "dengan aslinya" in {h.phrase for h in found.hits}
+    left, _, _, bottom = found.hit_box or (0, 0, 0, 0)
+    assert left > 0.8 and bottom < 0.25  # the stamp's block, top right (fractions of the page)
+    update = {"stamps": rule.stamps.model_copy(update={"more_regions": 0})}
+    assert read_stamps(page, 0, 0.0, rule.model_copy(update=update)).hits == []
