@@ -236,8 +236,12 @@ _CARD_READ_PX_PER_MM = 14.0
 #: A card read surely with this many letters is a card's front: the page's other cards are
 #: not read.
 _CARD_ENOUGH_LETTERS = 150
-#: Mean word confidence below which a card's reading may be upside down (as for pages).
+#: Mean word confidence below which a card's reading may be upside down (as for pages), or
+#: crossed by its security lines.
 _CARD_UPRIGHT_CONFIDENCE = 60.0
+#: Closing (grey maximum, then minimum) that erases dark lines thinner than 3 px at the
+#: reading scale (~0.2 mm: a card's security lines), keeping letters (strokes ~0.3 mm+).
+_CARD_UNLINE = np.ones((3, 3), np.uint8)
 
 
 def card_regions(gray: np.ndarray) -> list[Box]:
@@ -315,8 +319,14 @@ def read_cards(
         crop = page[max(0, y - m) : y + h + m, max(0, x - m) : x + w + m]
         k = max(1.0, _CARD_READ_PX_PER_MM / px_per_mm * 85.6 / (max(w, h) / px_per_mm))
         big = cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_CUBIC)
-        _, bw = cv2.threshold(big, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        reading = _read_card(bw, timeout)
+        reading = _read_card(_otsu(big), timeout)
+        if reading.confidence < _CARD_UPRIGHT_CONFIDENCE:
+            # security lines that the threshold kept cross the letters (a grey or black-and-
+            # white copy, where the ground's colour no longer tells them apart): lines
+            # thinner than a letter's stroke are closed away in the grey, then thresholded
+            closed = cv2.morphologyEx(big, cv2.MORPH_CLOSE, _CARD_UNLINE)
+            other = _read_card(_otsu(closed), timeout)
+            reading = other if other.confidence > reading.confidence else reading
         texts.append(reading.text)
         if (
             reading.confidence >= _CARD_UPRIGHT_CONFIDENCE
@@ -324,6 +334,10 @@ def read_cards(
         ):
             break  # a card's front read well: the others are its back or a second copy
     return "\n\n".join(t for t in texts if t.strip())
+
+
+def _otsu(gray: np.ndarray) -> np.ndarray:
+    return cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
 
 
 def _read_card(bw: np.ndarray, timeout: float | None) -> Reading:

@@ -191,3 +191,31 @@ def test_letters_about_the_permit_are_not_rescued_as_it(seed: int) -> None:
         docs, image_for = _unsorted(_scanned(doc.pages[0].img, seed, "grey"), "other")
         rescue(docs, "surat_izin_asli", rules.documents["surat_izin_asli"], image_for)  # type: ignore[arg-type]
         assert "surat_izin_asli" not in docs, doc.doc_type  # type: ignore[operator]
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize("seed", [1, 16])
+def test_a_black_and_white_ktp_copy_is_read_through_its_security_lines(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A KTP copied in black and white keeps its security lines as dark as its letters, and
+    the card's threshold keeps both: the card read as nothing a sorter knows, and the page
+    went to ``other``. Read again with the lines closed away it sorts as a KTP (generated
+    copies that sorted as ``other`` before; each is read as intake reads a page)."""
+    from loket.intake import photos
+    from loket.intake.pages import PageRef
+    from loket.intake.steps import _read_page
+    from tests.scans import generated_copy
+
+    rules = load_classification_rules(REPO / "rules" / "document-types.yaml")
+    image, _ = generated_copy("ktp", seed, "bw", dt.date(2026, 11, 2))
+    path = tmp_path / "ktp.png"
+    image.save(path)
+
+    def sorted_as() -> str:
+        read = _read_page(PageRef(path.name, path, "x", "png", 0), 3, 120)
+        return classify(read.text, rules, faces=read.faces, ink=read.ink).doc_type
+
+    assert sorted_as() == "ktp"
+    monkeypatch.setattr(photos, "_CARD_UNLINE", np.ones((1, 1), np.uint8))  # closes nothing
+    assert sorted_as() == "other"
