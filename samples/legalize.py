@@ -95,9 +95,10 @@ def _oval(dpi: int, lines: list[tuple[str, float, bool]], family: str) -> Image.
 def _rounded(
     dpi: int, lines: list[tuple[str, float, bool]], family: str, roundness: float = 0.18
 ) -> Image.Image:
-    """Mask of a frame with round corners (their radius ``roundness`` times the shorter side:
-    0.5 makes a stadium, whose short sides are half circles) and a thin inner rim, the size
-    of a plain frame's (where a stamp lands on the page is drawn from its size)."""
+    """Mask of a frame with round corners (their radius ``roundness`` times the shorter side;
+    a pill's ends at 0.35, as round as they go before the rim cuts the words) and a thin
+    inner rim, the size of a plain frame's (where a stamp lands on the page is drawn from
+    its size)."""
     m = rect_stamp(dpi, lines, family=family, double=False, frame=False)
     w, h = m.size[0] - 4, m.size[1] - 4  # rect_stamp's frame runs from 2 to w, h
     dr = ImageDraw.Draw(m)
@@ -117,7 +118,7 @@ def _mask(
     """The stamp's mask in one of the family's shapes (and the shape's name)."""
     r = ctx.rng
     shape = ctx.style(
-        tuning=("stadium", "rounded", "double", "lines", "round"),
+        tuning=("pill", "rounded", "double", "lines", "round"),
         heldout=("frame", "oval", "round", "lines", "oval"),
     )
     fam = ctx.style(
@@ -137,8 +138,8 @@ def _mask(
         return _oval(ctx.dpi, lines, fam), shape
     if shape == "rounded":
         return _rounded(ctx.dpi, lines, fam), shape
-    if shape == "stadium":
-        return _rounded(ctx.dpi, lines, fam, roundness=0.5), shape
+    if shape == "pill":
+        return _rounded(ctx.dpi, lines, fam, roundness=0.35), shape
     return rect_stamp(
         ctx.dpi, lines, family=fam, double=shape == "double", frame=shape != "lines"
     ), shape
@@ -154,7 +155,7 @@ def legalize(
     region: tuple[float, float, float, float] | None = None,
 ) -> None:
     """Wet legalization on a copy: a stamp with the legalisation words (frame, double frame,
-    rounded frame, stadium, round seal, oval or bare lines, tilted by hand, inked unevenly),
+    rounded frame, pill, round seal, oval or bare lines, tilted by hand, inked unevenly),
     a signature and a round office seal.
 
     region = (x0, y0, x1, y1) as fractions of the page where the block may go.

@@ -322,9 +322,16 @@ _EXIF_TURNS = {
 
 def _exif_upright(source: Image.Image, image: Image.Image) -> Image.Image:
     """``image`` (converted from ``source``) turned as ``source``'s EXIF orientation says:
-    turned after the conversion, so that no full-colour copy is made for it."""
+    turned after the conversion, so that a grey page needs no full-colour copy for it. The
+    turned image keeps no EXIF or XMP note (it is upright now: turned again by whoever
+    trusted the note, it would lie sideways), as ``ImageOps.exif_transpose`` leaves it."""
     turn = _EXIF_TURNS.get(source.getexif().get(0x0112, 1))
-    return image.transpose(turn) if turn is not None else image
+    if turn is None:
+        return image
+    turned = image.transpose(turn)
+    for key in ("exif", "xmp", "XML:com.adobe.xmp", "Raw profile type exif"):
+        turned.info.pop(key, None)
+    return turned
 
 
 def _flatten(im: Image.Image) -> Image.Image:

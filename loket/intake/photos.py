@@ -308,7 +308,10 @@ def read_cards(
     ground and its lines are lighter than the print) the same card reads. A card lying
     across the page's orientation (taller than wide once the page is upright) is read in
     both quarter turns; a card that reads poorly is read turned over too (a page upside down
-    with too little text for the page's own orientation check), the surer reading kept."""
+    with too little text for the page's own orientation check), the surer reading kept, and
+    read again with its thin security lines closed away (a grey or black-and-white copy):
+    up to twice the tesseract calls on a card that reads poorly (a photo taken for a card
+    too), none more on one that reads well."""
     from loket.intake.ocr import rotate_upright
 
     page = rotate_upright(gray, rotation) if rotation else gray

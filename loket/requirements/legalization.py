@@ -183,7 +183,7 @@ def read_stamps(
     chosen = _by_kind([r for r in regions if r.stamp_like])[: st.max_regions]
     if not reading.colour:
         # no colour to tell a stamp by, and a level round seal (an open rim of letters, level
-        # words) is neither framed nor tilted: the other blocks are read too, within max_ocr
+        # words) is neither framed nor tilted: other blocks fill the regions read (max_ocr)
         chosen += [r for r in regions if not r.stamp_like][: st.max_regions - len(chosen)]
     boxes = [_page_box(r.box, gray.shape, rotation) for r in chosen]
     if boxes and chosen[0].stamp_like:  # a block read only for want of colour is no stamp

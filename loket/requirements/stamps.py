@@ -79,13 +79,16 @@ class StampRule(_Strict):
         1.5, ge=1, le=10, description="a block's lines this much sharper turned: tilted"
     )
     max_regions: int = Field(3, ge=1, le=10, description="regions read per page, best first")
-    max_ocr: int = Field(5, ge=1, le=20, description="tesseract calls per page at most")
+    max_ocr: int = Field(
+        5, ge=1, le=20, description="tesseract calls per page on the chosen regions at most"
+    )
     more_regions: int = Field(
         0,
         ge=0,
         le=10,
         description="on a scan without colour whose chosen regions read no stamp words: "
-        "this many of the other blocks read once each, as a last resort",
+        "this many of the other blocks read once each, as a last resort (tesseract calls "
+        "beyond max_ocr)",
     )
     psm: list[int] = Field([6, 11], min_length=1, description="page modes tried on a crop")
     max_crop: int = Field(

@@ -256,24 +256,30 @@ def test_page_images_give_a_dithered_scan_as_grey(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))
-@pytest.mark.parametrize("source_mode", ["RGB", "L", "P"])
+@pytest.mark.parametrize("source_mode", ["RGB", "L", "P", "RGBA", "I;16"])
 def test_pages_turned_by_exif_as_pillow_turns_them(
     orientation: int, source_mode: str, tmp_path: Path
 ) -> None:
     """A phone photo's EXIF orientation turns the page after its conversion (no colour copy
-    made for the turn), exactly as ``ImageOps.exif_transpose`` turns the original."""
+    made for the turn), exactly as ``ImageOps.exif_transpose`` turns the original, and the
+    page keeps no orientation note to be turned by again."""
     from PIL import ImageOps
 
     rng = np.random.default_rng(orientation)
-    image = Image.fromarray(rng.integers(0, 255, (30, 50, 3), dtype=np.uint8)).convert(source_mode)
+    if source_mode == "I;16":  # a 16-bit grey scan, scaled to 8 bits by its own range
+        image = Image.fromarray(rng.integers(0, 65535, (30, 50), dtype=np.uint16))
+    else:
+        rgb = rng.integers(0, 255, (30, 50, 3), dtype=np.uint8)
+        image = Image.fromarray(rgb).convert(source_mode)
     exif = Image.Exif()
     exif[0x0112] = orientation
     path = tmp_path / "foto.png"
     image.save(path, exif=exif.tobytes())
     with Image.open(path) as stored:
-        expected = ImageOps.exif_transpose(stored).convert("RGB")
+        expected = pages_module._flatten(ImageOps.exif_transpose(stored))
     ref = PageRef("foto.png", path, "x", "png", 0)
     for grayscale, want in ((False, expected), (True, expected.convert("L"))):
         got = render_page(ref, grayscale=grayscale)
         assert got.size == want.size
         assert np.array_equal(np.asarray(got), np.asarray(want))
+        assert got.getexif().get(0x0112) in (None, 1)

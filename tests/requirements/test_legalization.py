@@ -278,7 +278,8 @@ def test_a_legalised_copy_scanned_without_colour_is_read_as_legalised(
     for image, page in copies:
         ocr = read_page(image)
         reading = read_stamps(image, ocr.rotation, ocr.skew, rule)
-        assert not reading.colour and reading.ocr_calls <= rule.stamps.max_ocr
+        budget = rule.stamps.max_ocr + rule.stamps.more_regions  # the chosen, then the rest
+        assert not reading.colour and reading.ocr_calls <= budget
         assert _legalized(page["doc_type"], image)[0] == "ok", page
 
 
