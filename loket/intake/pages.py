@@ -322,7 +322,9 @@ _EXIF_TURNS = {
 
 def _exif_upright(source: Image.Image, image: Image.Image) -> Image.Image:
     """``image`` (converted from ``source``) turned as ``source``'s EXIF orientation says:
-    turned after the conversion, so that a grey page needs no full-colour copy for it. The
+    turned after the conversion, so that a grey page needs no full-colour copy for it.
+    (``ImageOps.exif_transpose`` on ``image`` would miss the note where ``_flatten`` made
+    a new image: the note stays on ``source``.) The
     turned image keeps no EXIF or XMP note (it is upright now: turned again by whoever
     trusted the note, it would lie sideways), as ``ImageOps.exif_transpose`` leaves it."""
     turn = _EXIF_TURNS.get(source.getexif().get(0x0112, 1))

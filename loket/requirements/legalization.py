@@ -181,22 +181,22 @@ def read_stamps(
     regions = find_stamp_regions(gray, st)
     reading.regions = len(regions)
     chosen = _by_kind([r for r in regions if r.stamp_like])[: st.max_regions]
+    rest: list[StampRegion] = []
     if not reading.colour:
         # no colour to tell a stamp by, and a level round seal (an open rim of letters, level
-        # words) is neither framed nor tilted: other blocks fill the regions read (max_ocr)
+        # words) is neither framed nor tilted: other blocks fill the regions read (max_ocr);
+        # last, a few more once each (a stamp cut by the page's edge: more_regions)
         chosen += [r for r in regions if not r.stamp_like][: st.max_regions - len(chosen)]
-    boxes = [_page_box(r.box, gray.shape, rotation) for r in chosen]
-    if boxes and chosen[0].stamp_like:  # a block read only for want of colour is no stamp
-        reading.unread_box = boxes[0]
-    attempts = _attempts(gray, chosen, st)[: st.max_ocr]
-    rest: list[StampRegion] = []
-    if not reading.colour:  # last, the blocks not chosen (a stamp cut by the page's edge)
         rest = [r for r in regions if all(r is not c for c in chosen)][: st.more_regions]
-        boxes += [_page_box(r.box, gray.shape, rotation) for r in rest]
-        attempts += [(len(chosen) + i, r.angle, st.psm[0]) for i, r in enumerate(rest)]
+    attempts = _attempts(gray, chosen, st)[: st.max_ocr]
+    attempts += [(len(chosen) + i, r.angle, st.psm[0]) for i, r in enumerate(rest)]
+    read = chosen + rest
+    boxes = [_page_box(r.box, gray.shape, rotation) for r in read]
+    if boxes and read[0].stamp_like:  # a block read only for want of colour is no stamp
+        reading.unread_box = boxes[0]
     for i, angle, psm in attempts:
         reading.ocr_calls += 1
-        crop = level_crop(gray, replace((chosen + rest)[i], angle=angle), st)
+        crop = level_crop(gray, replace(read[i], angle=angle), st)
         hits, best = sure_hits(_ocr(crop, psm), rule)
         reading.confidence = max(reading.confidence, best)
         if hits:
