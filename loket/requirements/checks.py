@@ -138,6 +138,8 @@ def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> Requiremen
         return RequirementOutcome(
             True, evidence=[_ev(same[0]), _ev(ctx.ref_nik)], notes=["NIK sesuai KTP."]
         )
+    if (doubt := _card_read_otherwise(ctx, got, ref)) is not None:
+        return doubt
     slips = [(c, hit) for c, hit in raw if adjacent_swap(ref, c)]
     if (
         not slips
@@ -170,6 +172,25 @@ def check_same_nik(ctx: Context, doc: Document, chk: SameNikCheck) -> Requiremen
     passed = chk.unreadable == "ok"
     return RequirementOutcome(
         passed, [] if passed else [chk.reason or msg], notes=[msg] if passed else []
+    )
+
+
+def _card_read_otherwise(
+    ctx: Context, got: list[tuple[str, Found]], ref: str
+) -> RequirementOutcome | None:
+    """The officer's, when the letter's NIK is what the second engine read on the card's NIK
+    row (and the card's first reading is not): which reading is the card's, only the card
+    itself tells (see :func:`loket.requirements.second_look.second_look`)."""
+    doubt = [f for v, f in got if ctx.nik_doubt is not None and v == ctx.nik_doubt]
+    if not doubt or ctx.ref_nik is None:
+        return None
+    return RequirementOutcome.undecided(
+        [
+            f"NIK pada surat ({ctx.nik_doubt}) berbeda dengan NIK yang terbaca pada KTP "
+            f"({ref}), tetapi pembacaan kedua baris NIK pada KTP menunjukkan "
+            f"{ctx.nik_doubt}; periksa NIK pada KTP."
+        ],
+        [_ev(doubt[0]), _ev(ctx.ref_nik)],
     )
 
 
@@ -234,8 +255,9 @@ def _forbidden(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome
             detail = f"; tertulis '{phrase}'"
             return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
     for rx in chk.forbid_regex:
-        m = compile_rule(rx).search(norm)
-        if m:
+        hits = [m for m in compile_rule(rx).finditer(norm) if not _named_before(chk, norm, m)]
+        if hits:
+            m = hits[0]
             ev = _snippet_for(doc, m.group(0))
             detail = f"; tertulis '{ev['text'] if ev else m.group(0)}'"
             return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
@@ -251,6 +273,17 @@ def _forbidden(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome
                 detail = f"; tertulis '{ev['text'] if ev else place.written}'"
                 return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
     return None
+
+
+def _named_before(chk: IssuerCheck, norm: str, hit: Any) -> bool:
+    """Whether a required body is named (its regex, or one of its names as written) before
+    a forbidden acronym's hit: the letterhead names the issuer first, and three letters
+    further down ("idi" of a signatory's name read apart) do not outweigh it. A forbidden
+    body named in full decides anywhere (:func:`_forbidden`)."""
+    before = norm[: hit.start()]
+    return any(compile_rule(rx).search(before) for rx in chk.require_regex) or any(
+        normalize(phrase) in before for phrase in chk.require_any
+    )
 
 
 def _place_in_doubt(pl: Any, folded: str) -> bool:

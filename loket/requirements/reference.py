@@ -21,9 +21,13 @@ def read_reference(ctx: Context) -> None:
     nrule = rule.nik.rule()
     if card is not None:
         births = values(card, f"{rule.birth_field}.date")
-        birth = vote(births)
-        ctx.ref_birth = birth[0] if birth and isinstance(birth[0], date) else None
         niks = values(card, rule.nik_field)
+        # a birth reading a NIK read on the card encodes wins ("03-09-1987" read twice,
+        # "03-03-1987" once, NIK ...430387...): a digit misread in one of the two places
+        # is likely, the same misreading in both is not
+        encoded = {ident.nik_info(ident.nik_clean(str(v)), nrule).birth_date for v, _ in niks}
+        birth = vote(births, prefer=encoded.__contains__)
+        ctx.ref_birth = birth[0] if birth and isinstance(birth[0], date) else None
         # a NIK agreeing with the card's birth date wins over OCR variants that do not
         # (including the other 16-digit windows of a line with a digit too many)
         alternatives = [
@@ -51,16 +55,9 @@ def read_reference(ctx: Context) -> None:
             here = (ctx.ref_nik.file, ctx.ref_nik.page)
             names = [(v, f) for v, f in names if (f.file, f.page) == here] or names
             births = [(v, f) for v, f in births if (f.file, f.page) == here] or births
-            birth = vote(births)
+            birth = vote(births, prefer=encoded.__contains__)
             ctx.ref_birth = birth[0] if birth and isinstance(birth[0], date) else ctx.ref_birth
-        picked = _supported_name(ctx, names) or vote(names)
-        if picked:
-            ctx.ref_name = ident.display_name(str(picked[0]), rule.titles)
-        ctx.ref_name = _without_scraps(ctx, ctx.ref_name)
-        if names and _supported_name(ctx, names) is None:
-            # no other document bears the card's name as read, while several agree on
-            # another: the card (the hardest page to read) was misread, not all the rest
-            ctx.ref_name = _agreed_name(ctx) or ctx.ref_name
+        ctx.ref_name = _card_name(ctx, names)
     if ctx.ref_name is None:
         # no readable card: the name most documents agree on
         cands: list[tuple[object, Found]] = []
@@ -71,7 +68,22 @@ def read_reference(ctx: Context) -> None:
         if picked:
             ctx.ref_name = ident.display_name(str(picked[1].value), rule.titles)
     # the card's NIK and other numbers tesseract left unsure, read again by a second engine
-    second_look(ctx, nik_confirmed=card_nik_confirmed(ctx))
+    second_look(ctx, nik_confirmed=card_nik_confirmed(ctx) and not _one_digit_away(ctx))
+
+
+def _card_name(ctx: Context, names: list[tuple[object, Found]]) -> str | None:
+    """The card's name: its reading the other documents support most, without OCR scraps;
+    the name several documents agree on when the card's reading is not it."""
+    rule = ctx.rules.identity
+    picked = _supported_name(ctx, names) or vote(names)
+    name = ident.display_name(str(picked[0]), rule.titles) if picked else None
+    name = _without_scraps(ctx, name)
+    agreed = _agreed_name(ctx) if names else None
+    if agreed and not (name and ident.names_match(name, agreed, rule.titles, rule.name_similarity)):
+        # the card (the hardest page to read) was misread, not all the rest, even when one
+        # reading elsewhere is as garbled as the card's ("HDINKSAFITRI" beside "DINASAFITRI")
+        return agreed
+    return name
 
 
 def _without_scraps(ctx: Context, name: str | None) -> str | None:
@@ -112,15 +124,19 @@ def _agreed_name(ctx: Context) -> str | None:
         for v, _ in values(doc, rule.name_field)
         if ident.clear_name(str(v), rule.titles)
     ]
+    best: tuple[int, int, str] | None = None
     for _, v in readings:
         docs = {
             name
             for name, o in readings
             if ident.names_match(v, o, rule.titles, rule.name_similarity)
         }
-        if len(docs) >= AGREEING_DOCUMENTS:
-            return ident.display_name(v, rule.titles)
-    return None
+        # the reading most documents agree with; of those, the one with the most words
+        # ("Dina Safitri", not its run-together "DINASAFITRI")
+        key = (len(docs), len(ident.name_tokens(v, rule.titles)), v)
+        if len(docs) >= AGREEING_DOCUMENTS and (best is None or key[:2] > best[:2]):
+            best = key
+    return ident.display_name(best[2], rule.titles) if best else None
 
 
 def _supported_name(ctx: Context, names: list[tuple[object, Found]]) -> tuple[object, Found] | None:
@@ -152,6 +168,19 @@ def _other_niks(ctx: Context, skip: str | None = None) -> set[str]:
         if name not in (rule.reference, skip)
         for v, _ in values(doc, rule.nik_field)
     }
+
+
+def _one_digit_away(ctx: Context) -> bool:
+    """Whether another document reads a NIK one digit away from the card's: a card digit
+    misread is then as likely as a digit mistyped in the letter (the defect the letter's
+    check reports), so the card's row is read again by the second engine."""
+    if ctx.ref_nik is None:
+        return False
+    ref = ident.nik_clean(str(ctx.ref_nik.value))
+    return any(
+        len(o) == len(ref) and sum(a != b for a, b in zip(o, ref, strict=True)) == 1
+        for o in _other_niks(ctx)
+    )
 
 
 def nik_elsewhere(ctx: Context, doc_type: str, nik: str) -> bool:

@@ -192,6 +192,7 @@ def test_card_nik_unreadable_is_for_the_officer() -> None:
         ("Nama Pemohon: RINA OKTAVIANI", "RINA OKTAVIANI"),
         ("a. Nama : Rina Oktaviani", "Rina Oktaviani"),
         ("Nama Pemegang STR : Rina Oktaviani", "Rina Oktaviani"),
+        ("Narna : Rina Oktaviani", "Rina Oktaviani"),  # m read as rn
     ],
 )
 def test_name_labels(line: str, value: str) -> None:
@@ -213,10 +214,26 @@ def test_a_longer_label_is_not_the_name() -> None:
         ("Tempat & Tgl Lahir : Pekanbaru, 12.01.1995", "Pekanbaru"),
         ("Tempat Lahir : Pekanbaru\nTanggal Lahir : 12 Januari 1995", "Pekanbaru"),
         ("yang lahir di Siak Sri Indrapura pada tanggal 12 Januari 1995", "Siak Sri Indrapura"),
+        # OCR confusions: m read as rn, l as ! or t
+        ("Ternpat/Tg! Lahir : Pekanbaru, 12-01-1995", "Pekanbaru"),
+        ("Tempal/Tgt. Lahir : Pekanbaru, 12-01-1995", "Pekanbaru"),
     ],
 )
 def test_birth_labels_and_date_formats(text: str, place: str) -> None:
     assert read("surat_permohonan", "birth", text) == [{"place": place, "date": date(1995, 1, 12)}]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tempat/Tgl Lahir : JAMBI, 06-10-1985",
+        "Tempat/Tg! Lahir -: JAMBI, 06-10-1985 be",  # l read as !, a dash before the colon
+        "Tempat/Tgt Lahir : JAMBI, 06-10-1985 ite :",
+        "Tempat/Tgi Lahir: JAMBI, 06-10-1985",
+    ],
+)
+def test_the_cards_birth_label_as_ocr_misreads_it(line: str) -> None:
+    assert read("ktp", "birth", line) == [{"place": "JAMBI", "date": date(1985, 10, 6)}]
 
 
 def test_an_impossible_birth_date_is_no_reading() -> None:
@@ -252,6 +269,11 @@ def test_unreadable_name_is_for_the_officer_other_person_is_invalid() -> None:
         ("Akhir masa berlaku: 12 Januari 2029", date(2029, 1, 12)),
         ("Masa Berlaku : Seumur Hidup", "lifetime"),
         ("STR ini berlaku seumur hidup", "lifetime"),
+        # OCR confusions (l read as i or !, the slash of s/d as i or l)
+        ("Berlaku sid 25 Juli 2027", date(2027, 7, 25)),
+        ("Beriaku sampai tangga! 3 SEPTEMBER 2027", date(2027, 9, 3)),
+        ("Bertaku hingga 3 September 2027", date(2027, 9, 3)),
+        ("Masa Beriaku : 12-01-2024 sld 12-01-2029", date(2029, 1, 12)),
     ],
 )
 def test_validity_labels(line: str, value: object) -> None:
@@ -344,6 +366,18 @@ def test_another_professional_body_is_invalid_even_misread() -> None:
     text = T.rekomendasi(T.Person(), body="PPNI").replace("PERAWAT", "PERAVVAT")
     got = cell(run(T.application(texts={rid: text})), rid)
     assert got["status"] == "invalid"
+
+
+def test_an_acronym_read_under_the_letterhead_does_not_outweigh_it() -> None:
+    """Three letters of a signatory's name read apart ("Kenanga idi") spell a forbidden
+    body's acronym; the letterhead above named PARI. Named first, a forbidden body's
+    acronym is still a defect."""
+    rid = "rekomendasi_organisasi_profesi"
+    text = T.rekomendasi(T.Person()) + "Pekanbaru, 16 Desember 2025\nKenanga idi, S.ST, M.Kes\n"
+    assert cell(run(T.application(texts={rid: text})), rid)["status"] == "ok"
+    other = "PENGURUS DAERAH IDI RIAU\n" + T.rekomendasi(T.Person()).split("\n", 3)[3]
+    got = cell(run(T.application(texts={rid: other})), rid)
+    assert got["status"] == "invalid", got
 
 
 def test_issuer_not_read_is_for_the_officer() -> None:

@@ -489,6 +489,31 @@ def test_recommendation_of_another_profession() -> None:
     assert "PARI" in reason and "Persatuan Perawat" in reason
 
 
+def test_a_misread_card_name_gives_way_to_the_name_the_documents_agree_on() -> None:
+    """The card reads "HDINKSAFITRI", the ijazah "DINASAFITRI" (close enough to each other
+    to agree), five other documents "Dina Safitri": the card was misread, not they."""
+    p = T.Person(name="Dina Safitri")
+    texts = {
+        "ktp": T.ktp(p).replace("DINA SAFITRI", "HDINKSAFITRI"),
+        "ijazah": T.ijazah(p).replace("Dina Safitri", "DINASAFITRI"),
+    }
+    checklist = run(T.application(p, texts=texts))
+    assert checklist["applicant"]["name"] == "Dina Safitri"
+    got = statuses(checklist)
+    assert got["str"] == got["rekomendasi_organisasi_profesi"] == "ok", checklist
+
+
+def test_the_card_birth_reading_its_nik_encodes_outweighs_misreadings() -> None:
+    """The card's birth row read three times, twice with a digit misread (1996 for 1995):
+    the NIK (…530495…) says which reading is the card's."""
+    p = T.Person()
+    misread = "Tempat/Tgl Lahir : PEKANBARU, 13-04-1996\nTempat/Tgl Lahir : PEKANBARU 13.04.1996\n"
+    card = T.ktp(p).replace("Tempat/Tgl Lahir", f"{misread}Tempat/Tgl Lahir", 1)
+    checklist = run(T.application(p, texts={"ktp": card}))
+    assert statuses(checklist)["ktp"] == "ok", checklist
+    assert checklist["applicant"]["birth_date"] == "1995-04-13"
+
+
 def test_missing_ktp_falls_back_to_the_documents_name() -> None:
     checklist = run(T.application(drop=("ktp",)))
     assert statuses(checklist)["ktp"] == "missing"

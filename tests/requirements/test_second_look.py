@@ -184,6 +184,23 @@ def test_a_sure_tesseract_reading_is_not_read_again(monkeypatch: pytest.MonkeyPa
     assert checklist["applicant"]["nik"] == P.nik
 
 
+def test_a_card_digit_the_second_engine_reads_as_the_letters_is_for_the_officer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The card read cleanly once as 1471015304950002, the letter 1471015304950012: one
+    digit apart, the card's misreading is as likely as a typing slip. The card's row is
+    read again: reading the letter's NIK, the officer compares; reading the card's own
+    again (or nothing), the letter's NIK is the defect it was."""
+    misread = "1471015304950002"
+    texts = {"ktp": T.ktp(P).replace(f"NIK : {P.nik}", f"NIK : {misread}")}
+    checklist, asked = _run(monkeypatch, {"nik": [lk(P.nik, 0.99)]}, texts)
+    assert asked.count("nik") == 1
+    assert _cell(checklist, "surat_permohonan") == "review"
+    for looks in ([lk(misread, 0.99)], []):
+        checklist, asked = _run(monkeypatch, {"nik": looks}, texts)
+        assert asked.count("nik") == 1 and _cell(checklist, "surat_permohonan") == "invalid"
+
+
 def test_a_prefixed_str_number_is_spelt_as_the_engines_agree(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
