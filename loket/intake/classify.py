@@ -134,10 +134,15 @@ def score(text: str, rules: ClassificationRules) -> tuple[dict[str, float], dict
     return scores, matched
 
 
+#: How sure a page is a photo sheet when it shows photo prints but no face in them.
+FACELESS_PRINTS_CONFIDENCE = 0.5
+
+
 def classify(
-    text: str, rules: ClassificationRules, *, faces: int = 0, ink: float = 1.0
+    text: str, rules: ClassificationRules, *, faces: int = 0, ink: float = 1.0, prints: int = 0
 ) -> PageSort:
-    """Decide one page from its text, its face count and its ink coverage."""
+    """Decide one page from its text, its face count, its photo prints in which no face was
+    seen and its ink coverage."""
     scores, matched = score(text, rules)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     best, best_score = ranked[0] if ranked else (OTHER, 0.0)
@@ -149,6 +154,10 @@ def classify(
         text_with_face = photo.text_with_face
         if text_with_face is not None and text_with_face <= best_score < rules.threshold:
             return PageSort(best, 0.55, scores, (*matched[best], "faces"))  # face backs text
+    if photo and not faces and prints and best_score <= photo.max_score:
+        # a dark photo copied in black and white: its print, not its face, shows; the
+        # checks count such prints as a doubt for the officer (rules: ``faceless``)
+        return PageSort(photo.doc_type, FACELESS_PRINTS_CONFIDENCE, scores, ("photo prints",))
     if letters(text) < rules.blank.max_chars and ink <= rules.blank.max_ink:
         return PageSort(BLANK, 1.0 - ink / max(rules.blank.max_ink, 1e-9) * 0.5, scores)
     if best_score < rules.threshold:

@@ -20,7 +20,7 @@ from PIL import Image
 from loket.intake import tesseract
 
 #: Bump when anything that changes OCR output changes: old cache entries are then ignored.
-OCR_VERSION = "18"
+OCR_VERSION = "19"
 LANG = "ind+eng"
 
 
@@ -36,6 +36,9 @@ class OcrResult:
     source: str  # "ocr" | "text-layer"
     ink: float  # fraction of clearly dark pixels (see ink_coverage), for blank detection
     faces: int = 0  # faces found on the page (passport photos)
+    #: photo prints in which no face is seen, on a page with none that shows one (a dark
+    #: photo on a black-and-white copy hides its face from the cascade, not its print)
+    prints: int = 0
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)

@@ -44,7 +44,7 @@ from loket.intake.ocr import (
     to_gray,
 )
 from loket.intake.pages import PageRef, probe, render_page, text_layer
-from loket.intake.photos import find_photos_upright, read_cards
+from loket.intake.photos import find_photos_upright, photo_regions, read_cards
 from loket.intake.quarantine import Problem, Unusable, quarantine_all
 from loket.intake.reading import PageReading, PagesDocument
 
@@ -413,6 +413,10 @@ class PageResult:
     def faces(self) -> int:
         return self.text.faces if self.text else 0
 
+    @property
+    def prints(self) -> int:
+        return self.text.prints if self.text else 0
+
 
 def read(
     ref: PageRef, cache: OcrCache, *, psm: int = 3, timeout: float = PAGE_TIMEOUT
@@ -454,7 +458,9 @@ def _read_page(ref: PageRef, psm: int, timeout: float) -> OcrResult:
             result = read_page(
                 image, psm=psm, rotation=rotation, timeout=timeout, descreened=dithered
             )
-        result = replace(result, faces=len(boxes))
+        # no face anywhere: the photo-shaped prints still say what the page is
+        faceless = 0 if boxes else len(photo_regions(image))
+        result = replace(result, faces=len(boxes), prints=faceless)
     if result.source == "ocr" and letters(result.text) < FACE_SEARCH_MAX_CHARS:
         # an ID card copied at real size reads as little or nothing with the whole page:
         # the cards on the page are read again on their own (photos.read_cards)
@@ -473,7 +479,11 @@ def assemble(
         text = r.text.text if r.text else ""
         ink = r.text.ink if r.text else 0.0
         classified.append(
-            ClassifiedPage(r.ref.relpath, r.ref.page, classify(text, rules, faces=r.faces, ink=ink))
+            ClassifiedPage(
+                r.ref.relpath,
+                r.ref.page,
+                classify(text, rules, faces=r.faces, ink=ink, prints=r.prints),
+            )
         )
     classified = apply_continuations(classified, rules)
     groups = group(classified)

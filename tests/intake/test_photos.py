@@ -139,3 +139,33 @@ def test_a_page_search_keeps_no_cascade(sheets) -> None:  # type: ignore[no-unty
     assert boxes
     assert loads == 1
     assert getattr(photos._local, "cascade", None) is None
+
+
+@pytest.mark.ocr
+def test_a_sheet_whose_photo_shows_no_face_is_sorted_as_a_photo_sheet(tmp_path: Path) -> None:
+    """A generated photo sheet (seed 7101) whose prints are darkened until the cascade
+    sees no face in them, as a dark photo comes out of a black-and-white
+    copy: intake counts the print and sorts the page as a photo sheet, not as blank (the
+    checks then make it a doubt for the officer, tests/requirements/test_photos_check.py)."""
+    from loket.intake.classify import load_classification_rules
+    from loket.intake.ocr import OcrCache
+    from loket.intake.pages import PageRef
+    from loket.intake.steps import CLASSIFICATION_RULES, assemble, read
+
+    root = tmp_path / "in"
+    truth = generate_application(root, "app-7101", 7101, packaging="jpg_folder")
+    gray = next(
+        np.asarray(img).copy() for img, p in truth_pages(root, truth) if p["doc_type"] == "pas_foto"
+    )
+    regions = photo_regions(gray)
+    for x, y, w, h in regions:
+        crop = gray[y : y + h, x : x + w]  # thresholded high, as a dark photo is copied
+        gray[y : y + h, x : x + w] = np.where(crop < 215, 0, 255).astype(np.uint8)
+    assert find_photos_upright(gray)[0] == [] and len(photo_regions(gray)) == len(regions)
+    path = tmp_path / "foto.png"
+    Image.fromarray(gray).save(path)
+    result = read(PageRef("foto.png", path, "0" * 64, "image", 0), OcrCache(tmp_path / "cache"))
+    assert result.text is not None and (result.faces, result.prints) == (0, len(regions))
+    rules = load_classification_rules(Path(__file__).parents[2] / "rules" / CLASSIFICATION_RULES)
+    [page] = assemble("app", "app", [result], rules).pages
+    assert page.doc_type == "pas_foto"
