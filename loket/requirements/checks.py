@@ -181,14 +181,15 @@ def _card_read_otherwise(
     """The officer's, when the letter's NIK is what the second engine read on the card's NIK
     row (and the card's first reading is not): which reading is the card's, only the card
     itself tells (see :func:`loket.requirements.second_look.second_look`)."""
-    doubt = [f for v, f in got if ctx.nik_doubt is not None and v == ctx.nik_doubt]
+    card, second = ctx.nik_doubt or ("", "")
+    doubt = [f for v, f in got if card == ref and v == second]
     if not doubt or ctx.ref_nik is None:
         return None
     return RequirementOutcome.undecided(
         [
-            f"NIK pada surat ({ctx.nik_doubt}) berbeda dengan NIK yang terbaca pada KTP "
-            f"({ref}), tetapi pembacaan kedua baris NIK pada KTP menunjukkan "
-            f"{ctx.nik_doubt}; periksa NIK pada KTP."
+            f"NIK pada surat ({second}) berbeda dengan NIK yang terbaca pada KTP ({ref}), "
+            f"tetapi pembacaan kedua baris NIK pada KTP menunjukkan {second}; periksa NIK "
+            "pada KTP."
         ],
         [_ev(doubt[0]), _ev(ctx.ref_nik)],
     )
@@ -248,14 +249,15 @@ def check_not_expired(ctx: Context, doc: Document, chk: NotExpiredCheck) -> Requ
 def _forbidden(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome | None:
     """A forbidden body named in the text (fuzzily, OCR confusions folded), a forbidden
     regex, or another place than the expected one after the issuing body: a defect."""
-    norm, folded = normalize(text), issuers.fold(text)
+    folded = issuers.fold(text)
     for phrase in chk.forbid_any:
         if issuers.matches_body(phrase, folded, chk.fuzzy):
             ev = _snippet_for(doc, normalize(phrase).split(" ")[0])
             detail = f"; tertulis '{phrase}'"
             return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
     for rx in chk.forbid_regex:
-        hits = [m for m in compile_rule(rx).finditer(norm) if not _named_before(chk, norm, m)]
+        pages = [normalize(t.text) for t in doc.texts]
+        hits = [m for p in pages for m in compile_rule(rx).finditer(p) if not _under(chk, p, m)]
         if hits:
             m = hits[0]
             ev = _snippet_for(doc, m.group(0))
@@ -275,12 +277,20 @@ def _forbidden(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome
     return None
 
 
-def _named_before(chk: IssuerCheck, norm: str, hit: Any) -> bool:
-    """Whether a required body is named (its regex, or one of its names as written) before
-    a forbidden acronym's hit: the letterhead names the issuer first, and three letters
-    further down ("idi" of a signatory's name read apart) do not outweigh it. A forbidden
-    body named in full decides anywhere (:func:`_forbidden`)."""
-    before = norm[: hit.start()]
+#: A forbidden pattern's hit this short, one word, is an acronym ("idi", "ppni").
+ACRONYM_MAX = 7
+
+
+def _under(chk: IssuerCheck, page: str, hit: Any) -> bool:
+    """Whether a forbidden acronym's hit stands below a required body named on the same
+    page (its regex, or one of its names as written): the letterhead names the issuer
+    first, and three letters further down ("idi" of a signatory's name read apart) do not
+    outweigh it. A forbidden body named in full, by ``forbid_any`` or by a pattern longer
+    than an acronym, decides anywhere."""
+    word = hit.group(0)
+    if len(word) > ACRONYM_MAX or " " in word:
+        return False
+    before = page[: hit.start()]
     return any(compile_rule(rx).search(before) for rx in chk.require_regex) or any(
         normalize(phrase) in before for phrase in chk.require_any
     )

@@ -29,6 +29,7 @@ class Context:
     #: rows the second OCR engine has read ("document.field"): once per evaluation, even when
     #: the reference document is read again (second_look.py)
     second_looked: set[str] = field(default_factory=set)
-    #: a NIK the card's row read as by the second engine, other than the card's reading and
-    #: not taken for it (second_look.py): a letter bearing it is the officer's to compare
-    nik_doubt: str | None = None
+    #: (the card's NIK as read, what the second engine read on its row instead, not taken
+    #: for it; second_look.py): a letter bearing the second is the officer's to compare
+    #: while the card's reading is still the first
+    nik_doubt: tuple[str, str] | None = None

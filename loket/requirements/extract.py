@@ -342,7 +342,7 @@ def _digits_value(raw: str, spec: FieldSpec) -> str | None:
     return value if len(value) >= spec.min_length else None
 
 
-_UNTIL = re.compile(r"\b(?:sampai|hingga|s\s*[./il1I|]\s*d|sd|until)\b", re.IGNORECASE)
+_UNTIL = re.compile(r"\b(?:sampai|hingga|s\s*[./il1I|]?\s*d|until)\b", re.IGNORECASE)
 
 
 def _end_date(raw: str) -> date | None:

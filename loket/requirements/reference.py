@@ -22,11 +22,7 @@ def read_reference(ctx: Context) -> None:
     if card is not None:
         births = values(card, f"{rule.birth_field}.date")
         niks = values(card, rule.nik_field)
-        # a birth reading a NIK read on the card encodes wins ("03-09-1987" read twice,
-        # "03-03-1987" once, NIK ...430387...): a digit misread in one of the two places
-        # is likely, the same misreading in both is not
-        encoded = {ident.nik_info(ident.nik_clean(str(v)), nrule).birth_date for v, _ in niks}
-        birth = vote(births, prefer=encoded.__contains__)
+        birth = vote(births)
         ctx.ref_birth = birth[0] if birth and isinstance(birth[0], date) else None
         # a NIK agreeing with the card's birth date wins over OCR variants that do not
         # (including the other 16-digit windows of a line with a digit too many)
@@ -55,7 +51,7 @@ def read_reference(ctx: Context) -> None:
             here = (ctx.ref_nik.file, ctx.ref_nik.page)
             names = [(v, f) for v, f in names if (f.file, f.page) == here] or names
             births = [(v, f) for v, f in births if (f.file, f.page) == here] or births
-            birth = vote(births, prefer=encoded.__contains__)
+            birth = vote(births)
             ctx.ref_birth = birth[0] if birth and isinstance(birth[0], date) else ctx.ref_birth
         ctx.ref_name = _card_name(ctx, names)
     if ctx.ref_name is None:
@@ -79,11 +75,20 @@ def _card_name(ctx: Context, names: list[tuple[object, Found]]) -> str | None:
     name = ident.display_name(str(picked[0]), rule.titles) if picked else None
     name = _without_scraps(ctx, name)
     agreed = _agreed_name(ctx) if names else None
-    if agreed and not (name and ident.names_match(name, agreed, rule.titles, rule.name_similarity)):
-        # the card (the hardest page to read) was misread, not all the rest, even when one
-        # reading elsewhere is as garbled as the card's ("HDINKSAFITRI" beside "DINASAFITRI")
-        return agreed
-    return name
+    if agreed is None or (
+        name and ident.names_match(name, agreed, rule.titles, rule.name_similarity)
+    ):
+        return name
+    # the card (the hardest page to read) was misread, not all the rest: when no other
+    # document bears its reading, or when it runs a name of several words into one
+    # ("HDINKSAFITRI", which one reading as garbled elsewhere, "DINASAFITRI", resembles);
+    # a clear card name another document bears stays, whatever the rest say
+    run_together = (
+        len(ident.name_tokens(name or "", rule.titles))
+        == 1
+        < len(ident.name_tokens(agreed, rule.titles))
+    )
+    return agreed if run_together or _supported_name(ctx, names) is None else name
 
 
 def _without_scraps(ctx: Context, name: str | None) -> str | None:
@@ -115,7 +120,8 @@ AGREEING_DOCUMENTS = 3
 
 def _agreed_name(ctx: Context) -> str | None:
     """A name that at least :data:`AGREEING_DOCUMENTS` documents other than the card agree on
-    (one document of another person, a planted defect, never reaches that)."""
+    (one document of another person, a planted defect, never reaches that); of several, the
+    one most documents read to the letter."""
     rule = ctx.rules.identity
     readings = [
         (name, str(v))
@@ -124,17 +130,25 @@ def _agreed_name(ctx: Context) -> str | None:
         for v, _ in values(doc, rule.name_field)
         if ident.clear_name(str(v), rule.titles)
     ]
+
+    def tokens(v: str) -> tuple[str, ...]:
+        return tuple(ident.name_tokens(v, rule.titles))
+
     best: tuple[int, int, str] | None = None
     for _, v in readings:
-        docs = {
+        alike = {
             name
             for name, o in readings
             if ident.names_match(v, o, rule.titles, rule.name_similarity)
         }
-        # the reading most documents agree with; of those, the one with the most words
-        # ("Dina Safitri", not its run-together "DINASAFITRI")
-        key = (len(docs), len(ident.name_tokens(v, rule.titles)), v)
-        if len(docs) >= AGREEING_DOCUMENTS and (best is None or key[:2] > best[:2]):
+        if len(alike) < AGREEING_DOCUMENTS:
+            continue
+        # of the readings enough documents agree with, the one most documents read to the
+        # letter, then the one of most words: a garbled reading resembling both the
+        # applicant and another person ("Ritna" beside "Rina" and "Rita") is never it
+        same = {name for name, o in readings if tokens(o) == tokens(v)}
+        key = (len(same), len(tokens(v)), v)
+        if best is None or key[:2] > best[:2]:
             best = key
     return ident.display_name(best[2], rule.titles) if best else None
 

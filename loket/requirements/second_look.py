@@ -267,7 +267,7 @@ def _card_nik(ctx: Context, doc: Document, fld: str, spec: FieldSpec, min_score:
             # the second engine alone against a well-formed NIK tesseract read on the card
             # (whose birth date disagrees with the card's: a misprint, a forgery or a misread)
             # does not settle it: the officer does
-            ctx.nik_doubt = v if v != old else None
+            ctx.nik_doubt = (old, v)  # v is not old: tesseract read old on the card
             return
         # a valid card reading gives way only to another valid one tesseract read too
         agreed = v in tesseract and not ident.nik_problems(v, ctx.ref_birth, nrule)
@@ -277,8 +277,8 @@ def _card_nik(ctx: Context, doc: Document, fld: str, spec: FieldSpec, min_score:
             ctx.ref_nik = found
             if ctx.ref_birth is None:
                 ctx.ref_birth = ident.nik_info(v, nrule).birth_date
-        elif old != v:
-            ctx.nik_doubt = v
+        elif old and old != v:
+            ctx.nik_doubt = (old, v)
         return
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from datetime import date
 
 from loket.requirements.documents import Document
@@ -50,12 +49,8 @@ def vote_key(value: object) -> str:
     return str(value)
 
 
-def vote(
-    candidates: list[tuple[object, Found]], prefer: Callable[[object], bool] | None = None
-) -> tuple[object, Found] | None:
-    """The value most documents agree on (reread/text-layer readings count double), first
-    among those ``prefer`` holds for if any (e.g. the birth date a card's NIK encodes); of
-    values with as many votes, the first read."""
+def vote(candidates: list[tuple[object, Found]]) -> tuple[object, Found] | None:
+    """The value most documents agree on (reread/text-layer readings count double)."""
     if not candidates:
         return None
     weight: Counter[str] = Counter()
@@ -64,12 +59,8 @@ def vote(
         k = vote_key(value)
         weight[k] += 2 if f.source in ("reread", "text-layer") else 1
         first.setdefault(k, (value, f))
-    order = list(first)
-
-    def rank(k: str) -> tuple[bool, int, int]:
-        return bool(prefer and prefer(first[k][0])), weight[k], -order.index(k)
-
-    return first[max(weight, key=rank)]
+    best = max(weight, key=lambda k: (weight[k], -list(first).index(k)))
+    return first[best]
 
 
 def as_text(value: object) -> str:

@@ -158,6 +158,7 @@ def test_a_sheet_whose_photo_shows_no_face_is_sorted_as_a_photo_sheet(tmp_path: 
         np.asarray(img).copy() for img, p in truth_pages(root, truth) if p["doc_type"] == "pas_foto"
     )
     regions = photo_regions(gray)
+    assert regions
     for x, y, w, h in regions:
         crop = gray[y : y + h, x : x + w]  # thresholded high, as a dark photo is copied
         gray[y : y + h, x : x + w] = np.where(crop < 215, 0, 255).astype(np.uint8)
@@ -169,3 +170,19 @@ def test_a_sheet_whose_photo_shows_no_face_is_sorted_as_a_photo_sheet(tmp_path: 
     rules = load_classification_rules(Path(__file__).parents[2] / "rules" / CLASSIFICATION_RULES)
     [page] = assemble("app", "app", [result], rules).pages
     assert page.doc_type == "pas_foto"
+
+
+def test_photo_prints_without_a_face_make_a_photo_sheet_only_without_document_text() -> None:
+    from loket.intake.classify import (
+        FACELESS_PRINTS_CONFIDENCE,
+        classify,
+        load_classification_rules,
+    )
+    from loket.intake.steps import CLASSIFICATION_RULES
+
+    rules = load_classification_rules(Path(__file__).parents[2] / "rules" / CLASSIFICATION_RULES)
+    sheet = classify("", rules, faces=0, ink=0.02, prints=2)
+    assert (sheet.doc_type, sheet.confidence) == ("pas_foto", FACELESS_PRINTS_CONFIDENCE)
+    assert classify("", rules, faces=0, ink=0.02, prints=0).doc_type == "blank"
+    letter = "PERIHAL: Permohonan Surat Izin Kerja Radiografer\nNama : Rina\nNIK : 1471015304950012"
+    assert classify(letter, rules, faces=0, ink=0.05, prints=1).doc_type == "surat_permohonan"

@@ -503,15 +503,40 @@ def test_a_misread_card_name_gives_way_to_the_name_the_documents_agree_on() -> N
     assert got["str"] == got["rekomendasi_organisasi_profesi"] == "ok", checklist
 
 
-def test_the_card_birth_reading_its_nik_encodes_outweighs_misreadings() -> None:
-    """The card's birth row read three times, twice with a digit misread (1996 for 1995):
-    the NIK (…530495…) says which reading is the card's."""
+def test_a_card_whose_printed_birth_date_is_not_its_niks_is_never_ok() -> None:
+    """The card's birth row read twice as printed (13-04-1993) and once misread into the
+    date its NIK encodes (…530495…): the printed date is the card's, and a card whose NIK
+    and birth date disagree is the officer's, never ``ok``."""
     p = T.Person()
-    misread = "Tempat/Tgl Lahir : PEKANBARU, 13-04-1996\nTempat/Tgl Lahir : PEKANBARU 13.04.1996\n"
-    card = T.ktp(p).replace("Tempat/Tgl Lahir", f"{misread}Tempat/Tgl Lahir", 1)
+    printed = "Tempat/Tgl Lahir : PEKANBARU, 13-04-1993\nTempat/Tgl Lahir : PEKANBARU 13.04.1993\n"
+    card = T.ktp(p).replace("Tempat/Tgl Lahir", f"{printed}Tempat/Tgl Lahir", 1)
     checklist = run(T.application(p, texts={"ktp": card}))
-    assert statuses(checklist)["ktp"] == "ok", checklist
-    assert checklist["applicant"]["birth_date"] == "1995-04-13"
+    assert statuses(checklist)["ktp"] == "review", checklist
+
+
+def test_a_garbled_name_resembling_another_persons_does_not_let_their_document_in() -> None:
+    """The card's name misread, one letter reading "Ritna Oktaviani", the STR of another
+    person, Rita Oktaviani: the name the documents agree on is the applicant's, read to the
+    letter on most of them, and the STR stays another person's."""
+    other = T.replace(T.Person(), name="Rita Oktaviani")
+    texts = {
+        "ktp": T.ktp(T.Person()).replace("RINA OKTAVIANI", "HRINKOKTAVIANI"),
+        "str": T.str_doc(other),
+        "surat_keterangan_sehat": T.sehat(T.Person()).replace("Rina Oktaviani", "Ritna Oktaviani"),
+    }
+    checklist = run(T.application(texts=texts))
+    assert checklist["applicant"]["name"] == "Rina Oktaviani"
+    assert statuses(checklist)["str"] == "invalid"
+
+
+def test_a_clear_card_name_another_document_bears_is_not_outvoted() -> None:
+    """Siti's card and letter, Rina's credentials: the card is Siti's, read clearly, and
+    her letter bears it; the credentials are another person's, not the card."""
+    siti = T.OTHER
+    texts = {"ktp": T.ktp(siti), "surat_permohonan": T.permohonan(siti)}
+    checklist = run(T.application(texts=texts))
+    got = statuses(checklist)
+    assert got["ijazah"] == got["str"] == "invalid"
 
 
 def test_missing_ktp_falls_back_to_the_documents_name() -> None:
