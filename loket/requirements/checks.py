@@ -255,8 +255,8 @@ def _forbidden(doc: Document, chk: IssuerCheck, text: str) -> RequirementOutcome
             ev = _snippet_for(doc, normalize(phrase).split(" ")[0])
             detail = f"; tertulis '{phrase}'"
             return RequirementOutcome(False, [_fill(chk.reason, detail)], [ev] if ev else [])
+    pages = [normalize(t.text) for t in doc.texts]
     for rx in chk.forbid_regex:
-        pages = [normalize(t.text) for t in doc.texts]
         hits = [m for p in pages for m in compile_rule(rx).finditer(p) if not _under(chk, p, m)]
         if hits:
             m = hits[0]

@@ -21,9 +21,9 @@ def read_reference(ctx: Context) -> None:
     nrule = rule.nik.rule()
     if card is not None:
         births = values(card, f"{rule.birth_field}.date")
-        niks = values(card, rule.nik_field)
         birth = vote(births)
         ctx.ref_birth = birth[0] if birth and isinstance(birth[0], date) else None
+        niks = values(card, rule.nik_field)
         # a NIK agreeing with the card's birth date wins over OCR variants that do not
         # (including the other 16-digit windows of a line with a digit too many)
         alternatives = [

@@ -143,10 +143,10 @@ def test_a_page_search_keeps_no_cascade(sheets) -> None:  # type: ignore[no-unty
 
 @pytest.mark.ocr
 def test_a_sheet_whose_photo_shows_no_face_is_sorted_as_a_photo_sheet(tmp_path: Path) -> None:
-    """A generated photo sheet (seed 7101) whose prints are darkened until the cascade
-    sees no face in them, as a dark photo comes out of a black-and-white
-    copy: intake counts the print and sorts the page as a photo sheet, not as blank (the
-    checks then make it a doubt for the officer, tests/requirements/test_photos_check.py)."""
+    """A generated photo sheet (seed 7101) whose prints are thresholded so high that the
+    cascade sees no face in them, as a dark photo comes out of a black-and-white copy:
+    intake counts the prints and sorts the page as a photo sheet, not as blank (the checks
+    then make it a doubt for the officer, tests/requirements/test_photos_check.py)."""
     from loket.intake.classify import load_classification_rules
     from loket.intake.ocr import OcrCache
     from loket.intake.pages import PageRef
