@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import cv2
@@ -199,20 +200,31 @@ def face_strength(crop: np.ndarray, rotation: int) -> int:
     return int(max(neighbours)) if len(boxes) else 0
 
 
-def find_photos_upright(
-    image: Image.Image | np.ndarray, preferred: int = 0
-) -> tuple[list[Box], int]:
+@dataclass(frozen=True)
+class PhotoSearch:
+    """What a page shows of passport photos (see :func:`search_photos`)."""
+
+    boxes: list[Box]  # faces: in photo prints, or on the whole page
+    rotation: int  # the quarter turn that shows them upright
+    #: photo prints in which no face is seen, on a page where none is seen anywhere (a
+    #: dark photo on a black-and-white copy hides its face from the cascade, not its print)
+    faceless: int = 0
+
+
+def search_photos(image: Image.Image | np.ndarray, preferred: int = 0) -> PhotoSearch:
     """Passport photos on a page and the quarter turn that shows them upright.
 
     Photo prints with a face in them (the turn most prints show their face in wins, ties
     going to ``preferred``); on a page without such prints, the whole-page face search
-    (:func:`find_faces_upright`), e.g. for a photo on a white ground or scanned alone.
+    (:func:`find_faces_upright`), e.g. for a photo on a white ground or scanned alone;
+    with no face anywhere, how many prints there are.
     """
     gray = np.asarray(image.convert("L")) if isinstance(image, Image.Image) else image
     prints: list[Box] = []
     votes: Counter[int] = Counter()
     with _page_cascade():
-        for x, y, w, h in photo_regions(gray):
+        regions = photo_regions(gray)
+        for x, y, w, h in regions:
             crop = gray[y : y + h, x : x + w]
             strength = {turn: face_strength(crop, turn) for turn in (0, 90, 180, 270)}
             best = max(strength, key=lambda t: (strength[t], t == preferred))
@@ -220,9 +232,19 @@ def find_photos_upright(
                 prints.append((x, y, w, h))
                 votes[best] += 1
         if not prints:
-            return find_faces_upright(gray, preferred)
+            faces, turn = find_faces_upright(gray, preferred)
+            return PhotoSearch(faces, turn, 0 if faces else len(regions))
     top = max(votes.values())
-    return prints, preferred if votes[preferred] == top else votes.most_common(1)[0][0]
+    turn = preferred if votes[preferred] == top else votes.most_common(1)[0][0]
+    return PhotoSearch(prints, turn)
+
+
+def find_photos_upright(
+    image: Image.Image | np.ndarray, preferred: int = 0
+) -> tuple[list[Box], int]:
+    """The faces :func:`search_photos` finds and the turn that shows them upright."""
+    found = search_photos(image, preferred)
+    return found.boxes, found.rotation
 
 
 #: ID cards (ISO/IEC 7810 ID-1, 85.6 x 54 mm: a KTP) as offices receive them photocopied: at

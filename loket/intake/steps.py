@@ -44,7 +44,7 @@ from loket.intake.ocr import (
     to_gray,
 )
 from loket.intake.pages import PageRef, probe, render_page, text_layer
-from loket.intake.photos import find_photos_upright, photo_regions, read_cards
+from loket.intake.photos import read_cards, search_photos
 from loket.intake.quarantine import Problem, Unusable, quarantine_all
 from loket.intake.reading import PageReading, PagesDocument
 
@@ -453,14 +453,13 @@ def _read_page(ref: PageRef, psm: int, timeout: float) -> OcrResult:
     else:
         result = read_page(image, psm=psm, timeout=timeout, descreened=dithered)
     if letters(result.text) < FACE_SEARCH_MAX_CHARS and result.ink >= FACE_SEARCH_MIN_INK:
-        boxes, rotation = find_photos_upright(image, result.rotation)
-        if boxes and rotation != result.rotation and result.source == "ocr":
+        found = search_photos(image, result.rotation)
+        if found.boxes and found.rotation != result.rotation and result.source == "ocr":
             result = read_page(
-                image, psm=psm, rotation=rotation, timeout=timeout, descreened=dithered
+                image, psm=psm, rotation=found.rotation, timeout=timeout, descreened=dithered
             )
         # no face anywhere: the photo-shaped prints still say what the page is
-        faceless = 0 if boxes else len(photo_regions(image))
-        result = replace(result, faces=len(boxes), prints=faceless)
+        result = replace(result, faces=len(found.boxes), prints=found.faceless)
     if result.source == "ocr" and letters(result.text) < FACE_SEARCH_MAX_CHARS:
         # an ID card copied at real size reads as little or nothing with the whole page:
         # the cards on the page are read again on their own (photos.read_cards)

@@ -73,6 +73,12 @@ def nik_plausible(
     return nik_date(digits, birth_at, female_day_offset) is not None
 
 
+def one_digit_apart(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with one digit replaced: a digit OCR misread, or one mistyped
+    (the two look alike: only reading the card again tells them apart)."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
 def adjacent_swap(a: str, b: str) -> bool:
     """Whether ``b`` is ``a`` with two neighbouring digits swapped: a typing slip (OCR
     substitutes characters; it does not reorder them)."""

@@ -9,6 +9,7 @@ from datetime import date
 from loket.requirements import identity as ident
 from loket.requirements.context import Context
 from loket.requirements.extract import Found
+from loket.requirements.nik import one_digit_apart
 from loket.requirements.numbers import clean_nik
 from loket.requirements.second_look import second_look
 from loket.requirements.values import values, vote
@@ -191,10 +192,7 @@ def _one_digit_away(ctx: Context) -> bool:
     if ctx.ref_nik is None:
         return False
     ref = ident.nik_clean(str(ctx.ref_nik.value))
-    return any(
-        len(o) == len(ref) and sum(a != b for a, b in zip(o, ref, strict=True)) == 1
-        for o in _other_niks(ctx)
-    )
+    return any(one_digit_apart(ref, o) for o in _other_niks(ctx))
 
 
 def nik_elsewhere(ctx: Context, doc_type: str, nik: str) -> bool:

@@ -15,7 +15,7 @@ import pytest
 from loket.requirements.engine import check_application
 from loket.requirements.extract import DocumentText, extract
 from loket.requirements.issuers import fold, phrase_score
-from loket.requirements.nik import adjacent_swap, nik_plausible
+from loket.requirements.nik import adjacent_swap, nik_plausible, one_digit_apart
 from loket.requirements.numbers import nik_value, registration_value
 from loket.requirements.rules import load_service_rules
 from tests.requirements import requirement_texts as T
@@ -142,6 +142,13 @@ def test_adjacent_swap() -> None:
     assert adjacent_swap(NIK, "1471015340950012")
     assert not adjacent_swap(NIK, "1471015304950013")
     assert not adjacent_swap(NIK, NIK)
+
+
+def test_one_digit_apart() -> None:
+    assert one_digit_apart(NIK, "1471015304950013")
+    assert not one_digit_apart(NIK, NIK)
+    assert not one_digit_apart(NIK, "1471015340950012")  # two digits: a swap
+    assert not one_digit_apart(NIK, "147101530495001")  # a digit short
 
 
 def test_unreadable_nik_on_the_letter_is_for_the_officer() -> None:
